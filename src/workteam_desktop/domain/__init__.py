@@ -1,0 +1,1 @@
+"""Pure domain rules, catalogues and value types. No Qt, no SQLAlchemy."""

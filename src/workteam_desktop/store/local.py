@@ -1,0 +1,73 @@
+"""Local tables that are not synced: the change log, the clock, the device, derived facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel
+
+
+class ChangeLog(SQLModel, table=True):
+    """Every change applied to a synced row, local or received, in the order applied.
+
+    Local changes with ``pushed`` False form the outbox. The log also gives each field's
+    current HLC (the highest HLC of a change naming it), which merge and ``base`` use.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        # Field clocks of a row, and the trigger check that a row's HLC was logged.
+        Index("ix_change_log_row_hlc", "row_id", "hlc"),
+        # The outbox: local changes not yet pushed.
+        Index("ix_change_log_outbox", "seq", sqlite_where=text("origin = 'local' AND pushed = 0")),
+    )
+
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = Field(unique=True, max_length=36)
+    entity: str
+    row_id: str = Field(max_length=36)
+    fields: str  # JSON
+    base: str = "{}"  # JSON
+    hlc: str
+    device: str
+    user: str = ""
+    origin: str = "local"  # "local" or "remote"
+    pushed: bool = False
+
+
+class ClockState(SQLModel, table=True):
+    """The persisted hybrid logical clock of this device (never goes backwards)."""
+
+    __tablename__ = "clock_state"
+
+    device: str = Field(primary_key=True)
+    wall_ms: int = 0
+    counter: int = 0
+
+
+class Device(SQLModel, table=True):
+    """This installation: its device id (part of every HLC) and the local user's name."""
+
+    __tablename__ = "device"
+
+    id: str = Field(primary_key=True, max_length=16)
+    created_at: dt.datetime
+    user: str = ""
+
+
+class HouseholdFacts(SQLModel, table=True):
+    """What the domain rules compute for a household, kept for fast lists and filters.
+
+    Derived from households, members, income and thresholds by
+    :mod:`workteam_desktop.store.facts` after every write; never synced, never typed in.
+    """
+
+    __tablename__ = "household_facts"
+
+    household_id: str = Field(primary_key=True, foreign_key="household.id")
+    member_count: int = 0
+    income_year: int | None = None
+    per_capita_income: float | None = None
+    observation: bool = Field(default=False, index=True)
+    zero_employment: bool = Field(default=False, index=True)
