@@ -23,6 +23,15 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _UNMODELLED_PREFIXES = ("household_fts",)
 
 
+class UpgradeError(RuntimeError):
+    """The schema upgrade failed; the store is unchanged and a backup exists."""
+
+    def __init__(self, store_file: Path, backup: Path | None) -> None:
+        where = f"，升级前的备份在 {backup}" if backup else ""
+        super().__init__(f"数据库 {store_file} 升级失败，数据未改动{where}。请联系技术支持。")
+        self.backup = backup
+
+
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
     """Alembic filter: skip the FTS tables, which only the migrations describe."""
     return not (type_ == "table" and name is not None and name.startswith(_UNMODELLED_PREFIXES))
@@ -63,6 +72,12 @@ def backup_file(source: Path, target: Path) -> Path:
     return target
 
 
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar_one() > 0
+
+
 def upgrade(engine: Engine, store_file: Path, backups: Path) -> Path | None:
     """Bring the store to the newest schema; back it up first if it holds data.
 
@@ -73,11 +88,16 @@ def upgrade(engine: Engine, store_file: Path, backups: Path) -> Path | None:
     if current == head:
         return None
     backup = None
-    if current is not None:
+    if _has_tables(engine):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = backup_file(store_file, backups / f"before-upgrade-{current}-{stamp}.sqlite3")
+        backup = backup_file(store_file, backups / f"before-upgrade-{current or 'none'}-{stamp}.sqlite3")
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except Exception as exc:
+        # The upgrade ran in one transaction, so the file is as it was; say where the
+        # backup is all the same.
+        raise UpgradeError(store_file, backup) from exc
     return backup

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session
 
-from ..domain.hlc import HybridClock
+from ..domain.hlc import HybridClock, wall_ms
 from . import facts, migrate
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
@@ -44,6 +45,7 @@ class Store:
         self._tables = table_infos(self.engine.dialect)
         self.device_id = ""
         self.user = ""
+        self.wall = wall_ms  # the wall clock the HLC reads (tests turn it back)
 
     @classmethod
     def open(cls, home: str | Path | None = None, *, create: bool = True) -> Store:
@@ -82,6 +84,14 @@ class Store:
                 row = (device, "")
         self.device_id, self.user = row
 
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Cursor]:
+        """A cursor over one consistent snapshot (a read transaction); rows are sqlite3.Row."""
+        with self.engine.connect() as conn, conn.begin():
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cur.row_factory = sqlite3.Row
+            yield cur
+
     def session(self) -> ReadSession:
         """A session for ORM reads."""
         return ReadSession(self.engine)
@@ -89,24 +99,23 @@ class Store:
     @contextmanager
     def write(self, user: str | None = None) -> Iterator[Writer]:
         """One write transaction: every change is logged, facts refreshed, all or nothing."""
-        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn:
-            with conn.begin():
-                cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-                wall_ms, counter = cur.execute(
-                    "SELECT wall_ms, counter FROM clock_state WHERE device = ?",
-                    (self.device_id,)).fetchone()
-                clock = HybridClock(self.device_id, (wall_ms, counter))
-                writer = Writer(conn, clock, user if user is not None else self.user,
-                                self._tables)
-                yield writer
-                if writer.thresholds_changed:
-                    facts.refresh(cur)
-                elif writer.affected_households:
-                    facts.refresh(cur, writer.affected_households)
-                ms, count = clock.last
-                # The clock is saved with the changes it stamped: it can never go backwards.
-                cur.execute("UPDATE clock_state SET wall_ms = ?, counter = ? WHERE device = ?",
-                            (ms, count, self.device_id))
+        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            last_ms, counter = cur.execute(
+                "SELECT wall_ms, counter FROM clock_state WHERE device = ?",
+                (self.device_id,)).fetchone()
+            clock = HybridClock(self.device_id, (last_ms, counter), self.wall)
+            writer = Writer(conn, clock, user if user is not None else self.user,
+                            self._tables)
+            yield writer
+            if writer.thresholds_changed:
+                facts.refresh(cur)
+            elif writer.affected_households:
+                facts.refresh(cur, writer.affected_households)
+            ms, count = clock.last
+            # The clock is saved with the changes it stamped: it can never go backwards.
+            cur.execute("UPDATE clock_state SET wall_ms = ?, counter = ? WHERE device = ?",
+                        (ms, count, self.device_id))
 
     def set_user(self, name: str) -> None:
         """Remember the local user's name (recorded in each change)."""

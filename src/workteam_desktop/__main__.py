@@ -1,0 +1,7 @@
+"""``python -m workteam_desktop`` runs the ``workteam`` command."""
+
+import sys
+
+from .cli.main import main
+
+sys.exit(main())

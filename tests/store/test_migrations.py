@@ -1,0 +1,69 @@
+"""Schema only through alembic: the models and the migrations agree; upgrades back up first."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from workteam_desktop.store import Store, migrate
+from workteam_desktop.store.migrate import include_name
+from workteam_desktop.store.models import Household
+
+
+def test_models_and_migrations_agree(store: Store) -> None:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_name": include_name, "compare_type": True})
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == []
+
+
+def test_new_store_is_at_head_with_wal_and_foreign_keys(store: Store) -> None:
+    assert migrate.current_revision(store.engine) == migrate.head_revision()
+    assert store.last_backup is None  # a new file has nothing to back up
+    with store.read() as cur:
+        assert cur.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert cur.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_reopening_an_up_to_date_store_makes_no_backup(tmp_path) -> None:
+    Store.open(tmp_path).close()
+    again = Store.open(tmp_path)
+    assert again.last_backup is None
+    again.close()
+
+
+def test_failed_upgrade_keeps_the_data_and_a_backup(tmp_path) -> None:
+    store = Store.open(tmp_path)
+    area_id = _village(store)
+    with store.write() as w:
+        w.insert(Household, [{"number": "0001", "head_name": "郭堃", "village_id": area_id}])
+    store.close()
+    # Lose the record of the schema version: the next start tries to create every table
+    # again, which fails half-way.
+    db = sqlite3.connect(tmp_path / "workteam.sqlite3")
+    db.execute("DELETE FROM alembic_version")
+    db.commit()
+    db.close()
+
+    with pytest.raises(migrate.UpgradeError, match="升级失败，数据未改动") as failure:
+        Store.open(tmp_path)
+    backup = failure.value.backup
+    assert backup is not None and backup.parent == tmp_path / "backups"
+    for path in (tmp_path / "workteam.sqlite3", backup):
+        db = sqlite3.connect(path)
+        assert db.execute("SELECT head_name FROM household").fetchall() == [("郭堃",)]
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+
+
+def _village(store: Store) -> str:
+    from workteam_desktop.store.models import Area
+
+    with store.write() as w:
+        [area_id] = w.insert(Area, [{"code": "140215100201", "name": "东村", "level": "village"}])
+    return area_id
