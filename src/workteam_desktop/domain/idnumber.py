@@ -44,7 +44,7 @@ def problem(text: str, today: dt.date | None = None) -> Problem | None:
         return Problem("id.length", {"length": len(value)})
     if not value[:17].isdigit() or not value[:17].isascii():
         return Problem("id.digits")
-    if not (value[17].isdigit() or value[17] == "X"):
+    if value[17] not in "0123456789X":
         return Problem("id.last_char")
     if value[:2] not in PROVINCE_CODES:
         return Problem("id.region", {"region": value[:2]})

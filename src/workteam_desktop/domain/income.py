@@ -24,7 +24,7 @@ class Income:
     @builtins.property  # the field named `property` hides the builtin here
     def net(self) -> float:
         """Income less production costs."""
-        return self.gross + self.costs
+        return self.gross - self.costs
 
 
 def per_capita_net(income: Income, members: int) -> float | None:

@@ -30,6 +30,7 @@ def mask(value: str | None) -> str:
     """Mask a phone number: ``138****5678``."""
     if not value:
         return ""
+    value = normalize(value)
     if len(value) <= 7:  # keeping 3 + 4 characters of 7 or fewer would hide nothing
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
