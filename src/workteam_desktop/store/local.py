@@ -71,3 +71,49 @@ class HouseholdFacts(SQLModel, table=True):
     per_capita_income: float | None = None
     observation: bool = Field(default=False, index=True)
     zero_employment: bool = Field(default=False, index=True)
+
+
+class Draft(SQLModel, table=True):
+    """Typed input not yet saved (a visit being logged, a form being filled), autosaved so
+    that a crash or a closed window loses at most a few seconds of typing. Local only."""
+
+    __tablename__ = "draft"
+
+    key: str = Field(primary_key=True)  # e.g. "visit:new", "form:household_survey:<id>"
+    kind: str = Field(index=True)  # "visit", "form", …
+    data: str = "{}"  # JSON
+    updated_at: dt.datetime
+
+
+class Conflict(SQLModel, table=True):
+    """A value that lost a merge to a concurrent change: kept here for a person to review.
+
+    Merge picks the value with the highest HLC, so every replica agrees; when the two
+    changes were made without knowing each other, the losing value is not thrown away.
+    """
+
+    __tablename__ = "conflict"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str
+    row_id: str = Field(index=True)
+    field: str
+    kept_value: str  # JSON
+    kept_hlc: str
+    lost_value: str  # JSON
+    lost_hlc: str
+    lost_device: str = ""
+    lost_user: str = ""
+    created_at: dt.datetime
+    resolved: bool = Field(default=False, index=True)
+    resolution: str = ""  # "kept" or "restored" (the lost value written back as a new change)
+
+
+class PendingRow(SQLModel, table=True):
+    """A row known only from changes that cannot be made yet: its creating change or its
+    parent row has not arrived. Retried after every merge, parents first."""
+
+    __tablename__ = "pending_row"
+
+    row_id: str = Field(primary_key=True)
+    entity: str

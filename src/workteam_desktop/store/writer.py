@@ -56,6 +56,9 @@ class TableInfo:
             elif not field.is_required():
                 self.defaults[name] = field.default
         self.required = [c for c in self.data_columns if c not in self.defaults]
+        # column → parent table, for merge to wait until a parent row exists
+        self.foreign_keys: dict[str, str] = {
+            fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
         cols = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join("?" for _ in self.columns)
         self.insert_sql = f'INSERT INTO "{self.entity}" ({cols}) VALUES ({marks})'
@@ -89,6 +92,16 @@ class Writer:
     def cursor(self) -> sqlite3.Cursor:
         """The transaction's cursor, for reads inside the write (never for synced writes)."""
         return self._cursor
+
+    @property
+    def clock(self) -> HybridClock:
+        """The device clock stamping this transaction's changes."""
+        return self._clock
+
+    @property
+    def tables(self) -> Mapping[str, TableInfo]:
+        """Column information of every synced table."""
+        return self._tables
 
     @property
     def connection(self) -> Connection:
@@ -130,7 +143,7 @@ class Writer:
             full = {"id": row_id, "updated_hlc": hlc, "deleted": False, **fields}
             records.append(tuple(info.db_value(c, full[c]) for c in info.columns))
             ids.append(row_id)
-            self._note(info.entity, row_id, fields)
+            self.note(info.entity, row_id, fields)
         if records:
             self._cursor.executemany(_CHANGE_SQL, changes)
             self._cursor.executemany(info.insert_sql, records)
@@ -165,7 +178,7 @@ class Writer:
         self._cursor.execute(
             f'UPDATE "{info.entity}" SET {sets}, updated_hlc = ? WHERE id = ?',
             (*params, hlc, row_id))
-        self._note(info.entity, row_id, changed)
+        self.note(info.entity, row_id, changed)
         return True
 
     def delete(self, model: type[Synced] | str, row_id: str) -> bool:
@@ -181,7 +194,8 @@ class Writer:
                 clocks[name] = hlc
         return clocks
 
-    def _note(self, entity: str, row_id: str, fields: Mapping[str, Any]) -> None:
+    def note(self, entity: str, row_id: str, fields: Mapping[str, Any]) -> None:
+        """Remember a row written here (for facts refresh and callers)."""
         self.touched[entity].add(row_id)
         if entity == "observation_threshold":
             self.thresholds_changed = True

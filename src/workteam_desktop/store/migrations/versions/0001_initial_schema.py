@@ -1,7 +1,7 @@
 """initial schema: all tables, change-log guard triggers, household search index
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 08:58:34.580460
 """
 from collections.abc import Sequence

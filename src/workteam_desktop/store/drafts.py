@@ -1,0 +1,45 @@
+"""Autosaved drafts of typed input (local, never synced)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from .store import Store
+
+
+def save_draft(store: Store, key: str, kind: str, data: dict[str, Any]) -> None:
+    """Save (or replace) the draft ``key``."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO draft (key, kind, data, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET data = excluded.data, "
+            "updated_at = excluded.updated_at, kind = excluded.kind",
+            (key, kind, json.dumps(data, ensure_ascii=False, default=str), now))
+
+
+def load_draft(store: Store, key: str) -> dict[str, Any] | None:
+    """The draft ``key``, or None."""
+    with store.read() as cur:
+        row = cur.execute("SELECT data FROM draft WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def delete_draft(store: Store, key: str) -> None:
+    """Forget the draft ``key`` (after it was saved for real, or discarded)."""
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM draft WHERE key = ?", (key,))
+
+
+def list_drafts(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
+    """Drafts (newest first), optionally of one kind."""
+    sql = "SELECT key, kind, data, updated_at FROM draft"
+    params: tuple[Any, ...] = ()
+    if kind:
+        sql += " WHERE kind = ?"
+        params = (kind,)
+    with store.read() as cur:
+        return [{"key": r[0], "kind": r[1], "data": json.loads(r[2]), "updated_at": r[3]}
+                for r in cur.execute(sql + " ORDER BY updated_at DESC", params)]
