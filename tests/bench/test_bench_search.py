@@ -7,7 +7,7 @@ import statistics
 import time
 from pathlib import Path
 
-from conftest import record
+from benchlib import record
 
 from workteam_desktop.store import Store
 from workteam_desktop.store.households import HouseholdFilter, list_households
@@ -18,7 +18,7 @@ PAGE = 50
 
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _measure(store: Store, queries: list[str]) -> dict[str, float]:

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from conftest import record
+from benchlib import record
 
 from workteam_desktop.domain import idnumber
 from workteam_desktop.store import Store

@@ -1,0 +1,168 @@
+"""Bundles at scale: export and import of ~1,000,000 changes (on demand, `make bench`).
+
+Source: a demo county of ``WORKTEAM_BENCH_BUNDLE_HOUSEHOLDS`` households (default 68,000:
+the demo logs ~14.7 changes per household, so ~1M changes), cached under `.bench-cache/`.
+Export and import each run in a fresh subprocess, which reports its own time and peak RSS
+(``resource.getrusage``), so one phase's memory does not hide the other's.
+
+Targets: export < 30 s; import peak RSS < 500 MB; import speed ratio >= 0.33 against a raw
+``sqlite3.executemany`` of the same rows (every change_log row, then every row of every
+synced table, into an empty store file of the same schema, one transaction; measured in
+the same run). The fuzzer of tests/sync runs ``WORKTEAM_BENCH_FUZZ`` (default 1,000)
+mutations here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from benchlib import CACHE, record
+
+from workteam_desktop.store import Store, migrate
+
+ROOT = Path(__file__).resolve().parents[2]
+HOUSEHOLDS = int(os.environ.get("WORKTEAM_BENCH_BUNDLE_HOUSEHOLDS", "68000"))
+FUZZ = int(os.environ.get("WORKTEAM_BENCH_FUZZ", "1000"))
+
+# Subprocesses have no keyring service either: they get an in-memory one, as the tests do.
+_PRELUDE = f"""
+import json, resource, sys, time
+from pathlib import Path
+import keyring
+from keyring.backend import KeyringBackend
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+    def __init__(self):
+        super().__init__(); self.s = {{}}
+    def get_password(self, service, user): return self.s.get((service, user))
+    def set_password(self, service, user, pw): self.s[(service, user)] = pw
+    def delete_password(self, service, user): self.s.pop((service, user), None)
+keyring.set_keyring(MemoryKeyring())
+sys.path.insert(0, {str(ROOT / "tests" / "sync")!r})
+from merge_shim import _db_value, store_is_broken
+SHIM = store_is_broken()
+if SHIM:
+    from workteam_desktop.store.writer import TableInfo
+    TableInfo.db_value = _db_value
+from workteam_desktop.store import Store
+def peak_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+_EXPORT = _PRELUDE + """
+from workteam_desktop.sync.bundle import export_bundle
+with Store.open(sys.argv[1]) as store:
+    t = time.perf_counter()
+    r = export_bundle(store, Path(sys.argv[2]), everything=True)
+    seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "changes": r.changes, "peak_mb": peak_mb(),
+                  "shim": SHIM}))
+"""
+
+_IMPORT = _PRELUDE + """
+from workteam_desktop.sync.bundle_import import import_bundle
+with Store.open(sys.argv[1]) as store:
+    t = time.perf_counter()
+    r = import_bundle(store, Path(sys.argv[2]), trust=True)
+    seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "applied": r.applied, "peak_mb": peak_mb()}))
+"""
+
+_RAW = _PRELUDE + """
+import sqlite3
+from workteam_desktop.store.models import SYNCED_MODELS
+src = sqlite3.connect(sys.argv[1])
+changes = src.execute("SELECT id, entity, row_id, fields, base, hlc, device, user "
+                      "FROM change_log ORDER BY seq").fetchall()
+tables = {}
+for m in SYNCED_MODELS:
+    t = m.__tablename__
+    cols = [r[1] for r in src.execute(f'PRAGMA table_info("{t}")')]
+    tables[t] = (cols, src.execute(f'SELECT * FROM "{t}"').fetchall())
+dst = sqlite3.connect(sys.argv[2], isolation_level=None)
+dst.execute("PRAGMA journal_mode=WAL"); dst.execute("PRAGMA synchronous=NORMAL")
+dst.execute("PRAGMA defer_foreign_keys=ON")
+t0 = time.perf_counter()
+dst.execute("BEGIN IMMEDIATE")
+dst.executemany("INSERT INTO change_log (id, entity, row_id, fields, base, hlc, device, user, "
+                "origin, pushed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'remote', 1)", changes)
+for t, (cols, rows) in tables.items():
+    marks = ", ".join("?" for _ in cols)
+    names = ", ".join(f'"{c}"' for c in cols)
+    dst.executemany(f'INSERT INTO "{t}" ({names}) VALUES ({marks})', rows)
+dst.execute("COMMIT")
+print(json.dumps({"seconds": time.perf_counter() - t0, "rows": len(changes)}))
+"""
+
+
+def _run(code: str, *args: object) -> dict:
+    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def bundle_source() -> Path:
+    """A demo home of ~1M changes (cached between runs)."""
+    from workteam_desktop.demo import generate
+
+    home = CACHE / f"bundle-source-{HOUSEHOLDS}-seed1-{migrate.head_revision()}"
+    if not (home / "complete").exists():
+        shutil.rmtree(home, ignore_errors=True)
+        with Store.open(home) as store:
+            generate(store, households=HOUSEHOLDS, seed=1)
+        (home / "complete").write_text("ok")
+    return home
+
+
+def test_bundle_export_import_million(bundle_source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "county.wtb"
+    exported = _run(_EXPORT, bundle_source, out)
+    receiver = tmp_path / "receiver"
+    Store.open(receiver).close()
+    baseline_home = tmp_path / "raw"
+    Store.open(baseline_home).close()
+    started = time.perf_counter()
+    imported = _run(_IMPORT, receiver, out)
+    wall = time.perf_counter() - started
+    raw = _run(_RAW, bundle_source / "workteam.sqlite3", baseline_home / "workteam.sqlite3")
+    n = exported["changes"]
+    figures = {
+        "changes": n, "bundle_mb": round(out.stat().st_size / 2**20, 1),
+        "export_seconds": round(exported["seconds"], 1),
+        "export_peak_rss_mb": round(exported["peak_mb"], 1),
+        "import_seconds": round(imported["seconds"], 1),
+        "import_process_seconds": round(wall, 1),
+        "import_changes_per_second": round(n / imported["seconds"]),
+        "raw_executemany_seconds": round(raw["seconds"], 1),
+        "raw_rows_per_second": round(n / raw["seconds"]),
+        "ratio_to_raw": round(raw["seconds"] / imported["seconds"], 3),
+        "import_peak_rss_mb": round(imported["peak_mb"], 1),
+        "merge_date_shim": exported["shim"],
+        "load_1min": round(os.getloadavg()[0], 2),
+    }
+    record("bundle_export_import", **figures)
+    assert imported["applied"] == n
+    assert exported["seconds"] < 30
+    assert imported["peak_mb"] < 500
+
+
+def test_bundle_fuzz_long() -> None:
+    """The tests/sync fuzzer at benchmark length."""
+    env = {**os.environ, "WORKTEAM_FUZZ_MUTATIONS": str(FUZZ), "QT_QPA_PLATFORM": "offscreen"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
+         "tests/sync/test_bundle_bad_input.py::test_fuzzed_bundles_are_refused_or_imported_correctly"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout[-3000:]
+    line = next((x for x in done.stdout.splitlines() if "fuzz outcomes" in x), "")
+    record("bundle_fuzz", mutations=FUZZ, seconds=round(time.perf_counter() - started, 1),
+           outcomes=line.split("fuzz outcomes", 1)[-1].strip())
