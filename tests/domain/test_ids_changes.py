@@ -31,7 +31,7 @@ def test_new_id_is_a_version_7_uuid_near_now() -> None:
     assert str(value) == text
     assert value.version == 7
     assert value.variant == uuid.RFC_4122
-    # uuid6 may step ahead of the wall clock by one ms per id made in the same ms.
+    # Ids borrow the next millisecond only past 4,096 ids in one millisecond.
     assert before <= ms_of(text) <= before + 60_000
 
 

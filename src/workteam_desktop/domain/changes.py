@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+
+import orjson
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +26,9 @@ def json_value(value: Any) -> Any:
 
 
 def dumps(data: dict[str, Any]) -> str:
-    """Compact JSON with Chinese kept readable."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=json_value)
+    """Compact JSON with Chinese kept readable (orjson: this runs once per row written)."""
+    return orjson.dumps(data, default=json_value,
+                        option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 @dataclass(frozen=True, slots=True)

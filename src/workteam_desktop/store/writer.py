@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -39,7 +38,8 @@ class TableInfo:
 
     def __init__(self, model: type[Synced], dialect: Any) -> None:
         table = model.__table__  # type: ignore[attr-defined]
-        self.entity: str = table.name
+        # A plain str: SQLAlchemy's quoted_name makes sqlite3 look for __conform__ per row.
+        self.entity: str = str(table.name)
         self.columns: list[str] = [c.name for c in table.columns]
         self.data_columns: list[str] = [c for c in self.columns if c not in _SYNC_COLUMNS]
         self.processors: dict[str, Callable[[Any], Any]] = {}
@@ -56,6 +56,15 @@ class TableInfo:
             elif not field.is_required():
                 self.defaults[name] = field.default
         self.required = [c for c in self.data_columns if c not in self.defaults]
+        self.column_set = frozenset(self.columns)
+        self.static_defaults = {k: v for k, v in self.defaults.items() if not callable(v)}
+        self.default_factories = [(k, v) for k, v in self.defaults.items() if callable(v)]
+        if self.columns[:3] != list(_SYNC_COLUMNS):
+            raise ValueError(f"{self.entity}: sync columns must come first")
+        # (position, processor) of the data columns needing conversion (dates, bools,
+        # floats); positions count from the first data column.
+        self.data_processors = [(i, self.processors[c]) for i, c in enumerate(self.data_columns)
+                                if c in self.processors]
         # column → parent table, for merge to wait until a parent row exists
         self.foreign_keys: dict[str, str] = {
             fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
@@ -84,7 +93,6 @@ class Writer:
         self._clock = clock
         self._user = user
         self._tables = tables
-        self.touched: dict[str, set[str]] = defaultdict(set)
         self.affected_households: set[str] = set()
         self.thresholds_changed = False
 
@@ -118,32 +126,35 @@ class Writer:
         A row without ``id`` gets a fresh UUIDv7. Fields left out take the model's default.
         """
         info = self._info(model)
-        device = self._clock.device
+        device, user, entity = self._clock.device, self._user, info.entity
+        now = self._clock.now
+        data_columns, processors = info.data_columns, info.data_processors
         records: list[tuple[Any, ...]] = []
         changes: list[tuple[Any, ...]] = []
         ids: list[str] = []
         for row in rows:
-            unknown = set(row) - set(info.columns)
-            if unknown:
-                raise KeyError(f"{info.entity} has no field {sorted(unknown)}")
-            values = dict(row)
-            row_id = values.pop("id", None) or new_id()
-            values.pop("updated_hlc", None)
-            values.pop("deleted", None)
-            for name, default in info.defaults.items():
-                if name not in values:
-                    values[name] = default() if callable(default) else default
+            if not info.column_set.issuperset(row):
+                raise KeyError(f"{entity} has no field {sorted(set(row) - info.column_set)}")
+            values = {**info.static_defaults, **row}
+            for name, factory in info.default_factories:
+                if name not in row:
+                    values[name] = factory()
+            row_id = values.get("id") or new_id()
             missing = [c for c in info.required if values.get(c) is None]
             if missing:
-                raise ValueError(f"{info.entity}: missing {missing}")
-            hlc = self._clock.now().encode()
-            fields = {c: values[c] for c in info.data_columns}
-            changes.append((new_id(), info.entity, row_id, dumps(fields), "{}", hlc, device,
-                            self._user, "local"))
-            full = {"id": row_id, "updated_hlc": hlc, "deleted": False, **fields}
-            records.append(tuple(info.db_value(c, full[c]) for c in info.columns))
+                raise ValueError(f"{entity}: missing {missing}")
+            hlc = now().encode()
+            fields = {c: values[c] for c in data_columns}
+            changes.append((new_id(), entity, row_id, dumps(fields), "{}", hlc, device, user,
+                            "local"))
+            data = list(fields.values())
+            for i, convert in processors:
+                if data[i] is not None:
+                    data[i] = convert(data[i])
+            # id, updated_hlc, deleted come first in every synced table (the Synced base).
+            records.append((row_id, hlc, 0, *data))
             ids.append(row_id)
-            self.note(info.entity, row_id, fields)
+            self.note(entity, row_id, fields)
         if records:
             self._cursor.executemany(_CHANGE_SQL, changes)
             self._cursor.executemany(info.insert_sql, records)
@@ -196,7 +207,6 @@ class Writer:
 
     def note(self, entity: str, row_id: str, fields: Mapping[str, Any]) -> None:
         """Remember a row written here (for facts refresh and callers)."""
-        self.touched[entity].add(row_id)
         if entity == "observation_threshold":
             self.thresholds_changed = True
         key = _FACT_SOURCES.get(entity)
