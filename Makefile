@@ -1,38 +1,18 @@
-# workteam: the two commands of the README's quick start are `make demo` and `make test`.
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-DEMO_HOME ?= demo-home
+# Shortcuts; the README's two quick-start commands are `bash scripts/demo` and `bash scripts/test`.
+.PHONY: demo test bench setup clean
 
-.PHONY: demo test lint bench system-deps venv clean
+demo:
+	bash scripts/demo
 
-## demo: set everything up, fill a demo county (once) and open the app on it
-demo: venv
-	@if [ ! -f "$(DEMO_HOME)/workteam.sqlite3" ]; then $(BIN)/workteam demo --home "$(DEMO_HOME)"; fi
-	$(BIN)/workteam --home "$(DEMO_HOME)"
+test:
+	bash scripts/test
 
-## test: set everything up and run the whole test suite (lint, layering contracts, tests)
-test: venv
-	$(BIN)/ruff check src tests
-	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+## bench: the benchmarks (not part of the test suite; results go in BENCHMARKS.md)
+bench: setup
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/bench -p no:cacheprovider -s -o addopts=""
 
-## bench: run the benchmarks (not part of `make test`; results go in BENCHMARKS.md)
-bench: venv
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -o addopts=""
-
-system-deps:
-	bash packaging/system-deps.sh
-
-venv: system-deps $(STAMP)
-
-$(STAMP):
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test]"
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+setup:
+	bash scripts/setup
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf .venv build dist .pytest_cache .ruff_cache

@@ -67,3 +67,37 @@ def _village(store: Store) -> str:
     with store.write() as w:
         [area_id] = w.insert(Area, [{"code": "140215100201", "name": "东村", "level": "village"}])
     return area_id
+
+
+def test_upgrade_from_an_older_schema_backs_up_first_and_keeps_the_data(tmp_path) -> None:
+    from alembic import command
+
+    from workteam_desktop.store.engine import make_engine
+
+    path = tmp_path / "workteam.sqlite3"
+    engine = make_engine(path)
+    config = migrate.alembic_config()
+    with engine.begin() as conn:  # a store as the first release left it
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO change_log (id, entity, row_id, fields, base, hlc, device, user, "
+            "origin, pushed) VALUES ('c1', 'area', 'a1', '{}', '{}', 'h1', 'd', '', 'local', 0)")
+        conn.exec_driver_sql(
+            "INSERT INTO area (id, updated_hlc, deleted, code, name, level) "
+            "VALUES ('a1', 'h1', 0, '140215100201', '东村', 'village')")
+    engine.dispose()
+
+    store = Store.open(tmp_path)
+    assert migrate.current_revision(store.engine) == migrate.head_revision() != "0001"
+    assert store.last_backup is not None
+    assert store.last_backup.name.startswith("before-upgrade-0001-")
+    with store.read() as cur:
+        assert cur.execute("SELECT name FROM area").fetchall()[0][0] == "东村"
+        assert cur.execute("SELECT count(*) FROM draft").fetchone()[0] == 0  # the new table
+    store.close()
+    backup = sqlite3.connect(store.last_backup)
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert backup.execute("SELECT name FROM area").fetchone()[0] == "东村"
+    backup.close()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-
-import orjson
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 
 def json_value(value: Any) -> Any:

@@ -1,4 +1,8 @@
-"""Visit operations: log a visit with its urgent needs, list visits."""
+"""Visit operations: log a visit with its urgent needs and photos, list and count visits,
+and the look-ups the visit form needs (households and cadres to pick).
+
+Lists page in SQL (``LIMIT``/``OFFSET``) so a county's visits are never loaded whole.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import catalogues as cat
+from ..domain import idnumber
 from ..domain.problems import DomainError, Problem
-from .households import find_household_id
+from .attachments import add_attachment
+from .households import MIN_FTS_QUERY, find_household_id
 from .models import UrgentNeed, Visit, VisitCadre, VisitHousehold
 from .store import Store
 
@@ -23,6 +29,9 @@ class UrgentNeedInput:
     text: str
     category: str = "other"
     due_date: dt.date | None = None
+    status: str = "open"  # URGENT_NEED_STATUSES; "resolved" when settled on the spot
+    household: str | None = None  # id or number; None: the visit's first household
+    resolution: str = ""
 
 
 @dataclass(slots=True)
@@ -38,6 +47,28 @@ class VisitInput:
     follow_up_date: dt.date | None = None
     visitors: list[str] = field(default_factory=list)  # cadre names or ids
     urgent_needs: list[UrgentNeedInput] = field(default_factory=list)
+    photos: list[str] = field(default_factory=list)  # files on disk, copied on save
+
+
+def check_visit(visit: VisitInput) -> None:
+    """Refuse a visit that cannot be saved (raises :class:`DomainError` naming the field)."""
+    if not visit.households:
+        raise DomainError(Problem("field.required", {"field": "走访的农户"}), "households")
+    if not visit.purpose.strip():
+        raise DomainError(Problem("field.required", {"field": "走访事由"}), "purpose")
+    if visit.follow_up_date is not None and visit.follow_up_date < visit.visit_date:
+        raise DomainError(Problem("date.range", {"start": visit.visit_date,
+                                                 "end": visit.follow_up_date}),
+                          "follow_up_date")
+    for need in visit.urgent_needs:
+        if need.category not in cat.URGENT_NEED_CATEGORIES:
+            raise DomainError(Problem("choice.invalid", {
+                "value": need.category, "field": "问题类别",
+                "choices": "、".join(e.zh for e in cat.URGENT_NEED_CATEGORIES)}), "urgent_needs")
+        if need.status not in cat.URGENT_NEED_STATUSES:
+            raise DomainError(Problem("choice.invalid", {
+                "value": need.status, "field": "办理状态",
+                "choices": "、".join(e.zh for e in cat.URGENT_NEED_STATUSES)}), "urgent_needs")
 
 
 def find_cadre_id(cur: sqlite3.Cursor, key: str) -> str:
@@ -50,9 +81,12 @@ def find_cadre_id(cur: sqlite3.Cursor, key: str) -> str:
 
 
 def add_visit(store: Store, visit: VisitInput, user: str | None = None) -> str:
-    """Log a visit, its households, visitors and urgent needs in one transaction."""
-    if not visit.purpose.strip():
-        raise DomainError(Problem("field.required", {"field": "走访事由"}), "purpose")
+    """Log a visit, its households, visitors, urgent needs and photos in one transaction.
+
+    Photos are copied into the data home's content store (once per content) and each
+    gets an attachment row owned by the visit. Returns the visit's id.
+    """
+    check_visit(visit)
     with store.write(user) as w:
         cur = w.cursor
         household_ids = list(dict.fromkeys(find_household_id(cur, k) for k in visit.households))
@@ -69,9 +103,15 @@ def add_visit(store: Store, visit: VisitInput, user: str | None = None) -> str:
                                   for h in household_ids])
         w.insert(VisitCadre, [{"visit_id": visit_id, "cadre_id": c} for c in cadre_ids])
         w.insert(UrgentNeed, [{
-            "household_id": household_ids[0], "visit_id": visit_id, "category": need.category,
-            "text": need.text.strip(), "raised_on": visit.visit_date, "due_date": need.due_date,
+            "household_id": find_household_id(cur, need.household) if need.household
+            else household_ids[0],
+            "visit_id": visit_id, "category": need.category, "text": need.text.strip(),
+            "raised_on": visit.visit_date, "due_date": need.due_date, "status": need.status,
+            "resolved_on": visit.visit_date if need.status == "resolved" else None,
+            "resolution": need.resolution.strip(),
         } for need in visit.urgent_needs if need.text.strip()])
+        for photo in dict.fromkeys(visit.photos):
+            add_attachment(w, photo, "visit", visit_id, home=store.home)
     return visit_id
 
 
@@ -140,3 +180,185 @@ def list_visits(store: Store, *, household: str | None = None,
     with store.read() as cur:
         ids = [find_household_id(cur, household)] if household else None
         return visits_of_households(cur, ids, date_from=date_from, date_to=date_to, limit=limit)
+
+
+# ---------------------------------------------------------------- the visit list (GUI)
+
+@dataclass(frozen=True, slots=True)
+class VisitFilter:
+    """Which visits the list shows. Empty fields do not filter."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    village_id: str | None = None
+    search: str = ""  # a household's head, number, ID number or phone
+
+
+def period_range(period: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day of this ``month``, ``quarter`` or ``year`` (to today)."""
+    today = today or dt.date.today()
+    if period == "month":
+        return today.replace(day=1), today
+    if period == "quarter":
+        return dt.date(today.year, (today.month - 1) // 3 * 3 + 1, 1), today
+    if period == "year":
+        return dt.date(today.year, 1, 1), today
+    raise ValueError(f"unknown period {period}")
+
+
+def household_match(text: str) -> tuple[str, list[Any]]:
+    """SQL selecting the ids of households whose head, number, ID number or phone
+    contains ``text`` (the same matching as the household list's search)."""
+    normalized = idnumber.normalize(text)
+    if len(normalized) >= MIN_FTS_QUERY:
+        phrase = '"' + normalized.replace('"', '""') + '"'
+        return ("SELECT id FROM household WHERE deleted = 0 AND rowid IN "
+                "(SELECT rowid FROM household_fts WHERE household_fts MATCH ?)", [phrase])
+    return ("SELECT id FROM household WHERE deleted = 0 "
+            "AND (instr(head_name, ?) > 0 OR instr(number, ?) > 0)", [normalized, normalized])
+
+
+def _visit_where(flt: VisitFilter) -> tuple[str, list[Any]]:
+    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+        raise DomainError(Problem("date.range", {"start": flt.date_from, "end": flt.date_to}))
+    clauses, params = ["v.deleted = 0"], []
+    if flt.date_from:
+        clauses.append("v.visit_date >= ?")
+        params.append(flt.date_from.isoformat())
+    if flt.date_to:
+        clauses.append("v.visit_date <= ?")
+        params.append(flt.date_to.isoformat())
+    if flt.village_id:
+        clauses.append("v.village_id = ?")
+        params.append(flt.village_id)
+    text = flt.search.strip()
+    if text:
+        match, match_params = household_match(text)
+        clauses.append(f"v.id IN (SELECT visit_id FROM visit_household WHERE deleted = 0 "
+                       f"AND household_id IN ({match}))")
+        params += match_params
+    return " AND ".join(clauses), params
+
+
+def list_visit_rows(store: Store, flt: VisitFilter = VisitFilter(), *, limit: int = 100,
+                    offset: int = 0, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """One page of visits for the visit list, newest first.
+
+    Each row has the visit's fields, ``village_name``, ``households`` (id, number,
+    head_name), ``visitors`` (names) and its urgent needs counted: ``needs_total``,
+    ``needs_open`` (not resolved) and ``needs_overdue`` (not resolved, past the due date).
+    """
+    today = today or dt.date.today()
+    where, params = _visit_where(flt)
+    with store.read() as cur:
+        rows = [dict(r) for r in cur.execute(
+            f"SELECT v.id, v.visit_date, v.visit_time, v.purpose, v.findings, v.measures, "
+            f"v.follow_up_date, a.name AS village_name FROM visit v "
+            f"LEFT JOIN area a ON a.id = v.village_id WHERE {where} "
+            f"ORDER BY v.visit_date DESC, v.visit_time DESC, v.id DESC LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)])]
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ",".join("?" * len(ids))
+        households: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in cur.execute(
+                f"SELECT vh.visit_id, h.id, h.number, h.head_name FROM visit_household vh "
+                f"JOIN household h ON h.id = vh.household_id "
+                f"WHERE vh.deleted = 0 AND vh.visit_id IN ({marks}) ORDER BY vh.id", ids):
+            households[r[0]].append({"id": r[1], "number": r[2], "head_name": r[3]})
+        visitors: dict[str, list[str]] = defaultdict(list)
+        for r in cur.execute(
+                f"SELECT vc.visit_id, c.name FROM visit_cadre vc JOIN cadre c ON c.id = vc.cadre_id "
+                f"WHERE vc.deleted = 0 AND vc.visit_id IN ({marks}) ORDER BY vc.id", ids):
+            visitors[r[0]].append(r[1])
+        counts = {r[0]: tuple(r[1:]) for r in cur.execute(
+            f"SELECT visit_id, count(*), coalesce(sum(status != 'resolved'), 0), "
+            f"coalesce(sum(status != 'resolved' AND due_date < ?), 0) FROM urgent_need "
+            f"WHERE deleted = 0 AND visit_id IN ({marks}) GROUP BY visit_id",
+            [today.isoformat(), *ids])}
+    for row in rows:
+        row["households"] = households[row["id"]]
+        row["visitors"] = visitors[row["id"]]
+        row["needs_total"], row["needs_open"], row["needs_overdue"] = counts.get(
+            row["id"], (0, 0, 0))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class VisitSummary:
+    """How many visits a filter selects and how many households they reached."""
+
+    visits: int
+    households: int
+
+
+def visit_summary(store: Store, flt: VisitFilter = VisitFilter()) -> VisitSummary:
+    """Count the visits ``flt`` selects and the distinct households they covered."""
+    where, params = _visit_where(flt)
+    with store.read() as cur:
+        visits = cur.execute(f"SELECT count(*) FROM visit v WHERE {where}", params).fetchone()[0]
+        households = cur.execute(
+            f"SELECT count(DISTINCT vh.household_id) FROM visit_household vh "
+            f"JOIN visit v ON v.id = vh.visit_id WHERE vh.deleted = 0 AND {where}",
+            params).fetchone()[0]
+    return VisitSummary(visits, households)
+
+
+def visit_villages(store: Store) -> list[dict[str, str]]:
+    """Villages and communities (id, code, name) in code order, for the list's filter."""
+    with store.read() as cur:
+        return [dict(r) for r in cur.execute(
+            "SELECT id, code, name FROM area WHERE deleted = 0 "
+            "AND level IN ('village', 'community') ORDER BY code")]
+
+
+# ---------------------------------------------------------------- pick lists (GUI)
+
+def household_choice(store: Store, key: str) -> dict[str, Any] | None:
+    """The household whose id or number is ``key`` as a picker shows it, or None."""
+    with store.read() as cur:
+        try:
+            hid = find_household_id(cur, key)
+        except DomainError:
+            return None
+        row = cur.execute(
+            "SELECT h.id, h.number, h.head_name, a.name AS village_name FROM household h "
+            "JOIN area a ON a.id = h.village_id WHERE h.id = ?", (hid,)).fetchone()
+    return dict(row)
+
+
+def _cadre_rows(cur: sqlite3.Cursor, where: str, params: list[Any],
+                limit: int | None = None) -> list[dict[str, Any]]:
+    sql = (f"SELECT c.id, c.name, c.role, t.name AS team_name FROM cadre c "
+           f"LEFT JOIN team t ON t.id = c.team_id WHERE c.deleted = 0 AND {where} "
+           f"ORDER BY c.name, c.id")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    out = []
+    for r in cur.execute(sql, params):
+        row = dict(r)
+        row["role_label"] = cat.CADRE_ROLES.label(row["role"])
+        row["team_name"] = row["team_name"] or ""
+        out.append(row)
+    return out
+
+
+def cadre_choices(store: Store, text: str = "", limit: int = 20) -> list[dict[str, Any]]:
+    """Cadres whose name contains ``text`` (all when empty): id, name, role, role_label,
+    team_name (at most ``limit``)."""
+    text = text.strip()
+    with store.read() as cur:
+        if not text:
+            return _cadre_rows(cur, "1", [], limit)
+        return _cadre_rows(cur, "instr(c.name, ?) > 0", [text], limit)
+
+
+def cadres_by_ids(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The cadres ``ids`` that still exist, in the order given (as cadre_choices)."""
+    if not ids:
+        return []
+    with store.read() as cur:
+        rows = {r["id"]: r for r in _cadre_rows(
+            cur, f"c.id IN ({','.join('?' * len(ids))})", list(ids))}
+    return [rows[i] for i in ids if i in rows]

@@ -1,49 +1,129 @@
-"""The desktop application: QApplication set-up and the main window.
-
-This is the plain main window of the foundation; the pages (dashboard, households,
-visits, …) are added by the GUI work.
-"""
+"""The desktop application: QApplication set-up (style, bundled font, translations),
+the main window, and offscreen screenshots of a page."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
 
+from ..paths import resources_dir
 from ..store import Store
+from .context import AppContext
+from .main_window import MainWindow
+
+FONT_FILE = "fonts/wqy-microhei-gbk.ttf"
+BASE_POINT_SIZE = 10.5  # UI.md: at least 10.5 pt (Windows' default is 9)
 
 
-class MainWindow(QMainWindow):
-    """The main window over an open store."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        self.setWindowTitle("驻村工作队工作平台")
-        self.resize(1280, 720)
-        with store.read() as cur:
-            households = cur.execute(
-                "SELECT count(*) FROM household WHERE deleted = 0").fetchone()[0]
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        title = QLabel("驻村工作队工作平台")
-        title.setStyleSheet("font-size: 20pt; font-weight: bold;")
-        info = QLabel(f"数据目录：{store.home}\n农户：{households:,} 户")
-        for label in (title, info):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(label)
-        self.setCentralWidget(central)
-        self.statusBar().showMessage(f"数据目录：{store.home}")
+def settings_for(store: Store) -> QSettings:
+    """GUI settings (window size, last page, language) kept in the data home."""
+    return QSettings(str(store.home / "gui.ini"), QSettings.Format.IniFormat)
 
 
-def run(home: str | None) -> int:
-    """Open the store of ``home`` and run the GUI until the window closes."""
+def choose_lang(settings: QSettings) -> str:
+    """"zh" (default) or "en": the environment wins over the saved setting."""
+    env = os.environ.get("WORKTEAM_LANG", "")
+    if env:
+        return "en" if env.startswith("en") else "zh"
+    return "en" if str(settings.value("ui/lang", "zh")).startswith("en") else "zh"
+
+
+def setup_application(app: QApplication, lang: str) -> None:
+    """Fusion style, the bundled CJK font, the style sheet and the translations."""
+    app.setStyle("Fusion")
+    app.setApplicationName("workteam")
+    family = register_font()
+    font = QFont(family) if family else app.font()
+    font.setPointSizeF(BASE_POINT_SIZE)
+    app.setFont(font)
+    qss = resources_dir() / "style.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    install_translators(app, lang)
+
+
+def register_font() -> str | None:
+    """Register the shipped WenQuanYi Micro Hei so Chinese renders on any machine."""
+    path = resources_dir() / FONT_FILE
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    if font_id < 0:
+        return None
+    families = QFontDatabase.applicationFontFamilies(font_id)
+    return families[0] if families else None
+
+
+def install_translators(app: QApplication, lang: str) -> None:
+    """English: our .qm; Chinese: Qt's own zh_CN strings for standard buttons and dialogs."""
+    translators = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if lang == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        ours = QTranslator(app)
+        if ours.load(str(resources_dir() / "i18n" / "workteam_en.qm")):
+            translators.append(ours)
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        qt = QTranslator(app)
+        if qt.load("qtbase_zh_CN", qt_dir):
+            translators.append(qt)
+    for translator in translators:
+        app.installTranslator(translator)
+
+
+def open_window(home: str | None) -> tuple[QApplication, MainWindow]:
+    """The application and main window on the data home ``home``."""
     app = QApplication.instance() or QApplication(sys.argv)
     store = Store.open(home)
+    settings = settings_for(store)
+    lang = choose_lang(settings)
+    setup_application(app, lang)  # type: ignore[arg-type]
+    ctx = AppContext(store, settings, lang)
+    window = MainWindow(ctx)
+    return app, window  # type: ignore[return-value]
+
+
+def run(home: str | None, page: str | None = None) -> int:
+    """Run the GUI until the window closes."""
+    app, window = open_window(home)
+    window.show()
+    window.show_page(page or window.start_page())
     try:
-        window = MainWindow(store)
-        window.show()
         return app.exec()
     finally:
-        store.close()
+        window.store.close()
+
+
+def wait_idle(app: QApplication, window: MainWindow, timeout: float = 30.0) -> None:
+    """Process events until no task runs (a page has loaded its data)."""
+    deadline = time.monotonic() + timeout
+    settled = 0
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if window.ctx.tasks.active_count == 0:
+            settled += 1
+            if settled > 5:  # a finished task may start a follow-up one
+                return
+        else:
+            settled = 0
+        time.sleep(0.02)
+
+
+def screenshot(home: str | None, page: str, out: Path, size: tuple[int, int],
+               params: dict[str, object]) -> int:
+    """Render ``page`` offscreen at ``size`` into the PNG ``out``."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app, window = open_window(home)
+    window.resize(*size)
+    window.show()
+    window.show_page(page, params)
+    wait_idle(app, window)
+    ok = window.grab().save(str(out))
+    window.ctx.tasks.wait()
+    window.store.close()
+    return 0 if ok else 1

@@ -1,0 +1,123 @@
+"""Photos and files attached to records, stored once by content.
+
+A file is copied into ``<home>/attachments/<first 2 hex>/<sha256>``: the same photo
+attached twice (or to two visits) takes the disk space once, and a sync peer that already
+has the content never needs it again. Each use of a file is an :class:`Attachment` row
+(synced) naming the owner row; the content itself is not in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .models import Attachment
+from .store import Store
+from .writer import Writer
+
+ATTACHMENTS_DIR = "attachments"
+_CHUNK = 1 << 20
+
+
+def attachments_dir(home: Path) -> Path:
+    """Where a data home keeps attachment content."""
+    return home / ATTACHMENTS_DIR
+
+
+def content_path(home: Path, sha256: str) -> Path:
+    """The file holding the content with hash ``sha256`` (it may not exist yet)."""
+    return attachments_dir(home) / sha256[:2] / sha256
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def store_content(home: Path, path: str | os.PathLike[str]) -> tuple[str, int]:
+    """Copy ``path`` into the content store unless the same content is there already.
+
+    Returns ``(sha256, size)``. The copy is written to a temporary file next to its final
+    place, hashed while copying, and renamed only when complete: a power cut never leaves
+    a half-written file under a hash name.
+    """
+    source = Path(path)
+    sha = file_sha256(source)
+    target = content_path(home, sha)
+    size = source.stat().st_size
+    if target.exists() and target.stat().st_size == size:
+        return sha, size
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            while chunk := src.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != sha:  # the file changed while we read it: hash what we copied
+            sha = digest.hexdigest()
+            target = content_path(home, sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return sha, target.stat().st_size
+
+
+def _home_of(writer: Writer) -> Path:
+    # The writer knows only its connection; the data home is the folder of the main file.
+    row = writer.cursor.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]).parent
+
+
+def add_attachment(target: Store | Writer, path: str | os.PathLike[str], owner_entity: str,
+                   owner_id: str, *, caption: str = "", home: Path | None = None) -> str:
+    """Attach the file ``path`` to the row ``owner_entity``/``owner_id``; returns the
+    attachment's id.
+
+    ``target`` is a :class:`Store` (one transaction of its own) or the :class:`Writer` of a
+    transaction already open (the visit being saved). The content is copied once per data
+    home, never twice for the same bytes; attaching the same content to the same owner
+    again returns the existing attachment instead of adding a second one.
+    """
+    if isinstance(target, Store):
+        with target.write() as w:
+            return add_attachment(w, path, owner_entity, owner_id, caption=caption,
+                                  home=target.home)
+    writer = target
+    sha, size = store_content(home or _home_of(writer), path)
+    existing = writer.cursor.execute(
+        "SELECT id FROM attachment WHERE sha256 = ? AND owner_entity = ? AND owner_id = ? "
+        "AND deleted = 0", (sha, owner_entity, owner_id)).fetchone()
+    if existing:
+        return existing[0]
+    name = Path(path).name
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    [attachment_id] = writer.insert(Attachment, [{
+        "sha256": sha, "filename": name, "mime": mime, "size": size,
+        "owner_entity": owner_entity, "owner_id": owner_id, "caption": caption}])
+    return attachment_id
+
+
+def attachments_of(store: Store, owner_entity: str, owner_id: str) -> list[dict[str, Any]]:
+    """The attachments of one row (oldest first), each with the ``path`` of its content."""
+    with store.read() as cur:
+        rows = [dict(r) for r in cur.execute(
+            "SELECT id, sha256, filename, mime, size, caption FROM attachment "
+            "WHERE owner_entity = ? AND owner_id = ? AND deleted = 0 ORDER BY id",
+            (owner_entity, owner_id))]
+    for row in rows:
+        row["path"] = str(content_path(store.home, row["sha256"]))
+    return rows

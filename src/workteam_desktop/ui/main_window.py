@@ -1,0 +1,202 @@
+"""The main window: navigation on the left, one page at a time, a status bar.
+
+Pages are built the first time they are shown, so start-up pays only for the first one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from ..store.outbox import pending_count
+from .context import AppContext
+from .pages.base import Page
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+# (name, module under ui/pages, class, shown in the navigation)
+PAGE_SPECS: list[tuple[str, str, str, bool]] = [
+    ("dashboard", "dashboard", "DashboardPage", True),
+    ("households", "households", "HouseholdsPage", True),
+    ("household", "household_detail", "HouseholdDetailPage", False),
+    ("visits", "visits", "VisitsPage", True),
+    ("visit", "visit_entry", "VisitEntryPage", False),
+    ("deliveries", "deliveries", "DeliveriesPage", True),
+    ("assistance", "assistance", "AssistancePage", True),
+    ("form", "forms", "FormsPage", True),
+    ("reports", "reports", "ReportsPage", True),
+    ("sync", "sync", "SyncPage", True),
+    ("settings", "settings", "SettingsPage", True),
+]
+
+
+def page_titles() -> dict[str, str]:
+    """Navigation titles, translated (literal strings so lupdate finds them)."""
+    return {
+        "dashboard": _t("首页"), "households": _t("农户档案"), "household": _t("农户详情"),
+        "visits": _t("走访日志"), "visit": _t("记录走访"), "deliveries": _t("十送行动"),
+        "assistance": _t("帮扶记录"), "form": _t("信息采集"), "reports": _t("报表"),
+        "sync": _t("同步"), "settings": _t("设置"),
+    }
+
+
+class MainWindow(QMainWindow):
+    """The main window over an open data home."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.store = ctx.store
+        self.setWindowTitle(_t("驻村工作队工作平台"))
+        self.setMinimumSize(QSize(1024, 640))
+        self._pages: dict[str, Page] = {}
+        self._current = ""
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(150)
+        titles = page_titles()
+        for name, _module, _cls, shown in PAGE_SPECS:
+            if shown:
+                item = QListWidgetItem(titles[name])
+                item.setData(Qt.ItemDataRole.UserRole, name)
+                self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+        self.home_label = QLabel(_t("数据目录：") + str(self.store.home))
+        self.pending_label = QLabel()
+        self.sync_label = QLabel()
+        status = self.statusBar()
+        status.addWidget(self.home_label, 1)
+        status.addPermanentWidget(self.pending_label)
+        status.addPermanentWidget(self.sync_label)
+
+        self.nav.currentItemChanged.connect(self._on_nav)  # after filling it: no page yet
+        ctx.sig_navigate.connect(self.show_page)
+        ctx.sig_data_changed.connect(lambda _entities: self.refresh_status())
+        for index in range(1, 10):
+            if index <= self.nav.count():
+                QShortcut(QKeySequence(f"Alt+{index}"), self,
+                          activated=lambda i=index - 1: self.nav.setCurrentRow(i))
+        self._restore()
+        self.refresh_status()
+
+    # ------------------------------------------------------------------ pages
+
+    def page(self, name: str) -> Page:
+        """The page ``name``, built on first use."""
+        if name not in self._pages:
+            spec = next(s for s in PAGE_SPECS if s[0] == name)
+            module = importlib.import_module(f"{__package__}.pages.{spec[1]}")
+            page: Page = getattr(module, spec[2])(self.ctx)
+            self._pages[name] = page
+            self.stack.addWidget(page)
+        return self._pages[name]
+
+    def show_page(self, name: str, params: dict[str, Any] | None = None) -> bool:
+        """Show a page; asks first if the current page has unsaved input."""
+        current = self._pages.get(self._current)
+        if current is not None and name != self._current and current.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self, _t("未保存的内容"), _t("当前页面有未保存的内容，要放弃吗？"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                self._select_nav(self._current)
+                return False
+            current.discard_changes()
+        page = self.page(name)
+        self._current = name
+        self.stack.setCurrentWidget(page)
+        self._select_nav(name)
+        page.activate(**(params or {}))
+        self.ctx.settings.setValue("window/page", name)
+        return True
+
+    def current_page(self) -> Page | None:
+        """The page on screen."""
+        return self._pages.get(self._current)
+
+    def _select_nav(self, name: str) -> None:
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == name:
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(row)
+                self.nav.blockSignals(False)
+                return
+
+    def _on_nav(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.show_page(item.data(Qt.ItemDataRole.UserRole))
+
+    # ------------------------------------------------------------------ status bar
+
+    def refresh_status(self) -> None:
+        """Recount unsynced changes (off the GUI thread) and show the last sync time."""
+        self.ctx.tasks.run(pending_count, self.store, done=self._show_pending)
+        last = self.ctx.settings.value("sync/last", "")
+        self.sync_label.setText(_t("上次同步：") + (str(last) if last else _t("从未同步")))
+
+    def _show_pending(self, pending: int) -> None:
+        self.pending_label.setText(_t("待同步更改：") + f"{pending:,}")
+
+    # ------------------------------------------------------------------ state
+
+    def _restore(self) -> None:
+        geometry = self.ctx.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 740)
+
+    def start_page(self) -> str:
+        """The page to open with: the last one shown, else the dashboard."""
+        name = str(self.ctx.settings.value("window/page", "dashboard"))
+        return name if any(s[0] == name for s in PAGE_SPECS) else "dashboard"
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        page = self.current_page()
+        if (page is not None and page.has_unsaved_changes()
+                and not page.drafts_survive_close):
+            answer = QMessageBox.question(
+                self, _t("未保存的内容"), _t("有未保存的内容，确定要退出吗？"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.tasks.wait()
+        event.accept()
+
+
+def placeholder(text: str) -> QWidget:
+    """A calm label for an empty state that says what to do first."""
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setObjectName("emptyState")
+    return label

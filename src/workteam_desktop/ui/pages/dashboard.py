@@ -1,0 +1,187 @@
+"""首页: the alerts the rules compute, and the charts of the current area (挂图作战 on screen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QPieSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ...domain import catalogues as cat
+from ...store.figures import AreaFigures, area_figures, pickable_areas
+from ..context import AppContext
+from ..widgets import Tile, page_title
+from .base import Page
+
+PALETTE = ["#2f6fdb", "#36a2a6", "#f0a030", "#8e6ccf", "#d9534f", "#5cb85c", "#7f8c9a",
+           "#e377c2"]
+
+
+def _chart(title: str) -> tuple[QChart, QChartView]:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont(chart.titleFont())
+    font.setPointSizeF(11.5)
+    font.setBold(True)
+    chart.setTitleFont(font)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(260)
+    return chart, view
+
+
+class DashboardPage(Page):
+    """Counts that need action, each opening the list behind it, and three charts."""
+
+    name = "dashboard"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(page_title(self.tr("首页")))
+        head.addStretch(1)
+        head.addWidget(QLabel(self.tr("范围：")))
+        self.area_box = QComboBox()
+        self.area_box.setMinimumWidth(220)
+        self.area_box.addItem(self.tr("全部"), None)
+        self.area_box.currentIndexChanged.connect(lambda _i: self.reload())
+        head.addWidget(self.area_box)
+        layout.addLayout(head)
+
+        tiles = QGridLayout()
+        self.tile_observation = Tile(self.tr("观测对象\n人均纯收入低于标准"), "red")
+        self.tile_zero = Tile(self.tr("零就业家庭\n有劳动力无稳定就业"), "red")
+        self.tile_overdue = Tile(self.tr("逾期未更新\n超过一个季度未采集"), "amber")
+        self.tile_urgent = Tile(self.tr("急难愁盼未解决\n走访中发现的问题"), "amber")
+        self.tile_coverage = Tile(self.tr("本月走访覆盖率\n已走访户 / 总户数"))
+        self.tile_observation.sig_clicked.connect(
+            lambda: ctx.navigate("households", flag="observation"))
+        self.tile_zero.sig_clicked.connect(
+            lambda: ctx.navigate("households", flag="zero-employment"))
+        self.tile_overdue.sig_clicked.connect(lambda: ctx.navigate("households", flag="overdue"))
+        self.tile_urgent.sig_clicked.connect(lambda: ctx.navigate("visits", urgent="open"))
+        self.tile_coverage.sig_clicked.connect(lambda: ctx.navigate("visits"))
+        for i, tile in enumerate((self.tile_observation, self.tile_zero, self.tile_overdue,
+                                  self.tile_urgent, self.tile_coverage)):
+            tiles.addWidget(tile, 0, i)
+        layout.addLayout(tiles)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("tileLabel")
+        layout.addWidget(self.summary)
+
+        charts = QHBoxLayout()
+        self.income_chart, income_view = _chart(self.tr("收入构成"))
+        self.industry_chart, industry_view = _chart(self.tr("产业分布（户）"))
+        self.monitoring_chart, monitoring_view = _chart(self.tr("监测状态（户）"))
+        for view in (income_view, industry_view, monitoring_view):
+            charts.addWidget(view, 1)
+        layout.addLayout(charts, 1)
+        self._areas_loaded = False
+        self.figures: AreaFigures | None = None
+
+    def title(self) -> str:
+        return self.tr("首页")
+
+    def activate(self, **params: Any) -> None:
+        if not self._areas_loaded:
+            self.ctx.tasks.run(pickable_areas, self.ctx.store, done=self._fill_areas)
+        self.reload()
+
+    def _fill_areas(self, areas: list) -> None:
+        self._areas_loaded = True
+        self.area_box.blockSignals(True)
+        for area in areas:
+            indent = "" if area.level == "township" else "　"
+            self.area_box.addItem(f"{indent}{area.name}", area.id)
+        self.area_box.blockSignals(False)
+
+    def reload(self) -> None:
+        """Recompute the figures off the GUI thread."""
+        area = self.area_box.currentData()
+        self.ctx.tasks.run(area_figures, self.ctx.store, area, done=self.show_figures)
+
+    def show_figures(self, f: AreaFigures) -> None:
+        """Fill the tiles and charts."""
+        self.figures = f
+        self.tile_observation.set_value(f"{f.observation:,}", f.observation > 0)
+        self.tile_zero.set_value(f"{f.zero_employment:,}", f.zero_employment > 0)
+        self.tile_overdue.set_value(f"{f.overdue:,}", f.overdue > 0)
+        self.tile_urgent.set_value(f"{f.open_urgent_needs:,}", f.open_urgent_needs > 0)
+        self.tile_coverage.set_value(f"{f.visit_coverage_month:.0%}")
+        per_capita = f"{f.per_capita_income:,.0f}" if f.per_capita_income is not None else "—"
+        self.summary.setText(self.tr(
+            "共 {households} 户 {people} 人，其中易地搬迁 {relocated} 户；"
+            "{year} 年户均人均纯收入 {income} 元；本月已走访 {visited} 户").format(
+                households=f"{f.households:,}", people=f"{f.people:,}",
+                relocated=f"{f.relocated:,}", year=f.income_year or "—", income=per_capita,
+                visited=f"{f.visited_this_month:,}"))
+        self._fill_income(f)
+        self._fill_industries(f)
+        self._fill_monitoring(f)
+
+    def _fill_income(self, f: AreaFigures) -> None:
+        self.income_chart.removeAllSeries()
+        series = QPieSeries()
+        total = sum(f.income_composition.values()) or 1.0
+        for i, (code, value) in enumerate(f.income_composition.items()):
+            label = f"{cat.INCOME_KINDS.label(code, self.ctx.lang)} {value / total:.0%}"
+            piece = series.append(label, value)
+            piece.setColor(QColor(PALETTE[i % len(PALETTE)]))
+        series.setPieSize(0.85)
+        self.income_chart.addSeries(series)
+        self.income_chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def _fill_industries(self, f: AreaFigures) -> None:
+        chart = self.industry_chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        items = sorted(f.industries.items(), key=lambda kv: kv[1])
+        bars = QBarSet(self.tr("户数"))
+        bars.setColor(QColor(PALETTE[1]))
+        bars.append([float(v) for _, v in items])
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        chart.addSeries(series)
+        names = QBarCategoryAxis()
+        names.append([cat.INDUSTRIES.label(code, self.ctx.lang) for code, _ in items])
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        values.setRange(0, max([v for _, v in items] + [1]) * 1.15)
+        values.applyNiceNumbers()
+        chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(names)
+        series.attachAxis(values)
+        chart.legend().hide()
+
+    def _fill_monitoring(self, f: AreaFigures) -> None:
+        self.monitoring_chart.removeAllSeries()
+        series = QPieSeries()
+        colours = {"none": "#9fb3c8", "observation": "#f0a030", "monitored": "#d9534f",
+                   "removed": "#5cb85c"}
+        for code, value in f.monitoring.items():
+            if value:
+                piece = series.append(
+                    f"{cat.MONITORING_STATUSES.label(code, self.ctx.lang)} {value:,}", value)
+                piece.setColor(QColor(colours.get(code, PALETTE[0])))
+        series.setHoleSize(0.4)
+        series.setPieSize(0.85)
+        self.monitoring_chart.addSeries(series)
+        self.monitoring_chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)

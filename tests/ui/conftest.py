@@ -1,0 +1,49 @@
+"""GUI test set-up: one demo county per session, a private copy per test, an AppContext,
+and a check that no test leaves a background task running (the usual source of flaky
+Qt tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from workteam_desktop.store import Store
+from workteam_desktop.ui.app import setup_application
+from workteam_desktop.ui.context import AppContext
+
+
+@pytest.fixture(scope="session")
+def ui_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default demo county (600 households, seed 1), generated once per session."""
+    from workteam_desktop.demo import generate
+
+    home = tmp_path_factory.mktemp("ui-demo-template")
+    with Store.open(home) as store:
+        generate(store, households=600, seed=1, today=dt.date.today())
+    return home
+
+
+@pytest.fixture
+def ui_home(ui_demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo county for one test."""
+    home = tmp_path / "home"
+    shutil.copytree(ui_demo_template, home)
+    return home
+
+
+@pytest.fixture
+def ctx(qapp: QApplication, ui_home: Path) -> Iterator[AppContext]:
+    """An AppContext over the private demo county, with the app styled as in production."""
+    setup_application(qapp, "zh")
+    store = Store.open(ui_home)
+    settings = QSettings(str(ui_home / "gui.ini"), QSettings.Format.IniFormat)
+    context = AppContext(store, settings, "zh")
+    yield context
+    assert context.tasks.wait(10000), "a background task did not finish"
+    store.close()
