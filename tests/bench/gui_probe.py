@@ -41,7 +41,15 @@ _immortal_singletons()
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process, in MB."""
+    """Peak resident memory of this process, in MB.
+
+    VmHWM, not getrusage: ru_maxrss carries the parent's peak across fork and exec, so
+    a probe started by a big pytest process would report the parent's memory.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -67,13 +75,17 @@ def bare() -> dict:
     return {"ready_at": time.time(), "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
-def _households(home: str):
+def _households(home: str, marks: dict[str, float] | None = None):
+    marks = {} if marks is None else marks
     from workteam_desktop.ui.app import open_window
 
+    marks["imported"] = time.time()
     app, window = open_window(home)
+    marks["window_built"] = time.time()
     window.resize(1366, 740)
     window.show()
     window.show_page("households")
+    marks["page_shown"] = time.time()
     page = window.current_page()
     model = page.model
     wait(app, lambda: model.rowCount() > 0 and model.row(0) is not None)
@@ -82,12 +94,18 @@ def _households(home: str):
 
 
 def start(home: str) -> dict:
-    app, window, page = _households(home)
+    marks: dict[str, float] = {}
+    app, window, page = _households(home, marks)
     ready = time.time()
     shown = page.model.rowCount()
+    stages = {"imports_s": marks["imported"] - STARTED,
+              "store_and_window_s": marks["window_built"] - marks["imported"],
+              "households_page_s": marks["page_shown"] - marks["window_built"],
+              "first_rows_s": ready - marks["page_shown"]}
     wait(app, lambda: page.model.counted)
     window.ctx.tasks.wait()
     return {"ready_at": ready, "rows_shown": shown, "total": page.model.total,
+            "stages": {k: round(v, 3) for k, v in stages.items()},
             "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 

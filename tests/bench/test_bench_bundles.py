@@ -32,7 +32,7 @@ HOUSEHOLDS = int(os.environ.get("WORKTEAM_BENCH_BUNDLE_HOUSEHOLDS", "68000"))
 FUZZ = int(os.environ.get("WORKTEAM_BENCH_FUZZ", "1000"))
 
 # Subprocesses have no keyring service either: they get an in-memory one, as the tests do.
-_PRELUDE = f"""
+_PRELUDE = """
 import json, resource, sys, time
 from pathlib import Path
 import keyring
@@ -40,17 +40,11 @@ from keyring.backend import KeyringBackend
 class MemoryKeyring(KeyringBackend):
     priority = 1
     def __init__(self):
-        super().__init__(); self.s = {{}}
+        super().__init__(); self.s = {}
     def get_password(self, service, user): return self.s.get((service, user))
     def set_password(self, service, user, pw): self.s[(service, user)] = pw
     def delete_password(self, service, user): self.s.pop((service, user), None)
 keyring.set_keyring(MemoryKeyring())
-sys.path.insert(0, {str(ROOT / "tests" / "sync")!r})
-from merge_shim import _db_value, store_is_broken
-SHIM = store_is_broken()
-if SHIM:
-    from workteam_desktop.store.writer import TableInfo
-    TableInfo.db_value = _db_value
 from workteam_desktop.store import Store
 def peak_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
@@ -61,8 +55,7 @@ with Store.open(sys.argv[1]) as store:
     t = time.perf_counter()
     r = export_bundle(store, Path(sys.argv[2]), everything=True)
     seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "changes": r.changes, "peak_mb": peak_mb(),
-                  "shim": SHIM}))
+print(json.dumps({"seconds": seconds, "changes": r.changes, "peak_mb": peak_mb()}))
 """
 
 _IMPORT = _PRELUDE + """
@@ -145,7 +138,6 @@ def test_bundle_export_import_million(bundle_source: Path, tmp_path: Path) -> No
         "raw_rows_per_second": round(n / raw["seconds"]),
         "ratio_to_raw": round(raw["seconds"] / imported["seconds"], 3),
         "import_peak_rss_mb": round(imported["peak_mb"], 1),
-        "merge_date_shim": exported["shim"],
         "load_1min": round(os.getloadavg()[0], 2),
     }
     record("bundle_export_import", **figures)

@@ -11,6 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workteam_desktop.domain.changes import json_value
 from workteam_desktop.store import Store
 from workteam_desktop.store.changes import all_changes, apply
 from workteam_desktop.store.models import Area, Household
@@ -56,6 +57,7 @@ def _seed(store: Store) -> tuple[str, list[str]]:
                                      "code": "140215100201", "name": "东村", "level": "village"}])
         ids = w.insert(Household, [{"id": f"00000000-0000-7000-8000-00000000010{i}",
                                     "number": f"000{i}", "head_name": "王喆",
+                                    "form_updated_on": dt.date(2026, 1, 1 + i),
                                     "village_id": village} for i in range(3)])
     return village, ids
 
@@ -72,7 +74,7 @@ def _exchange(source: Store, target: Store, rng: random.Random) -> None:
 edit = st.tuples(
     st.integers(0, 2),  # replica
     st.integers(0, 2),  # household
-    st.sampled_from(["phone", "address", "head_name", "deleted", "note"]),
+    st.sampled_from(["phone", "address", "head_name", "deleted", "note", "form_updated_on"]),
     st.sampled_from(["甲", "乙", "丙", "丁"]),
 )
 
@@ -95,7 +97,9 @@ def test_replicas_converge_and_keep_every_lost_concurrent_value(tmp_path_factory
         r.wall = lambda real=real, skew=skew: real() + skew  # clocks a year off either way
     written: list[tuple[str, str, object]] = []
     for who, h, name, text in edits:
-        value: object = text != "甲" if name == "deleted" else f"{text}{who}"
+        value: object = (text != "甲" if name == "deleted" else
+                         dt.date(2026, 2, 1 + "甲乙丙丁".index(text) * 3 + who)
+                         if name == "form_updated_on" else f"{text}{who}")
         with replicas[who].write() as w:
             if w.update(Household, households[h], {name: value}):
                 written.append((households[h], name, value))
@@ -121,7 +125,8 @@ def test_replicas_converge_and_keep_every_lost_concurrent_value(tmp_path_factory
     with origin.read() as cur:
         log = [(r[0], json.loads(r[1]), json.loads(r[2]), r[3]) for r in cur.execute(
             "SELECT row_id, fields, base, hlc FROM change_log")]
-        for row_id, name, value in written:
+        for row_id, name, written_value in written:
+            value = json_value(written_value)  # as the log and SQLite hold it
             current = cur.execute(f'SELECT "{name}" FROM household WHERE id = ?',
                                   (row_id,)).fetchone()[0]
             if current == (int(value) if name == "deleted" else value):

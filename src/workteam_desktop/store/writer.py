@@ -12,12 +12,13 @@ factor of raw SQLite speed while reading back exactly as the ORM expects.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Date, DateTime
 
 from ..domain.changes import dumps
 from ..domain.hlc import HybridClock
@@ -44,10 +45,17 @@ class TableInfo:
         self.data_columns: list[str] = [c for c in self.columns if c not in _SYNC_COLUMNS]
         self.processors: dict[str, Callable[[Any], Any]] = {}
         self.defaults: dict[str, Any] = {}
+        # Changes received from elsewhere carry dates as ISO text (JSON); the columns'
+        # processors take date objects, so such text is parsed first.
+        self.parsers: dict[str, Callable[[str], Any]] = {}
         for column in table.columns:
             proc = column.type._cached_bind_processor(dialect)
             if proc is not None:
                 self.processors[column.name] = proc
+            if isinstance(column.type, DateTime):
+                self.parsers[column.name] = dt.datetime.fromisoformat
+            elif isinstance(column.type, Date):
+                self.parsers[column.name] = dt.date.fromisoformat
         for name, field in model.model_fields.items():
             if name in _SYNC_COLUMNS or name not in self.columns:
                 continue
@@ -73,9 +81,14 @@ class TableInfo:
         self.insert_sql = f'INSERT INTO "{self.entity}" ({cols}) VALUES ({marks})'
 
     def db_value(self, column: str, value: Any) -> Any:
-        """A Python value as SQLite stores it (through the column's bind processor)."""
+        """A Python value (or ISO text for a date) as SQLite stores it, through the column's
+        bind processor."""
+        if value is None:
+            return None
+        if isinstance(value, str) and column in self.parsers:
+            value = self.parsers[column](value)
         proc = self.processors.get(column)
-        return proc(value) if proc is not None and value is not None else value
+        return proc(value) if proc is not None else value
 
 
 class Writer:

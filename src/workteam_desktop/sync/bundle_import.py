@@ -1,0 +1,223 @@
+"""Importing ``.wtb`` bundles: verify everything, copy attachments, merge in one transaction.
+
+Nothing is written before the whole bundle has been checked (see :mod:`.bundle_verify`).
+The changes are then read a second time, streaming, into ``store.changes.apply`` (one
+transaction); the second read is hashed again and a mismatch (the file changed on the
+stick between the two reads) rolls the transaction back. Re-importing is a no-op: the
+merge skips change ids it already has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..domain.changes import Change
+from ..store.attachments import content_path
+from ..store.changes import apply
+from ..store.merge import apply_changes
+from ..store.store import Store
+from ..store.writer import Writer, table_infos
+from . import bundle_format as fmt
+from .bundle_state import BundleState
+from .bundle_verify import MSG_TAMPERED, Verified, iter_lines, parse_verified, verify
+from .errors import BundleError
+from .keys import TrustedSigners, fingerprint, load_or_create
+
+_COPY = 1 << 20
+# Anything a damaged file can make the zip and deflate readers raise.
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                NotImplementedError, RuntimeError, UnicodeDecodeError, OverflowError,
+                IndexError, KeyError)
+
+
+@dataclass
+class ImportResult:
+    """What importing one bundle did (or, for a dry run, would do)."""
+
+    file: str
+    bundle_id: str
+    signer_fingerprint: str
+    device: str
+    user: str
+    changes: int
+    applied: int = 0
+    duplicate: int = 0
+    conflicts: int = 0
+    attachments_copied: int = 0
+    dry_run: bool = False
+    newly_trusted: bool = False
+    replay: bool = False  # every change was already here
+    per_entity: dict[str, dict[str, int]] = field(default_factory=dict)  # dry run only
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form for ``--json``."""
+        return asdict(self)
+
+
+class _Rollback(Exception):
+    """Raised inside the write transaction of a dry run to undo it."""
+
+
+@contextmanager
+def _plain_zip(path: Path, home: Path, keys_loader: Any) -> Iterator[zipfile.ZipFile]:
+    """The bundle as an open zip: decrypted into a temporary file in the data home when
+    it is an envelope (the home already holds the plain data; the stick never does)."""
+    try:
+        with open(path, "rb") as f:
+            prefix = f.read(len(fmt.MAGIC))
+    except OSError:
+        raise BundleError(f"无法读取数据包 {path}") from None
+    with tempfile.TemporaryDirectory(dir=home, prefix=".import-") as tmp:
+        source = path
+        if fmt.is_envelope(prefix):
+            source = Path(tmp) / "bundle.zip"
+            try:
+                with open(path, "rb") as src, open(source, "wb") as dst:
+                    fmt.decrypt(src, dst, keys_loader().encryption)
+            except OSError:
+                raise BundleError(f"无法读取数据包 {path}") from None
+        try:
+            zf = zipfile.ZipFile(source)
+        except _READ_ERRORS:
+            raise BundleError(fmt.MSG_CORRUPT) from None
+        with zf:
+            yield zf
+
+
+def _changes(zf: zipfile.ZipFile, verified: Verified) -> Iterator[Change]:
+    """Read the changes again, streaming; refuse (inside the transaction) if they differ
+    from what was verified."""
+    digest = hashlib.sha256()
+    with zf.open(fmt.CHANGES) as member:
+        for line in iter_lines(member):
+            digest.update(line)
+            yield parse_verified(line)
+    if digest.hexdigest() != verified.manifest["members"][fmt.CHANGES]["sha256"]:
+        raise BundleError(MSG_TAMPERED)
+
+
+def _copy_attachments(zf: zipfile.ZipFile, verified: Verified, home: Path) -> int:
+    """Put verified attachment content in place (hash checked again while copying; a
+    content file is named by its hash, so one already there is the same bytes)."""
+    copied = 0
+    for name, meta in verified.manifest["members"].items():
+        if name == fmt.CHANGES:
+            continue
+        sha = meta["sha256"]
+        target = content_path(home, sha)
+        if target.exists() and target.stat().st_size == meta["size"]:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as out, zf.open(name) as member:
+                while chunk := member.read(_COPY):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if digest.hexdigest() != sha:
+                raise BundleError(MSG_TAMPERED)
+            os.replace(tmp, target)
+            copied += 1
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return copied
+
+
+def _classified(writer: Writer, changes: Iterator[Change],
+                stats: dict[str, Counter[str]]) -> Iterator[Change]:
+    """Pass changes to the merge while noting, per entity, what each one does: a
+    duplicate (unchanged), a change to a row not here yet (new), to a row here (updated),
+    and the conflicts the merge queued for it."""
+    cur = writer.cursor
+
+    def conflict_mark() -> int:
+        return int(cur.execute("SELECT coalesce(max(rowid), 0) FROM conflict").fetchone()[0])
+
+    mark = conflict_mark()
+    previous: str | None = None
+    for ch in changes:
+        if previous is not None:
+            now = conflict_mark()
+            stats[previous]["conflict"] += now - mark
+            mark = now
+        entity = ch.entity
+        if cur.execute("SELECT 1 FROM change_log WHERE id = ?", (ch.id,)).fetchone():
+            stats[entity]["unchanged"] += 1
+        elif cur.execute(f'SELECT 1 FROM "{entity}" WHERE id = ?', (ch.row_id,)).fetchone():
+            stats[entity]["updated"] += 1
+        else:
+            stats[entity]["new"] += 1
+        previous = entity
+        yield ch
+    if previous is not None:
+        stats[previous]["conflict"] += conflict_mark() - mark
+
+
+def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
+             result: ImportResult) -> None:
+    """Run the merge in a transaction and roll it back: exact figures, nothing written."""
+    stats: dict[str, Counter[str]] = defaultdict(Counter)
+    try:
+        with store.write() as w:
+            merged = apply_changes(w, _classified(w, _changes(zf, verified), stats))
+            raise _Rollback(merged)
+    except _Rollback as done:
+        merged = done.args[0]
+    result.applied, result.duplicate, result.conflicts = (
+        merged.applied, merged.duplicate, merged.conflicts)
+    result.per_entity = {
+        entity: {k: c[k] for k in ("new", "updated", "unchanged", "conflict")}
+        for entity, c in sorted(stats.items())}
+
+
+def import_bundle(store: Store, path: Path, *, trust: bool = False,
+                  dry_run: bool = False) -> ImportResult:
+    """Verify and import one bundle file. Raises :class:`BundleError` (nothing written)."""
+    own = load_or_create(store.device_id, store.user)  # refuse early without a keyring
+    tables = table_infos(store.engine.dialect)
+    trusted = TrustedSigners(store.home)
+    with _plain_zip(path, store.home, lambda: own) as zf:
+        try:
+            verified = verify(zf, tables, trusted, own.signing_public, trust=trust)
+        except _READ_ERRORS:
+            raise BundleError(fmt.MSG_CORRUPT) from None
+        creator = verified.creator
+        result = ImportResult(
+            str(path), verified.bundle_id, fingerprint(verified.signer),
+            str(creator.get("device", "")), str(creator.get("user", "")),
+            int(verified.manifest["changes"]), dry_run=dry_run,
+            newly_trusted=verified.newly_trusted)
+        try:
+            if dry_run:
+                _dry_run(store, zf, verified, result)
+            else:
+                result.attachments_copied = _copy_attachments(zf, verified, store.home)
+                merged = apply(store, _changes(zf, verified))
+                result.applied, result.duplicate, result.conflicts = (
+                    merged.applied, merged.duplicate, merged.conflicts)
+        except BundleError:
+            raise
+        except _READ_ERRORS:
+            raise BundleError(fmt.MSG_CORRUPT) from None
+        except Exception as exc:  # the merge refused a value: nothing was committed
+            raise BundleError(f"数据包内容无法合并，未导入任何内容（{type(exc).__name__}）") from exc
+    result.replay = result.changes > 0 and result.applied == 0
+    if not dry_run:
+        if verified.newly_trusted:
+            trusted.add(verified.signer, result.device, result.user)
+        BundleState.load(store.home).record_import(result.bundle_id, result.applied,
+                                                   result.duplicate)
+    return result
