@@ -101,3 +101,20 @@ def test_upgrade_from_an_older_schema_backs_up_first_and_keeps_the_data(tmp_path
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     assert backup.execute("SELECT name FROM area").fetchone()[0] == "东村"
     backup.close()
+
+
+def test_the_head_revision_constant_matches_the_migration_scripts() -> None:
+    assert migrate.head_revision() == migrate.HEAD_REVISION
+
+
+def test_opening_an_up_to_date_store_does_not_import_alembic(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    Store.open(tmp_path).close()
+    probe = ("import sys; from workteam_desktop.store import Store; "
+             f"Store.open({str(tmp_path)!r}).close(); "
+             "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

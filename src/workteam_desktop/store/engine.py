@@ -25,6 +25,7 @@ def make_engine(path: Path) -> Engine:
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=4,
+        pool_use_lifo=True,  # reuse the warmest connection: each has its own page cache
     )
 
     @event.listens_for(engine, "connect")

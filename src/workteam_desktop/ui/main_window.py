@@ -46,6 +46,10 @@ PAGE_SPECS: list[tuple[str, str, str, bool]] = [
 ]
 
 
+# Pages without a navigation entry highlight the entry they belong to.
+NAV_PARENT = {"household": "households", "visit": "visits"}
+
+
 def page_titles() -> dict[str, str]:
     """Navigation titles, translated (literal strings so lupdate finds them)."""
     return {
@@ -95,6 +99,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.sync_label)
 
         self.nav.currentItemChanged.connect(self._on_nav)  # after filling it: no page yet
+        # Clicking the highlighted entry (e.g. 农户档案 while a household is open) goes back.
+        self.nav.itemClicked.connect(lambda item: self._on_nav(item, None))
         ctx.sig_navigate.connect(self.show_page)
         ctx.sig_data_changed.connect(lambda _entities: self.refresh_status())
         for index in range(1, 10):
@@ -141,6 +147,7 @@ class MainWindow(QMainWindow):
         return self._pages.get(self._current)
 
     def _select_nav(self, name: str) -> None:
+        name = NAV_PARENT.get(name, name)
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == name:
@@ -150,7 +157,7 @@ class MainWindow(QMainWindow):
                 return
 
     def _on_nav(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        if item is not None:
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) != self._current:
             self.show_page(item.data(Qt.ItemDataRole.UserRole))
 
     # ------------------------------------------------------------------ status bar

@@ -1,0 +1,1 @@
+"""Qt models over store queries, and what they draw in cells."""
