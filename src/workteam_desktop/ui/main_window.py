@@ -25,11 +25,6 @@ from ..store.outbox import pending_count
 from .context import AppContext
 from .pages.base import Page
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 # (name, module under ui/pages, class, shown in the navigation)
 PAGE_SPECS: list[tuple[str, str, str, bool]] = [
     ("dashboard", "dashboard", "DashboardPage", True),
@@ -53,10 +48,17 @@ NAV_PARENT = {"household": "households", "visit": "visits"}
 def page_titles() -> dict[str, str]:
     """Navigation titles, translated (literal strings so lupdate finds them)."""
     return {
-        "dashboard": _t("首页"), "households": _t("农户档案"), "household": _t("农户详情"),
-        "visits": _t("走访日志"), "visit": _t("记录走访"), "deliveries": _t("十送行动"),
-        "assistance": _t("帮扶记录"), "form": _t("信息采集"), "reports": _t("报表"),
-        "sync": _t("同步"), "settings": _t("设置"),
+        "dashboard": QCoreApplication.translate("MainWindow", "首页"),
+        "households": QCoreApplication.translate("MainWindow", "农户档案"),
+        "household": QCoreApplication.translate("MainWindow", "农户详情"),
+        "visits": QCoreApplication.translate("MainWindow", "走访日志"),
+        "visit": QCoreApplication.translate("MainWindow", "记录走访"),
+        "deliveries": QCoreApplication.translate("MainWindow", "十送行动"),
+        "assistance": QCoreApplication.translate("MainWindow", "帮扶记录"),
+        "form": QCoreApplication.translate("MainWindow", "信息采集"),
+        "reports": QCoreApplication.translate("MainWindow", "报表"),
+        "sync": QCoreApplication.translate("MainWindow", "同步"),
+        "settings": QCoreApplication.translate("MainWindow", "设置"),
     }
 
 
@@ -67,7 +69,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.store = ctx.store
-        self.setWindowTitle(_t("驻村工作队工作平台"))
+        self.setWindowTitle(self.tr("驻村工作队工作平台"))
         self.setMinimumSize(QSize(1024, 640))
         self._pages: dict[str, Page] = {}
         self._current = ""
@@ -90,7 +92,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
 
-        self.home_label = QLabel(_t("数据目录：") + str(self.store.home))
+        self.home_label = QLabel(self.tr("数据目录：") + str(self.store.home))
         self.pending_label = QLabel()
         self.sync_label = QLabel()
         status = self.statusBar()
@@ -127,7 +129,7 @@ class MainWindow(QMainWindow):
         current = self._pages.get(self._current)
         if current is not None and name != self._current and current.has_unsaved_changes():
             answer = QMessageBox.question(
-                self, _t("未保存的内容"), _t("当前页面有未保存的内容，要放弃吗？"),
+                self, self.tr("未保存的内容"), self.tr("当前页面有未保存的内容，要放弃吗？"),
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Discard:
@@ -166,10 +168,10 @@ class MainWindow(QMainWindow):
         """Recount unsynced changes (off the GUI thread) and show the last sync time."""
         self.ctx.tasks.run(pending_count, self.store, done=self._show_pending)
         last = self.ctx.settings.value("sync/last", "")
-        self.sync_label.setText(_t("上次同步：") + (str(last) if last else _t("从未同步")))
+        self.sync_label.setText(self.tr("上次同步：") + (str(last) if last else self.tr("从未同步")))
 
     def _show_pending(self, pending: int) -> None:
-        self.pending_label.setText(_t("待同步更改：") + f"{pending:,}")
+        self.pending_label.setText(self.tr("待同步更改：") + f"{pending:,}")
 
     # ------------------------------------------------------------------ state
 
@@ -190,7 +192,7 @@ class MainWindow(QMainWindow):
         if (page is not None and page.has_unsaved_changes()
                 and not page.drafts_survive_close):
             answer = QMessageBox.question(
-                self, _t("未保存的内容"), _t("有未保存的内容，确定要退出吗？"),
+                self, self.tr("未保存的内容"), self.tr("有未保存的内容，确定要退出吗？"),
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Discard:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 def money(value: float | None) -> str:
     """1,234.50 元 (empty when unknown)."""
-    return "" if value is None else f"{value:,.2f} 元"
+    if value is None:
+        return ""
+    return QCoreApplication.translate("Money", "{amount} 元").format(amount=f"{value:,.2f}")
 
 
 def number(value: float | None) -> str:

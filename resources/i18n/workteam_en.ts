@@ -1,0 +1,2308 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="zh_CN">
+<context>
+    <name>AssistanceDialog</name>
+    <message>
+        <source>编辑帮扶记录</source>
+        <translation>Edit assistance record</translation>
+    </message>
+    <message>
+        <source>新建帮扶记录</source>
+        <translation>New assistance record</translation>
+    </message>
+    <message>
+        <source>输入户主姓名、户编号或身份证号后几位</source>
+        <translation>Head name, household no. or last ID digits</translation>
+    </message>
+    <message>
+        <source>如：黄花种植产业奖补</source>
+        <translation>e.g. Daylily farming subsidy</translation>
+    </message>
+    <message>
+        <source>没有金额可不填</source>
+        <translation>Leave empty if no amount</translation>
+    </message>
+    <message>
+        <source>输入帮扶责任人姓名</source>
+        <translation>Name of the responsible cadre</translation>
+    </message>
+    <message>
+        <source>农户</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>措施类型</source>
+        <translation>Measure type</translation>
+    </message>
+    <message>
+        <source>帮扶内容</source>
+        <translation>Assistance</translation>
+    </message>
+    <message>
+        <source>元</source>
+        <translation>yuan</translation>
+    </message>
+    <message>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>帮扶责任人</source>
+        <translation>Responsible cadre</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>成效</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>请输入户主姓名或户编号，并从列表中选择农户</source>
+        <translation>Type a head name or household no. and pick from the list</translation>
+    </message>
+    <message>
+        <source>请填写帮扶内容</source>
+        <translation>Please describe the assistance</translation>
+    </message>
+    <message>
+        <source>请从列表中选择帮扶责任人，或清空此项</source>
+        <translation>Pick a responsible cadre from the list, or clear this field</translation>
+    </message>
+</context>
+<context>
+    <name>AssistancePage</name>
+    <message>
+        <source>帮扶记录</source>
+        <translation>Assistance</translation>
+    </message>
+    <message>
+        <source>显示全部农户</source>
+        <translation>All households</translation>
+    </message>
+    <message>
+        <source>新建帮扶记录 (Ctrl+N)</source>
+        <translation>New record (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>措施</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>全部措施</source>
+        <translation>All measures</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>全部村</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>农户姓名、户编号</source>
+        <translation>Name or household no.</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>农户</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>措施类型</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>帮扶责任人</source>
+        <translation>Cadre</translation>
+    </message>
+    <message>
+        <source>成效</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>农户：{name}（{number}，{village}）</source>
+        <translation>Household: {name} ({number}, {village})</translation>
+    </message>
+    <message>
+        <source>按措施类型统计（与下方筛选条件一致，点击卡片筛选）</source>
+        <translation>By measure type (same filters as below; click a card to filter)</translation>
+    </message>
+    <message>
+        <source>{n} 项  {amount} 元</source>
+        <translation>{n} · ¥{amount}</translation>
+    </message>
+    <message>
+        <source>这户还没有帮扶记录，按 Ctrl+N 新建</source>
+        <translation>No assistance records for this household yet. Press Ctrl+N to add one</translation>
+    </message>
+    <message>
+        <source>没有符合条件的帮扶记录。可以放宽上面的筛选条件，或按 Ctrl+N 新建</source>
+        <translation>No matching assistance records. Widen the filters above, or press Ctrl+N to add one</translation>
+    </message>
+    <message>
+        <source>今年还没有帮扶记录，按 Ctrl+N 新建</source>
+        <translation>No assistance records this year yet. Press Ctrl+N to add one</translation>
+    </message>
+    <message>
+        <source>这条记录已不存在，列表已刷新。</source>
+        <translation>This record no longer exists; the list has been refreshed.</translation>
+    </message>
+    <message>
+        <source>已保存帮扶记录“{content}”</source>
+        <translation>Saved assistance record &quot;{content}&quot;</translation>
+    </message>
+    <message>
+        <source>{name}的“{content}”</source>
+        <translation>&quot;{content}&quot; for {name}</translation>
+    </message>
+    <message>
+        <source>删除帮扶记录</source>
+        <translation>Delete assistance record</translation>
+    </message>
+    <message>
+        <source>确定删除{what}吗？删除后几秒内可以撤销。</source>
+        <translation>Delete {what}? You can undo for a few seconds.</translation>
+    </message>
+    <message>
+        <source>已删除{what}</source>
+        <translation>Deleted {what}</translation>
+    </message>
+    <message>
+        <source>已恢复{what}</source>
+        <translation>Restored {what}</translation>
+    </message>
+</context>
+<context>
+    <name>BoolEditor</name>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+</context>
+<context>
+    <name>CadrePicker</name>
+    <message>
+        <source>输入干部姓名，回车选中；↓ 列出全部</source>
+        <translation>Type a cadre name, Enter to pick; ↓ lists all</translation>
+    </message>
+    <message>
+        <source>没有这位干部，请换个关键字</source>
+        <translation>No such cadre; try another keyword</translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceEditor</name>
+    <message>
+        <source>按数字键 1–{n} 直接选择，0 清空</source>
+        <translation>Press 1–{n} to choose, 0 to clear</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>首页</source>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <source>范围：</source>
+        <translation>Scope:</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>观测对象
+人均纯收入低于标准</source>
+        <translation>Observation objects
+Income per head below line</translation>
+    </message>
+    <message>
+        <source>零就业家庭
+有劳动力无稳定就业</source>
+        <translation>Zero employment
+Able to work, no stable job</translation>
+    </message>
+    <message>
+        <source>逾期未更新
+超过一个季度未采集</source>
+        <translation>Form overdue
+Not updated for over a quarter</translation>
+    </message>
+    <message>
+        <source>急难愁盼未解决
+走访中发现的问题</source>
+        <translation>Open urgent needs
+Problems found on visits</translation>
+    </message>
+    <message>
+        <source>本月走访覆盖率
+已走访户 / 总户数</source>
+        <translation>Visit coverage this month
+Visited / all households</translation>
+    </message>
+    <message>
+        <source>收入构成</source>
+        <translation>Income structure</translation>
+    </message>
+    <message>
+        <source>产业分布（户）</source>
+        <translation>Industries (households)</translation>
+    </message>
+    <message>
+        <source>监测状态（户）</source>
+        <translation>Monitoring status (households)</translation>
+    </message>
+    <message>
+        <source>共 {households} 户 {people} 人，其中易地搬迁 {relocated} 户；{year} 年户均人均纯收入 {income} 元；本月已走访 {visited} 户</source>
+        <translation>{households} households, {people} people, {relocated} relocated; {year} average net income per head {income} yuan; {visited} households visited this month</translation>
+    </message>
+    <message>
+        <source>户数</source>
+        <translation>Households</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveriesPage</name>
+    <message>
+        <source>十送行动</source>
+        <translation>Ten Deliveries</translation>
+    </message>
+    <message>
+        <source>新建行动 (Ctrl+N)</source>
+        <translation>New action (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>全部类别</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>全部村</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>受益户数</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>覆盖人数</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>{year} 年各类行动次数与覆盖人数（点击卡片按类别筛选）</source>
+        <translation>Actions and people reached in {year} by category (click a card to filter)</translation>
+    </message>
+    <message>
+        <source>{n} 次</source>
+        <translation>{n} times</translation>
+    </message>
+    <message>
+        <source>覆盖 {n} 人</source>
+        <translation>{n} people</translation>
+    </message>
+    <message>
+        <source>今年还没有十送行动记录，按 Ctrl+N 新建</source>
+        <translation>No &quot;ten deliveries&quot; actions this year yet. Press Ctrl+N to add one</translation>
+    </message>
+    <message>
+        <source>没有符合条件的十送行动记录。可以放宽上面的筛选条件，或按 Ctrl+N 新建</source>
+        <translation>No matching actions. Widen the filters above, or press Ctrl+N to add one</translation>
+    </message>
+    <message>
+        <source>这条记录已不存在，列表已刷新。</source>
+        <translation>This record no longer exists; the list has been refreshed.</translation>
+    </message>
+    <message>
+        <source>已保存“{title}”</source>
+        <translation>Saved &quot;{title}&quot;</translation>
+    </message>
+    <message>
+        <source>删除十送行动</source>
+        <translation>Delete action</translation>
+    </message>
+    <message>
+        <source>确定删除“{title}”吗？删除后几秒内可以撤销。</source>
+        <translation>Delete &quot;{title}&quot;? You can undo for a few seconds.</translation>
+    </message>
+    <message>
+        <source>已删除“{title}”</source>
+        <translation>Deleted &quot;{title}&quot;</translation>
+    </message>
+    <message>
+        <source>已恢复“{title}”</source>
+        <translation>Restored &quot;{title}&quot;</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryDialog</name>
+    <message>
+        <source>编辑十送行动</source>
+        <translation>Edit action</translation>
+    </message>
+    <message>
+        <source>新建十送行动</source>
+        <translation>New action</translation>
+    </message>
+    <message>
+        <source>（不限村）</source>
+        <translation>(any village)</translation>
+    </message>
+    <message>
+        <source>如：村委会会议室</source>
+        <translation>e.g. village committee room</translation>
+    </message>
+    <message>
+        <source>一句话说明做了什么</source>
+        <translation>What was done, in one sentence</translation>
+    </message>
+    <message>
+        <source>输入户主姓名、户编号或身份证号后几位，回车加入</source>
+        <translation>Head name, household no. or last ID digits; Enter to add</translation>
+    </message>
+    <message>
+        <source>移除所选 (Delete)</source>
+        <translation>Remove selected (Delete)</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>所在村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>活动内容</source>
+        <translation>Activity</translation>
+    </message>
+    <message>
+        <source>人</source>
+        <translation>people</translation>
+    </message>
+    <message>
+        <source>覆盖人数</source>
+        <translation>People reached</translation>
+    </message>
+    <message>
+        <source>受益农户</source>
+        <translation>Beneficiaries</translation>
+    </message>
+    <message>
+        <source>成效</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>照片请在同步后的附件中补充（此处暂不支持添加照片）</source>
+        <translation>Add photos as attachments after syncing (not supported here yet)</translation>
+    </message>
+    <message>
+        <source>已选 {n} 户</source>
+        <translation>{n} households selected</translation>
+    </message>
+    <message>
+        <source>还没有选择受益农户</source>
+        <translation>No beneficiary households selected yet</translation>
+    </message>
+    <message>
+        <source>请填写标题，如“黄花种植技术培训”</source>
+        <translation>Please enter a title, e.g. &quot;Daylily farming training&quot;</translation>
+    </message>
+</context>
+<context>
+    <name>FormsPage</name>
+    <message>
+        <source>信息采集</source>
+        <translation>Data collection</translation>
+    </message>
+    <message>
+        <source>换一户（Ctrl+F）</source>
+        <translation>Other household (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>逾期未更新</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>提交（Ctrl+S）</source>
+        <translation>Submit (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>放弃修改，恢复档案中的信息</source>
+        <translation>Discard changes and restore the record</translation>
+    </message>
+    <message>
+        <source>Tab/回车 下一项 · 数字键选择 · 空格勾选 · Ctrl+N 添加成员</source>
+        <translation>Tab/Enter next · digits choose · Space ticks · Ctrl+N adds member</translation>
+    </message>
+    <message>
+        <source>信息采集表的定义文件有误，请联系管理员更新程序。
+{detail}</source>
+        <translation>The form definition file is faulty. Please ask the administrator to update the program.
+{detail}</translation>
+    </message>
+    <message>
+        <source>{title}（表单版本 v{version}）</source>
+        <translation>{title} (form v{version})</translation>
+    </message>
+    <message>
+        <source>“{name}”户未提交的修改已存为草稿，再打开这户可以接着填。</source>
+        <translation>Unsubmitted changes for &quot;{name}&quot; were saved as a draft; open this household again to continue.</translation>
+    </message>
+    <message>
+        <source>还没有农户。请先在“农户档案”中添加或导入农户，再来采集信息。</source>
+        <translation>No households yet. Add or import households under &quot;Households&quot; first.</translation>
+    </message>
+    <message>
+        <source>已恢复 {time} 自动保存的草稿，尚未提交。</source>
+        <translation>Restored the draft autosaved at {time}; not submitted yet.</translation>
+    </message>
+    <message>
+        <source>从未采集</source>
+        <translation>Never collected</translation>
+    </message>
+    <message>
+        <source>户编号 {number} · {village} · 上次采集 {updated}</source>
+        <translation>No. {number} · {village} · last collected {updated}</translation>
+    </message>
+    <message>
+        <source> · 上次提交 {time}</source>
+        <translation> · last submitted {time}</translation>
+    </message>
+    <message>
+        <source>{problem}，请在上方输入户主姓名或户编号重新选择</source>
+        <translation>{problem}. Type a head name or household no. above to choose again</translation>
+    </message>
+    <message>
+        <source>打不开这户的信息，请重新选择农户</source>
+        <translation>Cannot open this household; please choose again</translation>
+    </message>
+    <message>
+        <source>请在上方输入户主姓名、户编号或身份证号，选出要采集信息的农户。</source>
+        <translation>Type a head name, household no. or ID number above to choose a household.</translation>
+    </message>
+    <message>
+        <source>已放弃草稿，显示的是档案中的信息</source>
+        <translation>Draft discarded; showing the saved record</translation>
+    </message>
+    <message>
+        <source>草稿已自动保存 {time}</source>
+        <translation>Draft autosaved {time}</translation>
+    </message>
+    <message>
+        <source>草稿没能自动保存，请尽快提交</source>
+        <translation>Draft could not be autosaved; please submit soon</translation>
+    </message>
+    <message>
+        <source>有 {n} 处需要修改，光标已移到第一处</source>
+        <translation>{n} fields need fixing; the cursor is on the first</translation>
+    </message>
+    <message>
+        <source>正在提交…</source>
+        <translation>Submitting…</translation>
+    </message>
+    <message>
+        <source>已提交（表单版本 v{version}），户档案已更新。</source>
+        <translation>Submitted (form v{version}); the household record is updated.</translation>
+    </message>
+    <message>
+        <source>提交没有成功，档案没有改动；草稿还在，请再试一次</source>
+        <translation>Submit failed; nothing was changed and the draft is kept. Please try again</translation>
+    </message>
+</context>
+<context>
+    <name>GroupView</name>
+    <message>
+        <source>还没有{item}，按 Ctrl+N 或点“{add}”添加</source>
+        <translation>No {item} yet. Press Ctrl+N or click &quot;{add}&quot;</translation>
+    </message>
+    <message>
+        <source>Ctrl+N</source>
+        <translation>Ctrl+N</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>添加{item}</source>
+        <translation>Add {item}</translation>
+    </message>
+    <message>
+        <source>已删除{item}“{name}”</source>
+        <translation>Deleted {item} &quot;{name}&quot;</translation>
+    </message>
+    <message>
+        <source>已删除{item} {n}</source>
+        <translation>Deleted {item} {n}</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdDetailPage</name>
+    <message>
+        <source>基本信息</source>
+        <translation>Basics</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>文化程度</source>
+        <translation>Education</translation>
+    </message>
+    <message>
+        <source>健康状况</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <source>劳动能力</source>
+        <translation>Work ability</translation>
+    </message>
+    <message>
+        <source>务工就业</source>
+        <translation>Employment</translation>
+    </message>
+    <message>
+        <source>技能证书</source>
+        <translation>Skills</translation>
+    </message>
+    <message>
+        <source>家庭成员</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>收入</source>
+        <translation>Income</translation>
+    </message>
+    <message>
+        <source>监测记录</source>
+        <translation>Monitoring</translation>
+    </message>
+    <message>
+        <source>权益清单</source>
+        <translation>Rights ledger</translation>
+    </message>
+    <message>
+        <source>走访</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>措施类型</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>帮扶内容</source>
+        <translation>Assistance</translation>
+    </message>
+    <message>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>帮扶责任人</source>
+        <translation>Cadre</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>帮扶</source>
+        <translation>Assistance</translation>
+    </message>
+    <message>
+        <source>返回列表</source>
+        <translation>Back to list</translation>
+    </message>
+    <message>
+        <source>放弃修改</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>保存修改（Ctrl+S）</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>户主姓名</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>家庭住址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>信息更新日期</source>
+        <translation>Updated on</translation>
+    </message>
+    <message>
+        <source>户类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>监测状态</source>
+        <translation>Monitoring</translation>
+    </message>
+    <message>
+        <source>风险类型</source>
+        <translation>Risk type</translation>
+    </message>
+    <message>
+        <source>易地搬迁</source>
+        <translation>Relocated</translation>
+    </message>
+    <message>
+        <source>迁出地</source>
+        <translation>Moved from</translation>
+    </message>
+    <message>
+        <source>安置点</source>
+        <translation>Resettled at</translation>
+    </message>
+    <message>
+        <source>搬迁年份</source>
+        <translation>Moved in</translation>
+    </message>
+    <message>
+        <source>意外险</source>
+        <translation>Accident ins.</translation>
+    </message>
+    <message>
+        <source>防返贫保险</source>
+        <translation>Anti-poverty ins.</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>如 2018</source>
+        <translation>e.g. 2018</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>设为今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>刚核实过这户的信息：把信息更新日期设为今天</source>
+        <translation>Just checked this household: set the update date to today</translation>
+    </message>
+    <message>
+        <source>工资性收入（元）</source>
+        <translation>Wages (yuan)</translation>
+    </message>
+    <message>
+        <source>经营净收入（元）</source>
+        <translation>Business net (yuan)</translation>
+    </message>
+    <message>
+        <source>财产净收入（元）</source>
+        <translation>Property net (yuan)</translation>
+    </message>
+    <message>
+        <source>转移净收入（元）</source>
+        <translation>Transfers net (yuan)</translation>
+    </message>
+    <message>
+        <source>生产经营费用（元）</source>
+        <translation>Business costs (yuan)</translation>
+    </message>
+    <message>
+        <source>家庭人口（人）</source>
+        <translation>Members (people)</translation>
+    </message>
+    <message>
+        <source>人均纯收入</source>
+        <translation>Income/head</translation>
+    </message>
+    <message>
+        <source>低于标准</source>
+        <translation>Below line</translation>
+    </message>
+    <message>
+        <source>历年收入</source>
+        <translation>Income by year</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>工资性收入</source>
+        <translation>Wages</translation>
+    </message>
+    <message>
+        <source>经营净收入</source>
+        <translation>Business net</translation>
+    </message>
+    <message>
+        <source>财产净收入</source>
+        <translation>Property net</translation>
+    </message>
+    <message>
+        <source>转移净收入</source>
+        <translation>Transfers net</translation>
+    </message>
+    <message>
+        <source>生产经营费用</source>
+        <translation>Business costs</translation>
+    </message>
+    <message>
+        <source>人口</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>双击状态、责任人或备注即可修改</source>
+        <translation>Double-click status, person or notes to edit</translation>
+    </message>
+    <message>
+        <source>记录走访</source>
+        <translation>Record visit</translation>
+    </message>
+    <message>
+        <source>走访人</source>
+        <translation>Visitors</translation>
+    </message>
+    <message>
+        <source>走访目的</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>发现的情况</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>急难愁盼</source>
+        <translation>Urgent needs</translation>
+    </message>
+    <message>
+        <source>农户详情</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>还没有农户档案。
+请到“同步”页导入工作队的数据包。</source>
+        <translation>No household records yet.
+Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
+    </message>
+    <message>
+        <source>{problem}。
+请到“农户档案”页查找这户。</source>
+        <translation>{problem}.
+Look for this household on the &quot;Households&quot; page.</translation>
+    </message>
+    <message>
+        <source>读取农户档案失败，请稍后重试。</source>
+        <translation>Could not read the household record; please try again later.</translation>
+    </message>
+    <message>
+        <source>户编号 {number}</source>
+        <translation>No. {number}</translation>
+    </message>
+    <message>
+        <source>监测状态：{status}</source>
+        <translation>Monitoring: {status}</translation>
+    </message>
+    <message>
+        <source>电话 {phone}</source>
+        <translation>Phone {phone}</translation>
+    </message>
+    <message>
+        <source>{year}年</source>
+        <translation>{year}</translation>
+    </message>
+    <message>
+        <source>易地搬迁：{year}自{origin}迁入{site}</source>
+        <translation>Relocated {year} from {origin} to {site}</translation>
+    </message>
+    <message>
+        <source>权益悬空 {n} 项</source>
+        <translation>{n} rights unassigned</translation>
+    </message>
+    <message>
+        <source>急难愁盼 {n} 件未解决</source>
+        <translation>{n} urgent needs open</translation>
+    </message>
+    <message>
+        <source>人口 {n} 人</source>
+        <translation>{n} people</translation>
+    </message>
+    <message>
+        <source>人均纯收入 {income}（{year}年，标准 {threshold}）</source>
+        <translation>Income/head {income} ({year}, line {threshold})</translation>
+    </message>
+    <message>
+        <source>人均纯收入 未填写</source>
+        <translation>Income/head not entered</translation>
+    </message>
+    <message>
+        <source>产业 {list}</source>
+        <translation>Industries {list}</translation>
+    </message>
+    <message>
+        <source>信息更新 {date}</source>
+        <translation>Updated {date}</translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source> {n}个月</source>
+        <translation> {n} months</translation>
+    </message>
+    <message>
+        <source>（稳定）</source>
+        <translation> (stable)</translation>
+    </message>
+    <message>
+        <source>还没有登记家庭成员。</source>
+        <translation>No family members registered yet.</translation>
+    </message>
+    <message>
+        <source>{year} 年收入（最近一年，可直接修改）</source>
+        <translation>{year} income (latest year, editable)</translation>
+    </message>
+    <message>
+        <source>还没有收入记录：填写 {year} 年的收入后保存即可新建</source>
+        <translation>No income records yet: enter the {year} income and save</translation>
+    </message>
+    <message>
+        <source>按成员计 {n} 人</source>
+        <translation>{n} by members</translation>
+    </message>
+    <message>
+        <source>当前监测状态：{status}</source>
+        <translation>Monitoring status: {status}</translation>
+    </message>
+    <message>
+        <source>&#x3000;风险类型：{kind}</source>
+        <translation>   Risk type: {kind}</translation>
+    </message>
+    <message>
+        <source>&#x3000;纳入监测：{date}</source>
+        <translation>   Monitored since: {date}</translation>
+    </message>
+    <message>
+        <source>&#x3000;风险消除：{date} {reason}</source>
+        <translation>   Risk cleared: {date} {reason}</translation>
+    </message>
+    <message>
+        <source>没有监测记录：这户未纳入防返贫监测。
+纳入时在“基本信息”中修改监测状态和风险类型。</source>
+        <translation>No monitoring records: this household is not monitored.
+To add it, set the monitoring status and risk type under &quot;Basics&quot;.</translation>
+    </message>
+    <message>
+        <source>共 {total} 项：保障到位 {secured} 项，办理中 {progress} 项，有问题 {problem} 项</source>
+        <translation>{total} items: {secured} secured, {progress} in progress, {problem} with problems</translation>
+    </message>
+    <message>
+        <source>最近 {n} 次走访，未解决的急难愁盼 {open} 件</source>
+        <translation>Last {n} visits; {open} urgent needs open</translation>
+    </message>
+    <message>
+        <source>还没有走访记录，点右上角“记录走访”新建。</source>
+        <translation>No visits yet. Click &quot;Record visit&quot; at the top right.</translation>
+    </message>
+    <message>
+        <source>还没有帮扶记录，可到“帮扶记录”页新建。</source>
+        <translation>No assistance yet. Add it on the &quot;Assistance&quot; page.</translation>
+    </message>
+    <message>
+        <source>= (四项收入合计 − 生产经营费用) ÷ 家庭人口
+观测对象标准：{threshold}</source>
+        <translation>= (sum of four incomes − business costs) ÷ members
+Observation line: {threshold}</translation>
+    </message>
+    <message>
+        <source>改正标红的数字后即可算出。</source>
+        <translation>Fix the numbers in red to calculate.</translation>
+    </message>
+    <message>
+        <source>有未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>已恢复上次未保存的修改，请保存或放弃</source>
+        <translation>Restored unsaved changes; save or discard them</translation>
+    </message>
+    <message>
+        <source>有 {n} 处填写有误，改正后再保存</source>
+        <translation>{n} fields are wrong; fix them before saving</translation>
+    </message>
+    <message>
+        <source>没有需要保存的修改</source>
+        <translation>Nothing to save</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <source>保存失败，数据没有改动，请再试一次</source>
+        <translation>Save failed; nothing was changed. Please try again</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdPicker</name>
+    <message>
+        <source>输入户主姓名、户编号或身份证号，回车选中</source>
+        <translation>Head name, household no. or ID number; Enter to pick</translation>
+    </message>
+    <message>
+        <source>没有找到这户，请换个关键字</source>
+        <translation>Household not found; try another keyword</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdTableModel</name>
+    <message>
+        <source>载入中…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>户编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>户主</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>村（社区）</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>户类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>监测状态</source>
+        <translation>Monitoring</translation>
+    </message>
+    <message>
+        <source>人口</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>人均纯收入</source>
+        <translation>Income/head</translation>
+    </message>
+    <message>
+        <source>信息更新</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>读取农户列表失败，请稍后重试</source>
+        <translation>Could not read the household list; please try again later</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdsPage</name>
+    <message>
+        <source>农户档案</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>回车或双击打开农户详情</source>
+        <translation>Enter or double-click to open a household</translation>
+    </message>
+    <message>
+        <source>查找：户主姓名、户编号、身份证号或电话</source>
+        <translation>Find: head name, household no., ID or phone</translation>
+    </message>
+    <message>
+        <source>全部村（社区）</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>全部网格</source>
+        <translation>All grids</translation>
+    </message>
+    <message>
+        <source>全部户类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部监测状态</source>
+        <translation>All monitoring</translation>
+    </message>
+    <message>
+        <source>全部提示</source>
+        <translation>All alerts</translation>
+    </message>
+    <message>
+        <source>观测对象</source>
+        <translation>Observation</translation>
+    </message>
+    <message>
+        <source>零就业</source>
+        <translation>Zero employment</translation>
+    </message>
+    <message>
+        <source>逾期未更新</source>
+        <translation>Form overdue</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
+        <source>正在查找…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>正在排序…</source>
+        <translation>Sorting…</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>没有符合条件的农户。
+请换个查找内容，或点“清除筛选”查看全部农户。</source>
+        <translation>No matching households.
+Try another search, or click &quot;Clear filters&quot; to see all.</translation>
+    </message>
+    <message>
+        <source>还没有农户档案。
+请到“同步”页导入工作队的数据包。</source>
+        <translation>No household records yet.
+Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
+    </message>
+    <message>
+        <source>共 {count} 户（已筛选）</source>
+        <translation>{count} households (filtered)</translation>
+    </message>
+    <message>
+        <source>共 {count} 户</source>
+        <translation>{count} households</translation>
+    </message>
+</context>
+<context>
+    <name>ItemCard</name>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除这一项（光标在其中时按 Ctrl+Delete），删除后可撤销</source>
+        <translation>Delete this item (Ctrl+Delete while in it); can be undone</translation>
+    </message>
+</context>
+<context>
+    <name>LineEditor</name>
+    <message>
+        <source>如 1980-05-01</source>
+        <translation>e.g. 1980-05-01</translation>
+    </message>
+    <message>
+        <source>18位</source>
+        <translation>18 digits</translation>
+    </message>
+    <message>
+        <source>手机或固话</source>
+        <translation>Mobile or landline</translation>
+    </message>
+    <message>
+        <source>元</source>
+        <translation>yuan</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>首页</source>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <source>农户档案</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>农户详情</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>走访日志</source>
+        <translation>Visit log</translation>
+    </message>
+    <message>
+        <source>记录走访</source>
+        <translation>Record visit</translation>
+    </message>
+    <message>
+        <source>十送行动</source>
+        <translation>Ten Deliveries</translation>
+    </message>
+    <message>
+        <source>帮扶记录</source>
+        <translation>Assistance</translation>
+    </message>
+    <message>
+        <source>信息采集</source>
+        <translation>Data collection</translation>
+    </message>
+    <message>
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>驻村工作队工作平台</source>
+        <translation>Village Work Team Platform</translation>
+    </message>
+    <message>
+        <source>数据目录：</source>
+        <translation>Data folder:</translation>
+    </message>
+    <message>
+        <source>未保存的内容</source>
+        <translation>Unsaved input</translation>
+    </message>
+    <message>
+        <source>当前页面有未保存的内容，要放弃吗？</source>
+        <translation>This page has unsaved input. Discard it?</translation>
+    </message>
+    <message>
+        <source>上次同步：</source>
+        <translation>Last sync:</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>待同步更改：</source>
+        <translation>Unsynced changes: </translation>
+    </message>
+    <message>
+        <source>有未保存的内容，确定要退出吗？</source>
+        <translation>There is unsaved input. Quit anyway?</translation>
+    </message>
+</context>
+<context>
+    <name>Money</name>
+    <message>
+        <source>{amount} 元</source>
+        <translation>¥{amount}</translation>
+    </message>
+</context>
+<context>
+    <name>Pager</name>
+    <message>
+        <source>上一页</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>第 {first}–{last} 条，共 {total} 条</source>
+        <translation>{first}–{last} of {total}</translation>
+    </message>
+    <message>
+        <source>共 {total} 条</source>
+        <translation>{total} in all</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodFilter</name>
+    <message>
+        <source>全部时间</source>
+        <translation>All time</translation>
+    </message>
+    <message>
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>本季度</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <source>本年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <source>自定义…</source>
+        <translation>Custom…</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>已恢复上次未保存的内容</source>
+        <translation>Restored unsaved input</translation>
+    </message>
+    <message>
+        <source>放弃草稿</source>
+        <translation>Discard draft</translation>
+    </message>
+    <message>
+        <source>保存 (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>没有保存成功，请再试一次；填写的内容已保留为草稿。</source>
+        <translation>Not saved; please try again. Your input is kept as a draft.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>全部村（社区）</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>全部干部（可输入姓名只看一人）</source>
+        <translation>All cadres (type a name for one)</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>打印完整身份证号和电话</source>
+        <translation>Print full ID and phone numbers</translation>
+    </message>
+    <message>
+        <source>完整号码属于个人敏感信息：每页将注明“含个人敏感信息”，打印件请妥善保管、用后销毁。</source>
+        <translation>Full numbers are sensitive personal data: each page will be marked &quot;Contains sensitive personal data&quot;. Keep printouts safe and destroy them after use.</translation>
+    </message>
+    <message>
+        <source>报表：</source>
+        <translation>Report:</translation>
+    </message>
+    <message>
+        <source>范围：</source>
+        <translation>Scope:</translation>
+    </message>
+    <message>
+        <source>走访干部：</source>
+        <translation>Cadre:</translation>
+    </message>
+    <message>
+        <source>日期：</source>
+        <translation>Dates:</translation>
+    </message>
+    <message>
+        <source>季度：</source>
+        <translation>Quarter:</translation>
+    </message>
+    <message>
+        <source>农户：</source>
+        <translation>Households:</translation>
+    </message>
+    <message>
+        <source>生成报表</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>最近生成的报表：</source>
+        <translation>Recent reports:</translation>
+    </message>
+    <message>
+        <source>预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>Ctrl+P</source>
+        <translation>Ctrl+P</translation>
+    </message>
+    <message>
+        <source>打开所在文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>选择报表和范围，按“生成报表”（Ctrl+Enter），
+生成后在这里预览，可直接打印。</source>
+        <translation>Choose a report and scope, then &quot;Generate&quot; (Ctrl+Enter).
+The result is previewed here and can be printed.</translation>
+    </message>
+    <message>
+        <source>走访报告</source>
+        <translation>Visit report</translation>
+    </message>
+    <message>
+        <source>一户一档</source>
+        <translation>Household files</translation>
+    </message>
+    <message>
+        <source>工作队季度工作报告</source>
+        <translation>Quarterly team report</translation>
+    </message>
+    <message>
+        <source>挂图作战（A3）</source>
+        <translation>Wall chart (A3)</translation>
+    </message>
+    <message>
+        <source>权益清单核查报告</source>
+        <translation>Rights ledger check</translation>
+    </message>
+    <message>
+        <source>所选期间的走访：汇总、每次走访的农户、发现的问题和办理情况。</source>
+        <translation>Visits in the period: summary, households visited, problems found and follow-up.</translation>
+    </message>
+    <message>
+        <source>每户一页：基本情况、家庭成员、收入、监测、权益、帮扶和走访，留有帮扶责任人和户主签字栏。</source>
+        <translation>One page per household: basics, members, income, monitoring, rights, assistance and visits, with signature lines for the cadre and the head.</translation>
+    </message>
+    <message>
+        <source>走访覆盖、十送行动、帮扶措施、急难愁盼和规则预警，附图表。</source>
+        <translation>Visit coverage, ten deliveries, assistance, urgent needs and rule alerts, with charts.</translation>
+    </message>
+    <message>
+        <source>A3横向挂图：村情简介、产业分布、收入构成、监测帮扶图。</source>
+        <translation>A3 landscape chart: village profile, industries, income structure, monitoring and assistance.</translation>
+    </message>
+    <message>
+        <source>易地搬迁户权益未登记、无人负责、有问题或办理中的事项。</source>
+        <translation>Rights of relocated households that are unrecorded, unassigned, problematic or in progress.</translation>
+    </message>
+    <message>
+        <source>将打印所选的 {n} 户。</source>
+        <translation>Prints the {n} selected households.</translation>
+    </message>
+    <message>
+        <source>未选农户时打印所选范围内的全部 {n} 户（每户一页起）。</source>
+        <translation>With none selected, prints all {n} households in scope (a page or more each).</translation>
+    </message>
+    <message>
+        <source>正在生成{name}…</source>
+        <translation>Generating {name}…</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>已生成：{name}（共 {pages} 页）</source>
+        <translation>Generated: {name} ({pages} pages)</translation>
+    </message>
+    <message>
+        <source>已取消，没有生成文件。</source>
+        <translation>Cancelled; no file was created.</translation>
+    </message>
+    <message>
+        <source>生成报表没有成功，请再试一次；数据没有任何改动。</source>
+        <translation>The report failed; please try again. No data was changed.</translation>
+    </message>
+    <message>
+        <source>还没有生成过报表</source>
+        <translation>No reports generated yet</translation>
+    </message>
+    <message>
+        <source>找不到文件“{name}”，它可能已被移走。</source>
+        <translation>File &quot;{name}&quot; not found; it may have been moved.</translation>
+    </message>
+    <message>
+        <source>{name}（共 {pages} 页）</source>
+        <translation>{name} ({pages} pages)</translation>
+    </message>
+    <message>
+        <source>打印报表</source>
+        <translation>Print report</translation>
+    </message>
+    <message>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>已送往打印机：{n} 页</source>
+        <translation>Sent to printer: {n} pages</translation>
+    </message>
+    <message>
+        <source>打印机没有准备好，请检查打印机后再试。</source>
+        <translation>The printer is not ready; check it and try again.</translation>
+    </message>
+    <message>
+        <source>已取消打印。</source>
+        <translation>Printing cancelled.</translation>
+    </message>
+    <message>
+        <source>打印没有成功，请检查打印机后再试。</source>
+        <translation>Printing failed; check the printer and try again.</translation>
+    </message>
+</context>
+<context>
+    <name>ResolveNeedDialog</name>
+    <message>
+        <source>标记急难愁盼已解决</source>
+        <translation>Mark urgent need resolved</translation>
+    </message>
+    <message>
+        <source>{category}：{text}</source>
+        <translation>{category}: {text}</translation>
+    </message>
+    <message>
+        <source>农户：{name}（{number}），{raised} 提出</source>
+        <translation>Household: {name} ({number}), raised {raised}</translation>
+    </message>
+    <message>
+        <source>如：已办理慢病卡，每月报销药费</source>
+        <translation>e.g. Chronic illness card issued; medicine refunded monthly</translation>
+    </message>
+    <message>
+        <source>解决情况</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <source>解决日期</source>
+        <translation>Resolved on</translation>
+    </message>
+    <message>
+        <source>标记已解决</source>
+        <translation>Mark resolved</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请写明怎么解决的</source>
+        <translation>Please describe how it was resolved</translation>
+    </message>
+    <message>
+        <source>解决日期不能早于提出日期 {raised}</source>
+        <translation>Resolved date cannot be before {raised}</translation>
+    </message>
+    <message>
+        <source>解决日期不能晚于今天</source>
+        <translation>Resolved date cannot be after today</translation>
+    </message>
+    <message>
+        <source>这条急难愁盼已被删除，请关闭后刷新列表</source>
+        <translation>This need was deleted; close and refresh the list</translation>
+    </message>
+    <message>
+        <source>没有保存成功，数据没有改动，请再试一次</source>
+        <translation>Not saved; nothing was changed. Please try again</translation>
+    </message>
+</context>
+<context>
+    <name>RightsDelegate</name>
+    <message>
+        <source>未核实</source>
+        <translation>Unchecked</translation>
+    </message>
+</context>
+<context>
+    <name>RightsModel</name>
+    <message>
+        <source>权益事项</source>
+        <translation>Right</translation>
+    </message>
+    <message>
+        <source>所在地</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>责任人</source>
+        <translation>Responsible</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>权益悬空</source>
+        <translation>Unassigned</translation>
+    </message>
+    <message>
+        <source>有问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>未核实</source>
+        <translation>Unchecked</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>常规</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>例如：张堃</source>
+        <translation>e.g. Zhang Kun</translation>
+    </message>
+    <message>
+        <source>县里提供的同步服务器地址</source>
+        <translation>Sync server address from the county</translation>
+    </message>
+    <message>
+        <source>界面语言：</source>
+        <translation>Language:</translation>
+    </message>
+    <message>
+        <source>本机使用人：</source>
+        <translation>User:</translation>
+    </message>
+    <message>
+        <source>同步服务器：</source>
+        <translation>Sync server:</translation>
+    </message>
+    <message>
+        <source>保存设置</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>规则</source>
+        <translation>Rules</translation>
+    </message>
+    <message>
+        <source>观测对象标准：</source>
+        <translation>Observation line:</translation>
+    </message>
+    <message>
+        <source>人均纯收入低于 {amount} 元（默认；各年度、各地区的标准由县里下发）</source>
+        <translation>Net income per head below {amount} yuan (default; the county sets the line per year and area)</translation>
+    </message>
+    <message>
+        <source>信息更新周期：</source>
+        <translation>Update cycle:</translation>
+    </message>
+    <message>
+        <source>{days} 天（超过即为逾期未更新）</source>
+        <translation>{days} days (older forms are overdue)</translation>
+    </message>
+    <message>
+        <source>数据</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>数据目录：</source>
+        <translation>Data folder:</translation>
+    </message>
+    <message>
+        <source>设备编号：</source>
+        <translation>Device ID:</translation>
+    </message>
+    <message>
+        <source>已保存。界面语言在重新启动后生效。</source>
+        <translation>Saved. The language changes after a restart.</translation>
+    </message>
+    <message>
+        <source>已保存。</source>
+        <translation>Saved.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>本机</source>
+        <translation>This device</translation>
+    </message>
+    <message>
+        <source>设备编号：</source>
+        <translation>Device ID:</translation>
+    </message>
+    <message>
+        <source>上次同步：</source>
+        <translation>Last sync:</translation>
+    </message>
+    <message>
+        <source>同步服务器：</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <source>待同步的更改</source>
+        <translation>Changes to sync</translation>
+    </message>
+    <message>
+        <source>记录类型</source>
+        <translation>Record type</translation>
+    </message>
+    <message>
+        <source>更改数</source>
+        <translation>Changes</translation>
+    </message>
+    <message>
+        <source>所有更改都已同步。</source>
+        <translation>All changes are synced.</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>尚未设置。有网络时，在“设置”中填写县里提供的服务器地址后即可同步。</source>
+        <translation>Not set. When online, enter the county&apos;s server address under &quot;Settings&quot; to sync.</translation>
+    </message>
+    <message>
+        <source>共 {n} 条更改尚未同步</source>
+        <translation>{n} changes not yet synced</translation>
+    </message>
+</context>
+<context>
+    <name>TypeAheadPicker</name>
+    <message>
+        <source>没有找到，请换个关键字</source>
+        <translation>Nothing found; try another keyword</translation>
+    </message>
+</context>
+<context>
+    <name>UndoNotice</name>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+</context>
+<context>
+    <name>VisitEntryPage</name>
+    <message>
+        <source>记录走访</source>
+        <translation>Record visit</translation>
+    </message>
+    <message>
+        <source>新建（Ctrl+N）</source>
+        <translation>New (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>保存（Ctrl+S）</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>走访农户</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>如 14:30，可不填</source>
+        <translation>e.g. 14:30, optional</translation>
+    </message>
+    <message>
+        <source>选择或输入走访事由</source>
+        <translation>Choose or type a purpose</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>走访事由</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>走访日期</source>
+        <translation>Visit date</translation>
+    </message>
+    <message>
+        <source>家庭生活、收入、就业、身体状况等发现的情况</source>
+        <translation>Findings on living conditions, income, jobs, health…</translation>
+    </message>
+    <message>
+        <source>发现情况</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>问题内容，回车添加一条</source>
+        <translation>Problem; Enter to add</translation>
+    </message>
+    <message>
+        <source>期限，可不填</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>问题属于哪一户</source>
+        <translation>Household concerned</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>农户</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>选中一行按 Delete 删除</source>
+        <translation>Select a row and press Delete to remove</translation>
+    </message>
+    <message>
+        <source>急难愁盼</source>
+        <translation>Urgent needs</translation>
+    </message>
+    <message>
+        <source>与农户商定的帮扶措施</source>
+        <translation>Assistance agreed with the household</translation>
+    </message>
+    <message>
+        <source>商定措施</source>
+        <translation>Agreed measures</translation>
+    </message>
+    <message>
+        <source>如 2026-12-20，可不填</source>
+        <translation>e.g. 2026-12-20, optional</translation>
+    </message>
+    <message>
+        <source>走访干部</source>
+        <translation>Cadres</translation>
+    </message>
+    <message>
+        <source>回访日期</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>添加照片…</source>
+        <translation>Add photos…</translation>
+    </message>
+    <message>
+        <source>选中照片按 Delete 移除</source>
+        <translation>Select a photo and press Delete to remove</translation>
+    </message>
+    <message>
+        <source>还没有照片。可添加入户照片、证明材料的照片</source>
+        <translation>No photos yet. Add photos of the visit or of documents</translation>
+    </message>
+    <message>
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>已恢复未保存的草稿</source>
+        <translation>Restored an unsaved draft</translation>
+    </message>
+    <message>
+        <source>草稿里已有走访农户，草稿已保留；按 Ctrl+N 新建走访</source>
+        <translation>The draft already has households and is kept; press Ctrl+N for a new visit</translation>
+    </message>
+    <message>
+        <source>期限请按2026-11-29的格式填写</source>
+        <translation>Enter the deadline like 2026-11-29</translation>
+    </message>
+    <message>
+        <source>期限不能早于走访日期</source>
+        <translation>Deadline cannot be before the visit date</translation>
+    </message>
+    <message>
+        <source>选择照片</source>
+        <translation>Choose photos</translation>
+    </message>
+    <message>
+        <source>图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp);;所有文件 (*)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp);;All files (*)</translation>
+    </message>
+    <message>
+        <source>“{text}”还没有选中：按回车选中，或清空</source>
+        <translation>&quot;{text}&quot; is not picked yet: press Enter to pick, or clear it</translation>
+    </message>
+    <message>
+        <source>请从下拉列表中选中农户（按回车）</source>
+        <translation>Pick a household from the list (press Enter)</translation>
+    </message>
+    <message>
+        <source>请选择走访的农户</source>
+        <translation>Please choose the households visited</translation>
+    </message>
+    <message>
+        <source>时间请按14:30的格式填写</source>
+        <translation>Enter the time like 14:30</translation>
+    </message>
+    <message>
+        <source>请填写走访事由</source>
+        <translation>Please enter the purpose</translation>
+    </message>
+    <message>
+        <source>请按2026-11-29的格式填写日期</source>
+        <translation>Enter the date like 2026-11-29</translation>
+    </message>
+    <message>
+        <source>回访日期不能早于走访日期</source>
+        <translation>Follow-up cannot be before the visit date</translation>
+    </message>
+    <message>
+        <source>照片“{name}”已找不到，请移除后重新添加</source>
+        <translation>Photo &quot;{name}&quot; is missing; remove it and add it again</translation>
+    </message>
+    <message>
+        <source>新建走访</source>
+        <translation>New visit</translation>
+    </message>
+    <message>
+        <source>当前走访还没有保存，要放弃它吗？</source>
+        <translation>This visit is not saved. Discard it?</translation>
+    </message>
+    <message>
+        <source>还有 {n} 处需要修改，见红字提示</source>
+        <translation>{n} fields still need fixing (see red notes)</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已保存：{date} {names}（{purpose}）。可以记录下一次走访。</source>
+        <translation>Saved: {date} {names} ({purpose}). You can record the next visit.</translation>
+    </message>
+    <message>
+        <source>没有保存：{message}</source>
+        <translation>Not saved: {message}</translation>
+    </message>
+    <message>
+        <source>没有保存：照片无法读取，请移除后重新添加。</source>
+        <translation>Not saved: a photo cannot be read; remove it and add it again.</translation>
+    </message>
+    <message>
+        <source>没有保存，数据没有改动。请再按 Ctrl+S 试一次。</source>
+        <translation>Not saved; nothing was changed. Press Ctrl+S to try again.</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsPage</name>
+    <message>
+        <source>走访日志</source>
+        <translation>Visit log</translation>
+    </message>
+    <message>
+        <source>记录走访（Ctrl+N）</source>
+        <translation>Record visit (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>走访记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>急难愁盼</source>
+        <translation>Urgent needs</translation>
+    </message>
+    <message>
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>本季度</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <source>本年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>自定义</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>按户主、户编号或身份证号筛选</source>
+        <translation>Filter by head, household no. or ID</translation>
+    </message>
+    <message>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>农户</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>事由</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>发现情况</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>走访干部</source>
+        <translation>Cadres</translation>
+    </message>
+    <message>
+        <source>全部村</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>开始日期晚于结束日期，请调整期间</source>
+        <translation>The start date is after the end date; adjust the period</translation>
+    </message>
+    <message>
+        <source>还没有走访记录，按 Ctrl+N 新建</source>
+        <translation>No visits yet. Press Ctrl+N to record one</translation>
+    </message>
+    <message>
+        <source>这段期间没有符合条件的走访记录。
+换个期间、村或农户试试，或按 Ctrl+N 新建</source>
+        <translation>No matching visits in this period.
+Try another period, village or household, or press Ctrl+N to record one</translation>
+    </message>
+    <message>
+        <source>已显示 {shown} 次走访，正在统计总数…</source>
+        <translation>{shown} visits shown, counting…</translation>
+    </message>
+    <message>
+        <source>共 {total} 次走访</source>
+        <translation>{total} visits</translation>
+    </message>
+    <message>
+        <source>，已显示 {shown} 次，向下滚动显示更多</source>
+        <translation>, {shown} shown; scroll down for more</translation>
+    </message>
+    <message>
+        <source>本月走访 {visits} 次，覆盖 {households} 户</source>
+        <translation>This month: {visits} visits, {households} households</translation>
+    </message>
+    <message>
+        <source>本季度走访 {visits} 次，覆盖 {households} 户</source>
+        <translation>This quarter: {visits} visits, {households} households</translation>
+    </message>
+    <message>
+        <source>本年走访 {visits} 次，覆盖 {households} 户</source>
+        <translation>This year: {visits} visits, {households} households</translation>
+    </message>
+    <message>
+        <source>{start} 至 {end} 走访 {visits} 次，覆盖 {households} 户</source>
+        <translation>{start} to {end}: {visits} visits, {households} households</translation>
+    </message>
+    <message>
+        <source>共走访 {visits} 次，覆盖 {households} 户</source>
+        <translation>In all: {visits} visits, {households} households</translation>
+    </message>
+    <message>
+        <source>{n} 项已解决</source>
+        <translation>{n} resolved</translation>
+    </message>
+    <message>
+        <source>{n} 项逾期</source>
+        <translation>{n} overdue</translation>
+    </message>
+    <message>
+        <source>{n} 项未解决</source>
+        <translation>{n} open</translation>
+    </message>
+    <message>
+        <source>措施：{measures}</source>
+        <translation>Measures: {measures}</translation>
+    </message>
+    <message>
+        <source>未解决</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>待解决</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>办理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>标记已解决…</source>
+        <translation>Mark resolved…</translation>
+    </message>
+    <message>
+        <source>选中一条未解决的问题，按回车也可以</source>
+        <translation>Select an open problem; Enter works too</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>提出日期</source>
+        <translation>Raised</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>已用天数</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>急难愁盼（{n} 条未解决）</source>
+        <translation>Urgent needs ({n} open)</translation>
+    </message>
+    <message>
+        <source>没有未解决的急难愁盼。走访中发现的问题会列在这里</source>
+        <translation>No open urgent needs. Problems found on visits are listed here</translation>
+    </message>
+    <message>
+        <source>没有符合条件的急难愁盼</source>
+        <translation>No matching urgent needs</translation>
+    </message>
+    <message>
+        <source>共 {total} 条</source>
+        <translation>{total} in all</translation>
+    </message>
+    <message>
+        <source>，已显示 {shown} 条，向下滚动显示更多</source>
+        <translation>, {shown} shown; scroll down for more</translation>
+    </message>
+    <message>
+        <source>；其中未解决 {n} 条</source>
+        <translation>; {n} open</translation>
+    </message>
+    <message>
+        <source>；逾期 {n} 条</source>
+        <translation>; {n} overdue</translation>
+    </message>
+    <message>
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>{resolved} 解决：{resolution}</source>
+        <translation>Resolved {resolved}: {resolution}</translation>
+    </message>
+    <message>
+        <source>未解决的：提出至今的天数；已解决的：解决用了多少天</source>
+        <translation>Open: days since raised; resolved: days taken</translation>
+    </message>
+    <message>
+        <source>没有读出走访记录，请稍后再试</source>
+        <translation>Could not read the visits; please try again later</translation>
+    </message>
+</context>
+<context>
+    <name>_Chip</name>
+    <message>
+        <source>移除</source>
+        <translation>Remove</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,153 @@
+"""The English translation (resources/i18n/workteam_en.ts / .qm): complete, placeholders
+kept, the compiled .qm current, every tr() string covered, and really used by the GUI.
+
+After adding or changing a UI string run ``bash scripts/translations``, translate the new
+entries in the .ts, run it again and commit both files.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+from ui_helpers import wait_for_tasks
+
+from workteam_desktop.store import Store
+from workteam_desktop.ui.app import setup_application
+from workteam_desktop.ui.context import AppContext
+from workteam_desktop.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+I18N = ROOT / "resources" / "i18n"
+TS = I18N / "workteam_en.ts"
+QM = I18N / "workteam_en.qm"
+UI_SOURCES = ROOT / "src" / "workteam_desktop" / "ui"
+BIN = Path(sys.executable).parent
+# The same options as scripts/translations.
+LUPDATE_OPTIONS = ["-source-language", "zh_CN", "-target-language", "en_US",
+                   "-locations", "none", "-no-obsolete"]
+FIX = "run `bash scripts/translations`, translate the new entries and commit the .ts and .qm"
+
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%L?\d+")
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def messages(ts: Path) -> list[tuple[str, str, ET.Element | None]]:
+    """(context, source, translation element) of every message in ``ts``."""
+    found = []
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            found.append((name, message.findtext("source") or "", message.find("translation")))
+    return found
+
+
+def tool(name: str) -> str:
+    path = BIN / name
+    if not path.exists():
+        pytest.skip(f"{name} is not installed next to the Python interpreter")
+    return str(path)
+
+
+def test_every_string_is_translated() -> None:
+    problems = []
+    for context, source, translation in messages(TS):
+        if translation is None or translation.get("type") in ("unfinished", "obsolete",
+                                                              "vanished"):
+            problems.append(f"{context}: {source!r} is not translated")
+        elif not (translation.text or "").strip():
+            problems.append(f"{context}: {source!r} has an empty translation")
+    assert not problems, "\n".join(problems)
+
+
+def test_placeholders_are_kept() -> None:
+    problems = []
+    for context, source, translation in messages(TS):
+        text = translation.text or "" if translation is not None else ""
+        for placeholder in sorted(set(PLACEHOLDER.findall(source))):
+            if placeholder not in text:
+                problems.append(f"{context}: {placeholder} of {source!r} is missing in {text!r}")
+        extra = set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(source))
+        if extra:
+            problems.append(f"{context}: {text!r} has placeholders not in {source!r}: {extra}")
+    assert not problems, "\n".join(problems)
+
+
+def test_compiled_qm_is_up_to_date(tmp_path: Path) -> None:
+    out = tmp_path / "workteam_en.qm"
+    subprocess.run([tool("pyside6-lrelease"), str(TS), "-qm", str(out)],
+                   check=True, capture_output=True)
+    current = QM.exists() and QM.read_bytes() == out.read_bytes()
+    assert current, f"{QM.name} does not match {TS.name}: {FIX}"
+
+
+def test_translation_covers_every_tr_string(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.ts"
+    sources = sorted(str(p) for p in UI_SOURCES.rglob("*.py"))
+    subprocess.run([tool("pyside6-lupdate"), *sources, *LUPDATE_OPTIONS, "-ts", str(fresh)],
+                   check=True, capture_output=True)
+    wanted = {(c, s) for c, s, _ in messages(fresh)}
+    have = {(c, s) for c, s, _ in messages(TS)}
+    new = sorted(wanted - have)
+    gone = sorted(have - wanted)
+    assert not new and not gone, (
+        f"{TS.name} is out of date with the tr() strings in the code: {FIX}.\n"
+        + "".join(f"  new: {c}: {s!r}\n" for c, s in new)
+        + "".join(f"  no longer used: {c}: {s!r}\n" for c, s in gone))
+
+
+@pytest.fixture
+def en_ctx(qapp: QApplication, ui_home: Path) -> Iterator[AppContext]:
+    """An English AppContext; afterwards the app is Chinese again for the other tests."""
+    before = set(qapp.findChildren(QTranslator))
+    setup_application(qapp, "en")
+    ours = [t for t in qapp.findChildren(QTranslator) if t not in before]
+    assert ours, f"{QM} did not load"
+    store = Store.open(ui_home)
+    settings = QSettings(str(ui_home / "gui.ini"), QSettings.Format.IniFormat)
+    context = AppContext(store, settings, "en")
+    try:
+        yield context
+        assert context.tasks.wait(10000), "a background task did not finish"
+    finally:
+        store.close()
+        for translator in ours:
+            QCoreApplication.removeTranslator(translator)
+            translator.deleteLater()
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+
+
+def test_households_page_is_english(qtbot, en_ctx: AppContext) -> None:
+    window = MainWindow(en_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("households")
+    wait_for_tasks(qtbot, en_ctx)
+    page = window.page("households")
+    assert page.title() == "Households"
+    model = page.model
+    headers = [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in
+               range(model.columnCount())]
+    assert headers[:2] == ["No.", "Head"]
+    assert not [h for h in headers if CJK.search(h)], headers
+    assert page.clear_button.text() == "Clear filters"
+    qtbot.waitUntil(lambda: page.count_label.text().endswith("households"))
+    assert not CJK.search(page.count_label.text())
+
+
+def test_navigation_is_english(qtbot, en_ctx: AppContext) -> None:
+    window = MainWindow(en_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    wait_for_tasks(qtbot, en_ctx)
+    nav = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert nav[:2] == ["Home", "Households"]
+    assert not [t for t in nav if CJK.search(t)], nav
+    assert not CJK.search(window.windowTitle())
