@@ -27,7 +27,8 @@ from workteam_desktop.store.drafts import load_draft
 from workteam_desktop.store.households import list_households
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.pages.assistance import TOTAL, AssistancePage
-from workteam_desktop.ui.pages.deliveries import DeliveriesPage, LookupEdit
+from workteam_desktop.ui.pages.deliveries import DeliveriesPage
+from workteam_desktop.ui.record_widgets import LookupEdit
 
 YEAR = dt.date.today().year
 

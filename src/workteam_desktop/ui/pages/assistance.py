@@ -45,17 +45,14 @@ from ...store.assistance import (
 )
 from ...store.drafts import load_draft
 from ..context import AppContext
-from ..widgets import accent_button, date_text, empty_state, field_error, page_title
-from .base import Page
-from .deliveries import (
-    DISABLED_BUTTONS,
+from ..record_dialog import RecordDialog
+from ..record_widgets import (
     PAGE_SIZE,
     Column,
     FilterTile,
     LookupEdit,
     Pager,
     PeriodFilter,
-    RecordDialog,
     RowsModel,
     UndoNotice,
     date_edit,
@@ -66,6 +63,8 @@ from .deliveries import (
     text_box,
     with_error,
 )
+from ..widgets import accent_button, date_text, empty_state, field_error, page_title
+from .base import Page
 
 TOTAL = "__total__"  # the 合计 tile
 
@@ -273,8 +272,6 @@ class AssistancePage(Page):
         self._seq = 0
         self._villages_loaded = False
         self._opening = False
-
-        self.setStyleSheet(DISABLED_BUTTONS)
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(page_title(self.tr("帮扶记录")))
