@@ -894,6 +894,10 @@ Visited / all households</translation>
         <translation>Record visit</translation>
     </message>
     <message>
+        <source>解决急难愁盼…</source>
+        <translation>Resolve need…</translation>
+    </message>
+    <message>
         <source>走访人</source>
         <translation>Visitors</translation>
     </message>

@@ -480,3 +480,32 @@ def test_an_unknown_household_says_where_to_look(qtbot, ctx) -> None:
     assert "找不到农户“不存在的户”" in page.message.text()
     assert "农户档案" in page.message.text()
     assert not page.has_unsaved_changes()
+
+
+def test_an_open_urgent_need_can_be_resolved_from_the_household(qtbot, ctx) -> None:
+    import datetime as dt
+
+    from workteam_desktop.store.urgent_needs import get_urgent_need
+    from workteam_desktop.store.visits import UrgentNeedInput, VisitInput, add_visit
+
+    target = list_households(ctx.store, HouseholdFilter(), limit=1)[0]
+    add_visit(ctx.store, VisitInput(households=[target["id"]], visit_date=dt.date.today(),
+                                    purpose="入户走访",
+                                    urgent_needs=[UrgentNeedInput(text="院墙需要修缮")]))
+    page = _detail_page(qtbot, ctx, target["id"])
+    page.visits_view.setCurrentIndex(page.visits_model.index(0, 0))
+    assert page.resolve_button.isEnabled()
+    page.resolve_button.click()
+    wait_for_tasks(qtbot, ctx)
+    from workteam_desktop.ui.dialogs_urgent import ResolveNeedDialog
+
+    qtbot.waitUntil(lambda: page.findChild(ResolveNeedDialog) is not None)
+    dialog = page.findChild(ResolveNeedDialog)
+    need_id = dialog.need["id"]
+    dialog.resolution.setText("已请村里修好院墙")
+    with qtbot.waitSignal(ctx.sig_data_changed, timeout=10000):
+        dialog.ok_button.click()
+    wait_for_tasks(qtbot, ctx)
+    stored = get_urgent_need(ctx.store, need_id)
+    assert (stored["status"], stored["resolution"]) == ("resolved", "已请村里修好院墙")
+    qtbot.waitUntil(lambda: not page.resolve_button.isEnabled())

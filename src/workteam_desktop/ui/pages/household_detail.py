@@ -38,7 +38,9 @@ from ...store.household_edit import SavedEdits, save_household_edits
 from ...store.households import first_household_id
 from ...store.income import INCOME_FIELDS, IncomeEdit, parse_income_field, preview_per_capita
 from ...store.rights import responsible_names
+from ...store.urgent_needs import get_urgent_need
 from ..context import AppContext
+from ..dialogs_urgent import ResolveNeedDialog
 from ..models.field_editor import NO, YES, FieldEditor
 from ..models.household_table import FLAG_LEVELS
 from ..models.records import RecordsModel, records_view
@@ -384,13 +386,38 @@ class HouseholdDetailPage(Page):
         self.new_visit_button.clicked.connect(
             lambda: self.ctx.navigate("visit", household=self.household_id))
         line.addWidget(self.new_visit_button)
+        # An open urgent need can be resolved from the household as well as from the log.
+        self.resolve_button = QPushButton(self.tr("解决急难愁盼…"))
+        self.resolve_button.setEnabled(False)
+        self.resolve_button.clicked.connect(self._resolve_selected_need)
+        line.addWidget(self.resolve_button)
         box.addLayout(line)
+        self._visit_open_needs: list[list[str]] = []  # per visit row: ids of open needs
         self.visits_model = RecordsModel([
             self.tr("日期"), self.tr("走访人"), self.tr("走访目的"), self.tr("发现的情况"),
             self.tr("急难愁盼"), self.tr("提示")], badge_column=5, parent=self)
         self.visits_view = records_view(self.visits_model, {0: 100, 1: 120, 2: 200, 3: 300, 4: 300})
+        self.visits_view.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.resolve_button.setEnabled(
+                0 <= current.row() < len(self._visit_open_needs)
+                and bool(self._visit_open_needs[current.row()])))
         box.addWidget(self._with_empty(self.visits_view, "visits_empty"), 1)
         return tab
+
+    def _resolve_selected_need(self) -> None:
+        row = self.visits_view.currentIndex().row()
+        if not 0 <= row < len(self._visit_open_needs) or not self._visit_open_needs[row]:
+            return
+        need_id = self._visit_open_needs[row][0]
+        self.ctx.tasks.run(get_urgent_need, self.ctx.store, need_id, lang=self.ctx.lang,
+                           done=self._open_resolve_dialog)
+
+    def _open_resolve_dialog(self, need: dict[str, Any]) -> None:
+        if not isValid(self):
+            return
+        dialog = ResolveNeedDialog(self.ctx, need, parent=self)
+        dialog.sig_resolved.connect(lambda _need: self.load(self.household_id))
+        dialog.open()
 
     def title(self) -> str:
         return self.tr("农户详情")
@@ -646,6 +673,9 @@ class HouseholdDetailPage(Page):
         lang = self.ctx.lang
         rows, badges = [], []
         open_needs = 0
+        self._visit_open_needs = [
+            [n["id"] for n in v["urgent_needs"] if n["status"] != "resolved"] for v in d["visits"]]
+        self.resolve_button.setEnabled(False)
         for v in d["visits"]:  # newest first (the store orders them)
             needs = []
             words = []
