@@ -496,6 +496,113 @@ Visited / all households</translation>
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>导出到U盘</source>
+        <translation>Export to USB drive</translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation>Choose folder…</translation>
+    </message>
+    <message>
+        <source>保存到：</source>
+        <translation>Save to:</translation>
+    </message>
+    <message>
+        <source>文件名：</source>
+        <translation>File name:</translation>
+    </message>
+    <message>
+        <source>只导出上次导出以来的新更改</source>
+        <translation>Only changes new since the last export</translation>
+    </message>
+    <message>
+        <source>全部（交接或给新电脑时用）</source>
+        <translation>Everything (for a handover or a new laptop)</translation>
+    </message>
+    <message>
+        <source>导出内容：</source>
+        <translation>Export:</translation>
+    </message>
+    <message>
+        <source>加密给指定设备（需要对方的公钥文件）</source>
+        <translation>Encrypt for one device (needs its public key file)</translation>
+    </message>
+    <message>
+        <source>对方设备的公钥文件</source>
+        <translation>Public key file of the receiving device</translation>
+    </message>
+    <message>
+        <source>选择公钥…</source>
+        <translation>Choose key…</translation>
+    </message>
+    <message>
+        <source>加密：</source>
+        <translation>Encryption:</translation>
+    </message>
+    <message>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>选择U盘或文件夹</source>
+        <translation>Choose the USB drive or a folder</translation>
+    </message>
+    <message>
+        <source>选择对方设备的公钥文件</source>
+        <translation>Choose the receiving device&apos;s public key file</translation>
+    </message>
+    <message>
+        <source>公钥文件 (*.json);;所有文件 (*)</source>
+        <translation>Public key files (*.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>请选择要保存到的U盘或文件夹。</source>
+        <translation>Choose the USB drive or folder to save to.</translation>
+    </message>
+    <message>
+        <source>找不到文件夹 {f}，请检查U盘是否已插好。</source>
+        <translation>Folder {f} not found; check that the USB drive is plugged in.</translation>
+    </message>
+    <message>
+        <source>请填写文件名（不能含 \ / : * ? &quot; &lt; &gt; |）。</source>
+        <translation>Enter a file name (without \ / : * ? &quot; &lt; &gt; |).</translation>
+    </message>
+    <message>
+        <source>请选择对方设备的公钥文件，或取消加密。</source>
+        <translation>Choose the receiving device&apos;s public key file, or turn encryption off.</translation>
+    </message>
+    <message>
+        <source>正在导出，请不要拔出U盘…</source>
+        <translation>Exporting; do not unplug the USB drive…</translation>
+    </message>
+    <message>
+        <source>没有需要导出的新更改，未生成数据包。</source>
+        <translation>No new changes to export; no bundle was written.</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 条更改到 {path}</source>
+        <translation>Exported {n} changes to {path}</translation>
+    </message>
+    <message>
+        <source>（已加密，只有指定设备能打开）</source>
+        <translation> (encrypted: only the chosen device can open it)</translation>
+    </message>
+    <message>
+        <source>。注意：{n} 个附件不在本机，未带上</source>
+        <translation>. Note: {n} attachments are not on this laptop and were left out</translation>
+    </message>
+    <message>
+        <source>导出失败，请检查U盘后重试。</source>
+        <translation>Export failed; check the USB drive and try again.</translation>
+    </message>
+</context>
+<context>
     <name>FormsPage</name>
     <message>
         <source>信息采集</source>
@@ -1240,6 +1347,129 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>从U盘导入</source>
+        <translation>Import from USB drive</translation>
+    </message>
+    <message>
+        <source>选择数据包…</source>
+        <translation>Choose bundles…</translation>
+    </message>
+    <message>
+        <source>请选择U盘上的数据包（.wtb 文件），可以一次选多个。</source>
+        <translation>Choose the bundles (.wtb files) on the USB drive; you can pick several.</translation>
+    </message>
+    <message>
+        <source>签名者</source>
+        <translation>Signer</translation>
+    </message>
+    <message>
+        <source>尚未信任</source>
+        <translation>Not trusted</translation>
+    </message>
+    <message>
+        <source>本机还没有导入过此设备的数据包。请打电话或当面与对方核对下面的指纹（对方在“同步”页可以看到本机指纹），一致才勾选信任：</source>
+        <translation>This laptop has never imported a bundle from this device. Compare the fingerprint below with the sender by phone or in person (they see it on their Sync page); tick trust only if it matches:</translation>
+    </message>
+    <message>
+        <source>我已核对指纹，信任此设备</source>
+        <translation>I have checked the fingerprint; trust this device</translation>
+    </message>
+    <message>
+        <source>选择数据包后，这里先显示将导入哪些内容（试运行，不写入），核对后再导入。</source>
+        <translation>After you choose bundles, a dry run shows here what would be imported (nothing is written); check it, then import.</translation>
+    </message>
+    <message>
+        <source>试运行结果（尚未写入）：</source>
+        <translation>Dry run (nothing written yet):</translation>
+    </message>
+    <message>
+        <source>记录类型</source>
+        <translation>Record type</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>更新</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>已有</source>
+        <translation>Already here</translation>
+    </message>
+    <message>
+        <source>冲突</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <source>有冲突待处理</source>
+        <translation>Conflicts to resolve</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>选择数据包</source>
+        <translation>Choose bundles</translation>
+    </message>
+    <message>
+        <source>工作队数据包 (*.wtb);;所有文件 (*)</source>
+        <translation>Work team bundles (*.wtb);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在检查数据包的签名和内容…</source>
+        <translation>Checking the bundles&apos; signatures and contents…</translation>
+    </message>
+    <message>
+        <source>这些数据包的更改本机都已有，导入不会改变任何内容。</source>
+        <translation>This laptop already has every change in these bundles; importing would change nothing.</translation>
+    </message>
+    <message>
+        <source>核对指纹并勾选信任后，点“导入”。</source>
+        <translation>Check the fingerprint, tick trust, then click Import.</translation>
+    </message>
+    <message>
+        <source>核对无误后点“导入”。</source>
+        <translation>If this looks right, click Import.</translation>
+    </message>
+    <message>
+        <source>无法检查数据包，请重新选择。</source>
+        <translation>Could not check the bundles; choose them again.</translation>
+    </message>
+    <message>
+        <source>设备 {device}，用户 {user}，指纹 {fp}</source>
+        <translation>Device {device}, user {user}, fingerprint {fp}</translation>
+    </message>
+    <message>
+        <source>（未填写）</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <source>已导入 {n} 条新更改（{d} 条本机已有，{c} 处冲突待处理）。</source>
+        <translation>Imported {n} new changes ({d} already here, {c} conflicts to resolve).</translation>
+    </message>
+    <message>
+        <source>导入前的试运行结果：</source>
+        <translation>Dry run before the import:</translation>
+    </message>
+    <message>
+        <source>导入失败，未写入任何内容。</source>
+        <translation>Import failed; nothing was written.</translation>
+    </message>
+</context>
+<context>
     <name>ItemCard</name>
     <message>
         <source>删除</source>
@@ -1816,6 +2046,30 @@ The result is previewed here and can be printed.</translation>
         <translation>Server:</translation>
     </message>
     <message>
+        <source>U盘传输</source>
+        <translation>USB transfer</translation>
+    </message>
+    <message>
+        <source>没有网络时，把本机的更改导出到U盘带给乡镇或县里；收到的数据包从U盘导入。</source>
+        <translation>Without a network, export this laptop&apos;s changes to a USB drive and take them to the township or county; import bundles you receive from a USB drive.</translation>
+    </message>
+    <message>
+        <source>导出到U盘…</source>
+        <translation>Export to USB drive…</translation>
+    </message>
+    <message>
+        <source>从U盘导入…</source>
+        <translation>Import from USB drive…</translation>
+    </message>
+    <message>
+        <source>本机指纹：</source>
+        <translation>This laptop&apos;s fingerprint:</translation>
+    </message>
+    <message>
+        <source>（对方首次导入本机的数据包时，需要与此核对）</source>
+        <translation>(others compare it the first time they import a bundle from this laptop)</translation>
+    </message>
+    <message>
         <source>待同步的更改</source>
         <translation>Changes to sync</translation>
     </message>
@@ -1838,6 +2092,10 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>尚未设置。有网络时，在“设置”中填写县里提供的服务器地址后即可同步。</source>
         <translation>Not set. When online, enter the county&apos;s server address under &quot;Settings&quot; to sync.</translation>
+    </message>
+    <message>
+        <source>无法读取本机密钥，U盘传输暂不可用。</source>
+        <translation>Cannot read this laptop&apos;s keys; USB transfer is unavailable.</translation>
     </message>
     <message>
         <source>共 {n} 条更改尚未同步</source>

@@ -1,7 +1,8 @@
-"""同步: what is waiting to be sent, and from which laptop.
+"""同步: what is waiting to be sent, from which laptop, and USB transfer.
 
-The network sync and USB bundles fill this page further; what it shows already is real:
-the unsent changes of this laptop by record type, so a cadre knows what a sync will carry.
+It shows the unsent changes of this laptop by record type, so a cadre knows what a sync
+will carry, and carries changes by USB drive (bundles) where there is no network: export,
+import, and this laptop's key fingerprint for a supervisor to compare.
 """
 
 from __future__ import annotations
@@ -10,12 +11,23 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...domain import catalogues as cat
 from ...store.outbox import pending_by_entity
+from ...sync.errors import BundleError
+from ..bundle_dialogs import ExportDialog, ImportDialog, own_fingerprint
 from ..context import AppContext
-from ..widgets import empty_state, page_title
+from ..widgets import empty_state, field_error, page_title
 from .base import Page
 
 
@@ -40,6 +52,41 @@ class SyncPage(Page):
         form.addRow(self.tr("上次同步："), self.last_label)
         form.addRow(self.tr("同步服务器："), self.server_label)
         layout.addWidget(status)
+
+        usb = QGroupBox(self.tr("U盘传输"))
+        usb_layout = QVBoxLayout(usb)
+        hint = QLabel(self.tr(
+            "没有网络时，把本机的更改导出到U盘带给乡镇或县里；收到的数据包从U盘导入。"))
+        hint.setWordWrap(True)
+        usb_layout.addWidget(hint)
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton(self.tr("导出到U盘…"))
+        self.import_button = QPushButton(self.tr("从U盘导入…"))
+        self.export_button.clicked.connect(self.open_export)
+        self.import_button.clicked.connect(self.open_import)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        usb_layout.addLayout(buttons)
+        fp_row = QHBoxLayout()
+        fp_row.addWidget(QLabel(self.tr("本机指纹：")))
+        self.fingerprint_label = QLabel()
+        self.fingerprint_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.fingerprint_label.font()
+        font.setFamily("monospace")
+        font.setBold(True)
+        self.fingerprint_label.setFont(font)
+        fp_row.addWidget(self.fingerprint_label)
+        self.fp_note = QLabel(self.tr("（对方首次导入本机的数据包时，需要与此核对）"))
+        fp_row.addWidget(self.fp_note)
+        self.key_error = field_error()
+        fp_row.addWidget(self.key_error, 1)
+        fp_row.addStretch(1)
+        usb_layout.addLayout(fp_row)
+        layout.addWidget(usb)
+        self.export_dialog: ExportDialog | None = None
+        self.import_dialog: ImportDialog | None = None
 
         box = QGroupBox(self.tr("待同步的更改"))
         inner = QVBoxLayout(box)
@@ -70,6 +117,31 @@ class SyncPage(Page):
         self.server_label.setText(str(server) if server else self.tr(
             "尚未设置。有网络时，在“设置”中填写县里提供的服务器地址后即可同步。"))
         self.ctx.tasks.run(pending_by_entity, self.ctx.store, done=self._show_pending)
+        if not self.fingerprint_label.text() and self.key_error.isHidden():
+            self.ctx.tasks.run(own_fingerprint, self.ctx.store, done=self._show_fingerprint,
+                               failed=self._fingerprint_failed)
+
+    def _show_fingerprint(self, fp: str) -> None:
+        self.fingerprint_label.setText(fp)
+
+    def _fingerprint_failed(self, exc: BaseException) -> None:
+        # Without a keyring there are no device keys: bundles cannot be signed either.
+        self.key_error.setText(exc.message if isinstance(exc, BundleError)
+                               else self.tr("无法读取本机密钥，U盘传输暂不可用。"))
+        self.key_error.show()
+        self.fingerprint_label.hide()
+        self.fp_note.hide()
+
+    def open_export(self) -> None:
+        """Open the 导出到U盘 dialog (window-modal, so tests and the page stay responsive)."""
+        self.export_dialog = ExportDialog(self.ctx, self)
+        self.export_dialog.finished.connect(lambda _r: self.activate())
+        self.export_dialog.open()
+
+    def open_import(self) -> None:
+        """Open the 从U盘导入 dialog."""
+        self.import_dialog = ImportDialog(self.ctx, self)
+        self.import_dialog.open()
 
     def _show_pending(self, counts: dict[str, int]) -> None:
         self.model.setRowCount(0)
