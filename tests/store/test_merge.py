@@ -3,6 +3,7 @@ and every concurrent value that lost is kept in the conflict queue."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -203,5 +204,114 @@ def test_merge_writes_update_household_facts(tmp_path: Path) -> None:
         facts = cur.execute("SELECT per_capita_income, observation FROM household_facts "
                             "WHERE household_id = ?", (households[0],)).fetchone()
     assert tuple(facts) == (5000.0, 1)
+    a.close()
+    b.close()
+
+
+def _everything(store: Store) -> dict:
+    """Every synced row, the log, the conflict queue and the waiting rows of a replica."""
+    from workteam_desktop.store.models import MODEL_BY_ENTITY
+
+    with store.read() as cur:
+        found = {entity: sorted(tuple(r) for r in cur.execute(f'SELECT * FROM "{entity}"'))
+                 for entity in MODEL_BY_ENTITY}
+        found["conflict"] = sorted(tuple(r) for r in cur.execute(
+            "SELECT entity, row_id, field, kept_value, kept_hlc, lost_value, lost_hlc, "
+            "lost_device, lost_user FROM conflict"))
+        found["pending_row"] = sorted(tuple(r) for r in cur.execute("SELECT * FROM pending_row"))
+        found["log"] = sorted(tuple(r) for r in cur.execute(
+            "SELECT id, entity, row_id, fields, base, hlc, device, user FROM change_log"))
+        found["facts"] = sorted(tuple(r) for r in cur.execute("SELECT * FROM household_facts"))
+    return found
+
+
+def test_duplicates_within_one_batch_are_applied_once(tmp_path: Path) -> None:
+    a, b = _fresh(tmp_path / "a"), _fresh(tmp_path / "b")
+    _, households = _seed(a)
+    with a.write() as w:
+        w.update(Household, households[0], {"phone": "13912345678"})
+    changes = [c for _, c in all_changes(a)]
+    doubled = [c for ch in changes for c in (ch, ch)]
+    result = apply(b, doubled)
+    assert (result.applied, result.duplicate, result.conflicts) == (len(changes), len(changes), 0)
+    assert _state(b) == _state(a)
+    a.close()
+    b.close()
+
+
+def test_rows_wait_for_parents_and_required_fields_across_batches(tmp_path: Path) -> None:
+    a, b = _fresh(tmp_path / "a"), _fresh(tmp_path / "b")
+    with a.write() as w:
+        [county] = w.insert(Area, [{"code": "1402", "name": "县", "level": "county"}])
+        [town] = w.insert(Area, [{"code": "140215", "name": "镇", "level": "township",
+                                  "parent_id": county}])
+        [village] = w.insert(Area, [{"code": "140215100201", "name": "东村",
+                                     "level": "village", "parent_id": town}])
+        [house] = w.insert(Household, [{"number": "0001", "head_name": "王喆",
+                                        "form_updated_on": dt.date(2026, 1, 1),
+                                        "village_id": village}])
+        w.update(Household, house, {"phone": "13900000001"})
+    changes = {c.row_id: c for _, c in all_changes(a) if not c.base}
+    [update] = [c for _, c in all_changes(a) if c.base]
+    # The update alone: the row is not made, it waits.
+    assert apply(b, [update]).touched == {}
+    # Children first, their parents (a village's own parents among them) later.
+    assert apply(b, [changes[house], changes[village]]).touched == {}
+    with b.read() as cur:
+        assert cur.execute("SELECT count(*) FROM pending_row").fetchone()[0] == 2
+    done = apply(b, [changes[town], changes[county]])
+    assert done.touched == {"area": {county, town, village}, "household": {house}}
+    assert _everything(b)["household"] == _everything(a)["household"]
+    assert _state(b) == _state(a)
+    with b.read() as cur:
+        assert cur.execute("SELECT count(*) FROM pending_row").fetchone()[0] == 0
+    # A change without a required field makes nothing until one arrives that has it.
+    partial = dataclasses.replace(changes[county], id="00000000-0000-7000-8000-0000000000ff",
+                                  row_id="00000000-0000-7000-8000-0000000000fe",
+                                  fields={"name": "乡"})
+    assert apply(b, [partial]).touched == {}
+    with b.read() as cur:
+        assert [tuple(r) for r in cur.execute("SELECT entity FROM pending_row")] == [("area",)]
+    a.close()
+    b.close()
+
+
+def test_merge_result_does_not_depend_on_batch_memory_sizes(tmp_path: Path, monkeypatch) -> None:
+    """Small caches and batches (rows dropped from memory and read again mid-merge) give
+    exactly what one pass with everything in memory gives, conflicts included."""
+    from workteam_desktop.demo import generate
+    from workteam_desktop.store import merge
+
+    a, b = _fresh(tmp_path / "a"), _fresh(tmp_path / "b")
+    generate(a, households=12, seed=3)
+    apply(b, [c for _, c in all_changes(a)])
+    with a.read() as cur:
+        ids = [r[0] for r in cur.execute("SELECT id FROM household ORDER BY id LIMIT 6")]
+    for store, phone in ((a, "1390000000"), (b, "1380000000")):  # concurrent: conflicts
+        with store.write() as w:
+            for i, row_id in enumerate(ids):
+                w.update(Household, row_id, {"phone": f"{phone}{i}"})
+    with b.write() as w:
+        w.update(Household, ids[0], {"address": "新地址"})
+    rng = random.Random(7)
+    changes = [c for _, c in all_changes(a)] + [c for _, c in all_changes(b)]
+    rng.shuffle(changes)
+    changes += rng.sample(changes, k=40)
+    rng.shuffle(changes)
+    results = []
+    for name, sizes in (("big", None), ("small", (3, 2, 2))):
+        if sizes is not None:
+            for attr, size in zip(("_ROW_CACHE", "_PENDING_BATCH", "_INSERT_BATCH"), sizes,
+                                  strict=True):
+                monkeypatch.setattr(merge, attr, size)
+        target = _fresh(tmp_path / name)
+        first = apply(target, changes[: len(changes) // 2])
+        second = apply(target, changes[len(changes) // 2:])
+        results.append(((first.applied, first.duplicate, first.conflicts, first.touched),
+                        (second.applied, second.duplicate, second.conflicts, second.touched),
+                        _everything(target)))
+        target.close()
+    assert results[0] == results[1]
+    assert results[0][1][2] > 0  # the concurrent phones were queued
     a.close()
     b.close()

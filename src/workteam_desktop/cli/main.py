@@ -35,7 +35,7 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from . import bundles, demo, gui, households, report, visits
+    from . import bundles, demo, gui, households, maintenance, report, visits
 
     parser = Parser(
         prog="workteam", description="驻村工作队工作平台 workteam: 农户档案、走访日志、十送、帮扶记录")
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="数据目录 (默认: $WORKTEAM_HOME 或系统用户数据目录)")
-    for module in (gui, demo, households, visits, report, bundles):
+    for module in (gui, demo, households, visits, report, bundles, maintenance):
         module.register(sub, common)
     return parser
 
@@ -54,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ..logs import setup_logging
+    from ..store.home import resolve_home
+
+    setup_logging(resolve_home(args.home))  # a rotating log with personal data masked
     if args.command is None:
         from .gui import run_gui
         return run_gui(args.home)

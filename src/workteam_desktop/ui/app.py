@@ -93,6 +93,11 @@ def run(home: str | None, page: str | None = None) -> int:
     app, window = open_window(home)
     window.show()
     window.show_page(page or window.start_page())
+    # The day's first start keeps a backup; copying a county-sized file takes a while, so
+    # it runs off the GUI thread.
+    from ..store.backups import daily_backup_if_due
+
+    window.ctx.tasks.run(daily_backup_if_due, window.store)
     try:
         return app.exec()
     finally:

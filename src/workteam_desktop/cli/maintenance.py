@@ -1,0 +1,233 @@
+"""``workteam backup``, ``workteam restore`` and ``workteam diagnostics``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import platform
+import re
+import sqlite3
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..logs import LOG_FILE, log_dir, redact
+from ..store import backups
+from ..store.home import store_path
+from .common import home_path
+from .main import EXIT_ERROR, CliError
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``backup``, ``restore`` and ``diagnostics`` subcommands."""
+    p = sub.add_parser("backup", help="立即备份数据", parents=[common])
+    p.add_argument("--out", metavar="FILE",
+                   help="备份写到这个文件（或文件夹，如U盘），默认写到数据目录的 backups 文件夹")
+    p.set_defaults(handler=_backup)
+
+    p = sub.add_parser("restore", help="用备份文件恢复数据（当前数据会先另存为备份）",
+                       parents=[common])
+    p.add_argument("file", metavar="FILE", help="备份文件（.sqlite3）")
+    p.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+    p.set_defaults(handler=_restore)
+
+    p = sub.add_parser("diagnostics", help="打包诊断信息（日志、版本、数据统计，不含个人信息）",
+                       parents=[common])
+    p.add_argument("--out", metavar="FILE.zip", required=True, help="写到这个zip文件")
+    p.set_defaults(handler=_diagnostics)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:,.1f} MB" if n >= 100_000 else f"{n / 1000:,.1f} KB"
+
+
+def _backup(args: argparse.Namespace) -> int:
+    home = home_path(args)
+    if not store_path(home).exists():
+        raise CliError(f"数据目录 {home} 中还没有数据，无需备份")
+    try:
+        path = backups.make_backup(home, "manual", out=args.out)
+    except backups.BackupError as exc:
+        raise CliError(str(exc)) from None
+    print(f"已备份到 {path}（{_size(path.stat().st_size)}）")
+    return 0
+
+
+def _ask(check: backups.BackupCheck, home: Path) -> bool:
+    current = "当前数据会先另存到 backups 文件夹，" if store_path(home).exists() else ""
+    print(f"将用备份 {check.path.name}（{check.households:,} 户，数据库版本 {check.revision}）"
+          f"替换数据目录 {home} 中的数据；{current}可以再恢复回来。")
+    try:
+        answer = input("确定要恢复吗？输入 y 确认：")
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"y", "yes", "是"}
+
+
+def _restore(args: argparse.Namespace) -> int:
+    home = home_path(args)
+    if not args.yes and not sys.stdin.isatty():
+        raise CliError("恢复会替换当前数据：请在命令后加 --yes 确认")
+    confirm = None if args.yes else (lambda check: _ask(check, home))
+    try:
+        result = backups.restore(args.file, home, confirm=confirm)
+    except backups.BackupError as exc:
+        raise CliError(str(exc)) from None
+    if result is None:
+        print("workteam: 已取消，未做任何更改", file=sys.stderr)
+        return EXIT_ERROR
+    kept = f"；原来的数据已另存为 {result.previous}" if result.previous else ""
+    print(f"已恢复到数据目录 {home}{kept}")
+    return 0
+
+
+# --- diagnostics ------------------------------------------------------------------------
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def versions() -> dict[str, Any]:
+    """Versions of the program and what it runs on (Qt without importing it)."""
+    return {
+        "workteam": __version__,
+        "python": sys.version.split()[0],
+        "python_implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "frozen": bool(getattr(sys, "frozen", False)),
+        "sqlite": sqlite3.sqlite_version,
+        "qt": _version("PySide6") or _version("PySide6-Essentials"),
+        **{name.lower(): _version(name) for name in ("SQLAlchemy", "sqlmodel", "alembic",
+                                                     "reportlab", "keyring")},
+    }
+
+
+def store_statistics(home: Path) -> dict[str, Any]:
+    """Counts and sizes only: no row content, no names, no paths."""
+    path = store_path(home)
+    stats: dict[str, Any] = {"store_exists": path.exists()}
+    files = {}
+    for suffix in ("", "-wal", "-shm"):
+        f = Path(f"{path}{suffix}")
+        if f.exists():
+            files[f"workteam.sqlite3{suffix}"] = f.stat().st_size
+    stats["files"] = files
+    stats["backups"] = [{"name": b.path.name, "size": b.size, "reason": b.reason}
+                        for b in backups.list_backups(home)]
+    attachments = home / "attachments"
+    if attachments.is_dir():
+        sizes = [f.stat().st_size for f in attachments.rglob("*") if f.is_file()]
+        stats["attachments"] = {"files": len(sizes), "bytes": sum(sizes)}
+    if not path.exists():
+        return stats
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        stats["tables"] = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                           for t in tables}
+        stats["revision"] = (db.execute("SELECT version_num FROM alembic_version").fetchone()
+                             or [None])[0] if "alembic_version" in tables else None
+        for pragma in ("page_size", "page_count", "freelist_count", "journal_mode"):
+            stats[pragma] = db.execute(f"PRAGMA {pragma}").fetchone()[0]
+    finally:
+        db.close()
+    return stats
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+
+
+def _personal_names(home: Path) -> set[str]:
+    """Every person's name in the store, to scrub from log text."""
+    path = store_path(home)
+    if not path.exists():
+        return set()
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    names: set[str] = set()
+    try:
+        for table, column in (("household", "head_name"), ("member", "name"),
+                              ("cadre", "name"), ("device", "user")):
+            try:
+                names.update(r[0] for r in db.execute(f"SELECT {column} FROM {table}") if r[0])
+            except sqlite3.Error:
+                continue
+    finally:
+        db.close()
+    return {n.strip() for n in names if len(n.strip()) >= 2}
+
+
+def scrub(text: str, names: set[str]) -> str:
+    """Log text with personal data, known names and the user's folder masked."""
+    text = redact(text)
+    for folder in {str(Path.home()), str(Path.home()).replace("\\", "/")}:
+        if len(folder) > 1:
+            text = text.replace(folder, "~")
+    if not names:
+        return text
+    lengths = sorted({len(n) for n in names}, reverse=True)
+
+    def run(m: re.Match[str]) -> str:
+        s = m.group(0)
+        out, i = [], 0
+        while i < len(s):
+            for n in lengths:
+                if s[i:i + n] in names:
+                    out.append("*" * n)
+                    i += n
+                    break
+            else:
+                out.append(s[i])
+                i += 1
+        return "".join(out)
+
+    text = _CJK_RUN.sub(run, text)
+    # Names in Latin letters (rare): whole-word replacement.
+    for name in (n for n in names if not _CJK_RUN.fullmatch(n)):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "***", text)
+    return text
+
+
+def write_diagnostics(home: Path, out: Path) -> Path:
+    """The diagnostics zip: versions, store statistics and the (scrubbed) logs."""
+    names = _personal_names(home)
+    logs = sorted(log_dir(home).glob(f"{LOG_FILE}*")) if log_dir(home).is_dir() else []
+    tmp = out.with_name(out.name + ".partial")
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            summary = {"made_at": dt.datetime.now().isoformat(timespec="seconds"),
+                       "versions": versions(), "store": store_statistics(home),
+                       "logs": [p.name for p in logs]}
+            zf.writestr("diagnostics.json", json.dumps(summary, ensure_ascii=False, indent=2))
+            for p in logs:
+                text = p.read_text(encoding="utf-8", errors="replace")
+                zf.writestr(f"logs/{p.name}", scrub(text, names))
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def _diagnostics(args: argparse.Namespace) -> int:
+    home = home_path(args)
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        raise CliError(f"诊断文件应以 .zip 结尾，例如 {out.stem}.zip")
+    if not out.parent.is_dir():
+        raise CliError(f"文件夹 {out.parent} 不存在")
+    try:
+        write_diagnostics(home, out)
+    except (OSError, sqlite3.Error) as exc:
+        raise CliError(f"无法写出诊断文件 {out}（{exc}）") from None
+    print(f"诊断信息已写到 {out}（不含姓名、身份证号、电话），可以发给技术支持")
+    return 0
+

@@ -1,0 +1,387 @@
+"""Backups of the store file and restoring one.
+
+A backup is a copy made with SQLite's online backup API (safe while the program runs),
+checked with ``PRAGMA integrity_check``, in ``<home>/backups/`` as
+``workteam-YYYYmmdd-HHMMSS-<reason>.sqlite3``. Automatic backups (``daily`` and
+``before-upgrade``, including the upgrade's own ``before-upgrade-*`` files) are pruned to
+the newest N; backups made on demand or before a restore are never deleted.
+
+Backups hold only the SQLite file: sync tokens and device keys live in the OS keyring,
+and attachment files in ``<home>/attachments/`` are not part of a backup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .home import backups_dir, store_path
+
+if TYPE_CHECKING:
+    from .store import Store
+
+log = logging.getLogger(__name__)
+
+KEEP_AUTOMATIC = 10
+AUTOMATIC_REASONS = frozenset({"daily", "before-upgrade"})
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+_NAME = re.compile(r"^workteam-(\d{8}-\d{6})(?:-\d+)?-([a-z0-9-]+)\.sqlite3$")
+_UPGRADE_NAME = re.compile(r"^before-upgrade-[^-]+-(\d{8}-\d{6})\.sqlite3$")
+_REASON = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class BackupError(RuntimeError):
+    """A backup or restore could not be made; the message is for the user (Chinese)."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file in a home's ``backups/``."""
+
+    path: Path
+    created: dt.datetime
+    reason: str
+    size: int
+
+    @property
+    def automatic(self) -> bool:
+        return self.reason in AUTOMATIC_REASONS
+
+
+@dataclass(frozen=True)
+class BackupCheck:
+    """What a backup file holds, found before it is restored."""
+
+    path: Path
+    revision: str
+    households: int
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """A finished restore."""
+
+    home: Path
+    revision: str
+    previous: Path | None  # the "before-restore" copy of the replaced store, if any
+
+
+# --- making backups ---------------------------------------------------------------------
+
+
+def _source(store_or_path: Store | str | os.PathLike[str]) -> tuple[Path, Path]:
+    """(store file, home) of a Store, a data home or a store file."""
+    path = getattr(store_or_path, "path", None)
+    if path is not None:
+        return Path(path), Path(store_or_path.home)  # type: ignore[union-attr]
+    p = Path(store_or_path)  # type: ignore[arg-type]
+    if p.is_dir():
+        return store_path(p), p
+    return p, p.parent
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_checked(source: sqlite3.Connection, target: Path) -> None:
+    """Copy ``source`` into ``target`` (a new file) with the backup API, as a plain
+    rollback-journal file, and check the copy's integrity."""
+    dst = sqlite3.connect(target)
+    try:
+        source.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
+        result = dst.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        dst.close()
+    if [r[0] for r in result] != ["ok"]:
+        raise BackupError(f"备份副本 {target.name} 完整性检查未通过，原数据未改动。请检查磁盘后重试。")
+    _fsync(target)
+
+
+def _unique_name(folder: Path, stamp: str, reason: str) -> Path:
+    path = folder / f"workteam-{stamp}-{reason}.sqlite3"
+    n = 2
+    while path.exists():
+        path = folder / f"workteam-{stamp}-{n}-{reason}.sqlite3"
+        n += 1
+    return path
+
+
+def make_backup(store_or_path: Store | str | os.PathLike[str], reason: str = "manual", *,
+                out: str | os.PathLike[str] | None = None, keep: int = KEEP_AUTOMATIC,
+                now: dt.datetime | None = None) -> Path:
+    """Back the store up; returns the backup file.
+
+    ``store_or_path`` is an open Store, a data home or a store file. The copy goes to
+    ``<home>/backups/workteam-YYYYmmdd-HHMMSS-<reason>.sqlite3``, or to ``out`` (a file,
+    or a folder to put the usual name in). After an automatic backup (``daily``,
+    ``before-upgrade``) only the newest ``keep`` automatic backups are kept.
+    """
+    if not _REASON.match(reason):
+        raise ValueError(f"bad backup reason {reason!r}")
+    source, home = _source(store_or_path)
+    if not source.is_file():
+        raise BackupError(f"数据目录 {home} 中还没有数据，无需备份")
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    if out is None:
+        folder = backups_dir(home)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _unique_name(folder, stamp, reason)
+    else:
+        target = Path(out)
+        if target.is_dir():
+            target = _unique_name(target, stamp, reason)
+        elif target.exists():
+            raise BackupError(f"文件 {target} 已存在，请换一个文件名")
+        elif not target.parent.is_dir():
+            raise BackupError(f"文件夹 {target.parent} 不存在")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        src = sqlite3.connect(source)
+        try:
+            _copy_checked(src, partial)
+        finally:
+            src.close()
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        raise BackupError(f"备份失败（{exc}），原数据未改动。请检查磁盘空间后重试。") from exc
+    except OSError as exc:
+        raise BackupError(f"无法写入 {target}（{exc.strerror or exc}），原数据未改动") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        _fsync_dir(target.parent)
+    log.info("backup made: %s (%s bytes)", target.name, target.stat().st_size)
+    if out is None and reason in AUTOMATIC_REASONS:
+        prune(home, keep)
+    return target
+
+
+def list_backups(home: str | os.PathLike[str]) -> list[BackupInfo]:
+    """The backups in a home's ``backups/``, newest first."""
+    folder = backups_dir(Path(home))
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        if m := _NAME.match(path.name):
+            stamp, reason = m.group(1), m.group(2)
+        elif m := _UPGRADE_NAME.match(path.name):
+            stamp, reason = m.group(1), "before-upgrade"
+        else:
+            continue
+        try:
+            created = dt.datetime.strptime(stamp, "%Y%m%d-%H%M%S")
+            size = path.stat().st_size
+        except (ValueError, OSError):
+            continue
+        found.append(BackupInfo(path, created, reason, size))
+    found.sort(key=lambda b: (b.created, b.path.name), reverse=True)
+    return found
+
+
+def prune(home: str | os.PathLike[str], keep: int = KEEP_AUTOMATIC) -> list[Path]:
+    """Delete all but the newest ``keep`` automatic backups; returns those deleted."""
+    automatic = [b for b in list_backups(home) if b.automatic]
+    removed = []
+    for old in automatic[max(keep, 0):]:
+        try:
+            old.path.unlink()
+        except OSError:
+            log.warning("could not remove old backup %s", old.path.name)
+            continue
+        removed.append(old.path)
+    return removed
+
+
+def _has_data(path: Path) -> bool:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                         "AND name = 'change_log'").fetchone()
+        return bool(row and db.execute("SELECT EXISTS (SELECT 1 FROM change_log)").fetchone()[0])
+    finally:
+        db.close()
+
+
+def daily_backup_if_due(store: Store, *, keep: int = KEEP_AUTOMATIC,
+                        now: dt.datetime | None = None) -> Path | None:
+    """The day's automatic backup, on the first start of a calendar day.
+
+    Returns the backup made, or None when today's exists already or the store holds no
+    data yet. Never raises for a failed backup: it is logged and tried again next start.
+    """
+    now = now or dt.datetime.now()
+    today = now.date()
+    try:
+        if any(b.reason == "daily" and b.created.date() == today
+               for b in list_backups(store.home)):
+            return None
+        if not _has_data(store.path):
+            return None
+        return make_backup(store, "daily", keep=keep, now=now)
+    except (BackupError, sqlite3.Error, OSError):
+        log.exception("daily backup failed")
+        return None
+
+
+# --- restoring ------------------------------------------------------------------------
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this program's migrations know."""
+    from alembic.script import ScriptDirectory
+
+    from .migrate import alembic_config
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def _open_source(path: Path) -> sqlite3.Connection:
+    """The backup file, read-only; never writes next to it (e.g. on a USB stick)."""
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+
+def _check_copy(copy: Path, shown: Path) -> BackupCheck:
+    not_ours = f"{shown.name} 不是 workteam 的数据备份"
+    db = sqlite3.connect(copy)
+    try:
+        if [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()] != ["ok"]:
+            raise BackupError(f"备份文件 {shown.name} 已损坏（完整性检查未通过），未做任何更改")
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"alembic_version", "household", "change_log"} <= tables:
+            raise BackupError(f"{not_ours}，未做任何更改")
+        row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        households = db.execute("SELECT count(*) FROM household WHERE NOT deleted").fetchone()[0]
+    finally:
+        db.close()
+    if row is None:
+        raise BackupError(f"{not_ours}，未做任何更改")
+    revision = row[0]
+    if revision not in known_revisions():
+        raise BackupError(f"备份文件 {shown.name} 来自更新版本的 workteam（数据库版本 {revision}），"
+                          "请先升级本程序再恢复，未做任何更改")
+    return BackupCheck(shown, revision, households)
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the old store's WAL into the file and drop the -wal/-shm files."""
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(path)
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *,
+            confirm: Callable[[BackupCheck], bool] | None = None) -> RestoreResult | None:
+    """Replace the store of ``home`` (which must be closed) with a backup.
+
+    The backup is copied next to the store and checked first (a SQLite file, integrity
+    ok, a schema revision this program knows); ``confirm`` is then asked (None: go on,
+    False: stop, nothing changed, returns None). The current store is kept as a
+    ``before-restore`` backup, then replaced atomically and opened (upgraded when older).
+    Bad input raises :class:`BackupError` and changes nothing.
+    """
+    from .store import Store
+
+    source = Path(backup_file)
+    home = Path(home)
+    if not source.is_file():
+        raise BackupError(f"找不到备份文件 {source}")
+    try:
+        with open(source, "rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise BackupError(f"无法读取备份文件 {source}（{exc.strerror or exc}）") from exc
+    if header != SQLITE_HEADER:
+        raise BackupError(f"{source.name} 不是 workteam 的数据备份（不是数据库文件），未做任何更改")
+    target = store_path(home)
+    if target.exists() and target.resolve() == source.resolve():
+        raise BackupError("不能用当前数据文件恢复它自己")
+
+    made_home = not home.exists()
+    home.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".restore-", suffix=".sqlite3", dir=home)
+    os.close(fd)
+    temp = Path(name)
+    temp.unlink()
+    replaced = False
+    try:
+        try:
+            src = _open_source(source)
+            try:
+                _copy_checked(src, temp)
+            finally:
+                src.close()
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
+        except BackupError:
+            raise BackupError(f"备份文件 {source.name} 已损坏（完整性检查未通过），未做任何更改") from None
+        try:
+            check = _check_copy(temp, source)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
+        if confirm is not None and not confirm(check):
+            return None
+
+        previous = None
+        if target.exists():
+            previous = make_backup(home, "before-restore")
+            _checkpoint(target)
+        os.replace(temp, target)
+        replaced = True
+        with contextlib.suppress(OSError):
+            _fsync_dir(home)
+        try:
+            Store.open(home).close()
+        except Exception as exc:
+            # Put the old store back (or remove the restored one): nothing changed.
+            _checkpoint(target)
+            if previous is not None:
+                shutil.copyfile(previous, temp)
+                _fsync(temp)
+                os.replace(temp, target)
+            else:
+                target.unlink(missing_ok=True)
+            kept = f"；原数据已放回，另存于 {previous}" if previous else ""
+            raise BackupError(f"恢复后打开数据失败（{exc}）{kept}") from exc
+        log.info("store restored from %s (revision %s)", source.name, check.revision)
+        return RestoreResult(home, check.revision, previous)
+    finally:
+        temp.unlink(missing_ok=True)
+        Path(f"{temp}-journal").unlink(missing_ok=True)
+        if made_home and not replaced:
+            shutil.rmtree(home, ignore_errors=True)
