@@ -97,8 +97,8 @@ def apply_changes(writer: Writer, changes: Iterable[Change]) -> ApplyResult:
     receive, decode = writer.clock.receive, Timestamp.decode
     allowed: dict[str, frozenset[str]] = {}
     probe_sql: dict[str, str] = {}
-    # row id → (exists, field → HLC of its current value); a cache of what the store says.
-    rows: dict[str, tuple[bool, dict[str, str]]] = {}
+    # row id → (entity, exists, field → HLC of its current value): what the store says.
+    rows: dict[str, tuple[str, bool, dict[str, str]]] = {}
     waiting: dict[str, str] = {}  # row id → entity, not yet in pending_row
     duplicate_sql = "SELECT 1 FROM change_log WHERE id = ?"
     for ch in changes:
@@ -108,7 +108,7 @@ def apply_changes(writer: Writer, changes: Iterable[Change]) -> ApplyResult:
             raise UnknownEntity(entity)
         row_id = ch.row_id
         known_row = rows.get(row_id)
-        if known_row is None:
+        if known_row is None or known_row[0] != entity:
             sql = probe_sql.get(entity)
             if sql is None:
                 sql = probe_sql[entity] = (
@@ -122,11 +122,11 @@ def apply_changes(writer: Writer, changes: Iterable[Change]) -> ApplyResult:
             clocks = writer.field_clocks(row_id) if logged else {}
             if len(rows) >= _ROW_CACHE:
                 rows.clear()
-            known_row = rows[row_id] = (bool(exists), clocks)
+            known_row = rows[row_id] = (entity, bool(exists), clocks)
         elif cur.execute(duplicate_sql, (ch.id,)).fetchone():
             result.duplicate += 1
             continue
-        exists, clocks = known_row
+        _, exists, clocks = known_row
         fields = ch.fields
         names = allowed.get(entity)
         if names is None:
@@ -239,7 +239,7 @@ def _materialize_entity(writer: Writer, read: Any, info: Any, result: ApplyResul
     batch: list[tuple[Any, ...]] = []
     made = 0
 
-    def parent_exists(column: str, parent: str, ref: Any) -> bool:
+    def parent_exists(parent: str, ref: Any) -> bool:
         seen = parents.setdefault(parent, set())
         if ref in seen:
             return True
@@ -256,7 +256,7 @@ def _materialize_entity(writer: Writer, read: Any, info: Any, result: ApplyResul
             return  # wait for the change that creates it
         for column, parent in info.foreign_keys.items():
             ref = values.get(column)
-            if ref is not None and not parent_exists(column, parent, ref):
+            if ref is not None and not parent_exists(parent, ref):
                 return  # wait for the parent row
         for name, default in info.defaults.items():
             if name not in values:
