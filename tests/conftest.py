@@ -51,3 +51,39 @@ def store(tmp_path: Path):
     s = Store.open(tmp_path / "home")
     yield s
     s.close()
+
+
+_DEMO_TEMPLATES: dict[tuple[int, int, object], Path] = {}
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory: pytest.TempPathFactory):
+    """Demo counties generated once per session, by (households, seed, today)."""
+    import datetime as dt
+
+    from workteam_desktop.demo import generate
+    from workteam_desktop.store import Store
+
+    def template(households: int = 600, seed: int = 1, today: dt.date | None = None) -> Path:
+        key = (households, seed, today or dt.date.today())
+        if key not in _DEMO_TEMPLATES:
+            home = tmp_path_factory.mktemp(f"demo-{households}-{seed}")
+            with Store.open(home) as store:
+                generate(store, households=households, seed=seed, today=key[2])
+            _DEMO_TEMPLATES[key] = home
+        return _DEMO_TEMPLATES[key]
+
+    return template
+
+
+@pytest.fixture
+def demo_copy(demo_templates, tmp_path: Path):
+    """A private copy of a demo county for one test: ``demo_copy(households, seed, today)``."""
+    import shutil
+
+    def copy(households: int = 600, seed: int = 1, today=None, name: str = "home") -> Path:
+        home = tmp_path / name
+        shutil.copytree(demo_templates(households, seed, today), home)
+        return home
+
+    return copy

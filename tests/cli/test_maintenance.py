@@ -54,23 +54,9 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         db.close()
 
 
-@pytest.fixture(scope="module")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workteam_desktop.demo import generate
-
-    home = tmp_path_factory.mktemp("maintenance-demo")
-    with Store.open(home) as store:
-        generate(store, households=60, seed=1, today=dt.date(2026, 11, 29))
-    return home
-
-
 @pytest.fixture
-def home(small_demo: Path, tmp_path: Path) -> Path:
-    import shutil
-
-    home = tmp_path / "home"
-    shutil.copytree(small_demo, home)
-    return home
+def home(demo_copy) -> Path:
+    return demo_copy(60, 1, dt.date(2026, 11, 29))
 
 
 class Tty:

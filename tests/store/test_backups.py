@@ -21,21 +21,9 @@ from workteam_desktop.store.backups import (
 from workteam_desktop.store.home import store_path
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workteam_desktop.demo import generate
-
-    home = tmp_path_factory.mktemp("backup-demo")
-    with Store.open(home) as store:
-        generate(store, households=60, seed=1, today=dt.date(2026, 11, 29))
-    return home
-
-
 @pytest.fixture
-def home(demo_template: Path, tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    shutil.copytree(demo_template, home)
-    return home
+def home(demo_copy) -> Path:
+    return demo_copy(60, 1, dt.date(2026, 11, 29))
 
 
 def tables(path: Path) -> list[str]:

@@ -4,8 +4,6 @@ Qt tests)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,23 +16,10 @@ from workteam_desktop.ui.app import setup_application
 from workteam_desktop.ui.context import AppContext
 
 
-@pytest.fixture(scope="session")
-def ui_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default demo county (600 households, seed 1), generated once per session."""
-    from workteam_desktop.demo import generate
-
-    home = tmp_path_factory.mktemp("ui-demo-template")
-    with Store.open(home) as store:
-        generate(store, households=600, seed=1, today=dt.date.today())
-    return home
-
-
 @pytest.fixture
-def ui_home(ui_demo_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo county for one test."""
-    home = tmp_path / "home"
-    shutil.copytree(ui_demo_template, home)
-    return home
+def ui_home(demo_copy) -> Path:
+    """A private copy of the demo county (600 households, seed 1) for one test."""
+    return demo_copy()
 
 
 @pytest.fixture
