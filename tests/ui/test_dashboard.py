@@ -1,0 +1,56 @@
+"""首页: the alert counts are the rules' figures and open the list behind them."""
+
+from __future__ import annotations
+
+from ui_helpers import wait_for_tasks
+
+from workteam_desktop.store.figures import area_figures
+from workteam_desktop.store.households import HouseholdFilter, count_households
+from workteam_desktop.ui.main_window import MainWindow
+
+
+def test_tiles_show_the_rules_figures_and_open_the_filtered_list(qtbot, ctx) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("dashboard")
+    wait_for_tasks(qtbot, ctx)
+    page = window.current_page()
+    figures = area_figures(ctx.store)
+    assert figures.observation == count_households(ctx.store, HouseholdFilter(flag="observation"))
+    assert page.tile_observation.value_label.text() == f"{figures.observation:,}"
+    assert page.tile_zero.value_label.text() == f"{figures.zero_employment:,}"
+    assert page.tile_overdue.value_label.text() == f"{figures.overdue:,}"
+    assert page.tile_urgent.value_label.text() == f"{figures.open_urgent_needs:,}"
+    assert page.tile_coverage.value_label.text() == f"{figures.visit_coverage_month:.0%}"
+    # The charts hold the same figures as the wall charts.
+    [income] = page.income_chart.series()
+    assert round(sum(s.value() for s in income.slices())) == round(
+        sum(figures.income_composition.values()))
+    [monitoring] = page.monitoring_chart.series()
+    assert sum(s.value() for s in monitoring.slices()) == figures.households
+
+    page.tile_observation.sig_clicked.emit()
+    wait_for_tasks(qtbot, ctx)
+    assert window.current_page().name == "households"
+    households = window.current_page()
+    qtbot.waitUntil(lambda: households.count_label.text().startswith(
+        f"共 {figures.observation:,} 户"))
+
+
+def test_choosing_a_village_narrows_the_figures(qtbot, ctx) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("dashboard")
+    wait_for_tasks(qtbot, ctx)
+    page = window.current_page()
+    everyone = page.figures.households
+    qtbot.waitUntil(lambda: page.area_box.count() > 2)
+    index = next(i for i in range(page.area_box.count())
+                 if page.area_box.itemText(i).endswith("社区"))
+    page.area_box.setCurrentIndex(index)
+    wait_for_tasks(qtbot, ctx)
+    expected = area_figures(ctx.store, page.area_box.currentData())
+    assert 0 < page.figures.households == expected.households < everyone
+    assert page.tile_observation.value_label.text() == f"{expected.observation:,}"
