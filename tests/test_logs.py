@@ -72,7 +72,7 @@ def test_setting_up_twice_keeps_one_handler(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("row 0193a5b2-7c1d-7e00-8000-1234567890ab saved", "row 0193a5b2-7c1d-7e00-8000-1234567890ab saved"),
-    ("File \"/work/main/src/workteam_desktop/store/store.py\", line 3", None),
+    ("File \"/opt/app/src/workteam_desktop/store/store.py\", line 3", None),
     ("device 9f86d081884c7d65", None),  # a 16-hex device id is no secret
     ("count 20261129", None),
     ("api_key: s3cr3t", "api_key: ***"),
