@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
-from ..domain.fields import parse_date
 from ..store import Store
 from ..store.home import resolve_home, store_path
 from .main import CliError
@@ -19,15 +17,6 @@ def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
         raise CliError(f"数据目录 {home} 中还没有数据：先运行 workteam demo 或导入花名册")
     return Store.open(home)
 
-
-def date_arg(text: str) -> dt.date:
-    """argparse type for YYYY-MM-DD dates, with the domain's message on failure."""
-    from ..domain.problems import DomainError
-
-    try:
-        return parse_date(text)
-    except DomainError as exc:
-        raise argparse.ArgumentTypeError(exc.message()) from None
 
 
 def home_path(args: argparse.Namespace) -> Path:

@@ -31,15 +31,3 @@ def delete_draft(store: Store, key: str) -> None:
     """Forget the draft ``key`` (after it was saved for real, or discarded)."""
     with store.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM draft WHERE key = ?", (key,))
-
-
-def list_drafts(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
-    """Drafts (newest first), optionally of one kind."""
-    sql = "SELECT key, kind, data, updated_at FROM draft"
-    params: tuple[Any, ...] = ()
-    if kind:
-        sql += " WHERE kind = ?"
-        params = (kind,)
-    with store.read() as cur:
-        return [{"key": r[0], "kind": r[1], "data": json.loads(r[2]), "updated_at": r[3]}
-                for r in cur.execute(sql + " ORDER BY updated_at DESC", params)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain import rules
@@ -120,8 +119,3 @@ def area_figures(store: Store, area_id: str | None = None, today: dt.date | None
             [month_start, today.isoformat(), *params]).fetchone()[0]
         out.visit_coverage_month = rules.visit_coverage(out.visited_this_month, out.households)
     return out
-
-
-def figures_as_dict(figures: AreaFigures) -> dict[str, Any]:
-    """Plain data (for JSON output and tests)."""
-    return {name: getattr(figures, name) for name in figures.__slots__}  # type: ignore[attr-defined]

@@ -201,11 +201,3 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.tasks.wait()
         event.accept()
-
-
-def placeholder(text: str) -> QWidget:
-    """A calm label for an empty state that says what to do first."""
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setObjectName("emptyState")
-    return label
