@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.catalogues import Catalogue
 from ..store import Store
 from ..store.deliveries import (
     period_range,
@@ -491,3 +492,17 @@ def set_invalid(field: QWidget, error: QLabel, message: str | None) -> None:
     field.style().polish(field)
     error.setText(message or "")
     error.setVisible(message is not None)
+
+
+def catalogue_combo(catalogue: Catalogue, lang: str, all_label: str | None = None,
+                    min_width: int = 0) -> QComboBox:
+    """A combo of a catalogue's labels (data: the code), optionally led by an "all" item
+    whose data is None (for filters)."""
+    box = QComboBox()
+    if min_width:
+        box.setMinimumWidth(min_width)
+    if all_label is not None:
+        box.addItem(all_label, None)
+    for entry in catalogue:
+        box.addItem(entry.label(lang), entry.code)
+    return box

@@ -55,6 +55,7 @@ from ..record_widgets import (
     PeriodFilter,
     RowsModel,
     UndoNotice,
+    catalogue_combo,
     date_edit,
     fetch_households,
     make_table,
@@ -104,9 +105,7 @@ class AssistanceDialog(RecordDialog):
         self.household_error = field_error()
         self.household_edit.sig_picked.connect(
             lambda *_a: set_invalid(self.household_edit, self.household_error, None))
-        self.kind_box = QComboBox()
-        for entry in cat.MEASURE_KINDS:
-            self.kind_box.addItem(entry.label(lang), entry.code)
+        self.kind_box = catalogue_combo(cat.MEASURE_KINDS, lang)
         self.content_edit = QLineEdit()
         self.content_edit.setPlaceholderText(self.tr("如：黄花种植产业奖补"))
         self.content_error = field_error()
@@ -126,9 +125,7 @@ class AssistanceDialog(RecordDialog):
         self.cadre_error = field_error()
         self.cadre_edit.sig_picked.connect(
             lambda *_a: set_invalid(self.cadre_edit, self.cadre_error, None))
-        self.status_box = QComboBox()
-        for entry in cat.ASSISTANCE_STATUSES:
-            self.status_box.addItem(entry.label(lang), entry.code)
+        self.status_box = catalogue_combo(cat.ASSISTANCE_STATUSES, lang)
         self.result_edit = text_box(2)
 
         form = QFormLayout()
@@ -311,19 +308,11 @@ class AssistancePage(Page):
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("措施")))
-        self.kind_box = QComboBox()
-        self.kind_box.setMinimumWidth(120)
-        self.kind_box.addItem(self.tr("全部措施"), None)
-        for entry in cat.MEASURE_KINDS:
-            self.kind_box.addItem(entry.label(ctx.lang), entry.code)
+        self.kind_box = catalogue_combo(cat.MEASURE_KINDS, ctx.lang, self.tr("全部措施"), 120)
         filters.addWidget(self.kind_box)
         filters.addSpacing(8)
         filters.addWidget(QLabel(self.tr("状态")))
-        self.status_box = QComboBox()
-        self.status_box.setMinimumWidth(104)
-        self.status_box.addItem(self.tr("全部状态"), None)
-        for entry in cat.ASSISTANCE_STATUSES:
-            self.status_box.addItem(entry.label(ctx.lang), entry.code)
+        self.status_box = catalogue_combo(cat.ASSISTANCE_STATUSES, ctx.lang, self.tr("全部状态"), 104)
         filters.addWidget(self.status_box)
         filters.addSpacing(8)
         filters.addWidget(QLabel(self.tr("时间")))

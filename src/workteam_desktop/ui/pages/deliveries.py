@@ -62,6 +62,7 @@ from ..record_widgets import (
     PeriodFilter,
     RowsModel,
     UndoNotice,
+    catalogue_combo,
     date_edit,
     fetch_households,
     make_table,
@@ -85,9 +86,7 @@ class DeliveryDialog(RecordDialog):
         self.setWindowTitle(self.tr("编辑十送行动") if record_id else self.tr("新建十送行动"))
         self.setMinimumWidth(760)
         lang = ctx.lang
-        self.category_box = QComboBox()
-        for entry in cat.DELIVERY_CATEGORIES:
-            self.category_box.addItem(entry.label(lang), entry.code)
+        self.category_box = catalogue_combo(cat.DELIVERY_CATEGORIES, lang)
         self.date_edit = date_edit(QDate.currentDate())
         self.village_box = QComboBox()
         self.village_box.addItem(self.tr("（不限村）"), None)
@@ -338,11 +337,7 @@ class DeliveriesPage(Page):
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("类别")))
-        self.category_box = QComboBox()
-        self.category_box.setMinimumWidth(112)
-        self.category_box.addItem(self.tr("全部类别"), None)
-        for entry in cat.DELIVERY_CATEGORIES:
-            self.category_box.addItem(entry.label(ctx.lang), entry.code)
+        self.category_box = catalogue_combo(cat.DELIVERY_CATEGORIES, ctx.lang, self.tr("全部类别"), 112)
         filters.addWidget(self.category_box)
         filters.addSpacing(10)
         filters.addWidget(QLabel(self.tr("时间")))
