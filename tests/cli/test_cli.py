@@ -267,4 +267,20 @@ def test_unknown_option_is_one_line_and_exit_1(capsys, demo_home: Path) -> None:
     code = exc.value.code
     _, err = capsys.readouterr()
     assert code == 1
-    assert one_line_error(err).startswith("workteam: unrecognized arguments")
+    assert one_line_error(err).startswith("workteam: 无法识别的参数")
+
+
+def test_argument_mistakes_are_told_in_chinese_and_exit_1(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("WORKTEAM_LANG", raising=False)
+    with pytest.raises(SystemExit) as missing:
+        main(["report"])
+    assert missing.value.code == 1
+    assert capsys.readouterr().err.strip().endswith("workteam: 缺少必需的参数：KIND")
+    with pytest.raises(SystemExit) as unknown:
+        main(["households", "list", "--bogus"])
+    assert unknown.value.code == 1
+    assert "无法识别的参数：--bogus" in capsys.readouterr().err
+    monkeypatch.setenv("WORKTEAM_LANG", "en")
+    with pytest.raises(SystemExit):
+        main(["report"])
+    assert "the following arguments are required: KIND" in capsys.readouterr().err

@@ -7,6 +7,7 @@ nothing is written when the input is bad.
 from __future__ import annotations
 
 import argparse
+import gettext
 import os
 import sys
 from collections.abc import Sequence
@@ -25,6 +26,37 @@ def _lang() -> str:
     return "en" if os.environ.get("WORKTEAM_LANG", "").startswith("en") else "zh"
 
 
+# argparse's own messages, in Chinese: a cadre who forgets an argument should read the
+# problem in the language of the rest of the program (argparse looks its strings up
+# through the module-level gettext name ``_``).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "%(type)s 值无效：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 中必须给出一个",
+    "ambiguous option: %(option)s could match %(matches)s": "选项不明确：%(option)s 可以是 %(matches)s",
+    "ignored explicit argument %r": "多余的参数值 %r",
+}
+
+
+def _use_chinese_argparse_messages() -> None:
+    if _lang() == "zh":
+        argparse._ = lambda message: _ARGPARSE_ZH.get(message, message)  # type: ignore[attr-defined]
+    else:
+        argparse._ = gettext.gettext  # type: ignore[attr-defined]
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with the project's error rule: one line on stderr, exit code 1."""
 
@@ -35,6 +67,7 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
+    _use_chinese_argparse_messages()
     from . import bundles, demo, gui, households, maintenance, report, visits
 
     parser = Parser(
