@@ -242,3 +242,38 @@ def stars_for(mean_score: float) -> int:
 def half_year_mean(first: float | None, second: float | None) -> float:
     """The mean of the two quarters' totals, a missing quarter counting 0."""
     return round(((first or 0.0) + (second or 0.0)) / 2, 2)
+
+
+# ---------------------------------------------------------------- cadres
+
+#: A cadre's quarterly targets: households visited (about three a week) and assistance
+#: measures recorded as the responsible cadre.
+CADRE_VISIT_TARGET = 40
+CADRE_ASSISTANCE_TARGET = 10
+#: How a cadre's score is made up: visits, assistance, urgent needs resolved, supervisor.
+CADRE_WEIGHTS: dict[str, float] = {"visits": 0.4, "assistance": 0.2, "needs": 0.2, "manual": 0.2}
+
+
+@dataclass(frozen=True, slots=True)
+class CadreIndicators:
+    """One cadre's figures for a quarter."""
+
+    households_visited: int = 0
+    assistance_records: int = 0
+    needs_raised: int = 0  # on the cadre's visits in the quarter
+    needs_resolved: int = 0  # … of which resolved
+    manual: float | None = None
+
+
+def cadre_score(c: CadreIndicators) -> float:
+    """A cadre's score, 0–100: 40 % households visited (up to :data:`CADRE_VISIT_TARGET`),
+    20 % assistance measures (up to :data:`CADRE_ASSISTANCE_TARGET`), 20 % share of the
+    urgent needs they found that are resolved (100 when they found none), 20 % the
+    supervisor's score (0 when not entered). Monotone in each figure."""
+    visits = min(max(c.households_visited, 0), CADRE_VISIT_TARGET) / CADRE_VISIT_TARGET
+    assistance = min(max(c.assistance_records, 0), CADRE_ASSISTANCE_TARGET) / CADRE_ASSISTANCE_TARGET
+    needs = _ratio(c.needs_resolved, c.needs_raised, 1.0)
+    manual = 0.0 if c.manual is None or math.isnan(c.manual) else max(0.0, min(100.0, c.manual)) / 100
+    w = CADRE_WEIGHTS
+    return round(100 * (w["visits"] * visits + w["assistance"] * assistance + w["needs"] * needs
+                        + w["manual"] * manual), 2)
