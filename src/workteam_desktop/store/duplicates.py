@@ -284,7 +284,8 @@ def merge_households(store: Store, kept: str, merged: str, choices: Mapping[str,
         raise ValueError("不能把一户合并到它自己")
     who = user if user is not None else store.user
     with store.write(who) as w:
-        cur = w.cursor
+        cur = w.cursor.connection.cursor()  # reads by column name, inside the write
+        cur.row_factory = sqlite3.Row
         teams = village_teams(cur)
         k = _side(cur, kept, teams, True)
         m = _side(cur, merged, teams, True)
