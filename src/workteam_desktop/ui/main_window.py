@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..store.outbox import pending_count
+from ..store.supervisor import is_supervisor
 from .context import AppContext
 from .pages.base import Page
 
@@ -36,9 +37,16 @@ PAGE_SPECS: list[tuple[str, str, str, bool]] = [
     ("assistance", "assistance", "AssistancePage", True),
     ("form", "forms", "FormsPage", True),
     ("reports", "reports", "ReportsPage", True),
+    ("supervisor", "supervisor_overview", "SupervisorOverviewPage", True),
+    ("quality", "supervisor_quality", "SupervisorQualityPage", True),
+    ("duplicates", "supervisor_duplicates", "SupervisorDuplicatesPage", True),
+    ("assessment", "supervisor_assessment", "SupervisorAssessmentPage", True),
     ("sync", "sync", "SyncPage", True),
     ("settings", "settings", "SettingsPage", True),
 ]
+
+# Pages of supervisor mode: in the navigation only when the home is used by a supervisor.
+SUPERVISOR_PAGES = frozenset({"supervisor", "quality", "duplicates", "assessment"})
 
 
 # Pages without a navigation entry highlight the entry they belong to.
@@ -57,6 +65,10 @@ def page_titles() -> dict[str, str]:
         "assistance": QCoreApplication.translate("MainWindow", "帮扶记录"),
         "form": QCoreApplication.translate("MainWindow", "信息采集"),
         "reports": QCoreApplication.translate("MainWindow", "报表"),
+        "supervisor": QCoreApplication.translate("MainWindow", "全域总览"),
+        "quality": QCoreApplication.translate("MainWindow", "数据质量"),
+        "duplicates": QCoreApplication.translate("MainWindow", "重复农户"),
+        "assessment": QCoreApplication.translate("MainWindow", "考核评定"),
         "sync": QCoreApplication.translate("MainWindow", "同步"),
         "settings": QCoreApplication.translate("MainWindow", "设置"),
     }
@@ -78,8 +90,9 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
         titles = page_titles()
+        self.supervisor_mode = is_supervisor(self.store)
         for name, _module, _cls, shown in PAGE_SPECS:
-            if shown:
+            if shown and (self.supervisor_mode or name not in SUPERVISOR_PAGES):
                 item = QListWidgetItem(titles[name])
                 item.setData(Qt.ItemDataRole.UserRole, name)
                 self.nav.addItem(item)
