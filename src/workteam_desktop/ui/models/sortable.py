@@ -24,6 +24,7 @@ class Col:
     header: str
     kind: str = "text"
     editable: bool = False
+    empty: str = ""  # shown for an empty value (e.g. 未录入)
 
 
 def show(value: Any, kind: str) -> str:
@@ -76,7 +77,10 @@ class SortableModel(QAbstractTableModel):
 
     def text(self, row: int, column: int) -> str:
         """A cell as shown."""
-        return show(self.value(row, column), self.columns[column].kind)
+        value = self.value(row, column)
+        if (value is None or value == "") and row < len(self._rows):
+            return self.columns[column].empty
+        return show(value, self.columns[column].kind)
 
     @property
     def body_count(self) -> int:
