@@ -113,7 +113,8 @@ class DashboardPage(Page):
     def reload(self) -> None:
         """Recompute the figures off the GUI thread."""
         area = self.area_box.currentData()
-        self.ctx.tasks.run(area_figures, self.ctx.store, area, done=self.show_figures)
+        self.ctx.tasks.run(area_figures, self.ctx.store, area, done=self.show_figures,
+                           period_days=self.ctx.app_settings.form_period_days)
 
     def show_figures(self, f: AreaFigures) -> None:
         """Fill the tiles and charts."""

@@ -457,6 +457,7 @@ class HouseholdDetailPage(Page):
         self._stale = False
         self.state_label.setText(self.tr("正在读取…"))
         self.ctx.tasks.run(household_detail, self.ctx.store, key, full_id=True,
+                           period_days=self.ctx.app_settings.form_period_days,
                            done=lambda detail, k=key: self._loaded(k, detail),
                            failed=self._load_failed)
 
