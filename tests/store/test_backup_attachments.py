@@ -177,3 +177,18 @@ def test_backups_never_hold_a_secret(home: Path, tmp_path: Path, memory_keyring)
             checked += 1
     assert checked >= 8
     assert device  # the device id itself is not secret (it is in every change)
+
+
+def test_check_backup_tells_what_a_backup_holds_and_changes_nothing(home: Path,
+                                                                   tmp_path: Path) -> None:
+    from workteam_desktop.store.backups import check_backup
+
+    backup = make_backup(home, "manual", out=tmp_path / "b.sqlite3")
+    before = backup.read_bytes()
+    check = check_backup(backup)
+    assert (check.households, check.attachments, check.path) == (60, 3, backup)
+    assert backup.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.sqlite3", "home", "photos"]
+    (bad := tmp_path / "notes.sqlite3").write_text("不是数据库", encoding="utf-8")
+    with pytest.raises(BackupError, match="不是"):
+        check_backup(bad)

@@ -454,6 +454,45 @@ def _restore_attachments(copy: Path, source: Path, home: Path) -> int:
     return len(needed)
 
 
+def _check_header(source: Path) -> None:
+    if not source.is_file():
+        raise BackupError(f"找不到备份文件 {source}")
+    try:
+        with open(source, "rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise BackupError(f"无法读取备份文件 {source}（{exc.strerror or exc}）") from exc
+    if header != SQLITE_HEADER:
+        raise BackupError(f"{source.name} 不是 workteam 的数据备份（不是数据库文件），未做任何更改")
+
+
+def _copy_and_check(source: Path, temp: Path) -> BackupCheck:
+    """Copy the backup ``source`` to ``temp`` (a new file) and check the copy."""
+    try:
+        src = _open_source(source)
+        try:
+            _copy_checked(src, temp)
+        finally:
+            src.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
+    except BackupError:
+        raise BackupError(f"备份文件 {source.name} 已损坏（完整性检查未通过），未做任何更改") from None
+    try:
+        return _check_copy(temp, source)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
+
+
+def check_backup(backup_file: str | os.PathLike[str]) -> BackupCheck:
+    """Check a backup as :func:`restore` does (on a temporary copy), changing nothing: for
+    a GUI that asks the user before restoring. Raises :class:`BackupError`."""
+    source = Path(backup_file)
+    _check_header(source)
+    with tempfile.TemporaryDirectory(prefix="workteam-check-") as folder:
+        return _copy_and_check(source, Path(folder) / "check.sqlite3")
+
+
 def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *,
             confirm: Callable[[BackupCheck], bool] | None = None) -> RestoreResult | None:
     """Replace the store of ``home`` (which must be closed) with a backup.
@@ -468,15 +507,7 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
 
     source = Path(backup_file)
     home = Path(home)
-    if not source.is_file():
-        raise BackupError(f"找不到备份文件 {source}")
-    try:
-        with open(source, "rb") as f:
-            header = f.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise BackupError(f"无法读取备份文件 {source}（{exc.strerror or exc}）") from exc
-    if header != SQLITE_HEADER:
-        raise BackupError(f"{source.name} 不是 workteam 的数据备份（不是数据库文件），未做任何更改")
+    _check_header(source)
     target = store_path(home)
     if target.exists() and target.resolve() == source.resolve():
         raise BackupError("不能用当前数据文件恢复它自己")
@@ -489,20 +520,7 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
     temp.unlink()
     replaced = False
     try:
-        try:
-            src = _open_source(source)
-            try:
-                _copy_checked(src, temp)
-            finally:
-                src.close()
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
-        except BackupError:
-            raise BackupError(f"备份文件 {source.name} 已损坏（完整性检查未通过），未做任何更改") from None
-        try:
-            check = _check_copy(temp, source)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
+        check = _copy_and_check(source, temp)
         if confirm is not None and not confirm(check):
             return None
 
