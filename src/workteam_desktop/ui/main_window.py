@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ..store.outbox import pending_count
 from ..store.supervisor import is_supervisor
 from .context import AppContext
+from .diagnostics import install_help_menu
 from .pages.base import Page
 
 # (name, module under ui/pages, class, shown in the navigation)
@@ -42,6 +43,7 @@ PAGE_SPECS: list[tuple[str, str, str, bool]] = [
     ("duplicates", "supervisor_duplicates", "SupervisorDuplicatesPage", True),
     ("assessment", "supervisor_assessment", "SupervisorAssessmentPage", True),
     ("sync", "sync", "SyncPage", True),
+    ("backups", "backups", "BackupsPage", True),
     ("settings", "settings", "SettingsPage", True),
 ]
 
@@ -70,6 +72,7 @@ def page_titles() -> dict[str, str]:
         "duplicates": QCoreApplication.translate("MainWindow", "重复农户"),
         "assessment": QCoreApplication.translate("MainWindow", "考核评定"),
         "sync": QCoreApplication.translate("MainWindow", "同步"),
+        "backups": QCoreApplication.translate("MainWindow", "备份与恢复"),
         "settings": QCoreApplication.translate("MainWindow", "设置"),
     }
 
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
+        self.help_menu = install_help_menu(self, ctx)
 
         self.home_label = QLabel(self.tr("数据目录：") + str(self.store.home))
         self.pending_label = QLabel()
