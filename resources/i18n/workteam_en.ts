@@ -216,6 +216,130 @@
     </message>
 </context>
 <context>
+    <name>BackupsPage</name>
+    <message>
+        <source>备份与恢复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>立即备份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>备份到U盘…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>恢复所选备份…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>从文件恢复…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>备份时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>还没有备份。按“立即备份”做第一份。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>每日自动</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>手动</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>升级前自动</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>恢复前自动</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>每天第一次打开程序时自动备份一次，自动备份保留最近 {keep} 份（在“设置”中可改）；手动备份不会被自动删除。备份包含照片等附件，不含密钥和密码。数据目录所在的硬盘损坏时，只有U盘上的备份还能用，请定期“备份到U盘”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>操作失败，数据未改动。请检查磁盘空间后重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在备份…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>备份到U盘</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>workteam 备份 (*.sqlite3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已备份到 {path}（{size}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择备份文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>workteam 备份 (*.sqlite3);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在检查备份…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>恢复备份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>用备份“{name}”（{households} 户，{photos} 个附件）替换当前数据？
+当前数据会先另存为一份“恢复前自动”备份，可以再恢复回来。恢复后程序将关闭，请重新打开。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已取消，数据未改动。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在恢复…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已恢复。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>有 {n} 个附件在备份中找不到。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已恢复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>数据已恢复。{missing}程序现在关闭，请重新打开。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BoolEditor</name>
     <message>
         <source>是</source>
@@ -731,6 +855,60 @@ Visited / all households</translation>
     </message>
 </context>
 <context>
+    <name>HelpMenu</name>
+    <message>
+        <source>帮助</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出诊断信息…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出诊断信息</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>zip 文件 (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在导出诊断信息…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>诊断信息已保存到 {path}。其中有日志、版本和数据统计，不含姓名、身份证号和电话，可以发给技术支持。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>诊断信息已导出</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>诊断信息未能保存（{reason}）。请换一个位置再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>驻村工作队工作平台 workteam {version}
+
+数据目录：{home}
+数据库：{store}（{households} 户）
+附件：{files} 个，{attachments}
+备份：{backups}
+
+密钥和同步凭据保存在系统钥匙串中，不在数据目录里。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>关于 workteam</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HouseholdDetailPage</name>
     <message>
         <source>基本信息</source>
@@ -1043,6 +1221,14 @@ Look for this household on the &quot;Households&quot; page.</translation>
     <message>
         <source>读取农户档案失败，请稍后重试。</source>
         <translation>Could not read the household record; please try again later.</translation>
+    </message>
+    <message>
+        <source>合并记录：{when} {who} 把 {merged} 合并到本户</source>
+        <translation>Merged: on {when} {who} merged {merged} into this household</translation>
+    </message>
+    <message>
+        <source>督导</source>
+        <translation>a supervisor</translation>
     </message>
     <message>
         <source>户编号 {number}</source>
@@ -1556,6 +1742,10 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>同步</source>
         <translation>Sync</translation>
+    </message>
+    <message>
+        <source>备份与恢复</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>设置</source>

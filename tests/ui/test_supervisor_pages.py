@@ -152,6 +152,12 @@ def test_merge_chosen_field_by_field(qtbot, ctx, monkeypatch: pytest.MonkeyPatch
     assert all(twin not in page.pairs_model.payload(r).key
                for r in range(page.pairs_model.body_count))
     assert page.count_label.text().startswith("共 ")
+    # The kept household's detail page shows the merge.
+    window.show_page("household", {"household": original})
+    wait_for_tasks(qtbot, ctx)
+    detail = window.current_page()
+    assert detail.merge_label.isVisible()
+    assert "9999000001" in detail.merge_label.text() and "合并到本户" in detail.merge_label.text()
 
 
 def test_not_duplicates_is_remembered(qtbot, ctx) -> None:
