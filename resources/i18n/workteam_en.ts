@@ -219,124 +219,125 @@
     <name>BackupsPage</name>
     <message>
         <source>备份与恢复</source>
-        <translation type="unfinished"></translation>
+        <translation>Backup and restore</translation>
     </message>
     <message>
         <source>立即备份</source>
-        <translation type="unfinished"></translation>
+        <translation>Back up now</translation>
     </message>
     <message>
         <source>备份到U盘…</source>
-        <translation type="unfinished"></translation>
+        <translation>Back up to USB stick…</translation>
     </message>
     <message>
         <source>恢复所选备份…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore selected backup…</translation>
     </message>
     <message>
         <source>从文件恢复…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore from file…</translation>
     </message>
     <message>
         <source>备份时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Made at</translation>
     </message>
     <message>
         <source>类型</source>
-        <translation type="unfinished"></translation>
+        <translation>Kind</translation>
     </message>
     <message>
         <source>大小</source>
-        <translation type="unfinished"></translation>
+        <translation>Size</translation>
     </message>
     <message>
         <source>还没有备份。按“立即备份”做第一份。</source>
-        <translation type="unfinished"></translation>
+        <translation>No backups yet. Press “Back up now” to make the first one.</translation>
     </message>
     <message>
         <source>每日自动</source>
-        <translation type="unfinished"></translation>
+        <translation>Daily (automatic)</translation>
     </message>
     <message>
         <source>手动</source>
-        <translation type="unfinished"></translation>
+        <translation>Manual</translation>
     </message>
     <message>
         <source>升级前自动</source>
-        <translation type="unfinished"></translation>
+        <translation>Before upgrade (automatic)</translation>
     </message>
     <message>
         <source>恢复前自动</source>
-        <translation type="unfinished"></translation>
+        <translation>Before restore (automatic)</translation>
     </message>
     <message>
         <source>每天第一次打开程序时自动备份一次，自动备份保留最近 {keep} 份（在“设置”中可改）；手动备份不会被自动删除。备份包含照片等附件，不含密钥和密码。数据目录所在的硬盘损坏时，只有U盘上的备份还能用，请定期“备份到U盘”。</source>
-        <translation type="unfinished"></translation>
+        <translation>A backup is made automatically the first time the program opens each day; the newest {keep} automatic backups are kept (change this in Settings). Manual backups are never deleted automatically. Backups include photos and other attachments, never keys or passwords. If the disk holding the data fails, only a backup on a USB stick survives: back up to a USB stick regularly.</translation>
     </message>
     <message>
         <source>操作失败，数据未改动。请检查磁盘空间后重试。</source>
-        <translation type="unfinished"></translation>
+        <translation>That failed; the data is unchanged. Check the free disk space and try again.</translation>
     </message>
     <message>
         <source>正在备份…</source>
-        <translation type="unfinished"></translation>
+        <translation>Backing up…</translation>
     </message>
     <message>
         <source>备份到U盘</source>
-        <translation type="unfinished"></translation>
+        <translation>Back up to USB stick</translation>
     </message>
     <message>
         <source>workteam 备份 (*.sqlite3)</source>
-        <translation type="unfinished"></translation>
+        <translation>workteam backup (*.sqlite3)</translation>
     </message>
     <message>
         <source>已备份到 {path}（{size}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Backed up to {path} ({size})</translation>
     </message>
     <message>
         <source>选择备份文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a backup file</translation>
     </message>
     <message>
         <source>workteam 备份 (*.sqlite3);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>workteam backup (*.sqlite3);;All files (*)</translation>
     </message>
     <message>
         <source>正在检查备份…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking the backup…</translation>
     </message>
     <message>
         <source>恢复备份</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore backup</translation>
     </message>
     <message>
         <source>用备份“{name}”（{households} 户，{photos} 个附件）替换当前数据？
 当前数据会先另存为一份“恢复前自动”备份，可以再恢复回来。恢复后程序将关闭，请重新打开。</source>
-        <translation type="unfinished"></translation>
+        <translation>Replace the current data with the backup “{name}” ({households} households, {photos} attachments)?
+The current data is first kept as a “before restore” backup, so it can be restored again. The program closes after the restore; open it again.</translation>
     </message>
     <message>
         <source>已取消，数据未改动。</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelled; the data is unchanged.</translation>
     </message>
     <message>
         <source>正在恢复…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restoring…</translation>
     </message>
     <message>
         <source>已恢复。</source>
-        <translation type="unfinished"></translation>
+        <translation>Restored.</translation>
     </message>
     <message>
         <source>有 {n} 个附件在备份中找不到。</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} attachments were not in the backup. </translation>
     </message>
     <message>
         <source>已恢复</source>
-        <translation type="unfinished"></translation>
+        <translation>Restored</translation>
     </message>
     <message>
         <source>数据已恢复。{missing}程序现在关闭，请重新打开。</source>
-        <translation type="unfinished"></translation>
+        <translation>The data has been restored. {missing}The program closes now; please open it again.</translation>
     </message>
 </context>
 <context>
@@ -858,39 +859,39 @@ Visited / all households</translation>
     <name>HelpMenu</name>
     <message>
         <source>帮助</source>
-        <translation type="unfinished"></translation>
+        <translation>Help</translation>
     </message>
     <message>
         <source>导出诊断信息…</source>
-        <translation type="unfinished"></translation>
+        <translation>Export diagnostics…</translation>
     </message>
     <message>
         <source>关于</source>
-        <translation type="unfinished"></translation>
+        <translation>About</translation>
     </message>
     <message>
         <source>导出诊断信息</source>
-        <translation type="unfinished"></translation>
+        <translation>Export diagnostics</translation>
     </message>
     <message>
         <source>zip 文件 (*.zip)</source>
-        <translation type="unfinished"></translation>
+        <translation>zip file (*.zip)</translation>
     </message>
     <message>
         <source>正在导出诊断信息…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporting diagnostics…</translation>
     </message>
     <message>
         <source>诊断信息已保存到 {path}。其中有日志、版本和数据统计，不含姓名、身份证号和电话，可以发给技术支持。</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagnostics saved to {path}. It holds logs, versions and data statistics, without names, ID numbers or phone numbers, and can be sent to support.</translation>
     </message>
     <message>
         <source>诊断信息已导出</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagnostics exported</translation>
     </message>
     <message>
         <source>诊断信息未能保存（{reason}）。请换一个位置再试。</source>
-        <translation type="unfinished"></translation>
+        <translation>The diagnostics could not be saved ({reason}). Try another place.</translation>
     </message>
     <message>
         <source>驻村工作队工作平台 workteam {version}
@@ -901,11 +902,18 @@ Visited / all households</translation>
 备份：{backups}
 
 密钥和同步凭据保存在系统钥匙串中，不在数据目录里。</source>
-        <translation type="unfinished"></translation>
+        <translation>Village work team platform workteam {version}
+
+Data folder: {home}
+Database: {store} ({households} households)
+Attachments: {files} files, {attachments}
+Backups: {backups}
+
+Keys and sync credentials are kept in the system keyring, not in the data folder.</translation>
     </message>
     <message>
         <source>关于 workteam</source>
-        <translation type="unfinished"></translation>
+        <translation>About workteam</translation>
     </message>
 </context>
 <context>
@@ -1745,7 +1753,7 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     </message>
     <message>
         <source>备份与恢复</source>
-        <translation type="unfinished"></translation>
+        <translation>Backups</translation>
     </message>
     <message>
         <source>设置</source>
@@ -2166,31 +2174,31 @@ The result is previewed here and can be printed.</translation>
     </message>
     <message>
         <source>规则与标准</source>
-        <translation type="unfinished"></translation>
+        <translation>Rules and thresholds</translation>
     </message>
     <message>
         <source>考核权重</source>
-        <translation type="unfinished"></translation>
+        <translation>Assessment weights</translation>
     </message>
     <message>
         <source>目录扩展</source>
-        <translation type="unfinished"></translation>
+        <translation>Catalogue extensions</translation>
     </message>
     <message>
         <source>放弃修改</source>
-        <translation type="unfinished">Discard changes</translation>
+        <translation>Discard changes</translation>
     </message>
     <message>
         <source>本机</source>
-        <translation type="unfinished">This device</translation>
+        <translation>This computer</translation>
     </message>
     <message>
         <source>工作队员（驻村）</source>
-        <translation type="unfinished"></translation>
+        <translation>Work-team member (in the village)</translation>
     </message>
     <message>
         <source>督导（乡镇、县）</source>
-        <translation type="unfinished"></translation>
+        <translation>Supervisor (township, county)</translation>
     </message>
     <message>
         <source>例如：张堃</source>
@@ -2198,19 +2206,19 @@ The result is previewed here and can be printed.</translation>
     </message>
     <message>
         <source>县里提供的同步服务器地址，如 https://…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sync server address given by the county, e.g. https://…</translation>
     </message>
     <message>
         <source>数据与备份</source>
-        <translation type="unfinished"></translation>
+        <translation>Data and backups</translation>
     </message>
     <message>
         <source> 份</source>
-        <translation type="unfinished"></translation>
+        <translation> copies</translation>
     </message>
     <message>
         <source>保留自动备份：</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatic backups kept:</translation>
     </message>
     <message>
         <source>界面语言：</source>
@@ -2218,7 +2226,7 @@ The result is previewed here and can be printed.</translation>
     </message>
     <message>
         <source>角色：</source>
-        <translation type="unfinished"></translation>
+        <translation>Role:</translation>
     </message>
     <message>
         <source>本机使用人：</source>
@@ -2246,131 +2254,131 @@ The result is previewed here and can be printed.</translation>
     </message>
     <message>
         <source> 天</source>
-        <translation type="unfinished"></translation>
+        <translation> days</translation>
     </message>
     <message>
         <source>超过即为“逾期未更新”（92天约为一个季度）</source>
-        <translation type="unfinished"></translation>
+        <translation>Older forms are “Form overdue” (92 days is about a quarter)</translation>
     </message>
     <message>
         <source>观测对象标准（人均纯收入低于标准且未纳入监测的农户）</source>
-        <translation type="unfinished"></translation>
+        <translation>Observation thresholds (households below the per-capita income threshold and not monitored)</translation>
     </message>
     <message>
         <source>标准按年度和地区设定，村的标准优先于乡镇、县和默认标准；修改后立即生效，全部农户重新判定，并随同步下发。</source>
-        <translation type="unfinished"></translation>
+        <translation>Thresholds are set per year and region; a village’s threshold wins over its township’s, its county’s and the default. A change takes effect at once, every household is judged again, and the change is synced.</translation>
     </message>
     <message>
         <source>年度</source>
-        <translation type="unfinished">Year</translation>
+        <translation>Year</translation>
     </message>
     <message>
         <source>地区</source>
-        <translation type="unfinished"></translation>
+        <translation>Region</translation>
     </message>
     <message>
         <source>标准（元/人·年）</source>
-        <translation type="unfinished"></translation>
+        <translation>Threshold (yuan per person per year)</translation>
     </message>
     <message>
         <source>新增标准…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add threshold…</translation>
     </message>
     <message>
         <source>修改…</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit…</translation>
     </message>
     <message>
         <source>删除</source>
-        <translation type="unfinished">Delete</translation>
+        <translation>Delete</translation>
     </message>
     <message>
         <source>重新判定农户 %v / %m</source>
-        <translation type="unfinished"></translation>
+        <translation>Judging households %v / %m</translation>
     </message>
     <message>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>季度考核各项指标的权重。按比例折算为100%，例如都填10即各占八分之一。</source>
-        <translation type="unfinished"></translation>
+        <translation>Weights of the quarterly assessment indicators, scaled to 100%: entering 10 everywhere gives each one eighth.</translation>
     </message>
     <message>
         <source>指标</source>
-        <translation type="unfinished"></translation>
+        <translation>Indicator</translation>
     </message>
     <message>
         <source>权重</source>
-        <translation type="unfinished"></translation>
+        <translation>Weight</translation>
     </message>
     <message>
         <source>折算占比</source>
-        <translation type="unfinished"></translation>
+        <translation>Share</translation>
     </message>
     <message>
         <source>恢复默认权重</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore default weights</translation>
     </message>
     <message>
         <source>本地区特有的产业或帮扶措施可以添加到选项中。代码用于数据交换，保存后不宜再改；其他电脑需要同样添加才会显示名称。</source>
-        <translation type="unfinished"></translation>
+        <translation>Industries or assistance measures particular to this region can be added to the choices. The code is used when data is exchanged and should not change once saved; other computers show the name only after adding the same entry.</translation>
     </message>
     <message>
         <source>产业</source>
-        <translation type="unfinished"></translation>
+        <translation>Industries</translation>
     </message>
     <message>
         <source>帮扶措施类型</source>
-        <translation type="unfinished"></translation>
+        <translation>Assistance measure kinds</translation>
     </message>
     <message>
         <source>代码，如 pepper</source>
-        <translation type="unfinished"></translation>
+        <translation>Code, e.g. pepper</translation>
     </message>
     <message>
         <source>名称，如 花椒</source>
-        <translation type="unfinished"></translation>
+        <translation>Name, e.g. 花椒</translation>
     </message>
     <message>
         <source>代码，如 loan_subsidy</source>
-        <translation type="unfinished"></translation>
+        <translation>Code, e.g. loan_subsidy</translation>
     </message>
     <message>
         <source>名称，如 贷款贴息</source>
-        <translation type="unfinished"></translation>
+        <translation>Name, e.g. 贷款贴息</translation>
     </message>
     <message>
         <source>内置：</source>
-        <translation type="unfinished"></translation>
+        <translation>Built in: </translation>
     </message>
     <message>
         <source>代码</source>
-        <translation type="unfinished"></translation>
+        <translation>Code</translation>
     </message>
     <message>
         <source>名称</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>添加</source>
-        <translation type="unfinished"></translation>
+        <translation>Add</translation>
     </message>
     <message>
         <source>删除所选</source>
-        <translation type="unfinished"></translation>
+        <translation>Delete selected</translation>
     </message>
     <message>
         <source>填写合计 {total}，折算后合计 100%</source>
-        <translation type="unfinished"></translation>
+        <translation>Entered total {total}, scaled to 100%</translation>
     </message>
     <message>
         <source>权重不能全为0</source>
-        <translation type="unfinished"></translation>
+        <translation>The weights cannot all be 0</translation>
     </message>
     <message>
         <source>设置未能保存：{reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>The settings were not saved: {reason}</translation>
     </message>
     <message>
         <source>已保存。界面语言在重新启动后生效。</source>
@@ -2382,27 +2390,27 @@ The result is previewed here and can be printed.</translation>
     </message>
     <message>
         <source>默认（所有地区）</source>
-        <translation type="unfinished"></translation>
+        <translation>Default (all regions)</translation>
     </message>
     <message>
         <source>删除标准</source>
-        <translation type="unfinished"></translation>
+        <translation>Delete threshold</translation>
     </message>
     <message>
         <source>删除{year}年“{area}”的标准？删除后全部农户将重新判定。</source>
-        <translation type="unfinished"></translation>
+        <translation>Delete the {year} threshold for “{area}”? Every household will be judged again.</translation>
     </message>
     <message>
         <source>已保存，农户已重新判定。</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved; households judged again.</translation>
     </message>
     <message>
         <source>已取消，标准和农户判定都未改动。</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelled; the thresholds and the households’ flags are unchanged.</translation>
     </message>
     <message>
         <source>保存失败，标准未改动。</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving failed; the thresholds are unchanged.</translation>
     </message>
 </context>
 <context>
@@ -2992,31 +3000,31 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <name>ThresholdDialog</name>
     <message>
         <source>修改观测对象标准</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit observation threshold</translation>
     </message>
     <message>
         <source>新增观测对象标准</source>
-        <translation type="unfinished"></translation>
+        <translation>Add observation threshold</translation>
     </message>
     <message>
         <source>默认（所有地区）</source>
-        <translation type="unfinished"></translation>
+        <translation>Default (all regions)</translation>
     </message>
     <message>
         <source> 元</source>
-        <translation type="unfinished"></translation>
+        <translation> yuan</translation>
     </message>
     <message>
         <source>年度：</source>
-        <translation type="unfinished"></translation>
+        <translation>Year:</translation>
     </message>
     <message>
         <source>地区：</source>
-        <translation type="unfinished"></translation>
+        <translation>Region:</translation>
     </message>
     <message>
         <source>人均纯收入低于：</source>
-        <translation type="unfinished"></translation>
+        <translation>Per-capita net income below:</translation>
     </message>
 </context>
 <context>
