@@ -142,7 +142,8 @@ class SupervisorAssessmentPage(Page):
             Col(self.tr("得分"), "score")], self)
         self.cadre_model.on_edit = lambda cadre, _col, value: self.enter_score(
             SUBJECT_CADRE, cadre, value)
-        self.cadre_table = sortable_view(self.cadre_model, {0: 48, 1: 80, 2: 110, 3: 260})
+        self.cadre_table = sortable_view(self.cadre_model, {
+            0: 48, 1: 80, 2: 110, 3: 270, **{column: 82 for column in range(4, 10)}})
         self.cadre_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                          | QAbstractItemView.EditTrigger.EditKeyPressed)
         cadres = QWidget()

@@ -82,7 +82,7 @@ class SupervisorOverviewPage(Page):
             Col(self.tr("十送行动"), "int"), Col(self.tr("急难未解决"), "int"),
             Col(self.tr("本季度已解决"), "int"), Col(self.tr("逾期未更新"), "int"),
             Col(self.tr("观测对象"), "int")], self)
-        self.table = sortable_view(self.model, {0: 236, 1: 64, 2: 126, 3: 56, 4: 60, 5: 94,
+        self.table = sortable_view(self.model, {0: 262, 1: 64, 2: 126, 3: 56, 4: 60, 5: 94,
                                                 6: 84, 7: 70, 8: 80, 9: 94, 10: 80})
         self.table.activated.connect(lambda index: self.open_village(index.row()))
         layout.addWidget(self.table, 1)
