@@ -2266,7 +2266,7 @@ The result is previewed here and can be printed.</translation>
     </message>
     <message>
         <source>标准按年度和地区设定，村的标准优先于乡镇、县和默认标准；修改后立即生效，全部农户重新判定，并随同步下发。</source>
-        <translation>Thresholds are set per year and region; a village’s threshold wins over its township’s, its county’s and the default. A change takes effect at once, every household is judged again, and the change is synced.</translation>
+        <translation>Thresholds are set per year and region; a village&apos;s threshold wins over its township&apos;s, its county&apos;s and the default. A change takes effect at once, every household is judged again, and the change is synced.</translation>
     </message>
     <message>
         <source>年度</source>
@@ -2406,7 +2406,7 @@ The result is previewed here and can be printed.</translation>
     </message>
     <message>
         <source>已取消，标准和农户判定都未改动。</source>
-        <translation>Cancelled; the thresholds and the households’ flags are unchanged.</translation>
+        <translation>Cancelled; the thresholds and the households&apos; flags are unchanged.</translation>
     </message>
     <message>
         <source>保存失败，标准未改动。</source>

@@ -84,6 +84,7 @@ class ThresholdDialog(QDialog):
                  year: int = 2025, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("修改观测对象标准") if row else self.tr("新增观测对象标准"))
+        self.setMinimumWidth(380)
         form = QFormLayout(self)
         self.year_box = QSpinBox()
         self.year_box.setRange(2000, 2100)
@@ -218,8 +219,8 @@ class SettingsPage(Page):
         self.threshold_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.threshold_table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.threshold_table.setColumnWidth(0, 90)
-        self.threshold_table.setColumnWidth(2, 180)
         self.threshold_table.doubleClicked.connect(lambda _index: self.edit_threshold())
         inner.addWidget(self.threshold_table, 1)
         row = QHBoxLayout()
@@ -304,7 +305,8 @@ class SettingsPage(Page):
         for name, title in titles.items():
             box = QGroupBox(title)
             inner = QVBoxLayout(box)
-            builtin = QLabel(self.tr("内置：") + "、".join(
+            separator = ", " if self.ctx.lang == "en" else "、"
+            builtin = QLabel(self.tr("内置：") + separator.join(
                 e.label(self.ctx.lang) for e in cat.EXTENSIBLE[name]))
             builtin.setWordWrap(True)
             inner.addWidget(builtin)
