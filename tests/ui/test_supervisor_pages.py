@@ -215,3 +215,19 @@ def test_assessment_manual_score_stars_and_pdf(qtbot, ctx, monkeypatch: pytest.M
                           text=True, check=True).stdout
     assert "工作队季度考核结果" in text.replace(" ", "")
     assert page.view.result.teams[0].indicators.team_name[:6] in text.replace(" ", "")
+
+
+def test_new_weights_from_settings_rescore_the_page(qtbot, ctx) -> None:
+    import dataclasses
+
+    _supervisor(ctx)
+    window = _window(qtbot, ctx, "assessment")
+    page = window.current_page()
+    only_coverage = {k: 0.0 for k in da.INDICATORS} | {"visit_coverage": 1.0}
+    ctx.save_app_settings(dataclasses.replace(ctx.app_settings, role="supervisor",
+                                              assessment_weights=only_coverage))
+    wait_for_tasks(qtbot, ctx)
+    total_col = 2 + len(da.INDICATORS)
+    for row in range(page.team_model.body_count):
+        assert page.team_model.value(row, total_col) == pytest.approx(
+            page.team_model.value(row, 2), abs=0.01)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from ...domain import assessment as da
 from ...domain import catalogues as cat
-from ...settings import load_settings
 from ...store.assessment import (
     SUBJECT_CADRE,
     SUBJECT_TEAM,
@@ -55,15 +54,14 @@ class AssessmentView:
     stars: list[StarRating]
 
 
-def load_assessment(store: Any, quarter: str) -> AssessmentView:
+def load_assessment(store: Any, quarter: str, weights: dict[str, float],
+                    period_days: int) -> AssessmentView:
     """The quarter's assessment, its cadres and the star rating of its half year."""
-    settings = load_settings(store.home)
-    result = assess_quarter(store, quarter, settings.assessment_weights, settings.form_period_days)
+    result = assess_quarter(store, quarter, weights, period_days)
     year, number = int(quarter[:4]), int(quarter[-1])
     half = da.half_year_of_quarter(year, number)
     return AssessmentView(result, cadre_figures(store, quarter), half,
-                          star_ratings(store, half, settings.assessment_weights,
-                                       settings.form_period_days))
+                          star_ratings(store, half, weights, period_days))
 
 
 def build_pdf(store: Any, quarter: str) -> Path:
@@ -180,6 +178,7 @@ class SupervisorAssessmentPage(Page):
         self.view: AssessmentView | None = None
         self._stale = True
         ctx.sig_data_changed.connect(self._data_changed)
+        ctx.sig_settings_changed.connect(self._settings_changed)
 
     def _header(self, code: str) -> str:
         """A column header on two lines (the full names are too wide for 1366 pixels)."""
@@ -211,6 +210,12 @@ class SupervisorAssessmentPage(Page):
         if entities & ASSESSMENT_ENTITIES:
             self._stale = True
 
+    def _settings_changed(self, _settings: object) -> None:
+        # New weights or form period: rescore now if shown, else on the next visit.
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
     @property
     def quarter(self) -> str:
         """The quarter shown."""
@@ -220,7 +225,10 @@ class SupervisorAssessmentPage(Page):
         """Score the chosen quarter off the GUI thread."""
         self._stale = False
         self.status.setText(self.tr("正在计算…"))
-        self.ctx.tasks.run(load_assessment, self.ctx.store, self.quarter, done=self.show_view)
+        settings = self.ctx.app_settings
+        self.ctx.tasks.run(load_assessment, self.ctx.store, self.quarter,
+                           dict(settings.assessment_weights), settings.form_period_days,
+                           done=self.show_view)
 
     def show_view(self, view: AssessmentView) -> None:
         """Fill the three tabs."""

@@ -89,6 +89,7 @@ class SupervisorOverviewPage(Page):
         self.overview: Overview | None = None
         self._stale = True
         ctx.sig_data_changed.connect(self._data_changed)
+        ctx.sig_settings_changed.connect(lambda _s: self._data_changed(OVERVIEW_ENTITIES))
 
     def title(self) -> str:
         return self.tr("全域总览")
@@ -107,7 +108,9 @@ class SupervisorOverviewPage(Page):
         """Recount off the GUI thread."""
         self._stale = False
         self.summary.setText(self.tr("正在统计…"))
-        self.ctx.tasks.run(overview, self.ctx.store, done=self.show_overview)
+        self.ctx.tasks.run(overview, self.ctx.store,
+                           period_days=self.ctx.app_settings.form_period_days,
+                           done=self.show_overview)
 
     def show_overview(self, view: Overview) -> None:
         """Fill the table and the summary line."""

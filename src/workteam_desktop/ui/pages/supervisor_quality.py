@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import quality
-from ...settings import load_settings
 from ...store.quality import QualityReport, quality_checks
 from ..context import AppContext
 from ..models.sortable import Col, SortableModel
@@ -30,11 +29,9 @@ FINDINGS_PER_RULE = 500  # listed per rule; the counts are always complete
 ALL_RULES = ""
 
 
-def run_checks(store: Any, lang: str) -> QualityReport:
+def run_checks(store: Any, lang: str, period_days: int) -> QualityReport:
     """The checks with this home's form period (a job for the task runner)."""
-    settings = load_settings(store.home)
-    return quality_checks(store, period_days=settings.form_period_days,
-                          limit=FINDINGS_PER_RULE, lang=lang)
+    return quality_checks(store, period_days=period_days, limit=FINDINGS_PER_RULE, lang=lang)
 
 
 class SupervisorQualityPage(Page):
@@ -97,6 +94,7 @@ class SupervisorQualityPage(Page):
         self.report: QualityReport | None = None
         self._stale = True
         ctx.sig_data_changed.connect(self._data_changed)
+        ctx.sig_settings_changed.connect(lambda _s: self._data_changed(set()))
 
     def title(self) -> str:
         return self.tr("数据质量")
@@ -113,7 +111,8 @@ class SupervisorQualityPage(Page):
         self._stale = False
         self.run_button.setEnabled(False)
         self.count_label.setText(self.tr("正在检查…"))
-        self.ctx.tasks.run(run_checks, self.ctx.store, self.ctx.lang, done=self.show_report,
+        self.ctx.tasks.run(run_checks, self.ctx.store, self.ctx.lang,
+                           self.ctx.app_settings.form_period_days, done=self.show_report,
                            failed=self._failed)
 
     def _failed(self, _error: BaseException) -> None:
