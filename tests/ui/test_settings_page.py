@@ -208,3 +208,17 @@ def test_old_gui_ini_values_move_to_settings_toml(qtbot, ui_home: Path) -> None:
         s = load_settings(ui_home)
         assert (s.language, s.server_url) == ("en", "https://old.example")
         assert choose_lang(ui_home) == "en"
+
+
+def test_an_extra_industry_is_offered_by_the_household_form(qtbot, ctx: AppContext) -> None:
+    from workteam_desktop.ui.pages.forms import FormsPage
+
+    page = _page(qtbot, ctx)
+    page.code_edits["industry"].setText("pepper")
+    page.label_edits["industry"].setText("花椒")
+    assert page.add_extension("industry") and page.save()
+    forms = FormsPage(ctx)
+    qtbot.addWidget(forms)
+    choices = {c.value: c.label.get("zh") for c in forms.form.field("industries").choices}
+    assert choices["pepper"] == "花椒" and "daylily" in choices
+    wait_for_tasks(qtbot, ctx)

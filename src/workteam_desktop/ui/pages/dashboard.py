@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 from ...domain import catalogues as cat
 from ...store.figures import AreaFigures, area_figures, pickable_areas
 from ..context import AppContext
+from ..record_widgets import region_catalogue
 from ..widgets import Tile, page_title
 from .base import Page
 
@@ -161,7 +162,8 @@ class DashboardPage(Page):
         series.setLabelsVisible(True)
         chart.addSeries(series)
         names = QBarCategoryAxis()
-        names.append([cat.INDUSTRIES.label(code, self.ctx.lang) for code, _ in items])
+        industries = region_catalogue(cat.INDUSTRIES)
+        names.append([industries.label(code, self.ctx.lang) for code, _ in items])
         values = QValueAxis()
         values.setLabelFormat("%d")
         values.setRange(0, max([v for _, v in items] + [1]) * 1.15)

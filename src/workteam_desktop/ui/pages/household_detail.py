@@ -46,6 +46,7 @@ from ..models.field_editor import NO, YES, FieldEditor
 from ..models.household_table import FLAG_LEVELS
 from ..models.records import RecordsModel, records_view
 from ..models.rights_table import RightsDelegate, RightsModel
+from ..record_widgets import region_catalogue
 from ..widgets import accent_button, alert_badge, date_text, empty_state, field_error, money
 from .base import Page
 
@@ -566,7 +567,7 @@ class HouseholdDetailPage(Page):
             parts.append(self.tr("人均纯收入 未填写"))
         if d["industries"]:
             parts.append(self.tr("产业 {list}").format(list="、".join(
-                f"{cat.INDUSTRIES.label(i['industry'], self.ctx.lang)}"
+                f"{region_catalogue(cat.INDUSTRIES).label(i['industry'], self.ctx.lang)}"
                 + (f"（{i['scale']}）" if i["scale"] else "") for i in d["industries"])))
         parts.append(self.tr("信息更新 {date}").format(
             date=date_text(d["form_updated_on"]) or self.tr("从未")))
