@@ -2381,8 +2381,8 @@ The result is previewed here and can be printed.</translation>
         <translation>The settings were not saved: {reason}</translation>
     </message>
     <message>
-        <source>已保存。界面语言在重新启动后生效。</source>
-        <translation>Saved. The language changes after a restart.</translation>
+        <source>已保存。界面语言和角色在重新启动程序后生效。</source>
+        <translation>Saved. The language and the role take effect when the program starts again.</translation>
     </message>
     <message>
         <source>已保存。</source>

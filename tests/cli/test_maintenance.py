@@ -222,3 +222,21 @@ def test_backup_to_usb_and_restore_carry_the_photos(capsys, home: Path, tmp_path
     [restored] = (fresh / "attachments").glob("*/*")
     assert restored.read_bytes() == photo.read_bytes()
     assert dump(store_path(fresh)) == dump(store_path(home))
+
+
+def test_diagnostics_tell_the_settings_without_the_server_address(capsys, home: Path,
+                                                                   tmp_path: Path) -> None:
+    from workteam_desktop.settings import Settings, save_settings
+
+    save_settings(home, Settings(role="supervisor", server_url="https://sync.county.example",
+                                 backup_keep=20,
+                                 catalogue_extensions={"industry": [("pepper", "花椒")]}))
+    out = tmp_path / "diag.zip"
+    assert run(capsys, home, "diagnostics", "--out", str(out))[0] == 0
+    with zipfile.ZipFile(out) as zf:
+        raw = zf.read("diagnostics.json").decode("utf-8")
+    settings = json.loads(raw)["settings"]
+    assert (settings["role"], settings["backup_keep"], settings["server_set"]) == (
+        "supervisor", 20, True)
+    assert settings["catalogue_extensions"] == {"industry": 1}
+    assert "sync.county.example" not in raw

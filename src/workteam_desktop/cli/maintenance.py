@@ -148,6 +148,19 @@ def store_statistics(home: Path) -> dict[str, Any]:
     return stats
 
 
+def settings_summary(home: Path) -> dict[str, Any]:
+    """settings.toml as the program read it (the server address redacted, warnings kept):
+    support sees what the user set without anything personal."""
+    from ..settings import load_settings, settings_path
+
+    s = load_settings(home)
+    return {"file_exists": settings_path(home).exists(), "language": s.language, "role": s.role,
+            "server_set": bool(s.server_url), "backup_keep": s.backup_keep,
+            "form_period_days": s.form_period_days, "assessment_weights": s.assessment_weights,
+            "catalogue_extensions": {k: len(v) for k, v in s.catalogue_extensions.items()},
+            "warnings": [redact(w) for w in s.warnings]}
+
+
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
 
@@ -210,6 +223,7 @@ def write_diagnostics(home: Path, out: Path) -> Path:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             summary = {"made_at": dt.datetime.now().isoformat(timespec="seconds"),
                        "versions": versions(), "store": store_statistics(home),
+                       "settings": settings_summary(home),
                        "logs": [p.name for p in logs]}
             zf.writestr("diagnostics.json", json.dumps(summary, ensure_ascii=False, indent=2))
             for p in logs:
