@@ -117,18 +117,8 @@ def find_duplicates(store: Store, *, include_dismissed: bool = False,
     """
     found: dict[tuple[str, str], set[str]] = {}
     with store.read() as cur:
-        # IDs of heads and members together: a head's number may be kept on the household
-        # only, on a member only, or both.
-        for ids, reason in cur.execute(
-                "WITH person(hid, idn, head) AS ("
-                "  SELECT id, upper(id_number), 1 FROM household "
-                "  WHERE deleted = 0 AND id_number IS NOT NULL AND id_number != '' "
-                "  UNION SELECT m.household_id, upper(m.id_number), m.relation = 'head' FROM member m "
-                "  JOIN household h ON h.id = m.household_id AND h.deleted = 0 "
-                "  WHERE m.deleted = 0 AND m.id_number IS NOT NULL AND m.id_number != '') "
-                "SELECT group_concat(DISTINCT hid), CASE WHEN sum(head) >= 2 THEN 'head_id' "
-                "ELSE 'member_id' END FROM person GROUP BY idn HAVING count(DISTINCT hid) > 1"):
-            _add_group(found, ids.split(","), reason)
+        for ids, reason in _same_id_groups(cur):
+            _add_group(found, ids, reason)
         for (ids,) in cur.execute(
                 "SELECT group_concat(id) FROM household WHERE deleted = 0 AND head_name != '' "
                 "GROUP BY village_id, head_name HAVING count(*) > 1"):
@@ -148,6 +138,47 @@ def find_duplicates(store: Store, *, include_dismissed: bool = False,
                                    ia["village"], ib["village"]))
     pairs.sort(key=lambda p: (strength[p.reasons[0]], info[p.a]["sort"], info[p.b]["sort"]))
     return pairs[:limit] if limit is not None else pairs
+
+
+_PERSON_SQL = (
+    # IDs of heads and members together: a head's number may be kept on the household,
+    # on its head member, or both.
+    "WITH person(hid, idn, head) AS ("
+    "  SELECT id, id_number, 1 FROM household "
+    "  WHERE deleted = 0 AND id_number IN (SELECT idn FROM temp.dup_candidate) "
+    "  UNION SELECT m.household_id, m.id_number, m.relation = 'head' FROM member m "
+    "  JOIN household h ON h.id = m.household_id AND h.deleted = 0 "
+    "  WHERE m.deleted = 0 AND m.id_number IN (SELECT idn FROM temp.dup_candidate)) "
+    "SELECT group_concat(DISTINCT hid), sum(head) FROM person GROUP BY idn "
+    "HAVING count(DISTINCT hid) > 1")
+
+
+def _same_id_groups(cur: sqlite3.Cursor) -> list[tuple[list[str], str]]:
+    """Households sharing an ID number, with the reason (the heads' or a member's).
+
+    First the candidate numbers, from the ID-number indexes alone (no table row is read:
+    a number that occurs more than once among members, or among households); then only
+    those are looked up. ID numbers are stored normalised (upper-case X) by the write
+    path, so the indexes can be used as they are. A head recorded only on the household
+    row (no member row) is matched against other households' heads, not their members.
+    """
+    candidates = [r[0] for r in cur.execute(
+        "SELECT id_number FROM member WHERE id_number IS NOT NULL AND id_number != '' "
+        "GROUP BY id_number HAVING count(*) > 1 "
+        "UNION SELECT id_number FROM household WHERE id_number IS NOT NULL AND id_number != '' "
+        "GROUP BY id_number HAVING count(*) > 1")]
+    if not candidates:
+        return []
+    # A temporary table on this read connection: the candidates can be many thousands.
+    cur.execute("CREATE TEMP TABLE IF NOT EXISTS dup_candidate (idn TEXT PRIMARY KEY)")
+    cur.execute("DELETE FROM temp.dup_candidate")
+    cur.executemany("INSERT OR IGNORE INTO temp.dup_candidate VALUES (?)",
+                    [(c,) for c in candidates])
+    try:
+        return [(ids.split(","), REASON_HEAD_ID if heads >= 2 else REASON_MEMBER_ID)
+                for ids, heads in cur.execute(_PERSON_SQL).fetchall()]
+    finally:
+        cur.execute("DELETE FROM temp.dup_candidate")
 
 
 def _add_group(found: dict[tuple[str, str], set[str]], ids: list[str], reason: str) -> None:

@@ -100,12 +100,13 @@ def _queries(today: dt.date, period_days: int, high_limit: float
             "FROM household_facts f JOIN household h ON h.id = f.household_id AND h.deleted = 0 "
             "WHERE f.per_capita_income > ?", [high_limit]),
         "wage_without_labour": (
+            # The households with labour once, as a set, rather than a lookup per income.
             "SELECT i.household_id, i.id, i.year, i.wage, NULL FROM household_facts f "
             "JOIN household h ON h.id = f.household_id AND h.deleted = 0 "
             "JOIN income i ON i.household_id = f.household_id AND i.year = f.income_year "
-            "AND i.deleted = 0 WHERE i.wage > 0 AND NOT EXISTS (SELECT 1 FROM member m "
-            f"WHERE m.household_id = f.household_id AND m.deleted = 0 "
-            f"AND m.labour_capacity IN {_WORKING})", []),
+            "AND i.deleted = 0 LEFT JOIN (SELECT DISTINCT household_id FROM member "
+            f"WHERE deleted = 0 AND labour_capacity IN {_WORKING}) l "
+            "ON l.household_id = f.household_id WHERE i.wage > 0 AND l.household_id IS NULL", []),
         "employed_without_labour": (
             "SELECT m.household_id, m.id, m.name, NULL, NULL FROM member m "
             "JOIN household h ON h.id = m.household_id AND h.deleted = 0 "
@@ -160,18 +161,21 @@ def quality_checks(store: Store, *, today: dt.date | None = None,
         queries = _queries(today, period_days, high_income_limit(cur))
         for rule in wanted:
             sql, params = queries[rule]
-            report.counts[rule] = cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-            if not report.counts[rule] or limit <= 0:
-                continue
-            rows = cur.execute(
-                f"WITH q(hid, ref, a, b, c) AS ({sql}) "
-                f"SELECT q.*, h.number, h.head_name, h.village_id, v.name FROM q "
-                f"JOIN household h ON h.id = q.hid JOIN area v ON v.id = h.village_id "
-                f"ORDER BY v.code, h.number LIMIT ?", [*params, limit]).fetchall()
-            for row in rows:
+            # One pass per rule: every offending row is counted, the first ``limit`` (by
+            # village and household number) are kept.
+            count = 0
+            for row in cur.execute(
+                    f"WITH q(hid, ref, a, b, c) AS ({sql}) "
+                    f"SELECT q.*, h.number, h.head_name, h.village_id, v.name FROM q "
+                    f"JOIN household h ON h.id = q.hid JOIN area v ON v.id = h.village_id "
+                    f"ORDER BY v.code, h.number, q.ref", params):
+                count += 1
+                if count > limit:
+                    continue
                 team = teams.get(row[7])
                 report.findings.append(Finding(
                     rule, row[0], row[5], row[6], row[7], row[8], team.name if team else "",
                     _explain(rule, row, today, period_days, lang), row[1] or ""))
+            report.counts[rule] = count
     return report
 
