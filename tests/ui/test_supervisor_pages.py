@@ -70,6 +70,14 @@ def _copy_to_other_team(store: Store, phone: str) -> tuple[str, str]:
 def test_supervisor_pages_are_in_the_navigation_only_in_supervisor_mode(qtbot, ctx) -> None:
     member = _window(qtbot, ctx, "dashboard")
     assert not SUPERVISOR_PAGES & set(_nav_names(member))
+    # Choosing the supervisor's role in 设置 shows the pages at once, and back.
+    import dataclasses
+
+    ctx.save_app_settings(dataclasses.replace(ctx.app_settings, role="supervisor"))
+    assert set(_nav_names(member)) >= SUPERVISOR_PAGES
+    assert member.nav.currentItem().data(Qt.ItemDataRole.UserRole) == "dashboard"
+    ctx.save_app_settings(dataclasses.replace(ctx.app_settings, role="member"))
+    assert not SUPERVISOR_PAGES & set(_nav_names(member))
     member.close()
     _supervisor(ctx)
     supervisor = _window(qtbot, ctx, "supervisor")

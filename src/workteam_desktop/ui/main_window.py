@@ -92,13 +92,10 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
-        titles = page_titles()
-        self.supervisor_mode = is_supervisor(self.store)
-        for name, _module, _cls, shown in PAGE_SPECS:
-            if shown and (self.supervisor_mode or name not in SUPERVISOR_PAGES):
-                item = QListWidgetItem(titles[name])
-                item.setData(Qt.ItemDataRole.UserRole, name)
-                self.nav.addItem(item)
+        self.supervisor_mode = False
+        self.fill_nav()
+        # A role chosen on the 设置 page shows or hides the supervisor pages at once.
+        ctx.sig_settings_changed.connect(lambda _settings: self.fill_nav())
         self.stack = QStackedWidget()
         body = QWidget()
         row = QHBoxLayout(body)
@@ -130,6 +127,21 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     # ------------------------------------------------------------------ pages
+
+    def fill_nav(self) -> None:
+        """The navigation entries; the supervisor pages only in supervisor mode."""
+        self.supervisor_mode = is_supervisor(self.store)
+        titles = page_titles()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for name, _module, _cls, shown in PAGE_SPECS:
+            if shown and (self.supervisor_mode or name not in SUPERVISOR_PAGES):
+                item = QListWidgetItem(titles[name])
+                item.setData(Qt.ItemDataRole.UserRole, name)
+                self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        if self._current:
+            self._select_nav(self._current)
 
     def page(self, name: str) -> Page:
         """The page ``name``, built on first use."""
