@@ -87,3 +87,35 @@ def demo_copy(demo_templates, tmp_path: Path):
         return home
 
     return copy
+
+
+# --- log scan after the run ----------------------------------------------------------------
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any log file the tests wrote holds an ID number, a mobile number or
+    a token/secret (tests/logscan.py), naming the file and line."""
+    from logscan import scan
+
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    basetemp = getattr(factory, "_basetemp", None)  # None: no test used a temporary folder
+    roots = [Path(basetemp)] if basetemp else []
+    if os.environ.get("WORKTEAM_HOME"):
+        roots.append(Path(os.environ["WORKTEAM_HOME"]))
+    findings = scan(roots)
+    if not findings:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = ["personal data or secrets found in log files written by the tests:",
+             *(f"  {f}" for f in findings[:50])]
+    if len(findings) > 50:
+        lines.append(f"  … and {len(findings) - 50} more")
+    if reporter is not None:
+        reporter.ensure_newline()
+    for line in lines:
+        if reporter is not None:
+            reporter.write_line(line, red=True)
+        else:
+            print(line)
+    if session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

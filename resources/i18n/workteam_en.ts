@@ -216,6 +216,131 @@
     </message>
 </context>
 <context>
+    <name>BackupsPage</name>
+    <message>
+        <source>备份与恢复</source>
+        <translation>Backup and restore</translation>
+    </message>
+    <message>
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>备份到U盘…</source>
+        <translation>Back up to USB stick…</translation>
+    </message>
+    <message>
+        <source>恢复所选备份…</source>
+        <translation>Restore selected backup…</translation>
+    </message>
+    <message>
+        <source>从文件恢复…</source>
+        <translation>Restore from file…</translation>
+    </message>
+    <message>
+        <source>备份时间</source>
+        <translation>Made at</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>还没有备份。按“立即备份”做第一份。</source>
+        <translation>No backups yet. Press “Back up now” to make the first one.</translation>
+    </message>
+    <message>
+        <source>每日自动</source>
+        <translation>Daily (automatic)</translation>
+    </message>
+    <message>
+        <source>手动</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>升级前自动</source>
+        <translation>Before upgrade (automatic)</translation>
+    </message>
+    <message>
+        <source>恢复前自动</source>
+        <translation>Before restore (automatic)</translation>
+    </message>
+    <message>
+        <source>每天第一次打开程序时自动备份一次，自动备份保留最近 {keep} 份（在“设置”中可改）；手动备份不会被自动删除。备份包含照片等附件，不含密钥和密码。数据目录所在的硬盘损坏时，只有U盘上的备份还能用，请定期“备份到U盘”。</source>
+        <translation>A backup is made automatically the first time the program opens each day; the newest {keep} automatic backups are kept (change this in Settings). Manual backups are never deleted automatically. Backups include photos and other attachments, never keys or passwords. If the disk holding the data fails, only a backup on a USB stick survives: back up to a USB stick regularly.</translation>
+    </message>
+    <message>
+        <source>操作失败，数据未改动。请检查磁盘空间后重试。</source>
+        <translation>That failed; the data is unchanged. Check the free disk space and try again.</translation>
+    </message>
+    <message>
+        <source>正在备份…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <source>备份到U盘</source>
+        <translation>Back up to USB stick</translation>
+    </message>
+    <message>
+        <source>workteam 备份 (*.sqlite3)</source>
+        <translation>workteam backup (*.sqlite3)</translation>
+    </message>
+    <message>
+        <source>已备份到 {path}（{size}）</source>
+        <translation>Backed up to {path} ({size})</translation>
+    </message>
+    <message>
+        <source>选择备份文件</source>
+        <translation>Choose a backup file</translation>
+    </message>
+    <message>
+        <source>workteam 备份 (*.sqlite3);;所有文件 (*)</source>
+        <translation>workteam backup (*.sqlite3);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在检查备份…</source>
+        <translation>Checking the backup…</translation>
+    </message>
+    <message>
+        <source>恢复备份</source>
+        <translation>Restore backup</translation>
+    </message>
+    <message>
+        <source>用备份“{name}”（{households} 户，{photos} 个附件）替换当前数据？
+当前数据会先另存为一份“恢复前自动”备份，可以再恢复回来。恢复后程序将关闭，请重新打开。</source>
+        <translation>Replace the current data with the backup “{name}” ({households} households, {photos} attachments)?
+The current data is first kept as a “before restore” backup, so it can be restored again. The program closes after the restore; open it again.</translation>
+    </message>
+    <message>
+        <source>已取消，数据未改动。</source>
+        <translation>Cancelled; the data is unchanged.</translation>
+    </message>
+    <message>
+        <source>正在恢复…</source>
+        <translation>Restoring…</translation>
+    </message>
+    <message>
+        <source>已恢复。</source>
+        <translation>Restored.</translation>
+    </message>
+    <message>
+        <source>有 {n} 个附件在备份中找不到。</source>
+        <translation>{n} attachments were not in the backup. </translation>
+    </message>
+    <message>
+        <source>已恢复</source>
+        <translation>Restored</translation>
+    </message>
+    <message>
+        <source>数据已恢复。{missing}程序现在关闭，请重新打开。</source>
+        <translation>The data has been restored. {missing}The program closes now; please open it again.</translation>
+    </message>
+</context>
+<context>
     <name>BoolEditor</name>
     <message>
         <source>是</source>
@@ -731,6 +856,67 @@ Visited / all households</translation>
     </message>
 </context>
 <context>
+    <name>HelpMenu</name>
+    <message>
+        <source>帮助</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <source>导出诊断信息…</source>
+        <translation>Export diagnostics…</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>导出诊断信息</source>
+        <translation>Export diagnostics</translation>
+    </message>
+    <message>
+        <source>zip 文件 (*.zip)</source>
+        <translation>zip file (*.zip)</translation>
+    </message>
+    <message>
+        <source>正在导出诊断信息…</source>
+        <translation>Exporting diagnostics…</translation>
+    </message>
+    <message>
+        <source>诊断信息已保存到 {path}。其中有日志、版本和数据统计，不含姓名、身份证号和电话，可以发给技术支持。</source>
+        <translation>Diagnostics saved to {path}. It holds logs, versions and data statistics, without names, ID numbers or phone numbers, and can be sent to support.</translation>
+    </message>
+    <message>
+        <source>诊断信息已导出</source>
+        <translation>Diagnostics exported</translation>
+    </message>
+    <message>
+        <source>诊断信息未能保存（{reason}）。请换一个位置再试。</source>
+        <translation>The diagnostics could not be saved ({reason}). Try another place.</translation>
+    </message>
+    <message>
+        <source>驻村工作队工作平台 workteam {version}
+
+数据目录：{home}
+数据库：{store}（{households} 户）
+附件：{files} 个，{attachments}
+备份：{backups}
+
+密钥和同步凭据保存在系统钥匙串中，不在数据目录里。</source>
+        <translation>Village work team platform workteam {version}
+
+Data folder: {home}
+Database: {store} ({households} households)
+Attachments: {files} files, {attachments}
+Backups: {backups}
+
+Keys and sync credentials are kept in the system keyring, not in the data folder.</translation>
+    </message>
+    <message>
+        <source>关于 workteam</source>
+        <translation>About workteam</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdDetailPage</name>
     <message>
         <source>基本信息</source>
@@ -1043,6 +1229,14 @@ Look for this household on the &quot;Households&quot; page.</translation>
     <message>
         <source>读取农户档案失败，请稍后重试。</source>
         <translation>Could not read the household record; please try again later.</translation>
+    </message>
+    <message>
+        <source>合并记录：{when} {who} 把 {merged} 合并到本户</source>
+        <translation>Merged: on {when} {who} merged {merged} into this household</translation>
+    </message>
+    <message>
+        <source>督导</source>
+        <translation>a supervisor</translation>
     </message>
     <message>
         <source>户编号 {number}</source>
@@ -1538,8 +1732,28 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
         <translation>Reports</translation>
     </message>
     <message>
+        <source>全域总览</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>数据质量</source>
+        <translation>Data quality</translation>
+    </message>
+    <message>
+        <source>重复农户</source>
+        <translation>Duplicates</translation>
+    </message>
+    <message>
+        <source>考核评定</source>
+        <translation>Assessment</translation>
+    </message>
+    <message>
         <source>同步</source>
         <translation>Sync</translation>
+    </message>
+    <message>
+        <source>备份与恢复</source>
+        <translation>Backups</translation>
     </message>
     <message>
         <source>设置</source>
@@ -1959,16 +2173,60 @@ The result is previewed here and can be printed.</translation>
         <translation>General</translation>
     </message>
     <message>
+        <source>规则与标准</source>
+        <translation>Rules and thresholds</translation>
+    </message>
+    <message>
+        <source>考核权重</source>
+        <translation>Assessment weights</translation>
+    </message>
+    <message>
+        <source>目录扩展</source>
+        <translation>Catalogue extensions</translation>
+    </message>
+    <message>
+        <source>放弃修改</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <source>本机</source>
+        <translation>This computer</translation>
+    </message>
+    <message>
+        <source>工作队员（驻村）</source>
+        <translation>Work-team member (in the village)</translation>
+    </message>
+    <message>
+        <source>督导（乡镇、县）</source>
+        <translation>Supervisor (township, county)</translation>
+    </message>
+    <message>
         <source>例如：张堃</source>
         <translation>e.g. Zhang Kun</translation>
     </message>
     <message>
-        <source>县里提供的同步服务器地址</source>
-        <translation>Sync server address from the county</translation>
+        <source>县里提供的同步服务器地址，如 https://…</source>
+        <translation>Sync server address given by the county, e.g. https://…</translation>
+    </message>
+    <message>
+        <source>数据与备份</source>
+        <translation>Data and backups</translation>
+    </message>
+    <message>
+        <source> 份</source>
+        <translation> copies</translation>
+    </message>
+    <message>
+        <source>保留自动备份：</source>
+        <translation>Automatic backups kept:</translation>
     </message>
     <message>
         <source>界面语言：</source>
         <translation>Language:</translation>
+    </message>
+    <message>
+        <source>角色：</source>
+        <translation>Role:</translation>
     </message>
     <message>
         <source>本机使用人：</source>
@@ -1983,28 +2241,8 @@ The result is previewed here and can be printed.</translation>
         <translation>Save settings</translation>
     </message>
     <message>
-        <source>规则</source>
-        <translation>Rules</translation>
-    </message>
-    <message>
-        <source>观测对象标准：</source>
-        <translation>Observation line:</translation>
-    </message>
-    <message>
-        <source>人均纯收入低于 {amount} 元（默认；各年度、各地区的标准由县里下发）</source>
-        <translation>Net income per head below {amount} yuan (default; the county sets the line per year and area)</translation>
-    </message>
-    <message>
         <source>信息更新周期：</source>
         <translation>Update cycle:</translation>
-    </message>
-    <message>
-        <source>{days} 天（超过即为逾期未更新）</source>
-        <translation>{days} days (older forms are overdue)</translation>
-    </message>
-    <message>
-        <source>数据</source>
-        <translation>Data</translation>
     </message>
     <message>
         <source>数据目录：</source>
@@ -2015,12 +2253,668 @@ The result is previewed here and can be printed.</translation>
         <translation>Device ID:</translation>
     </message>
     <message>
-        <source>已保存。界面语言在重新启动后生效。</source>
-        <translation>Saved. The language changes after a restart.</translation>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>超过即为“逾期未更新”（92天约为一个季度）</source>
+        <translation>Older forms are “Form overdue” (92 days is about a quarter)</translation>
+    </message>
+    <message>
+        <source>观测对象标准（人均纯收入低于标准且未纳入监测的农户）</source>
+        <translation>Observation thresholds (households below the per-capita income threshold and not monitored)</translation>
+    </message>
+    <message>
+        <source>标准按年度和地区设定，村的标准优先于乡镇、县和默认标准；修改后立即生效，全部农户重新判定，并随同步下发。</source>
+        <translation>Thresholds are set per year and region; a village&apos;s threshold wins over its township&apos;s, its county&apos;s and the default. A change takes effect at once, every household is judged again, and the change is synced.</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>标准（元/人·年）</source>
+        <translation>Threshold (yuan per person per year)</translation>
+    </message>
+    <message>
+        <source>新增标准…</source>
+        <translation>Add threshold…</translation>
+    </message>
+    <message>
+        <source>修改…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>重新判定农户 %v / %m</source>
+        <translation>Judging households %v / %m</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>季度考核各项指标的权重。按比例折算为100%，例如都填10即各占八分之一。</source>
+        <translation>Weights of the quarterly assessment indicators, scaled to 100%: entering 10 everywhere gives each one eighth.</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>权重</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <source>折算占比</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <source>恢复默认权重</source>
+        <translation>Restore default weights</translation>
+    </message>
+    <message>
+        <source>本地区特有的产业或帮扶措施可以添加到选项中。代码用于数据交换，保存后不宜再改；其他电脑需要同样添加才会显示名称。</source>
+        <translation>Industries or assistance measures particular to this region can be added to the choices. The code is used when data is exchanged and should not change once saved; other computers show the name only after adding the same entry.</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industries</translation>
+    </message>
+    <message>
+        <source>帮扶措施类型</source>
+        <translation>Assistance measure kinds</translation>
+    </message>
+    <message>
+        <source>代码，如 pepper</source>
+        <translation>Code, e.g. pepper</translation>
+    </message>
+    <message>
+        <source>名称，如 花椒</source>
+        <translation>Name, e.g. 花椒</translation>
+    </message>
+    <message>
+        <source>代码，如 loan_subsidy</source>
+        <translation>Code, e.g. loan_subsidy</translation>
+    </message>
+    <message>
+        <source>名称，如 贷款贴息</source>
+        <translation>Name, e.g. 贷款贴息</translation>
+    </message>
+    <message>
+        <source>内置：</source>
+        <translation>Built in: </translation>
+    </message>
+    <message>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>删除所选</source>
+        <translation>Delete selected</translation>
+    </message>
+    <message>
+        <source>填写合计 {total}，折算后合计 100%</source>
+        <translation>Entered total {total}, scaled to 100%</translation>
+    </message>
+    <message>
+        <source>权重不能全为0</source>
+        <translation>The weights cannot all be 0</translation>
+    </message>
+    <message>
+        <source>设置未能保存：{reason}</source>
+        <translation>The settings were not saved: {reason}</translation>
+    </message>
+    <message>
+        <source>已保存。界面语言和角色在重新启动程序后生效。</source>
+        <translation>Saved. The language and the role take effect when the program starts again.</translation>
     </message>
     <message>
         <source>已保存。</source>
         <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>默认（所有地区）</source>
+        <translation>Default (all regions)</translation>
+    </message>
+    <message>
+        <source>删除标准</source>
+        <translation>Delete threshold</translation>
+    </message>
+    <message>
+        <source>删除{year}年“{area}”的标准？删除后全部农户将重新判定。</source>
+        <translation>Delete the {year} threshold for “{area}”? Every household will be judged again.</translation>
+    </message>
+    <message>
+        <source>已保存，农户已重新判定。</source>
+        <translation>Saved; households judged again.</translation>
+    </message>
+    <message>
+        <source>已取消，标准和农户判定都未改动。</source>
+        <translation>Cancelled; the thresholds and the households&apos; flags are unchanged.</translation>
+    </message>
+    <message>
+        <source>保存失败，标准未改动。</source>
+        <translation>Saving failed; the thresholds are unchanged.</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorAssessmentPage</name>
+    <message>
+        <source>考核评定</source>
+        <translation>Assessment</translation>
+    </message>
+    <message>
+        <source>季度：</source>
+        <translation>Quarter:</translation>
+    </message>
+    <message>
+        <source>{year}年第{n}季度</source>
+        <translation>Q{n} {year}</translation>
+    </message>
+    <message>
+        <source>生成PDF</source>
+        <translation>Make PDF</translation>
+    </message>
+    <message>
+        <source>名次</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>未录入</source>
+        <translation>Not entered</translation>
+    </message>
+    <message>
+        <source>总分</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>工作队考核</source>
+        <translation>Teams</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>走访次数</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>走访户数</source>
+        <translation>Households visited</translation>
+    </message>
+    <message>
+        <source>帮扶措施</source>
+        <translation>Assistance</translation>
+    </message>
+    <message>
+        <source>发现诉求</source>
+        <translation>Needs found</translation>
+    </message>
+    <message>
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>督导评分</source>
+        <translation>Supervisor&apos;s score</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>干部得分：走访户数占40%（本季度{visits}户满分），帮扶措施占20%（{assistance}项满分），发现的急难诉求解决比例占20%，督导评分占20%。双击“督导评分”录入。</source>
+        <translation>Cadre score: households visited 40% (full marks at {visits} this quarter), assistance measures 20% (full marks at {assistance}), share of the urgent needs they found that are resolved 20%, supervisor&apos;s score 20%. Double-click “Supervisor&apos;s score” to enter it.</translation>
+    </message>
+    <message>
+        <source>干部考核</source>
+        <translation>Cadres</translation>
+    </message>
+    <message>
+        <source>第一季度总分</source>
+        <translation>First quarter total</translation>
+    </message>
+    <message>
+        <source>第二季度总分</source>
+        <translation>Second quarter total</translation>
+    </message>
+    <message>
+        <source>平均分</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <source>星级</source>
+        <translation>Stars</translation>
+    </message>
+    <message>
+        <source>半年星级评定</source>
+        <translation>Half-year stars</translation>
+    </message>
+    <message>
+        <source>走访
+覆盖率</source>
+        <translation>Visit
+coverage</translation>
+    </message>
+    <message>
+        <source>十送
+行动</source>
+        <translation>Ten
+deliveries</translation>
+    </message>
+    <message>
+        <source>急难诉求
+解决率</source>
+        <translation>Needs
+resolved</translation>
+    </message>
+    <message>
+        <source>诉求平均
+解决天数</source>
+        <translation>Days to
+resolve</translation>
+    </message>
+    <message>
+        <source>表单
+按期率</source>
+        <translation>Forms
+current</translation>
+    </message>
+    <message>
+        <source>培训</source>
+        <translation>Trainings</translation>
+    </message>
+    <message>
+        <source>搬迁劳动力
+就业率</source>
+        <translation>Relocated
+employed</translation>
+    </message>
+    <message>
+        <source>督导
+评分</source>
+        <translation>Supervisor
+score</translation>
+    </message>
+    <message>
+        <source>正在计算…</source>
+        <translation>Calculating…</translation>
+    </message>
+    <message>
+        <source>{n} 个工作队；督导评分还有 {missing} 个未录入（双击该格录入，未录入按0分计）</source>
+        <translation>{n} work teams; {missing} supervisor&apos;s scores not entered yet (double-click the cell; a missing score counts 0)</translation>
+    </message>
+    <message>
+        <source>{n} 个工作队，督导评分已全部录入</source>
+        <translation>{n} work teams, all supervisor&apos;s scores entered</translation>
+    </message>
+    <message>
+        <source>权重（在“设置”中修改）：{weights}</source>
+        <translation>Weights (change them in Settings): {weights}</translation>
+    </message>
+    <message>
+        <source>{q} 总分</source>
+        <translation>{q} total</translation>
+    </message>
+    <message>
+        <source>{half}（{first}、{second}）</source>
+        <translation>{half} ({first}, {second})</translation>
+    </message>
+    <message>
+        <source>{team}：农户 {households} 户，本季度走访 {visited} 户；十送行动 {actions} 次（{categories} 类）；急难诉求解决 {resolved} 件、季度末未解决 {open} 件，平均 {days} 天；表单按期 {forms} 户；培训 {trainings} 次；有劳动力的搬迁户 {labour} 户，其中有人稳定就业 {employed} 户。</source>
+        <translation>{team}: {households} households, {visited} visited this quarter; {actions} ten-deliveries actions ({categories} categories); urgent needs {resolved} resolved, {open} open at the quarter&apos;s end, {days} days on average; {forms} forms current; {trainings} trainings; {labour} relocated households with labour, {employed} of them with someone in stable work.</translation>
+    </message>
+    <message>
+        <source>督导评分应为0到100之间的数，例如 85</source>
+        <translation>A supervisor&apos;s score is a number from 0 to 100, e.g. 85</translation>
+    </message>
+    <message>
+        <source>没有完成</source>
+        <translation>Not done</translation>
+    </message>
+    <message>
+        <source>正在生成PDF…</source>
+        <translation>Making the PDF…</translation>
+    </message>
+    <message>
+        <source>已生成：{path}</source>
+        <translation>Made: {path}</translation>
+    </message>
+    <message>
+        <source>PDF没有生成：{error}</source>
+        <translation>The PDF was not made: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorDuplicatesPage</name>
+    <message>
+        <source>重复农户</source>
+        <translation>Duplicate households</translation>
+    </message>
+    <message>
+        <source>重新查找</source>
+        <translation>Search again</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Because</translation>
+    </message>
+    <message>
+        <source>农户甲</source>
+        <translation>Household A</translation>
+    </message>
+    <message>
+        <source>村（社区）甲</source>
+        <translation>Village A</translation>
+    </message>
+    <message>
+        <source>工作队甲</source>
+        <translation>Team A</translation>
+    </message>
+    <message>
+        <source>农户乙</source>
+        <translation>Household B</translation>
+    </message>
+    <message>
+        <source>村（社区）乙</source>
+        <translation>Village B</translation>
+    </message>
+    <message>
+        <source>工作队乙</source>
+        <translation>Team B</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>甲</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>乙</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>甲的家庭成员</source>
+        <translation>Members of A</translation>
+    </message>
+    <message>
+        <source>乙的家庭成员</source>
+        <translation>Members of B</translation>
+    </message>
+    <message>
+        <source>点甲或乙的格子选择保留哪个值（蓝底为选中）。保留的档案：</source>
+        <translation>Click A&apos;s or B&apos;s cell to choose the value to keep (blue is chosen). Record to keep:</translation>
+    </message>
+    <message>
+        <source>不是重复</source>
+        <translation>Not duplicates</translation>
+    </message>
+    <message>
+        <source>合并…</source>
+        <translation>Merge…</translation>
+    </message>
+    <message>
+        <source>没有发现疑似重复的农户。
+导入各工作队的数据包后，这里会列出身份证号相同或同村同名的农户。</source>
+        <translation>No possible duplicates found.
+After importing the teams&apos; bundles, households with the same ID number, or the same head name in one village, are listed here.</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>关系</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Born</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>正在查找…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>共 {n} 对疑似重复</source>
+        <translation>{n} possible duplicate pairs</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>甲 {label} 的家庭成员</source>
+        <translation>Members of A {label}</translation>
+    </message>
+    <message>
+        <source>乙 {label} 的家庭成员</source>
+        <translation>Members of B {label}</translation>
+    </message>
+    <message>
+        <source>走访 {visits} 次 · 急难诉求 {needs} 件 · 帮扶措施 {assistance} 项 · 收入 {income} 年 · 权益 {rights} 项</source>
+        <translation>{visits} visits · {needs} urgent needs · {assistance} assistance measures · {income} years of income · {rights} rights items</translation>
+    </message>
+    <message>
+        <source>合并农户</source>
+        <translation>Merge households</translation>
+    </message>
+    <message>
+        <source>把 {merged} 合并到 {kept}？
+{merged} 的家庭成员、收入、走访、权益、帮扶等记录都转到 {kept}，{merged} 的档案随后删除。合并记录会保留。</source>
+        <translation>Merge {merged} into {kept}?
+The members, income, visits, rights, assistance and other records of {merged} move to {kept}, then {merged} is deleted. A record of the merge is kept.</translation>
+    </message>
+    <message>
+        <source>已合并，转移记录 {n} 条</source>
+        <translation>Merged; {n} records moved</translation>
+    </message>
+    <message>
+        <source>合并没有完成</source>
+        <translation>Merge not done</translation>
+    </message>
+    <message>
+        <source>合并没有完成，数据未改动：{error}</source>
+        <translation>The merge was not done and nothing changed: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorOverviewPage</name>
+    <message>
+        <source>全域总览</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>点表头排序；回车或双击打开该村的农户</source>
+        <translation>Click a header to sort; Enter or double-click opens the village&apos;s households</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>乡镇</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <source>村（社区）</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>农户</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>人口</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>本季度已走访</source>
+        <translation>Visited (quarter)</translation>
+    </message>
+    <message>
+        <source>走访覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <source>十送行动</source>
+        <translation>Ten deliveries</translation>
+    </message>
+    <message>
+        <source>急难未解决</source>
+        <translation>Needs open</translation>
+    </message>
+    <message>
+        <source>本季度已解决</source>
+        <translation>Resolved (quarter)</translation>
+    </message>
+    <message>
+        <source>逾期未更新</source>
+        <translation>Forms overdue</translation>
+    </message>
+    <message>
+        <source>观测对象</source>
+        <translation>Observation</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>本季度：{start} 至 {end}</source>
+        <translation>This quarter: {start} to {end}</translation>
+    </message>
+    <message>
+        <source>未分配工作队</source>
+        <translation>No team</translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>{n} 个村（社区）</source>
+        <translation>{n} villages</translation>
+    </message>
+    <message>
+        <source>{teams} 个工作队、{villages} 个村（社区）、{households} 户；本季度走访覆盖率 {coverage}，急难愁盼未解决 {urgent} 件，逾期未更新 {overdue} 户，观测对象 {observation} 户。</source>
+        <translation>{teams} work teams, {villages} villages, {households} households; visit coverage this quarter {coverage}, {urgent} urgent needs open, {overdue} forms overdue, {observation} observation households.</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorQualityPage</name>
+    <message>
+        <source>数据质量</source>
+        <translation>Data quality</translation>
+    </message>
+    <message>
+        <source>回车或双击打开农户</source>
+        <translation>Enter or double-click opens the household</translation>
+    </message>
+    <message>
+        <source>重新检查</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>户编号</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>户主</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>村（社区）</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <source>打开农户</source>
+        <translation>Open household</translation>
+    </message>
+    <message>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>检查没有完成，请重试</source>
+        <translation>The check did not finish; try again</translation>
+    </message>
+    <message>
+        <source>全部问题（{n}）</source>
+        <translation>All problems ({n})</translation>
+    </message>
+    <message>
+        <source>{rule}（{n}）</source>
+        <translation>{rule} ({n})</translation>
+    </message>
+    <message>
+        <source>共发现 {n} 处问题</source>
+        <translation>{n} problems found</translation>
+    </message>
+    <message>
+        <source>共发现 {total} 处问题，列出前 {shown} 处（每类最多 {limit} 处）</source>
+        <translation>{total} problems found; the first {shown} listed (at most {limit} per rule)</translation>
+    </message>
+    <message>
+        <source>选中一条问题，这里显示完整说明。</source>
+        <translation>Choose a problem to see its full explanation here.</translation>
+    </message>
+    <message>
+        <source>{rule}：{number} {head}（{village}，{team}）
+{text}</source>
+        <translation>{rule}: {number} {head} ({village}, {team})
+{text}</translation>
+    </message>
+    <message>
+        <source>未分配工作队</source>
+        <translation>no team</translation>
     </message>
 </context>
 <context>
@@ -2100,6 +2994,37 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>共 {n} 条更改尚未同步</source>
         <translation>{n} changes not yet synced</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdDialog</name>
+    <message>
+        <source>修改观测对象标准</source>
+        <translation>Edit observation threshold</translation>
+    </message>
+    <message>
+        <source>新增观测对象标准</source>
+        <translation>Add observation threshold</translation>
+    </message>
+    <message>
+        <source>默认（所有地区）</source>
+        <translation>Default (all regions)</translation>
+    </message>
+    <message>
+        <source> 元</source>
+        <translation> yuan</translation>
+    </message>
+    <message>
+        <source>年度：</source>
+        <translation>Year:</translation>
+    </message>
+    <message>
+        <source>地区：</source>
+        <translation>Region:</translation>
+    </message>
+    <message>
+        <source>人均纯收入低于：</source>
+        <translation>Per-capita net income below:</translation>
     </message>
 </context>
 <context>

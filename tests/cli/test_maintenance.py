@@ -201,3 +201,42 @@ def test_diagnostics_zip_holds_no_personal_data(capsys, home: Path, tmp_path: Pa
 def test_diagnostics_needs_a_zip_name(capsys, home: Path, tmp_path: Path) -> None:
     code, _, err = run(capsys, home, "diagnostics", "--out", str(tmp_path / "diag.txt"))
     assert code == 1 and ".zip" in one_line(err)
+
+
+def test_backup_to_usb_and_restore_carry_the_photos(capsys, home: Path, tmp_path: Path) -> None:
+    """A backup on a USB stick brings the visit photos to a new laptop."""
+    from workteam_desktop.store.attachments import add_attachment
+
+    photo = tmp_path / "走访.jpg"
+    photo.write_bytes(b"\xff\xd8 a photo of the visit " * 100)
+    with Store.open(home) as store:
+        with store.read() as cur:
+            visit = cur.execute("SELECT id FROM visit LIMIT 1").fetchone()[0]
+        add_attachment(store, photo, "visit", visit)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    assert run(capsys, home, "backup", "--out", str(usb / "b.sqlite3"))[0] == 0
+    fresh = tmp_path / "new-laptop"
+    code, out, err = run(capsys, fresh, "restore", str(usb / "b.sqlite3"), "--yes")
+    assert code == 0 and err == "" and "已恢复" in out
+    [restored] = (fresh / "attachments").glob("*/*")
+    assert restored.read_bytes() == photo.read_bytes()
+    assert dump(store_path(fresh)) == dump(store_path(home))
+
+
+def test_diagnostics_tell_the_settings_without_the_server_address(capsys, home: Path,
+                                                                   tmp_path: Path) -> None:
+    from workteam_desktop.settings import Settings, save_settings
+
+    save_settings(home, Settings(role="supervisor", server_url="https://sync.county.example",
+                                 backup_keep=20,
+                                 catalogue_extensions={"industry": [("pepper", "花椒")]}))
+    out = tmp_path / "diag.zip"
+    assert run(capsys, home, "diagnostics", "--out", str(out))[0] == 0
+    with zipfile.ZipFile(out) as zf:
+        raw = zf.read("diagnostics.json").decode("utf-8")
+    settings = json.loads(raw)["settings"]
+    assert (settings["role"], settings["backup_keep"], settings["server_set"]) == (
+        "supervisor", 20, True)
+    assert settings["catalogue_extensions"] == {"industry": 1}
+    assert "sync.county.example" not in raw

@@ -8,7 +8,8 @@ from pathlib import Path
 from .main import CliError
 
 SCREENSHOT_PAGES = ("dashboard", "households", "household", "visits", "visit", "deliveries",
-                    "assistance", "form", "reports", "sync", "settings")
+                    "assistance", "form", "reports", "sync", "settings", "supervisor", "quality",
+                    "duplicates", "assessment")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -59,7 +59,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _ask(check: backups.BackupCheck, home: Path) -> bool:
     current = "当前数据会先另存到 backups 文件夹，" if store_path(home).exists() else ""
-    print(f"将用备份 {check.path.name}（{check.households:,} 户，数据库版本 {check.revision}）"
+    photos = f"，{check.attachments:,} 个附件" if check.attachments else ""
+    print(f"将用备份 {check.path.name}（{check.households:,} 户{photos}，数据库版本 {check.revision}）"
           f"替换数据目录 {home} 中的数据；{current}可以再恢复回来。")
     try:
         answer = input("确定要恢复吗？输入 y 确认：")
@@ -82,6 +83,9 @@ def _restore(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     kept = f"；原来的数据已另存为 {result.previous}" if result.previous else ""
     print(f"已恢复到数据目录 {home}{kept}")
+    if result.missing_attachments:
+        print(f"workteam: 注意：有 {result.missing_attachments:,} 个附件（照片）在备份和数据目录中都找不到，"
+              "相应记录会显示为缺少附件", file=sys.stderr)
     return 0
 
 
@@ -142,6 +146,19 @@ def store_statistics(home: Path) -> dict[str, Any]:
     finally:
         db.close()
     return stats
+
+
+def settings_summary(home: Path) -> dict[str, Any]:
+    """settings.toml as the program read it (the server address redacted, warnings kept):
+    support sees what the user set without anything personal."""
+    from ..settings import load_settings, settings_path
+
+    s = load_settings(home)
+    return {"file_exists": settings_path(home).exists(), "language": s.language, "role": s.role,
+            "server_set": bool(s.server_url), "backup_keep": s.backup_keep,
+            "form_period_days": s.form_period_days, "assessment_weights": s.assessment_weights,
+            "catalogue_extensions": {k: len(v) for k, v in s.catalogue_extensions.items()},
+            "warnings": [redact(w) for w in s.warnings]}
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
@@ -206,6 +223,7 @@ def write_diagnostics(home: Path, out: Path) -> Path:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             summary = {"made_at": dt.datetime.now().isoformat(timespec="seconds"),
                        "versions": versions(), "store": store_statistics(home),
+                       "settings": settings_summary(home),
                        "logs": [p.name for p in logs]}
             zf.writestr("diagnostics.json", json.dumps(summary, ensure_ascii=False, indent=2))
             for p in logs:

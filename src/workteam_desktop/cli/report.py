@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Written out (not taken from reports.KINDS) so `workteam --help` need not load reportlab.
 _KIND_HELP = ("visits=走访报告、household=一户一档、quarter=工作队季度工作报告、"
-              "wallchart=挂图作战、rights=权益清单")
+              "wallchart=挂图作战、rights=权益清单、assessment=工作队季度考核结果")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--cadre", metavar="NAME", help="走访报告：只列这位干部的走访")
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="开始日期（默认：本月1日）")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="结束日期（默认：今天）")
-    p.add_argument("--quarter", metavar="2026Q3", help="季度工作报告的季度（默认：本季度）")
+    p.add_argument("--quarter", metavar="2026Q3", help="季度工作报告、考核结果的季度（默认：本季度）")
     p.add_argument("--household", action="extend", nargs="+", default=[],
                    metavar="ID_OR_NUMBER", help="一户一档：农户的户编号或ID（可多个）")
     p.add_argument("--full-id", action="store_true",

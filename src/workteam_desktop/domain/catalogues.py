@@ -8,7 +8,7 @@ built-in entries below are the ones DOMAIN.md names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 
@@ -312,3 +312,22 @@ CATALOGUES: dict[str, Catalogue] = {
         RIGHT_SIDES, ENTITIES,
     )
 }
+
+#: Catalogues a region may extend (through settings.toml's ``catalogue_extensions``).
+EXTENSIBLE: dict[str, Catalogue] = {c.name: c for c in (INDUSTRIES, MEASURE_KINDS)}
+
+
+def with_extensions(catalogue: Catalogue,
+                    extensions: Mapping[str, Iterable[tuple[str, str]]] | None) -> Catalogue:
+    """``catalogue`` with the region's extra ``(code, Chinese label)`` entries appended.
+
+    ``extensions`` maps catalogue names to extra entries (settings' ``catalogue_extensions``).
+    A region's entry has one label, used in both languages; codes already built in are
+    skipped. Catalogues that are not extensible, or have no extras, come back unchanged.
+    """
+    extra = list((extensions or {}).get(catalogue.name, ())) if catalogue.name in EXTENSIBLE else []
+    if not extra:
+        return catalogue
+    unique = {code: label for code, label in reversed(extra)}  # the first of a repeated code wins
+    return catalogue.extended([(code, unique[code], unique[code])
+                               for code in dict.fromkeys(c for c, _ in extra)])

@@ -23,6 +23,7 @@ KINDS: dict[str, str] = {
     "quarter": "工作队季度工作报告",
     "wallchart": "挂图作战",
     "rights": "权益清单",
+    "assessment": "工作队季度考核结果",
 }
 """Report kinds and their Chinese names, in the order the 报表 page lists them."""
 

@@ -24,6 +24,7 @@ _MODULES = {
     "quarter": "quarterly",
     "wallchart": "wallchart",
     "rights": "rights",
+    "assessment": "assessment",
 }
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 

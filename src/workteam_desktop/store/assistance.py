@@ -13,6 +13,7 @@ from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain.problems import DomainError, Problem
+from .catalogues import region_catalogue
 from .households import MIN_FTS_QUERY, find_household_id
 from .models import AssistanceRecord
 from .store import Store
@@ -106,8 +107,9 @@ def list_records(store: Store, flt: AssistanceFilter = AssistanceFilter(), *,
         params += [limit, offset]
     with store.read() as cur:
         rows = [dict(r) for r in cur.execute(sql, params)]
+    kinds = region_catalogue(store.home, cat.MEASURE_KINDS)
     for r in rows:
-        r["measure_label"] = cat.MEASURE_KINDS.label(r["measure_kind"], lang)
+        r["measure_label"] = kinds.label(r["measure_kind"], lang)
         r["status_label"] = cat.ASSISTANCE_STATUSES.label(r["status"], lang)
         r["cadre_name"] = r["cadre_name"] or ""
     return rows
@@ -138,9 +140,9 @@ def totals_by_kind(store: Store,
     return dict(sorted(found.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
 
-def _validate(record: RecordInput) -> None:
-    if record.measure_kind not in cat.MEASURE_KINDS:
-        choices = "、".join(e.zh for e in cat.MEASURE_KINDS)
+def _validate(record: RecordInput, kinds: cat.Catalogue = cat.MEASURE_KINDS) -> None:
+    if record.measure_kind not in kinds:
+        choices = "、".join(e.zh for e in kinds)
         raise DomainError(Problem("choice.invalid", {"value": record.measure_kind,
                                                      "field": "措施类型", "choices": choices}),
                           "measure_kind")
@@ -160,7 +162,7 @@ def save_record(store: Store, record: RecordInput, record_id: str | None = None,
 
     Validated before anything is written: an unknown household or cadre writes nothing.
     """
-    _validate(record)
+    _validate(record, region_catalogue(store.home, cat.MEASURE_KINDS))
     with store.write(user) as w:
         cur = w.cursor
         fields = {
@@ -190,7 +192,8 @@ def record_detail(store: Store, record_id: str, lang: str = "zh") -> dict[str, A
         raise LookupError(f"assistance_record {record_id} does not exist")
     out = dict(row)
     del out["updated_hlc"], out["deleted"]
-    out["measure_label"] = cat.MEASURE_KINDS.label(out["measure_kind"], lang)
+    out["measure_label"] = region_catalogue(store.home, cat.MEASURE_KINDS).label(
+        out["measure_kind"], lang)
     out["status_label"] = cat.ASSISTANCE_STATUSES.label(out["status"], lang)
     out["cadre_name"] = out["cadre_name"] or ""
     return out

@@ -6,8 +6,19 @@ checked with ``PRAGMA integrity_check``, in ``<home>/backups/`` as
 ``before-upgrade``, including the upgrade's own ``before-upgrade-*`` files) are pruned to
 the newest N; backups made on demand or before a restore are never deleted.
 
-Backups hold only the SQLite file: sync tokens and device keys live in the OS keyring,
-and attachment files in ``<home>/attachments/`` are not part of a backup.
+A backup carries the attachment files (photos) its rows name, so restoring it into a
+fresh home (a new laptop) gives the same photos:
+
+- backups in ``<home>/backups/`` share one pool, ``backups/attachments/<xx>/<sha256>``:
+  attachment content is immutable and named by its hash, so the pool holds each file once
+  (a hard link to the home's own file where the disk allows, costing no space) however
+  many backups name it; pruning drops pool files no kept backup names;
+- a backup written elsewhere (``out``: a USB stick) is one self-contained file: the
+  content is inside it, in an extra table ``backup_attachment`` (sha256, content).
+
+Restore copies what the home lacks from either place, checking each file's SHA-256.
+Backups never hold secrets: sync tokens and device keys live in the OS keyring, never in
+the home, and the copy has the store's tables only (plus ``backup_attachment``).
 """
 
 from __future__ import annotations
@@ -36,6 +47,9 @@ KEEP_AUTOMATIC = 10
 AUTOMATIC_REASONS = frozenset({"daily", "before-upgrade"})
 SQLITE_HEADER = b"SQLite format 3\x00"
 
+POOL_DIR = "attachments"  # in backups/
+CONTENT_TABLE = "backup_attachment"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _NAME = re.compile(r"^workteam-(\d{8}-\d{6})(?:-\d+)?-([a-z0-9-]+)\.sqlite3$")
 _UPGRADE_NAME = re.compile(r"^before-upgrade-[^-]+-(\d{8}-\d{6})\.sqlite3$")
 _REASON = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -66,6 +80,7 @@ class BackupCheck:
     path: Path
     revision: str
     households: int
+    attachments: int = 0  # attachment files the backup's rows name
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,7 @@ class RestoreResult:
     home: Path
     revision: str
     previous: Path | None  # the "before-restore" copy of the replaced store, if any
+    missing_attachments: int = 0  # named by rows, but found neither in the backup nor the home
 
 
 # --- making backups ---------------------------------------------------------------------
@@ -165,6 +181,10 @@ def make_backup(store_or_path: Store | str | os.PathLike[str], reason: str = "ma
             _copy_checked(src, partial)
         finally:
             src.close()
+        if out is None:
+            _pool_attachments(partial, home, target.parent / POOL_DIR)
+        else:
+            _embed_attachments(partial, home)
         os.replace(partial, target)
     except sqlite3.Error as exc:
         raise BackupError(f"备份失败（{exc}），原数据未改动。请检查磁盘空间后重试。") from exc
@@ -178,6 +198,66 @@ def make_backup(store_or_path: Store | str | os.PathLike[str], reason: str = "ma
     if out is None and reason in AUTOMATIC_REASONS:
         prune(home, keep)
     return target
+
+
+def attachment_hashes(db_file: Path) -> set[str]:
+    """The SHA-256 of every attachment a store (or backup) file's rows name."""
+    db = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                          "AND name = 'attachment'").fetchone():
+            return set()
+        return {r[0] for r in db.execute("SELECT DISTINCT sha256 FROM attachment")
+                if r[0] and _SHA256.match(r[0])}
+    finally:
+        db.close()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target``: a hard link (no space) where possible, else a copy;
+    through a temporary name, so a half-copied file never has a hash name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".incoming-{target.name}")
+    temp.unlink(missing_ok=True)
+    try:
+        try:
+            os.link(source, temp)
+        except OSError:
+            shutil.copyfile(source, temp)
+            _fsync(temp)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _pool_attachments(backup: Path, home: Path, pool: Path) -> None:
+    """Make sure the backups' shared pool holds every attachment ``backup`` names."""
+    from .attachments import content_path
+
+    for sha in attachment_hashes(backup):
+        source, target = content_path(home, sha), pool / sha[:2] / sha
+        if source.is_file() and not target.exists():
+            _link_or_copy(source, target)
+
+
+def _embed_attachments(backup: Path, home: Path) -> None:
+    """Copy every attachment ``backup`` names (and the home has) into the file itself."""
+    from .attachments import content_path
+
+    files = [(sha, content_path(home, sha)) for sha in sorted(attachment_hashes(backup))]
+    files = [(sha, path) for sha, path in files if path.is_file()]
+    if not files:
+        return  # no photos: the backup stays the store's tables only
+    db = sqlite3.connect(backup)
+    try:
+        db.execute(f"CREATE TABLE {CONTENT_TABLE} (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL)")
+        for sha, path in files:
+            db.execute(f"INSERT INTO {CONTENT_TABLE} VALUES (?, ?)", (sha, path.read_bytes()))
+            db.commit()  # one file at a time: photos never pile up in memory
+        db.commit()
+    finally:
+        db.close()
+    _fsync(backup)
 
 
 def list_backups(home: str | os.PathLike[str]) -> list[BackupInfo]:
@@ -214,7 +294,26 @@ def prune(home: str | os.PathLike[str], keep: int = KEEP_AUTOMATIC) -> list[Path
             log.warning("could not remove old backup %s", old.path.name)
             continue
         removed.append(old.path)
+    if removed:
+        _prune_pool(Path(home))
     return removed
+
+
+def _prune_pool(home: Path) -> None:
+    """Drop pool files that no backup left in ``backups/`` names."""
+    pool = backups_dir(home) / POOL_DIR
+    if not pool.is_dir():
+        return
+    wanted: set[str] = set()
+    for backup in list_backups(home):
+        try:
+            wanted |= attachment_hashes(backup.path)
+        except sqlite3.Error:
+            return  # cannot tell what an unreadable backup needs: keep everything
+    for path in pool.glob("*/*"):
+        if path.name not in wanted:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _has_data(path: Path) -> bool:
@@ -282,6 +381,9 @@ def _check_copy(copy: Path, shown: Path) -> BackupCheck:
             raise BackupError(f"{not_ours}，未做任何更改")
         row = db.execute("SELECT version_num FROM alembic_version").fetchone()
         households = db.execute("SELECT count(*) FROM household WHERE NOT deleted").fetchone()[0]
+        attachments = db.execute(
+            "SELECT count(DISTINCT sha256) FROM attachment").fetchone()[0] \
+            if "attachment" in tables else 0
     finally:
         db.close()
     if row is None:
@@ -290,7 +392,7 @@ def _check_copy(copy: Path, shown: Path) -> BackupCheck:
     if revision not in known_revisions():
         raise BackupError(f"备份文件 {shown.name} 来自更新版本的 workteam（数据库版本 {revision}），"
                           "请先升级本程序再恢复，未做任何更改")
-    return BackupCheck(shown, revision, households)
+    return BackupCheck(shown, revision, households, attachments)
 
 
 def _checkpoint(path: Path) -> None:
@@ -303,6 +405,92 @@ def _checkpoint(path: Path) -> None:
             db.close()
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _restore_attachments(copy: Path, source: Path, home: Path) -> int:
+    """Put the attachment files the restored rows name into the home, from the backup's own
+    ``backup_attachment`` table or the pool next to it; then drop that table from ``copy``.
+    Each file is checked against its SHA-256 first. Returns how many stayed missing."""
+    import hashlib
+
+    from .attachments import content_path
+
+    needed = {sha for sha in attachment_hashes(copy) if not content_path(home, sha).is_file()}
+    db = sqlite3.connect(copy)
+    try:
+        embedded = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                              (CONTENT_TABLE,)).fetchone() is not None
+        for sha in sorted(needed):
+            target = content_path(home, sha)
+            row = db.execute(f"SELECT content FROM {CONTENT_TABLE} WHERE sha256 = ?",
+                             (sha,)).fetchone() if embedded else None
+            if row is not None:
+                if hashlib.sha256(row[0]).hexdigest() != sha:
+                    raise BackupError(f"备份文件 {source.name} 中的附件已损坏，未做任何更改")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temp = target.with_name(f".incoming-{sha}")
+                temp.write_bytes(row[0])
+                _fsync(temp)
+                os.replace(temp, target)
+                needed.discard(sha)
+                continue
+            pooled = source.parent / POOL_DIR / sha[:2] / sha
+            if pooled.is_file():
+                from .attachments import file_sha256
+
+                if file_sha256(pooled) != sha:
+                    raise BackupError(f"备份 {source.name} 的附件 {sha[:12]}… 已损坏，未做任何更改")
+                _link_or_copy(pooled, target)
+                needed.discard(sha)
+        if embedded:
+            db.execute(f"DROP TABLE {CONTENT_TABLE}")
+            db.commit()
+            db.execute("VACUUM")  # give the photos' space back: the store keeps them as files
+    finally:
+        db.close()
+    if needed:
+        log.warning("restore: %d attachment files are in neither the backup nor the home",
+                    len(needed))
+    return len(needed)
+
+
+def _check_header(source: Path) -> None:
+    if not source.is_file():
+        raise BackupError(f"找不到备份文件 {source}")
+    try:
+        with open(source, "rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise BackupError(f"无法读取备份文件 {source}（{exc.strerror or exc}）") from exc
+    if header != SQLITE_HEADER:
+        raise BackupError(f"{source.name} 不是 workteam 的数据备份（不是数据库文件），未做任何更改")
+
+
+def _copy_and_check(source: Path, temp: Path) -> BackupCheck:
+    """Copy the backup ``source`` to ``temp`` (a new file) and check the copy."""
+    try:
+        src = _open_source(source)
+        try:
+            _copy_checked(src, temp)
+        finally:
+            src.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
+    except BackupError:
+        raise BackupError(f"备份文件 {source.name} 已损坏（完整性检查未通过），未做任何更改") from None
+    try:
+        return _check_copy(temp, source)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
+
+
+def check_backup(backup_file: str | os.PathLike[str]) -> BackupCheck:
+    """Check a backup as :func:`restore` does (on a temporary copy), changing nothing: for
+    a GUI that asks the user before restoring. Raises :class:`BackupError`."""
+    source = Path(backup_file)
+    _check_header(source)
+    with tempfile.TemporaryDirectory(prefix="workteam-check-") as folder:
+        return _copy_and_check(source, Path(folder) / "check.sqlite3")
 
 
 def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *,
@@ -319,15 +507,7 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
 
     source = Path(backup_file)
     home = Path(home)
-    if not source.is_file():
-        raise BackupError(f"找不到备份文件 {source}")
-    try:
-        with open(source, "rb") as f:
-            header = f.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise BackupError(f"无法读取备份文件 {source}（{exc.strerror or exc}）") from exc
-    if header != SQLITE_HEADER:
-        raise BackupError(f"{source.name} 不是 workteam 的数据备份（不是数据库文件），未做任何更改")
+    _check_header(source)
     target = store_path(home)
     if target.exists() and target.resolve() == source.resolve():
         raise BackupError("不能用当前数据文件恢复它自己")
@@ -340,23 +520,11 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
     temp.unlink()
     replaced = False
     try:
-        try:
-            src = _open_source(source)
-            try:
-                _copy_checked(src, temp)
-            finally:
-                src.close()
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
-        except BackupError:
-            raise BackupError(f"备份文件 {source.name} 已损坏（完整性检查未通过），未做任何更改") from None
-        try:
-            check = _check_copy(temp, source)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
+        check = _copy_and_check(source, temp)
         if confirm is not None and not confirm(check):
             return None
 
+        missing = _restore_attachments(temp, source, home)
         previous = None
         if target.exists():
             previous = make_backup(home, "before-restore")
@@ -378,8 +546,9 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
                 target.unlink(missing_ok=True)
             kept = f"；原数据已放回，另存于 {previous}" if previous else ""
             raise BackupError(f"恢复后打开数据失败（{exc}）{kept}") from exc
-        log.info("store restored from %s (revision %s)", source.name, check.revision)
-        return RestoreResult(home, check.revision, previous)
+        log.info("store restored from %s (revision %s, %d attachment files missing)",
+                 source.name, check.revision, missing)
+        return RestoreResult(home, check.revision, previous, missing)
     finally:
         temp.unlink(missing_ok=True)
         Path(f"{temp}-journal").unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..domain import rules
 from ..domain.income import Income, per_capita_net
@@ -47,8 +47,13 @@ def area_chains(cur: sqlite3.Cursor) -> dict[str, list[str]]:
     return chains
 
 
-def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None) -> int:
-    """Recompute facts for the given households (all when None); returns how many."""
+def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None, *,
+            progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute facts for the given households (all when None); returns how many.
+
+    ``progress(done, total)`` is called after each chunk; it may raise to abandon the
+    transaction (a cancelled task), which then leaves every fact as it was.
+    """
     if household_ids is None:
         ids = [r[0] for r in cur.execute("SELECT id FROM household")]
     else:
@@ -57,6 +62,7 @@ def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None) -> 
         return 0
     thresholds = load_thresholds(cur)
     chains = area_chains(cur)
+    done = 0
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
         members: dict[str, list[rules.MemberWork]] = defaultdict(list)
@@ -91,4 +97,7 @@ def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None) -> 
         cur.executemany(
             "INSERT OR REPLACE INTO household_facts (household_id, member_count, income_year, "
             "per_capita_income, observation, zero_employment) VALUES (?, ?, ?, ?, ?, ?)", out)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(ids))
     return len(ids)

@@ -117,3 +117,50 @@ class PendingRow(SQLModel, table=True):
 
     row_id: str = Field(primary_key=True)
     entity: str
+
+
+class SupervisorScore(SQLModel, table=True):
+    """A supervisor's manual score (督导评分) of a team or cadre for a quarter. Local: the
+    assessment is the supervisor's own work, not the teams' records."""
+
+    __tablename__ = "supervisor_score"
+    __table_args__ = (Index("ux_supervisor_score_subject", "quarter", "subject_kind", "subject_id",
+                            unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str  # 2026Q3
+    subject_kind: str  # "team" or "cadre"
+    subject_id: str
+    score: float
+    note: str = ""
+    entered_at: dt.datetime
+    entered_by: str = ""
+
+
+class HouseholdMerge(SQLModel, table=True):
+    """A merge of two duplicate households by a supervisor: who, when, which into which,
+    the field choices and what moved. The merge itself syncs (changes through the
+    Writer); this record is the supervisor's history of it."""
+
+    __tablename__ = "household_merge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kept_id: str = Field(index=True)
+    merged_id: str = Field(index=True)
+    kept_label: str = ""  # 户编号 户主 (工作队) at the time of the merge
+    merged_label: str = ""
+    choices: str = "{}"  # JSON: field → "kept" | "merged"
+    moved: str = "{}"  # JSON: entity → rows moved to the kept household
+    merged_at: dt.datetime
+    merged_by: str = ""
+
+
+class DuplicateDismissal(SQLModel, table=True):
+    """A pair of households a person said are not duplicates (not shown again)."""
+
+    __tablename__ = "duplicate_dismissal"
+
+    household_a: str = Field(primary_key=True)  # the smaller id of the pair
+    household_b: str = Field(primary_key=True)
+    dismissed_at: dt.datetime
+    dismissed_by: str = ""

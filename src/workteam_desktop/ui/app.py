@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from ..paths import resources_dir
+from ..settings import LEGACY_KEYS, import_legacy, load_settings
 from ..store import Store
 from .context import AppContext
 from .main_window import MainWindow
@@ -22,16 +23,28 @@ BASE_POINT_SIZE = 10.5  # UI.md: at least 10.5 pt (Windows' default is 9)
 
 
 def settings_for(store: Store) -> QSettings:
-    """GUI settings (window size, last page, language) kept in the data home."""
-    return QSettings(str(store.home / "gui.ini"), QSettings.Format.IniFormat)
+    """GUI state (window size, last page) kept in the data home's gui.ini; what the user
+    sets on the 设置 page is in settings.toml (settings.py). Values an earlier version kept
+    in gui.ini move to settings.toml once."""
+    qsettings = QSettings(str(store.home / "gui.ini"), QSettings.Format.IniFormat)
+    legacy = {key: qsettings.value(key) for key in LEGACY_KEYS if qsettings.contains(key)}
+    if legacy:
+        try:
+            import_legacy(store.home, legacy)
+        except (OSError, ValueError):
+            pass  # a read-only home: the defaults hold, gui.ini keeps the old values
+        else:
+            for key in legacy:
+                qsettings.remove(key)
+    return qsettings
 
 
-def choose_lang(settings: QSettings) -> str:
-    """"zh" (default) or "en": the environment wins over the saved setting."""
+def choose_lang(home: Path) -> str:
+    """"zh" (default) or "en": the environment wins over settings.toml."""
     env = os.environ.get("WORKTEAM_LANG", "")
     if env:
         return "en" if env.startswith("en") else "zh"
-    return "en" if str(settings.value("ui/lang", "zh")).startswith("en") else "zh"
+    return load_settings(home).ui_lang
 
 
 def setup_application(app: QApplication, lang: str) -> None:
@@ -81,7 +94,7 @@ def open_window(home: str | None) -> tuple[QApplication, MainWindow]:
     app = QApplication.instance() or QApplication(sys.argv)
     store = Store.open(home)
     settings = settings_for(store)
-    lang = choose_lang(settings)
+    lang = choose_lang(store.home)
     setup_application(app, lang)  # type: ignore[arg-type]
     ctx = AppContext(store, settings, lang)
     window = MainWindow(ctx)
@@ -97,7 +110,8 @@ def run(home: str | None, page: str | None = None) -> int:
     # it runs off the GUI thread.
     from ..store.backups import daily_backup_if_due
 
-    window.ctx.tasks.run(daily_backup_if_due, window.store)
+    window.ctx.tasks.run(daily_backup_if_due, window.store,
+                         keep=window.ctx.app_settings.backup_keep)
     try:
         return app.exec()
     finally:

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..store.outbox import pending_count
+from ..store.supervisor import is_supervisor
 from .context import AppContext
+from .diagnostics import install_help_menu
 from .pages.base import Page
 
 # (name, module under ui/pages, class, shown in the navigation)
@@ -36,9 +38,17 @@ PAGE_SPECS: list[tuple[str, str, str, bool]] = [
     ("assistance", "assistance", "AssistancePage", True),
     ("form", "forms", "FormsPage", True),
     ("reports", "reports", "ReportsPage", True),
+    ("supervisor", "supervisor_overview", "SupervisorOverviewPage", True),
+    ("quality", "supervisor_quality", "SupervisorQualityPage", True),
+    ("duplicates", "supervisor_duplicates", "SupervisorDuplicatesPage", True),
+    ("assessment", "supervisor_assessment", "SupervisorAssessmentPage", True),
     ("sync", "sync", "SyncPage", True),
+    ("backups", "backups", "BackupsPage", True),
     ("settings", "settings", "SettingsPage", True),
 ]
+
+# Pages of supervisor mode: in the navigation only when the home is used by a supervisor.
+SUPERVISOR_PAGES = frozenset({"supervisor", "quality", "duplicates", "assessment"})
 
 
 # Pages without a navigation entry highlight the entry they belong to.
@@ -57,7 +67,12 @@ def page_titles() -> dict[str, str]:
         "assistance": QCoreApplication.translate("MainWindow", "帮扶记录"),
         "form": QCoreApplication.translate("MainWindow", "信息采集"),
         "reports": QCoreApplication.translate("MainWindow", "报表"),
+        "supervisor": QCoreApplication.translate("MainWindow", "全域总览"),
+        "quality": QCoreApplication.translate("MainWindow", "数据质量"),
+        "duplicates": QCoreApplication.translate("MainWindow", "重复农户"),
+        "assessment": QCoreApplication.translate("MainWindow", "考核评定"),
         "sync": QCoreApplication.translate("MainWindow", "同步"),
+        "backups": QCoreApplication.translate("MainWindow", "备份与恢复"),
         "settings": QCoreApplication.translate("MainWindow", "设置"),
     }
 
@@ -77,12 +92,10 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
-        titles = page_titles()
-        for name, _module, _cls, shown in PAGE_SPECS:
-            if shown:
-                item = QListWidgetItem(titles[name])
-                item.setData(Qt.ItemDataRole.UserRole, name)
-                self.nav.addItem(item)
+        self.supervisor_mode = False
+        self.fill_nav()
+        # A role chosen on the 设置 page shows or hides the supervisor pages at once.
+        ctx.sig_settings_changed.connect(lambda _settings: self.fill_nav())
         self.stack = QStackedWidget()
         body = QWidget()
         row = QHBoxLayout(body)
@@ -91,6 +104,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
+        self.help_menu = install_help_menu(self, ctx)
 
         self.home_label = QLabel(self.tr("数据目录：") + str(self.store.home))
         self.pending_label = QLabel()
@@ -113,6 +127,21 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     # ------------------------------------------------------------------ pages
+
+    def fill_nav(self) -> None:
+        """The navigation entries; the supervisor pages only in supervisor mode."""
+        self.supervisor_mode = is_supervisor(self.store)
+        titles = page_titles()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for name, _module, _cls, shown in PAGE_SPECS:
+            if shown and (self.supervisor_mode or name not in SUPERVISOR_PAGES):
+                item = QListWidgetItem(titles[name])
+                item.setData(Qt.ItemDataRole.UserRole, name)
+                self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        if self._current:
+            self._select_nav(self._current)
 
     def page(self, name: str) -> Page:
         """The page ``name``, built on first use."""

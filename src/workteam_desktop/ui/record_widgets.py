@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.catalogues import Catalogue
+from ..domain.catalogues import Catalogue, with_extensions
 from ..store import Store
 from ..store.deliveries import (
     period_range,
@@ -494,10 +494,27 @@ def set_invalid(field: QWidget, error: QLabel, message: str | None) -> None:
     error.setVisible(message is not None)
 
 
+# The region's catalogue extensions (settings.toml), set by the AppContext when it loads
+# or saves the settings: one data home per running program.
+_region_extensions: dict[str, list[tuple[str, str]]] = {}
+
+
+def set_region_extensions(extensions: dict[str, list[tuple[str, str]]]) -> None:
+    """Use these extra (code, label) entries in every catalogue combo made from now on."""
+    _region_extensions.clear()
+    _region_extensions.update({k: list(v) for k, v in extensions.items()})
+
+
+def region_catalogue(catalogue: Catalogue) -> Catalogue:
+    """``catalogue`` with the region's extensions (industries, measure kinds)."""
+    return with_extensions(catalogue, _region_extensions)
+
+
 def catalogue_combo(catalogue: Catalogue, lang: str, all_label: str | None = None,
                     min_width: int = 0) -> QComboBox:
-    """A combo of a catalogue's labels (data: the code), optionally led by an "all" item
-    whose data is None (for filters)."""
+    """A combo of a catalogue's labels (data: the code), the region's extensions included,
+    optionally led by an "all" item whose data is None (for filters)."""
+    catalogue = region_catalogue(catalogue)
     box = QComboBox()
     if min_width:
         box.setMinimumWidth(min_width)

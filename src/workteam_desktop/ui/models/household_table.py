@@ -88,17 +88,18 @@ def _row(item: dict[str, Any], lang: str) -> Row:
 
 def fetch_page(store: Store, query: ListQuery, offset: int, limit: int,
                after: tuple[str, str] | None, from_end: bool, today: dt.date,
-               lang: str) -> list[Row]:
+               lang: str, period_days: int = rules.DEFAULT_FORM_PERIOD_DAYS) -> list[Row]:
     """One page of rows, formatted (runs off the GUI thread)."""
     items = list_households(store, query.filter, sort=query.sort,
                             descending=query.descending, limit=limit, offset=offset,
-                            after=after, from_end=from_end, today=today)
+                            after=after, from_end=from_end, today=today, period_days=period_days)
     return [_row(item, lang) for item in items]
 
 
-def count_rows(store: Store, query: ListQuery, today: dt.date) -> int:
+def count_rows(store: Store, query: ListQuery, today: dt.date,
+               period_days: int = rules.DEFAULT_FORM_PERIOD_DAYS) -> int:
     """How many households the query matches (runs off the GUI thread)."""
-    return count_households(store, query.filter, today=today)
+    return count_households(store, query.filter, today=today, period_days=period_days)
 
 
 class HouseholdTableModel(QAbstractTableModel):
@@ -173,7 +174,7 @@ class HouseholdTableModel(QAbstractTableModel):
         generation = self._generation
         self.ctx.tasks.run(
             fetch_page, self.ctx.store, self._query, 0, PAGE_SIZE, None, False, self._today,
-            self.ctx.lang,
+            self.ctx.lang, self.ctx.app_settings.form_period_days,
             done=lambda rows: self._first_page(generation, rows),
             failed=lambda _exc: self._failed(generation))
 
@@ -204,6 +205,7 @@ class HouseholdTableModel(QAbstractTableModel):
             self.sig_total_changed.emit(self._total)
         else:
             self.ctx.tasks.run(count_rows, self.ctx.store, self._query, self._today,
+                               self.ctx.app_settings.form_period_days,
                                done=lambda total: self._count_arrived(generation, total),
                                failed=lambda _exc: self._failed(generation))
         self.sig_loaded.emit()
@@ -256,7 +258,7 @@ class HouseholdTableModel(QAbstractTableModel):
         generation = self._generation
         self.ctx.tasks.run(
             fetch_page, self.ctx.store, self._query, *self._start_of(page), self._today,
-            self.ctx.lang,
+            self.ctx.lang, self.ctx.app_settings.form_period_days,
             done=lambda rows: self._page_arrived(generation, page, rows),
             failed=lambda _exc: self._failed(generation))
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 from ...domain import catalogues as cat
 from ...store.figures import AreaFigures, area_figures, pickable_areas
 from ..context import AppContext
+from ..record_widgets import region_catalogue
 from ..widgets import Tile, page_title
 from .base import Page
 
@@ -113,7 +114,8 @@ class DashboardPage(Page):
     def reload(self) -> None:
         """Recompute the figures off the GUI thread."""
         area = self.area_box.currentData()
-        self.ctx.tasks.run(area_figures, self.ctx.store, area, done=self.show_figures)
+        self.ctx.tasks.run(area_figures, self.ctx.store, area, done=self.show_figures,
+                           period_days=self.ctx.app_settings.form_period_days)
 
     def show_figures(self, f: AreaFigures) -> None:
         """Fill the tiles and charts."""
@@ -160,7 +162,8 @@ class DashboardPage(Page):
         series.setLabelsVisible(True)
         chart.addSeries(series)
         names = QBarCategoryAxis()
-        names.append([cat.INDUSTRIES.label(code, self.ctx.lang) for code, _ in items])
+        industries = region_catalogue(cat.INDUSTRIES)
+        names.append([industries.label(code, self.ctx.lang) for code, _ in items])
         values = QValueAxis()
         values.setLabelFormat("%d")
         values.setRange(0, max([v for _, v in items] + [1]) * 1.15)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from ...domain.catalogues import CATALOGUES, EXTENSIBLE
 from ...domain.forms import HOUSEHOLD_SURVEY, FormDef, FormDefinitionError, FormInvalid, latest_form
 from ...domain.problems import DomainError
 from ...paths import forms_dir
@@ -43,6 +44,7 @@ from ...store.form_submissions import (
 from ..context import AppContext
 from ..form_view import FormView
 from ..pickers import HouseholdPicker
+from ..record_widgets import region_catalogue
 from ..widgets import accent_button, alert_badge, empty_state, page_title
 from .base import Page
 
@@ -157,7 +159,10 @@ class FormsPage(Page):
     def _load_definition(self) -> None:
         try:
             # A small JSON file shipped with the program: read once, when the page is made.
-            self.form = latest_form(forms_dir(), HOUSEHOLD_SURVEY)
+            # The region's extra industries are offered with the built-in ones.
+            catalogues = {**CATALOGUES, **{name: region_catalogue(c)
+                                           for name, c in EXTENSIBLE.items()}}
+            self.form = latest_form(forms_dir(), HOUSEHOLD_SURVEY, catalogues)
         except FormDefinitionError as exc:
             self.empty.setText(self.tr("信息采集表的定义文件有误，请联系管理员更新程序。\n{detail}")
                                .format(detail=str(exc)))

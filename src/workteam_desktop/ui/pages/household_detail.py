@@ -33,6 +33,7 @@ from ...domain import catalogues as cat
 from ...domain import rules
 from ...domain.problems import DomainError
 from ...store.drafts import delete_draft, load_draft, save_draft
+from ...store.duplicates import merge_history
 from ...store.household_detail import household_detail
 from ...store.household_edit import SavedEdits, save_household_edits
 from ...store.households import first_household_id
@@ -45,6 +46,7 @@ from ..models.field_editor import NO, YES, FieldEditor
 from ..models.household_table import FLAG_LEVELS
 from ..models.records import RecordsModel, records_view
 from ..models.rights_table import RightsDelegate, RightsModel
+from ..record_widgets import region_catalogue
 from ..widgets import accent_button, alert_badge, date_text, empty_state, field_error, money
 from .base import Page
 
@@ -100,6 +102,12 @@ class HouseholdDetailPage(Page):
         self.facts_label.setObjectName("tileLabel")
         self.facts_label.setWordWrap(True)
         layout.addWidget(self.facts_label)
+        # 合并记录: duplicates a supervisor merged into this household (shown when any).
+        self.merge_label = QLabel()
+        self.merge_label.setObjectName("tileLabel")
+        self.merge_label.setWordWrap(True)
+        self.merge_label.hide()
+        layout.addWidget(self.merge_label)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_basic_tab(), self.tr("基本信息"))
@@ -457,6 +465,7 @@ class HouseholdDetailPage(Page):
         self._stale = False
         self.state_label.setText(self.tr("正在读取…"))
         self.ctx.tasks.run(household_detail, self.ctx.store, key, full_id=True,
+                           period_days=self.ctx.app_settings.form_period_days,
                            done=lambda detail, k=key: self._loaded(k, detail),
                            failed=self._load_failed)
 
@@ -504,6 +513,17 @@ class HouseholdDetailPage(Page):
         household_id = detail["id"]
         self.ctx.tasks.run(load_draft, self.ctx.store, _draft_key(household_id),
                            done=lambda draft: self._restore_draft(household_id, draft))
+        self.ctx.tasks.run(merge_history, self.ctx.store, household_id,
+                           done=lambda merges: self._fill_merges(household_id, merges))
+
+    def _fill_merges(self, household_id: str, merges: list[dict[str, Any]]) -> None:
+        if household_id != self.household_id:
+            return
+        lines = [self.tr("合并记录：{when} {who} 把 {merged} 合并到本户").format(
+            when=str(m["merged_at"])[:10], who=m["merged_by"] or self.tr("督导"),
+            merged=m["merged_label"]) for m in merges if m["kept_id"] == household_id]
+        self.merge_label.setText("\n".join(lines))
+        self.merge_label.setVisible(bool(lines))
 
     def _fill_names(self, names: list[str]) -> None:
         self._names_loaded = True
@@ -547,7 +567,7 @@ class HouseholdDetailPage(Page):
             parts.append(self.tr("人均纯收入 未填写"))
         if d["industries"]:
             parts.append(self.tr("产业 {list}").format(list="、".join(
-                f"{cat.INDUSTRIES.label(i['industry'], self.ctx.lang)}"
+                f"{region_catalogue(cat.INDUSTRIES).label(i['industry'], self.ctx.lang)}"
                 + (f"（{i['scale']}）" if i["scale"] else "") for i in d["industries"])))
         parts.append(self.tr("信息更新 {date}").format(
             date=date_text(d["form_updated_on"]) or self.tr("从未")))

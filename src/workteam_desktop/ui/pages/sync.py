@@ -113,7 +113,7 @@ class SyncPage(Page):
     def activate(self, **params: Any) -> None:
         last = self.ctx.settings.value("sync/last", "")
         self.last_label.setText(str(last) if last else self.tr("从未同步"))
-        server = self.ctx.settings.value("sync/server", "")
+        server = self.ctx.app_settings.server_url
         self.server_label.setText(str(server) if server else self.tr(
             "尚未设置。有网络时，在“设置”中填写县里提供的服务器地址后即可同步。"))
         self.ctx.tasks.run(pending_by_entity, self.ctx.store, done=self._show_pending)
