@@ -113,7 +113,17 @@ def normalize_header(text: object) -> str:
     """
     if text is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(text))
+    value = str(text)
+    for _ in range(4):  # until nothing changes (a cleaned header cleans to itself)
+        cleaned = _clean_once(value)
+        if cleaned == value:
+            break
+        value = cleaned
+    return value
+
+
+def _clean_once(text: str) -> str:
+    value = unicodedata.normalize("NFKC", text)
     value = _BRACKETS.sub("", value)
     value = _NOISE.sub("", value)
     value = _NUMBERED.sub("", value)
@@ -121,7 +131,7 @@ def normalize_header(text: object) -> str:
         # A unit written without brackets after the name: 人均纯收入元, 家庭人口人
         if value.endswith(unit) and len(value) > len(unit) + 1 and value[:-len(unit)] in _LOOKUP:
             value = value[:-len(unit)]
-    return value.lower()
+    return unicodedata.normalize("NFKC", value.lower())
 
 
 def _lookup_table() -> dict[str, str]:

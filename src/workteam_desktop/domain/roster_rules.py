@@ -28,7 +28,7 @@ PER_MEMBER = "member"
 PER_HOUSEHOLD = "household"
 LAYOUTS = (PER_MEMBER, PER_HOUSEHOLD)
 
-_VILLAGE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "社区", "村")
+_VILLAGE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "安置社区", "社区", "村")
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ class Mapping:
         guessed = guess_mapping(headers)
         out: list[str | None] = []
         for header, guess in zip(headers, guessed, strict=True):
-            out.append(self.columns[header] if header in self.columns else guess)
+            out.append(self.columns.get(header, guess))
         taken: set[str] = set()
         for i, key in enumerate(out):  # a field named twice keeps its first column
             if key is not None and key in taken:

@@ -22,6 +22,7 @@ from ..domain.roster_fields import guess_field, header_score
 HEADER_SEARCH_ROWS = 10
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _SNIFF_BYTES = 16384
+_DELIMITERS = (",", "\t", ";", "|")
 
 
 @dataclass(slots=True)
@@ -138,15 +139,21 @@ def _read_csv(path: Path) -> RosterTable:
     except OSError:
         raise DomainError(Problem("roster.unreadable", {"name": path.name})) from None
     text, encoding = _decode(data)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:_SNIFF_BYTES], delimiters=",\t;|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     table = _table(path.name, ([c.strip() for c in row] for row in reader))
     table.encoding = encoding
     return table
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of CSV text: the candidate seen most in its first lines.
+
+    (csv.Sniffer wants every line alike and gives up on a title line above the table.)
+    """
+    head = text[:_SNIFF_BYTES].splitlines()[:HEADER_SEARCH_ROWS]
+    counts = {d: sum(line.count(d) for line in head) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _table(name: str, rows: Iterator[list[str]]) -> RosterTable:

@@ -1,0 +1,213 @@
+"""Importing rosters into a real store (a copy of the demo county) through the CLI and the
+store function: bad rows skipped and listed, idempotent re-import, --strict, --dry-run,
+mapping files, cancel, and the export round trip."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import make_rosters
+import openpyxl
+import pytest
+
+from workteam_desktop.cli.main import main
+from workteam_desktop.roster.check import check_roster
+from workteam_desktop.roster.read import read_roster
+from workteam_desktop.store import Store
+from workteam_desktop.store.roster import import_households
+
+DATA = Path(make_rosters.__file__).parent
+XLSX = DATA / make_rosters.XLSX_NAME
+CSV = DATA / make_rosters.CSV_NAME
+
+
+def run(capsys, home: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--home", str(home), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def state(home: Path) -> tuple:
+    """Everything an import may change: the change log and the rows."""
+    db = sqlite3.connect(home / "workteam.sqlite3")
+    try:
+        return (db.execute("SELECT count(*), max(seq) FROM change_log").fetchone(),
+                db.execute("SELECT * FROM household ORDER BY id").fetchall(),
+                db.execute("SELECT * FROM member ORDER BY id").fetchall(),
+                db.execute("SELECT * FROM income ORDER BY id").fetchall())
+    finally:
+        db.close()
+
+
+def query(home: Path, sql: str, *params: object) -> list[tuple]:
+    db = sqlite3.connect(home / "workteam.sqlite3")
+    try:
+        return db.execute(sql, params).fetchall()
+    finally:
+        db.close()
+
+
+def test_system_export_imports_good_rows_and_lists_each_bad_one(capsys, demo_home: Path) -> None:
+    make_rosters.build_xlsx_rows()
+    before = query(demo_home, "SELECT count(*) FROM household")[0][0]
+    code, out, err = run(capsys, demo_home, "import-roster", str(XLSX), "--json")
+    assert code == 0
+    report = json.loads(out)
+    found = {}
+    for p in report["problems"]:
+        found.setdefault(p["row"], p["code"])
+    for row, problem in make_rosters.BAD_XLSX_ROWS.items():
+        assert found.get(row) == problem, (row, problem)
+    skipped = len(report["skipped_rows"])
+    assert err.strip() == f"workteam: 跳过{skipped}行（有问题，未导入）"
+    result = report["result"]
+    assert result["households_added"] == report["households"] == 20
+    after = query(demo_home, "SELECT count(*) FROM household")[0][0]
+    assert after == before + 20
+    # What a user relies on: the household is there with its members, income and village.
+    rows = make_rosters.build_xlsx_rows()
+    head_id = rows[0][4]
+    [(hid, name, village, kind, _status)] = query(
+        demo_home, "SELECT h.id, h.head_name, a.name, h.type, h.monitoring_status FROM household h "
+        "JOIN area a ON a.id = h.village_id WHERE h.id_number = ?", head_id)
+    assert (name, village) == (rows[0][3], rows[0][1])
+    assert kind == {"脱贫户": "alleviated", "一般农户": "ordinary"}[rows[0][11]]
+    members = query(demo_home, "SELECT name, relation FROM member WHERE household_id = ?", hid)
+    assert len(members) == rows[0][13]
+    [(per_capita, year)] = query(
+        demo_home, "SELECT per_capita_income, income_year FROM household_facts "
+        "WHERE household_id = ?", hid)
+    assert (per_capita, year) == (pytest.approx(rows[0][14]), 2025)
+    # Nothing of a skipped household is written, not even its good rows.
+    unknown_village_heads = {r[4] for r in rows if r[1] == "上庄村"}
+    assert not query(demo_home, f"SELECT 1 FROM household WHERE id_number IN "
+                                f"({','.join('?' * len(unknown_village_heads))})",
+                     *unknown_village_heads)
+    # The changes are in the outbox: they sync like any other edit.
+    assert query(demo_home, "SELECT count(*) FROM change_log WHERE origin = 'local' AND pushed = 0 "
+                            "AND entity = 'household' AND row_id = ?", hid)[0][0] == 1
+
+
+def test_reimport_changes_nothing_and_a_changed_value_updates(capsys, demo_home: Path,
+                                                              tmp_path: Path) -> None:
+    assert run(capsys, demo_home, "import-roster", str(CSV))[0] == 0
+    first = state(demo_home)
+    code, out, _ = run(capsys, demo_home, "import-roster", str(CSV), "--json")
+    assert code == 0 and json.loads(out)["result"]["changes_logged"] == 0
+    assert state(demo_home) == first  # not one change logged, not one row touched
+
+    rows = [r[:] for r in make_rosters.build_csv_rows()]
+    rows[0][8] = "13911112222"  # a new phone number for the first household
+    changed = tmp_path / "changed.csv"
+    with changed.open("w", encoding="gb18030", newline="") as f:
+        csv.writer(f).writerows([make_rosters.CSV_HEADERS, *rows])
+    code, out, _ = run(capsys, demo_home, "import-roster", str(changed), "--json")
+    result = json.loads(out)["result"]
+    assert (result["households_added"], result["households_updated"]) == (0, 1)
+    assert result["changes_logged"] == 1
+    assert query(demo_home, "SELECT phone FROM household WHERE id_number = ?",
+                 rows[0][3]) == [("13911112222",)]
+
+
+def test_strict_imports_nothing_while_any_row_is_bad(capsys, demo_home: Path,
+                                                     tmp_path: Path) -> None:
+    before = state(demo_home)
+    report = tmp_path / "问题.xlsx"
+    code, _, err = run(capsys, demo_home, "import-roster", str(XLSX), "--strict",
+                       "--report", str(report))
+    assert code == 1
+    assert "--strict" in err and len(err.strip().splitlines()) == 1
+    assert state(demo_home) == before
+    sheet = openpyxl.load_workbook(report).active
+    lines = list(sheet.iter_rows(min_row=3, values_only=True))
+    make_rosters.build_xlsx_rows()
+    assert {r[0] for r in lines} >= set(make_rosters.BAD_XLSX_ROWS)
+    assert any(r[2] == "约3000" for r in lines)
+    # A clean file passes --strict.
+    clean = tmp_path / "clean.csv"
+    rows = [r for i, r in enumerate(make_rosters.build_csv_rows(), start=2)
+            if i not in make_rosters.BAD_CSV_ROWS]
+    with clean.open("w", encoding="gb18030", newline="") as f:
+        csv.writer(f).writerows([make_rosters.CSV_HEADERS, *rows])
+    assert run(capsys, demo_home, "import-roster", str(clean), "--strict")[0] == 0
+
+
+def test_dry_run_writes_nothing_but_counts_what_it_would(capsys, demo_home: Path) -> None:
+    before = state(demo_home)
+    code, out, _ = run(capsys, demo_home, "import-roster", str(XLSX), "--dry-run", "--json")
+    assert code == 0
+    result = json.loads(out)["result"]
+    assert result["dry_run"] and result["households_added"] == 20
+    assert result["changes_logged"] > 0
+    assert state(demo_home) == before
+
+
+def test_mapping_file_is_used_and_can_be_saved(capsys, demo_home: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "map.json"
+    assert run(capsys, demo_home, "import-roster", str(CSV), "--dry-run",
+               "--save-mapping", str(saved))[0] == 0
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["columns"]["户主"] == "head_name" and data["layout"] == "household"
+    # Say that 村民小组 is not to be imported and that the income is for 2024.
+    data["columns"]["村民小组"] = None
+    data["income_year"] = 2024
+    saved.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run(capsys, demo_home, "import-roster", str(CSV), "--mapping", str(saved))[0] == 0
+    head = make_rosters.build_csv_rows()[0][3]
+    assert query(demo_home, "SELECT address FROM household WHERE id_number = ?", head) == [("",)]
+    assert query(demo_home, "SELECT i.year FROM income i JOIN household h ON h.id = i.household_id"
+                            " WHERE h.id_number = ?", head) == [(2024,)]
+    saved.write_text("{}", encoding="utf-8")
+    code, _, err = run(capsys, demo_home, "import-roster", str(CSV), "--mapping", str(saved))
+    assert code == 1 and "列对应文件" in err
+
+
+def test_export_then_reimport_is_a_no_op(capsys, demo_home: Path, tmp_path: Path) -> None:
+    assert run(capsys, demo_home, "import-roster", str(CSV))[0] == 0
+    out = tmp_path / "花名册导出.xlsx"
+    code, printed, _ = run(capsys, demo_home, "export-roster", "--out", str(out), "--json")
+    assert code == 0
+    exported = json.loads(printed)
+    assert exported["households"] == query(
+        demo_home, "SELECT count(*) FROM household WHERE deleted = 0")[0][0]
+    before = state(demo_home)
+    code, printed, err = run(capsys, demo_home, "import-roster", str(out), "--json")
+    assert code == 0, err
+    report = json.loads(printed)
+    assert report["problems"] == []
+    assert report["result"]["changes_logged"] == 0
+    assert report["result"]["households_unchanged"] == exported["households"]
+    assert state(demo_home) == before
+
+
+def test_cancel_rolls_everything_back(demo_home: Path) -> None:
+    with Store.open(demo_home) as store:
+        plan = check_roster(store, read_roster(XLSX))
+        before = state(demo_home)
+        seen = []
+
+        def progress(done: int, total: int, _text: str) -> None:
+            seen.append((done, total))
+            if done:
+                raise KeyboardInterrupt  # what the GUI's cancel raises, in effect
+
+        with pytest.raises(KeyboardInterrupt):
+            import_households(store, plan.households, progress=progress)
+    assert seen[0] == (0, 20)
+    assert state(demo_home) == before
+
+
+def test_nothing_to_import_and_missing_file_exit_1(capsys, demo_home: Path, tmp_path: Path) -> None:
+    code, _, err = run(capsys, demo_home, "import-roster", str(tmp_path / "无.xlsx"))
+    assert code == 1 and "找不到文件" in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("户主姓名,身份证号,所在村\n王五,140221198001010011,上庄村\n", encoding="utf-8")
+    code, _, err = run(capsys, demo_home, "import-roster", str(bad))
+    assert code == 1 and "没有可导入的行" in err
+    nomap = tmp_path / "nomap.csv"
+    nomap.write_text("户主姓名,身份证号\n王五,140221198001010011\n", encoding="utf-8")
+    code, _, err = run(capsys, demo_home, "import-roster", str(nomap))
+    assert code == 1 and err.strip() == "workteam: 请指定哪一列是所在村"
