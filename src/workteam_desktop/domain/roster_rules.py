@@ -416,10 +416,10 @@ def _household(checker: _Checker, group: list[_Row], layout: str,
                             "roster.missing_head")
         household_ok = False
     if not household_ok or village is None or head is None or head_id is None:
+        bad = "、".join(str(r.number) for r in group if r.problems)
         for row in group:
             if not row.problems:
-                checker.problem(row, "head_name", "roster.household_skipped",
-                                rows="、".join(str(r.number) for r in group if r.problems))
+                checker.problem(row, "head_name", "roster.household_skipped", rows=bad)
         return None
     return HouseholdRecord([r.number for r in group], head_id, head_name or head.name, village,
                            fields, [head, *members], income)
