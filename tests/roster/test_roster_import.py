@@ -5,6 +5,7 @@ mapping files, cancel, and the export round trip."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -14,7 +15,9 @@ import openpyxl
 import pytest
 
 from workteam_desktop.cli.main import main
-from workteam_desktop.roster.check import check_roster
+from workteam_desktop.domain import idnumber
+from workteam_desktop.domain.roster_rules import build_plan
+from workteam_desktop.roster.check import check_roster, village_index
 from workteam_desktop.roster.read import read_roster
 from workteam_desktop.store import Store
 from workteam_desktop.store.roster import import_households
@@ -211,3 +214,37 @@ def test_nothing_to_import_and_missing_file_exit_1(capsys, demo_home: Path, tmp_
     nomap.write_text("户主姓名,身份证号\n王五,140221198001010011\n", encoding="utf-8")
     code, _, err = run(capsys, demo_home, "import-roster", str(nomap))
     assert code == 1 and err.strip() == "workteam: 请指定哪一列是所在村"
+
+
+def test_a_new_member_and_a_moved_income_update_the_household(demo_home: Path) -> None:
+    rows = make_rosters.build_xlsx_rows()
+    first = [r for r in rows if r[2] == rows[0][2]]
+    headers = ["行政村", "户编号", "户主姓名", "与户主关系", "姓名", "证件号码", "人均纯收入", "收入年度"]
+
+    def plan_of(lines):
+        with Store.open(demo_home) as store:
+            mapping = ["village", "number", "head_name", "relation", "name", "id_number",
+                       "per_capita_income", "income_year"]
+            return build_plan(headers, list(enumerate(lines, start=2)), mapping,
+                              village_index(store))
+
+    lines = [[r[1], r[2], r[3], r[5], r[6], r[7], str(r[14]), "2025"] for r in first]
+    with Store.open(demo_home) as store:
+        added = import_households(store, plan_of(lines).households)
+        assert (added.households_added, added.members_added) == (1, len(lines))
+        again = import_households(store, plan_of(lines).households)
+        assert (again.households_unchanged, again.changes_logged) == (1, 0)
+
+        baby = idnumber.make("140221", dt.date(2024, 3, 1), 11)
+        more = [*lines, [lines[0][0], lines[0][1], lines[0][2], "之孙子", "王小宝", baby,
+                         lines[0][6], "2025"]]
+        changed = import_households(store, plan_of(more).households)
+    assert (changed.households_updated, changed.members_added) == (1, 1)
+    # The per-capita figure stays what the roster says, now over one more person.
+    [(per_capita, members)] = query(
+        demo_home, "SELECT f.per_capita_income, f.member_count FROM household_facts f "
+        "JOIN household h ON h.id = f.household_id WHERE h.id_number = ?", first[0][4])
+    assert members == len(lines) + 1
+    assert per_capita == pytest.approx(float(lines[0][6]))
+    [(sex, born)] = query(demo_home, "SELECT sex, birth_date FROM member WHERE id_number = ?", baby)
+    assert (sex, born) == ("male", "2024-03-01")  # read from the ID number

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from workteam_desktop.domain import idnumber
 from workteam_desktop.domain import roster_values as rv
 from workteam_desktop.domain.problems import DomainError
-from workteam_desktop.domain.roster_rules import VillageIndex, build_plan
+from workteam_desktop.domain.roster_rules import VillageIndex, build_plan, detect_layout
 
 VILLAGES = VillageIndex([("140215100201", "下铺村", "西坪镇"),
                          ("140215100001", "西坪惠民安置社区", "西坪镇")])
@@ -154,3 +154,12 @@ def test_labels_as_rosters_write_them() -> None:
     assert rv.parse_labour("技能劳动力") == "full"
     with pytest.raises(DomainError, match="可选"):
         rv.parse_relation("邻居")
+
+
+def test_layout_comes_from_relation_columns_or_repeated_household_keys() -> None:
+    assert detect_layout(["village", "head_name", "relation", "name"]) == "member"
+    assert detect_layout(["village", "head_name", "name", "id_number"]) == "member"
+    assert detect_layout(["number", "head_name"], [["1", "王伟"], ["1", "王伟"]]) == "member"
+    # Two households headed by a 王伟 each: still one row per household.
+    assert detect_layout(["village", "head_name", "id_number"],
+                         [["下铺村", "王伟", ident(1)], ["下铺村", "王伟", ident(2)]]) == "household"

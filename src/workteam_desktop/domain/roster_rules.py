@@ -132,18 +132,18 @@ def detect_layout(mapping: Sequence[str | None], rows: Sequence[Sequence[str]] =
     """One row per member or one row per household, from the mapping and the values.
 
     Per member when a relation column is mapped, or both a head-name and a member-name
-    column, or when the household number (or head) repeats across rows.
+    column, or when the household number or the head's ID number repeats across rows.
+    (Head names alone prove nothing: two households may well both be headed by 王伟.)
     """
     keys = set(filter(None, mapping))
     if "relation" in keys or {"name", "head_name"} <= keys:
         return PER_MEMBER
-    for key in ("number", "head_id_number", "head_name"):
+    for key in ("number", "head_id_number"):
         if key in keys:
             col = list(mapping).index(key)
             values = [r[col].strip() for r in rows if col < len(r) and r[col].strip()]
             if len(values) != len(set(values)):
                 return PER_MEMBER
-            break
     return PER_HOUSEHOLD
 
 

@@ -49,7 +49,7 @@ class ImportResult:
     """What an import wrote (or, for a dry run, would write)."""
 
     households_added: int = 0
-    households_updated: int = 0
+    households_updated: int = 0  # existing households with any field, member or income changed
     households_unchanged: int = 0
     members_added: int = 0
     members_updated: int = 0
@@ -148,6 +148,7 @@ class _Import:
 
         # Phase 1: the households (new ones first, so members can point at them).
         matched: list[tuple[HouseholdRecord, str, bool]] = []
+        changed: set[str] = set()  # existing households with anything written
         new_rows: list[dict[str, Any]] = []
         for record in chunk:
             village_id = self.villages[record.village_code]
@@ -166,9 +167,7 @@ class _Import:
             diff = _diff(self.h_info, existing, wanted)
             if diff:
                 self.w.update(Household, existing["id"], diff)
-                self.result.households_updated += 1
-            else:
-                self.result.households_unchanged += 1
+                changed.add(existing["id"])
             matched.append((record, existing["id"], False))
         ids = iter(self.w.insert(Household, new_rows))
         self.result.households_added += len(new_rows)
@@ -196,12 +195,14 @@ class _Import:
                 if existing is None:
                     new_members.append(wanted)
                     added += 1
+                    changed.add(hid)
                     continue
                 present[existing["id"]] = {**existing, "household_id": hid}
                 diff = _diff(self.m_info, existing, wanted)
                 if diff:
                     self.w.update(Member, existing["id"], diff)
                     self.result.members_updated += 1
+                    changed.add(hid)
             counts[hid] = len(present) + added
         self.w.insert(Member, new_members)
         self.result.members_added += len(new_members)
@@ -223,8 +224,16 @@ class _Import:
                 new_incomes.append({"household_id": hid, "year": record.income.year, **wanted})
             elif self.w.update(Income, existing["id"], wanted):
                 self.result.incomes_written += 1
+                changed.add(hid)
         self.w.insert(Income, new_incomes)
         self.result.incomes_written += len(new_incomes)
+        changed.update(row["household_id"] for row in new_incomes)
+        for _record, hid, new in matched:
+            if not new:
+                if hid in changed:
+                    self.result.households_updated += 1
+                else:
+                    self.result.households_unchanged += 1
 
     def _find_member(self, member: MemberRecord, hid: str, present: Mapping[str, dict[str, Any]],
                      by_id: Mapping[str, dict[str, Any]]) -> dict[str, Any] | None:
