@@ -114,6 +114,8 @@ def test_a_cancelled_import_writes_nothing(qtbot, ctx) -> None:
     try:
         dialog.go_next()
         assert not dialog.close_button.isEnabled()  # no closing mid-import
+        dialog.reject()  # Esc
+        assert dialog.isVisible()
         dialog.cancel_button.click()
         assert not dialog.cancel_button.isEnabled()
     finally:

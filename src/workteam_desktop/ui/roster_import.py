@@ -124,6 +124,12 @@ class RosterImportDialog(QDialog):
         layout.addLayout(buttons)
         self._show_step(STEP_FILE)
 
+    def reject(self) -> None:  # Esc and 关闭
+        """Close, except while importing (cancel first: the import must end cleanly)."""
+        if self.handle is not None:
+            return
+        super().reject()
+
     # -- pages
 
     def _file_page(self) -> QWidget:
