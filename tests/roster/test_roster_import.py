@@ -248,3 +248,34 @@ def test_a_new_member_and_a_moved_income_update_the_household(demo_home: Path) -
     assert per_capita == pytest.approx(float(lines[0][6]))
     [(sex, born)] = query(demo_home, "SELECT sex, birth_date FROM member WHERE id_number = ?", baby)
     assert (sex, born) == ("male", "2024-03-01")  # read from the ID number
+
+
+def test_a_new_head_found_by_household_number_takes_over_the_household(capsys, demo_home: Path,
+                                                                       tmp_path: Path) -> None:
+    """The head died and the spouse heads the household now: the roster names the spouse as
+    户主 with the same household number; the household is updated, not duplicated."""
+    assert run(capsys, demo_home, "import-roster", str(XLSX))[0] == 0
+    rows = make_rosters.build_xlsx_rows()
+    families: dict[str, list[tuple[int, list]]] = {}
+    for number, row in enumerate(rows, start=4):
+        families.setdefault(row[2], []).append((number, row))
+    family = next([r for _, r in f] for f in families.values()
+                  if len(f) >= 2 and f[0][1][5] == "户主"
+                  and not {n for n, _ in f} & set(make_rosters.BAD_XLSX_ROWS))
+    assert family[1][5] == "配偶"
+    out = tmp_path / "new-head.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["行政村", "户编号", "户主姓名", "与户主关系", "姓名", "证件号码"])
+        w.writerow([family[1][1], family[1][2], family[1][6], "户主", family[1][6], family[1][7]])
+    before = query(demo_home, "SELECT count(*) FROM household")[0][0]
+    code, printed, err = run(capsys, demo_home, "import-roster", str(out), "--json")
+    assert code == 0, err
+    assert json.loads(printed)["result"]["households_updated"] == 1
+    assert query(demo_home, "SELECT count(*) FROM household")[0][0] == before
+    [(hid, head, head_id)] = query(demo_home, "SELECT id, head_name, id_number FROM household "
+                                              "WHERE number = ?", family[0][2])
+    assert (head, head_id) == (family[1][6], family[1][7])
+    relations = dict(query(demo_home, "SELECT id_number, relation FROM member "
+                                      "WHERE household_id = ?", hid))
+    assert relations[family[1][7]] == "head" and relations[family[0][7]] == "other"

@@ -130,9 +130,16 @@ def parse_employed(text: str) -> bool:
     raise DomainError(Problem("bool.invalid", {"text": text.strip()}))
 
 
+_AMOUNT = re.compile(r"^[+-]?(\d[\d,，]*)?(\.\d*)?$")
+
+
 def parse_money(text: str, label: str) -> float:
-    """An amount in yuan (never negative); ``约3000`` is refused, not guessed."""
-    return fields.parse_money(clean(text).removesuffix("元"), label)
+    """An amount in yuan (never negative): digits, thousands separators, a decimal point,
+    元. ``约3000``, ``3千`` or ``1e3`` are refused, not guessed."""
+    value = clean(text).removesuffix("元")
+    if not _AMOUNT.match(value) or not any(c.isdigit() for c in value):
+        raise DomainError(Problem("money.invalid", {"text": text.strip()}), label)
+    return fields.parse_money(value, label)
 
 
 def parse_count(text: str, label: str) -> int:

@@ -189,6 +189,7 @@ class _Import:
         for record, hid, _new in matched:
             present = {row["id"]: row for row in members_of.get(hid, [])}
             added = 0
+            head_row: str | None = None
             for member in record.members:
                 existing = self._find_member(member, hid, present, by_id)
                 wanted = _member_values(member, hid, existing is None)
@@ -197,10 +198,19 @@ class _Import:
                     added += 1
                     changed.add(hid)
                     continue
+                if member.relation == "head":
+                    head_row = existing["id"]
                 present[existing["id"]] = {**existing, "household_id": hid}
                 diff = _diff(self.m_info, existing, wanted)
                 if diff:
                     self.w.update(Member, existing["id"], diff)
+                    self.result.members_updated += 1
+                    changed.add(hid)
+            # A new head (the roster's head is someone else now): the one stored before
+            # stays a member of the household, no longer its head.
+            for row in members_of.get(hid, []):
+                if row["relation"] == "head" and row["id"] != head_row:
+                    self.w.update(Member, row["id"], {"relation": "other"})
                     self.result.members_updated += 1
                     changed.add(hid)
             counts[hid] = len(present) + added
