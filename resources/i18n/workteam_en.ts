@@ -2027,8 +2027,16 @@ The result is previewed here and can be printed.</translation>
         <translation>One row per household</translation>
     </message>
     <message>
-        <source>请核对每一列“导入为”的内容；不需要的列选“不导入”。户主姓名、身份证号和所在村是必需的。</source>
-        <translation>Check what each column is imported as; choose “Do not import” for columns not needed. The head&apos;s name, the ID number and the village are required.</translation>
+        <source>“所在村”为空或没有这一列时，农户属于：</source>
+        <translation>Village of rows with no village given:</translation>
+    </message>
+    <message>
+        <source>（不指定）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>请核对每一列“导入为”的内容；不需要的列选“不导入”。户主姓名、身份证号和所在村是必需的（所在村也可以在上面统一指定）。</source>
+        <translation>Check what each column is imported as; choose “Do not import” for columns not needed. The head&apos;s name, the ID number and the village are required (the village may also be chosen above for all rows).</translation>
     </message>
     <message>
         <source>表格中的列</source>

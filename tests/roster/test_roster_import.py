@@ -279,3 +279,22 @@ def test_a_new_head_found_by_household_number_takes_over_the_household(capsys, d
     relations = dict(query(demo_home, "SELECT id_number, relation FROM member "
                                       "WHERE household_id = ?", hid))
     assert relations[family[1][7]] == "head" and relations[family[0][7]] == "other"
+
+
+def test_the_roster_of_one_village_names_it_once(capsys, demo_home: Path, tmp_path: Path) -> None:
+    """A village's own roster has no village column: --village (or the mapping) places it."""
+    rows = make_rosters.build_csv_rows()[:3]
+    path = tmp_path / "下铺村花名册.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["户主", "身份证号码", "人口数", "人均收入（元）"])
+        w.writerows([[r[2], r[3], r[4], r[5]] for r in rows])
+    code, _, err = run(capsys, demo_home, "import-roster", str(path))
+    assert code == 1 and "所在村" in err
+    code, _, err = run(capsys, demo_home, "import-roster", str(path), "--village", "上庄村")
+    assert code == 1 and "上庄村" in err
+    assert run(capsys, demo_home, "import-roster", str(path), "--village", "下铺")[0] == 0
+    placed = query(demo_home, "SELECT a.name FROM household h JOIN area a ON a.id = h.village_id "
+                              f"WHERE h.id_number IN ({','.join('?' * len(rows))})",
+                   *[r[3] for r in rows])
+    assert placed == [("下铺村",)] * 3

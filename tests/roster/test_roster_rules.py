@@ -133,8 +133,8 @@ def test_money_reads_digits_with_separators_and_yuan(fen: int, unit: str, commas
 
 
 @given(st.text(min_size=1, max_size=8).filter(
-    lambda t: any(c not in "0123456789.,，元" and not c.isspace()
-                  and unicodedata.normalize("NFKC", c) not in "0123456789.,元" for c in t)))
+    lambda t: any(c not in "0123456789.,，元+-" and not c.isspace()
+                  and unicodedata.normalize("NFKC", c) not in "0123456789.,元+-" for c in t)))
 def test_money_refuses_anything_else(text: str) -> None:
     with pytest.raises(DomainError) as caught:
         rv.parse_money(text, "人均纯收入")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+from PySide6.QtCore import Qt
 from ui_helpers import wait_for_tasks
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -160,3 +161,29 @@ def test_export_button_writes_a_roster_that_reads_back(qtbot, ctx, tmp_path: Pat
     table = read_roster(out)
     assert table.headers == HEADERS
     assert len({cells[1] for _, cells in table.rows}) == 600
+
+
+def test_a_roster_without_village_column_goes_to_the_chosen_village(qtbot, ctx,
+                                                                    tmp_path: Path) -> None:
+    path = tmp_path / "一个村.csv"
+    rows = make_rosters.build_csv_rows()[:2]
+    path.write_text("户主,身份证号码\n" + "".join(f"{r[2]},{r[3]}\n" for r in rows),
+                    encoding="utf-8")
+    _page, dialog = open_wizard(qtbot, ctx)
+    dialog.load_file(str(path))
+    wait_for_tasks(qtbot, ctx)
+    dialog.go_next()
+    dialog.go_next()  # no village column and none chosen: refused with a message
+    assert dialog.stack.currentIndex() == STEP_MAPPING
+    assert dialog.status.text() == "请指定哪一列是所在村"
+    dialog.village_box.setCurrentIndex(dialog.village_box.findText("后营村", Qt.MatchFlag.MatchContains))
+    dialog.go_next()
+    wait_for_tasks(qtbot, ctx)
+    assert dialog.stack.currentIndex() == STEP_CHECK and not dialog.checked.plan.problems
+    dialog.go_next()
+    wait_for_tasks(qtbot, ctx)
+    with ctx.store.read() as cur:
+        placed = cur.execute("SELECT a.name FROM household h JOIN area a ON a.id = h.village_id "
+                             "WHERE h.id_number IN (?, ?)", (rows[0][3], rows[1][3])).fetchall()
+    assert [tuple(r) for r in placed] == [("后营村",), ("后营村",)]
+    dialog.close()

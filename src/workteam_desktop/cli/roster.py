@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--save-mapping", metavar="MAP.json", help="把本次使用的列对应保存到文件")
     p.add_argument("--sheet", metavar="NAME", help="工作表名称（默认第一个）")
     p.add_argument("--year", type=int, help="收入年度（花名册没有“收入年度”列时；默认去年）")
+    p.add_argument("--village", metavar="NAME_OR_CODE",
+                   help="所在村（花名册没有“所在村”列或该列为空时，如一个村的花名册）")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     p.add_argument("--strict", action="store_true", help="任何一行有问题就什么都不导入")
     p.add_argument("--report", metavar="OUT.xlsx", help="把问题清单保存为Excel")
@@ -50,11 +52,13 @@ def _import(args: argparse.Namespace) -> int:
     mapping = Mapping.load(args.mapping) if args.mapping else Mapping()
     if args.year is not None:
         mapping.income_year = args.year
+    if args.village:
+        mapping.village = args.village
     table = read_roster(path, args.sheet)
     fields, layout = resolve(table, mapping)
     if args.save_mapping:
         Mapping(dict(zip(table.headers, fields, strict=True)), layout,
-                mapping.income_year).save(args.save_mapping)
+                mapping.income_year, mapping.village).save(args.save_mapping)
     with open_store(args) as store:
         plan = check_roster(store, table, mapping)
         if args.report:

@@ -158,12 +158,14 @@ class _Checker:
     """Parses one roster's rows, collecting problems."""
 
     def __init__(self, headers: Sequence[str], mapping: Sequence[str | None],
-                 villages: VillageIndex, today: dt.date, default_year: int) -> None:
+                 villages: VillageIndex, today: dt.date, default_year: int,
+                 default_village: str | None = None) -> None:
         self.columns = {key: headers[i] if i < len(headers) else FIELDS_BY_KEY[key].zh
                         for i, key in enumerate(mapping) if key}
         self.villages = villages
         self.today = today
         self.default_year = default_year
+        self.default_village = default_village
 
     def header(self, key: str) -> str:
         return self.columns.get(key) or FIELDS_BY_KEY[key].zh
@@ -199,7 +201,9 @@ class _Checker:
         out: dict[str, Any] = {}
         village = None
         text = row.cells.get("village")
-        if text is None:
+        if text is None and self.default_village is not None:
+            village = self.default_village  # the roster of one village, named outside it
+        elif text is None:
             self.problem(row, "village", "field.required", field=self.header("village"))
         else:
             village = self.villages.find(text)
@@ -294,15 +298,19 @@ def build_plan(
     layout: str | None = None,
     today: dt.date | None = None,
     default_year: int | None = None,
+    default_village: str | None = None,
 ) -> RosterPlan:
     """Check every row of a roster; returns what can be imported and what is wrong.
 
     ``rows`` are (Excel row number, cell texts); ``mapping`` gives each column's target
     field (None: the column is not imported). ``default_year`` is the income year when
-    the roster has no 收入年度 column (default: last year, as the monitoring system does).
+    the roster has no 收入年度 column (default: last year, as the monitoring system does);
+    ``default_village`` the village code of rows whose village cell is empty (a roster of
+    one village often has no village column).
     """
     today = today or dt.date.today()
-    checker = _Checker(headers, mapping, villages, today, default_year or today.year - 1)
+    checker = _Checker(headers, mapping, villages, today, default_year or today.year - 1,
+                       default_village)
     parsed: list[_Row] = []
     for number, cells in rows:
         values = {key: str(cells[i]) for i, key in enumerate(mapping)

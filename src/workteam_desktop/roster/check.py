@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..domain.problems import DomainError, Problem
 from ..domain.roster_rules import RosterPlan, VillageIndex, build_plan
 from ..store import Store
 from .mapping import Mapping, resolve
@@ -25,5 +26,12 @@ def check_roster(store: Store, table: RosterTable, mapping: Mapping | None = Non
     """Every household of ``table`` that can be imported, and every problem found."""
     mapping = mapping or Mapping()
     fields, layout = resolve(table, mapping)
-    return build_plan(table.headers, table.rows, fields, village_index(store), layout=layout,
-                      today=today, default_year=mapping.income_year)
+    villages = village_index(store)
+    default_village = None
+    if mapping.village:
+        default_village = villages.find(mapping.village)
+        if default_village is None:
+            raise DomainError(Problem("roster.unknown_village", {"value": mapping.village}))
+    return build_plan(table.headers, table.rows, fields, villages, layout=layout,
+                      today=today, default_year=mapping.income_year,
+                      default_village=default_village)

@@ -6,9 +6,10 @@ system even when the columns move::
 
     {"format": "workteam-roster-mapping", "version": 1,
      "columns": {"户主": "head_name", "证件号码": "id_number", "备注": null},
-     "layout": "member", "income_year": 2025}
+     "layout": "member", "income_year": 2025, "village": "下铺村"}
 
 ``null`` means "do not import this column". Columns the file does not name are guessed.
+``village`` (optional) places rows whose village cell is empty: the roster of one village.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Mapping:
     columns: dict[str, str | None] = field(default_factory=dict)
     layout: str | None = None  # None: detect from the mapping and the rows
     income_year: int | None = None
+    village: str | None = None  # name or code of the village of rows that name none
 
     def fields_for(self, headers: Sequence[str]) -> list[str | None]:
         """The target field of each header: as set here, else guessed; each field once."""
@@ -55,7 +57,8 @@ class Mapping:
     def to_json(self) -> dict[str, Any]:
         """The mapping as the JSON object saved in a mapping file."""
         return {"format": FORMAT, "version": VERSION, "columns": dict(self.columns),
-                "layout": self.layout, "income_year": self.income_year}
+                "layout": self.layout, "income_year": self.income_year,
+                "village": self.village}
 
     @classmethod
     def from_json(cls, data: Any, name: str = "") -> Mapping:
@@ -79,7 +82,10 @@ class Mapping:
         year = data.get("income_year")
         if year is not None and not (isinstance(year, int) and 1990 <= year <= 2100):
             raise bad("income_year 应为年份")
-        return cls(dict(columns), layout, year)
+        village = data.get("village")
+        if village is not None and not isinstance(village, str):
+            raise bad("village 应为村名或代码")
+        return cls(dict(columns), layout, year, village or None)
 
     def save(self, path: str | Path) -> None:
         """Write the mapping file."""
@@ -105,7 +111,8 @@ def resolve(table: RosterTable, mapping: Mapping | None = None) -> tuple[list[st
     """
     mapping = mapping or Mapping()
     fields = mapping.fields_for(table.headers)
-    missing = [names for names in REQUIRED_ANY if not set(names) & set(filter(None, fields))]
+    given = set(filter(None, fields)) | ({"village"} if mapping.village else set())
+    missing = [names for names in REQUIRED_ANY if not set(names) & given]
     if missing:
         labels = "、".join("或".join(FIELDS_BY_KEY[k].zh for k in names) for names in missing)
         raise DomainError(Problem("roster.mapping_incomplete", {"fields": labels}))
@@ -115,6 +122,7 @@ def resolve(table: RosterTable, mapping: Mapping | None = None) -> tuple[list[st
 
 
 def mapping_from_fields(headers: Sequence[str], fields: Sequence[str | None],
-                        layout: str | None = None, income_year: int | None = None) -> Mapping:
+                        layout: str | None = None, income_year: int | None = None,
+                        village: str | None = None) -> Mapping:
     """A mapping that names every column (what the wizard saves)."""
-    return Mapping(dict(zip(headers, fields, strict=True)), layout, income_year)
+    return Mapping(dict(zip(headers, fields, strict=True)), layout, income_year, village)

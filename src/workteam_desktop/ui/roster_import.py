@@ -41,6 +41,7 @@ from ..roster.mapping import Mapping, mapping_from_fields, resolve
 from ..roster.read import RosterTable, read_roster
 from ..roster.report import write_report
 from ..store import Store
+from ..store.places import VillageOption, village_options
 from ..store.roster import ImportResult, import_households
 from .context import AppContext
 from .tasks import Cancelled, JobState
@@ -123,6 +124,7 @@ class RosterImportDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
         self._show_step(STEP_FILE)
+        ctx.tasks.run(village_options, ctx.store, done=self._fill_villages)
 
     def reject(self) -> None:  # Esc and 关闭
         """Close, except while importing (cancel first: the import must end cleanly)."""
@@ -183,8 +185,16 @@ class RosterImportDialog(QDialog):
         self.layout_box.addItem(self.tr("每行一户"), LAYOUTS[1])
         top.addWidget(self.layout_box)
         layout.addLayout(top)
+        village_row = QHBoxLayout()
+        village_row.addWidget(QLabel(self.tr("“所在村”为空或没有这一列时，农户属于：")))
+        self.village_box = QComboBox()
+        self.village_box.setMinimumWidth(220)
+        self.village_box.addItem(self.tr("（不指定）"), None)
+        village_row.addWidget(self.village_box)
+        village_row.addStretch(1)
+        layout.addLayout(village_row)
         hint = QLabel(self.tr("请核对每一列“导入为”的内容；不需要的列选“不导入”。"
-                              "户主姓名、身份证号和所在村是必需的。"))
+                              "户主姓名、身份证号和所在村是必需的（所在村也可以在上面统一指定）。"))
         hint.setObjectName("tileLabel")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -392,11 +402,20 @@ class RosterImportDialog(QDialog):
         layout = mapping.layout or detect_layout(
             fields, [cells for _, cells in table.rows[:2000]])
         self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(layout)))
+        if mapping.village:
+            index = self.village_box.findData(mapping.village)
+            if index < 0:  # a mapping file may name the village rather than its code
+                index = self.village_box.findText(mapping.village, Qt.MatchFlag.MatchStartsWith)
+            self.village_box.setCurrentIndex(max(0, index))
         self.income_year = mapping.income_year
         mapped = sum(1 for f in fields if f)
         self.table_info.setText(self.tr(
             "{name}：{n}行，{c}列，已自动对应{m}列。").format(
             name=table.name, n=f"{len(table.rows):,}", c=len(table.headers), m=mapped))
+
+    def _fill_villages(self, villages: list[VillageOption]) -> None:
+        for village in villages:
+            self.village_box.addItem(f"{village.name}（{village.code}）", village.code)
 
     def field_box(self, row: int) -> QComboBox:
         """The 导入为 combo of column ``row`` (for tests and keyboard users)."""
@@ -416,7 +435,7 @@ class RosterImportDialog(QDialog):
         headers = table.headers if table is not None else []
         fields = [self.field_box(i).currentData() for i in range(len(headers))]
         return mapping_from_fields(headers, fields, self.layout_box.currentData(),
-                                   self.income_year)
+                                   self.income_year, self.village_box.currentData())
 
     def _load_mapping(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("载入列对应"), "",
