@@ -298,3 +298,39 @@ def test_the_roster_of_one_village_names_it_once(capsys, demo_home: Path, tmp_pa
                               f"WHERE h.id_number IN ({','.join('?' * len(rows))})",
                    *[r[3] for r in rows])
     assert placed == [("下铺村",)] * 3
+
+
+def test_gb18030_names_outside_gbk_and_a_chosen_sheet(capsys, demo_home: Path,
+                                                      tmp_path: Path) -> None:
+    rows = make_rosters.build_csv_rows()[:2]
+    rows[0][2] = "王䶮"  # a character GB18030 has and GBK has not
+    path = tmp_path / "gb.csv"
+    with path.open("w", encoding="gb18030", newline="") as f:
+        csv.writer(f).writerows([make_rosters.CSV_HEADERS, *rows])
+    assert run(capsys, demo_home, "import-roster", str(path))[0] == 0
+    assert query(demo_home, "SELECT head_name FROM household WHERE id_number = ?",
+                 rows[0][3]) == [("王䶮",)]
+
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本工作簿第二页是花名册"])
+    sheet = book.create_sheet("名单")
+    sheet.append(make_rosters.CSV_HEADERS)
+    sheet.append(make_rosters.build_csv_rows()[2])
+    book.save(tmp_path / "two.xlsx")
+    code, _, err = run(capsys, demo_home, "import-roster", str(tmp_path / "two.xlsx"))
+    assert code == 1 and "找不到表头" in err  # the first sheet is not a roster
+    code, printed, _ = run(capsys, demo_home, "import-roster", str(tmp_path / "two.xlsx"),
+                           "--sheet", "名单", "--json")
+    assert code == 0 and json.loads(printed)["result"]["households_added"] == 1
+
+
+def test_no_id_number_or_phone_reaches_the_log(capsys, demo_home: Path) -> None:
+    assert run(capsys, demo_home, "import-roster", str(XLSX), "--report",
+               str(demo_home / "r.xlsx"))[0] == 0
+    assert run(capsys, demo_home, "export-roster", "--out", str(demo_home / "e.xlsx"))[0] == 0
+    logs = "".join(p.read_text(encoding="utf-8") for p in (demo_home / "logs").glob("*.log*"))
+    assert "roster import: 20 households added" in logs  # the import is logged, by counts
+    for row in make_rosters.build_xlsx_rows():
+        for value in (row[4], row[7], row[16]):
+            assert str(value) not in logs
