@@ -1,5 +1,6 @@
 """Roster tests work on private copies of the default demo county (600 households, seed 1),
-whose villages the example rosters in tests/data name."""
+whose villages the example rosters in tests/data name; make_rosters (tests/data) is
+importable so tests can know which rows of the examples are bad."""
 
 from __future__ import annotations
 
@@ -8,13 +9,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-sys.path.insert(0, str(DATA))
-
-import make_rosters  # noqa: E402
-
-XLSX = DATA / make_rosters.XLSX_NAME
-CSV = DATA / make_rosters.CSV_NAME
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 
 
 @pytest.fixture
