@@ -11,6 +11,8 @@ packages=(
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   # PDF checks in the tests (pdftotext, pdffonts, pdftoppm) with CJK support
   poppler-utils poppler-data
+  # desktop-file-validate, for the test of the Linux menu entry (packaging/linux)
+  desktop-file-utils
 )
 
 missing=()

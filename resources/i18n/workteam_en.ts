@@ -1468,6 +1468,14 @@ Observation line: {threshold}</translation>
         <translation>Enter or double-click to open a household</translation>
     </message>
     <message>
+        <source>导入花名册</source>
+        <translation>Import roster</translation>
+    </message>
+    <message>
+        <source>导出花名册</source>
+        <translation>Export roster</translation>
+    </message>
+    <message>
         <source>查找：户主姓名、户编号、身份证号或电话</source>
         <translation>Find: head name, household no., ID or phone</translation>
     </message>
@@ -1538,6 +1546,26 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>共 {count} 户</source>
         <translation>{count} households</translation>
+    </message>
+    <message>
+        <source>花名册.xlsx</source>
+        <translation>roster.xlsx</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>正在导出花名册…</source>
+        <translation>Exporting the roster…</translation>
+    </message>
+    <message>
+        <source>已导出{h}户、{m}人</source>
+        <translation>Exported {h} households, {m} people</translation>
+    </message>
+    <message>
+        <source>导出失败，请换个位置再试</source>
+        <translation>Export failed; try another location</translation>
     </message>
 </context>
 <context>
@@ -2160,6 +2188,257 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>未核实</source>
         <translation>Unchecked</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImportDialog</name>
+    <message>
+        <source>导入花名册</source>
+        <translation>Import roster</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>可以导入从防返贫监测信息系统导出的花名册，或自己整理的Excel、CSV表格：每行一名家庭成员（户主姓名、户编号重复）或每行一户都可以。已有的农户按户主身份证号更新，不会重复；有问题的行先列出来，不会写入。</source>
+        <translation>Import a roster exported from the national monitoring system, or an Excel or CSV table of your own: one row per household member (head&apos;s name and household number repeated) or one row per household. Households already here are updated by the head&apos;s ID number, never duplicated; rows with problems are listed first and not written.</translation>
+    </message>
+    <message>
+        <source>选择花名册文件…</source>
+        <translation>Choose roster file…</translation>
+    </message>
+    <message>
+        <source>尚未选择文件（.xlsx 或 .csv，CSV可以是UTF-8或GB18030编码）</source>
+        <translation>No file chosen yet (.xlsx or .csv; CSV in UTF-8 or GB18030)</translation>
+    </message>
+    <message>
+        <source>工作表：</source>
+        <translation>Sheet:</translation>
+    </message>
+    <message>
+        <source>选择文件后，下一步核对每一列对应的内容。</source>
+        <translation>Once a file is chosen, the next step checks what each column holds.</translation>
+    </message>
+    <message>
+        <source>表格形式：</source>
+        <translation>Layout:</translation>
+    </message>
+    <message>
+        <source>每行一名家庭成员</source>
+        <translation>One row per member</translation>
+    </message>
+    <message>
+        <source>每行一户</source>
+        <translation>One row per household</translation>
+    </message>
+    <message>
+        <source>“所在村”为空或没有这一列时，农户属于：</source>
+        <translation>Village of rows with no village given:</translation>
+    </message>
+    <message>
+        <source>（不指定）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>请核对每一列“导入为”的内容；不需要的列选“不导入”。户主姓名、身份证号和所在村是必需的（所在村也可以在上面统一指定）。</source>
+        <translation>Check what each column is imported as; choose “Do not import” for columns not needed. The head&apos;s name, the ID number and the village are required (the village may also be chosen above for all rows).</translation>
+    </message>
+    <message>
+        <source>表格中的列</source>
+        <translation>Column in the file</translation>
+    </message>
+    <message>
+        <source>示例内容</source>
+        <translation>Sample values</translation>
+    </message>
+    <message>
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <source>载入列对应…</source>
+        <translation>Load mapping…</translation>
+    </message>
+    <message>
+        <source>保存列对应…</source>
+        <translation>Save mapping…</translation>
+    </message>
+    <message>
+        <source>有问题</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <source>保存问题清单…</source>
+        <translation>Save problem list…</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>没有发现问题，可以导入。</source>
+        <translation>No problems found; ready to import.</translation>
+    </message>
+    <message>
+        <source>正在导入，请稍候…</source>
+        <translation>Importing, please wait…</translation>
+    </message>
+    <message>
+        <source>取消导入</source>
+        <translation>Cancel import</translation>
+    </message>
+    <message>
+        <source>导入在一个事务中完成：取消后不会留下任何一半写入的数据。</source>
+        <translation>The import is one transaction: a cancel leaves nothing half-written.</translation>
+    </message>
+    <message>
+        <source>① 选择文件</source>
+        <translation>① Choose file</translation>
+    </message>
+    <message>
+        <source>② 核对列</source>
+        <translation>② Check columns</translation>
+    </message>
+    <message>
+        <source>③ 检查</source>
+        <translation>③ Check rows</translation>
+    </message>
+    <message>
+        <source>④ 导入</source>
+        <translation>④ Import</translation>
+    </message>
+    <message>
+        <source>⑤ 完成</source>
+        <translation>⑤ Done</translation>
+    </message>
+    <message>
+        <source>开始导入</source>
+        <translation>Start import</translation>
+    </message>
+    <message>
+        <source>选择花名册</source>
+        <translation>Choose roster</translation>
+    </message>
+    <message>
+        <source>花名册 (*.xlsx *.xlsm *.csv *.txt);;所有文件 (*)</source>
+        <translation>Rosters (*.xlsx *.xlsm *.csv *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <source>{name}：表头在第{row}行，共{n}行数据。</source>
+        <translation>{name}: header on row {row}, {n} data rows.</translation>
+    </message>
+    <message>
+        <source>无法读取这个文件，请另存为 .xlsx 或 .csv 后再试。</source>
+        <translation>Cannot read this file; save it as .xlsx or .csv and try again.</translation>
+    </message>
+    <message>
+        <source>（无表头）</source>
+        <translation>(no header)</translation>
+    </message>
+    <message>
+        <source>不导入</source>
+        <translation>Do not import</translation>
+    </message>
+    <message>
+        <source>{name}：{n}行，{c}列，已自动对应{m}列。</source>
+        <translation>{name}: {n} rows, {c} columns, {m} mapped automatically.</translation>
+    </message>
+    <message>
+        <source>载入列对应</source>
+        <translation>Load mapping</translation>
+    </message>
+    <message>
+        <source>列对应文件 (*.json)</source>
+        <translation>Mapping files (*.json)</translation>
+    </message>
+    <message>
+        <source>保存列对应</source>
+        <translation>Save mapping</translation>
+    </message>
+    <message>
+        <source>列对应已保存：{path}</source>
+        <translation>Mapping saved: {path}</translation>
+    </message>
+    <message>
+        <source>正在检查每一行…</source>
+        <translation>Checking every row…</translation>
+    </message>
+    <message>
+        <source>共{rows}行：可以导入{h}户、{m}名家庭成员。</source>
+        <translation>{rows} rows: {h} households and {m} members can be imported.</translation>
+    </message>
+    <message>
+        <source>{skipped}行有问题，导入时跳过（见下表，{n}个问题）；可以先保存问题清单，改好后再导入一次。</source>
+        <translation> {skipped} rows have problems and will be skipped (see below, {n} problems); save the problem list, fix the roster and import it again.</translation>
+    </message>
+    <message>
+        <source>没有可以导入的行。</source>
+        <translation> No row can be imported.</translation>
+    </message>
+    <message>
+        <source>检查失败，请重新选择文件。</source>
+        <translation>The check failed; choose the file again.</translation>
+    </message>
+    <message>
+        <source>保存问题清单</source>
+        <translation>Save problem list</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>问题清单已保存：{path}</source>
+        <translation>Problem list saved: {path}</translation>
+    </message>
+    <message>
+        <source>正在导入：{done} / {total} 户</source>
+        <translation>Importing: {done} / {total} households</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>导入完成：新增{ha}户、更新{hu}户（{hn}户没有变化），新增家庭成员{ma}人、更新{mu}人。</source>
+        <translation>Import done: {ha} households added, {hu} updated ({hn} unchanged), {ma} members added, {mu} updated.</translation>
+    </message>
+    <message>
+        <source>有问题的{n}行未导入。</source>
+        <translation>{n} rows with problems were not imported.</translation>
+    </message>
+    <message>
+        <source>已取消导入，没有写入任何数据。</source>
+        <translation>Import cancelled; nothing was written.</translation>
+    </message>
+    <message>
+        <source>导入失败，没有写入任何数据。</source>
+        <translation>The import failed; nothing was written.</translation>
     </message>
 </context>
 <context>

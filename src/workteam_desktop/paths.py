@@ -1,7 +1,10 @@
 """Where the shipped data lives: resources/ (font, translations, icons) and forms/.
 
 In an installed program both are inside the package (``pip install .`` puts them there);
-in a source checkout with an editable install they are at the top of the repository.
+in a source checkout with an editable install they are at the top of the repository. The
+one-folder program (packaging/workteam.spec) has the installed layout: PyInstaller gives
+frozen modules a ``__file__`` under its ``_internal`` folder, where the spec puts
+``workteam_desktop/resources`` and ``workteam_desktop/forms``, so no special case is needed.
 """
 
 from __future__ import annotations

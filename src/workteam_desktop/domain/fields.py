@@ -7,6 +7,7 @@ Each parser takes the text a person typed and returns the value to store, or rai
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +55,8 @@ def parse_money(text: str, field_label: str = "") -> float:
         value = round(float(cleaned), 2)
     except ValueError:
         raise DomainError(Problem("money.invalid", {"text": text}), field_label) from None
+    if not math.isfinite(value):  # float() reads "nan" and "inf"; no amount is either
+        raise DomainError(Problem("money.invalid", {"text": text}), field_label)
     if value < 0:
         raise DomainError(Problem("money.negative", {"field": field_label or "金额"}), field_label)
     return value

@@ -54,6 +54,42 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "village.not_found": ("找不到村“{key}”", "No village “{key}”"),
     "cadre.not_found": ("找不到干部“{key}”", "No cadre “{key}”"),
+    "roster.unknown_village": (
+        "找不到村“{value}”，请填写本地已有的村（社区）名称或12位代码",
+        "No village “{value}” here; use the name or 12-digit code of a village in this data home",
+    ),
+    "roster.duplicate_id": (
+        "身份证号与第{other}行重复，本行未导入",
+        "The ID number repeats row {other}; this row is not imported",
+    ),
+    "roster.missing_head": (
+        "本户没有户主：请填写户主姓名和户主身份证号",
+        "This household has no head: enter the head's name and ID number",
+    ),
+    "roster.household_skipped": (
+        "本户第{rows}行有问题，整户未导入",
+        "Row {rows} of this household has a problem; the whole household is not imported",
+    ),
+    "roster.unreadable": (
+        "无法读取花名册文件“{name}”：请另存为 .xlsx 或 .csv 后再导入",
+        "Cannot read the roster “{name}”; save it as .xlsx or .csv and try again",
+    ),
+    "roster.no_header": (
+        "在“{name}”的前{rows}行中找不到表头（如 户主姓名、身份证号）",
+        "No header row (such as 户主姓名, 身份证号) in the first {rows} rows of “{name}”",
+    ),
+    "roster.no_sheet": (
+        "工作簿中没有工作表“{sheet}”，可选：{choices}",
+        "The workbook has no sheet “{sheet}”; choose one of: {choices}",
+    ),
+    "roster.mapping_file": (
+        "列对应文件“{name}”无法使用：{reason}",
+        "The column mapping file “{name}” cannot be used: {reason}",
+    ),
+    "roster.mapping_incomplete": (
+        "请指定哪一列是{fields}",
+        "Say which column holds {fields}",
+    ),
     "date.range": ("开始日期{start}晚于结束日期{end}", "The start date {start} is after the end date {end}"),
 }
 

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from ..paths import resources_dir
@@ -51,6 +51,8 @@ def setup_application(app: QApplication, lang: str) -> None:
     """Fusion style, the bundled CJK font, the style sheet and the translations."""
     app.setStyle("Fusion")
     app.setApplicationName("workteam")
+    app.setDesktopFileName("workteam")  # ties windows to workteam.desktop (icon on Wayland)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "workteam-256.png")))
     family = register_font()
     font = QFont(family) if family else app.font()
     font.setPointSizeF(BASE_POINT_SIZE)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QDir, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +35,7 @@ from ..models.household_table import (
     HouseholdTableModel,
     ListQuery,
 )
+from ..roster_import import RosterImportDialog, run_export
 from ..widgets import empty_state, page_title
 from .base import Page
 
@@ -70,6 +72,16 @@ class HouseholdsPage(Page):
         hint = QLabel(self.tr("回车或双击打开农户详情"))
         hint.setObjectName("tileLabel")
         head.addWidget(hint)
+        head.addSpacing(12)
+        self.roster_status = QLabel()
+        self.roster_status.setObjectName("tileLabel")
+        head.addWidget(self.roster_status)
+        self.import_roster_button = QPushButton(self.tr("导入花名册"))
+        self.import_roster_button.clicked.connect(self.open_roster_import)
+        head.addWidget(self.import_roster_button)
+        self.export_roster_button = QPushButton(self.tr("导出花名册"))
+        self.export_roster_button.clicked.connect(self._choose_export)
+        head.addWidget(self.export_roster_button)
         layout.addLayout(head)
 
         layout.addLayout(self._build_filters())
@@ -344,6 +356,38 @@ class HouseholdsPage(Page):
             self.count_label.setText(self.tr("共 {count} 户（已筛选）").format(count=f"{total:,}"))
         else:
             self.count_label.setText(self.tr("共 {count} 户").format(count=f"{total:,}"))
+
+    # ------------------------------------------------------------------ rosters
+
+    def open_roster_import(self) -> RosterImportDialog:
+        """Open the 导入花名册 wizard (window-modal); returns it."""
+        dialog = RosterImportDialog(self.ctx, self)
+        dialog.open()
+        return dialog
+
+    def _choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出花名册"), self.tr("花名册.xlsx"),
+                                              self.tr("Excel 文件 (*.xlsx)"))
+        if path:
+            self.export_roster_to(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+
+    def export_roster_to(self, path: str) -> None:
+        """Write every household and member to ``path`` (.xlsx), off the GUI thread."""
+        self.export_roster_button.setEnabled(False)
+        self.roster_status.setText(self.tr("正在导出花名册…"))
+
+        def done(counts: tuple[int, int]) -> None:
+            self.export_roster_button.setEnabled(True)
+            self.roster_status.setText(self.tr("已导出{h}户、{m}人").format(
+                h=f"{counts[0]:,}", m=f"{counts[1]:,}"))
+            self.roster_status.setToolTip(QDir.toNativeSeparators(path))
+
+        def failed(_exc: BaseException) -> None:
+            self.export_roster_button.setEnabled(True)
+            self.roster_status.setText(self.tr("导出失败，请换个位置再试"))
+
+        self.ctx.tasks.run(run_export, self.ctx.store, path, with_state=True, done=done,
+                           failed=failed)
 
     def open_household(self, row: int) -> None:
         """Open the household at ``row`` on the detail page."""
