@@ -36,6 +36,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from . import bundles, demo, gui, households, maintenance, report, visits
+    from . import sync as sync_cli
 
     parser = Parser(
         prog="workteam", description="驻村工作队工作平台 workteam: 农户档案、走访日志、十送、帮扶记录")
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="数据目录 (默认: $WORKTEAM_HOME 或系统用户数据目录)")
-    for module in (gui, demo, households, visits, report, bundles, maintenance):
+    for module in (gui, demo, households, visits, report, bundles, maintenance, sync_cli):
         module.register(sub, common)
     return parser
 
