@@ -116,3 +116,24 @@ def test_sync_state_values(store: Store) -> None:
     sync_state.set_values(store, {"server_url": None})
     assert sync_state.get(store, "server_url") is None
     assert sync_state.cursor(store) == 0
+
+
+def test_a_form_version_received_into_the_home_is_the_one_used(tmp_path) -> None:
+    import json
+
+    from workteam_desktop.domain.forms import HOUSEHOLD_SURVEY, form_version, latest_form
+    from workteam_desktop.paths import forms_dir
+    from workteam_desktop.sync.session import form_folder
+
+    shipped = latest_form(forms_dir(), HOUSEHOLD_SURVEY)
+    home = tmp_path / "home"
+    data = json.loads((forms_dir() / HOUSEHOLD_SURVEY / f"v{shipped.version}.json").read_text("utf-8"))
+    data["version"] = shipped.version + 1
+    target = form_folder(home) / HOUSEHOLD_SURVEY / f"v{shipped.version + 1}.json"
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    folders = [forms_dir(), form_folder(home)]
+    assert latest_form(folders, HOUSEHOLD_SURVEY).version == shipped.version + 1
+    assert form_version(folders, HOUSEHOLD_SURVEY, shipped.version).version == shipped.version
+    assert latest_form(forms_dir(), HOUSEHOLD_SURVEY).version == shipped.version
