@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian/Ubuntu packages workteam needs (Qt's runtime libraries, PDF tools).
+# Install the Debian/Ubuntu packages workteam needs (Qt's runtime libraries, PDF tools,
+# PostgreSQL for the server tests).
 # Safe to run again: it installs only what is missing. Needs root or sudo.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ packages=(
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   # PDF checks in the tests (pdftotext, pdffonts, pdftoppm) with CJK support
   poppler-utils poppler-data
+  # the sync server's tests and CI run on a throwaway PostgreSQL cluster as well as SQLite
+  postgresql
 )
 
 missing=()
