@@ -52,6 +52,11 @@ class RunningServer:
         args = [sys.executable, "-m", "workteam_server"]
         return args
 
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL of the server's database (its SQLite file by default)."""
+        return self.db_url or f"sqlite:///{self.home / 'server.db'}"
+
     def _where(self) -> list[str]:
         return ["--home", str(self.home)] + (["--db", self.db_url] if self.db_url else [])
 
@@ -117,14 +122,18 @@ class RunningServer:
                               capture_output=True, text=True, timeout=120)
 
     def add_user(self, name: str, role: str, scopes: Sequence[str] | str, password: str) -> None:
-        """Create a user through the real CLI (``users add … --password-stdin``)."""
+        """Create a user in the server's database (what ``users add`` does, in-process: the
+        CLI itself is tested in tests/server/test_server_cli.py)."""
+        from workteam_server.auth import hash_password
+        from workteam_server.scope import parse_scopes
+        from workteam_server.store import ServerStore
+
         scope = scopes if isinstance(scopes, str) else ",".join(scopes)
-        args = ["users", "add", name, "--role", role, "--password-stdin"]
-        if scope:
-            args += ["--scope", scope]
-        done = self.cli(*args, stdin=password + "\n")
-        if done.returncode != 0:
-            raise RuntimeError(f"users add failed: {done.stderr.strip()}")
+        store = ServerStore.open(self.database_url, pool_size=1)
+        try:
+            store.add_account(name, role, parse_scopes(scope) if scope else [], hash_password(password))
+        finally:
+            store.close()
 
     def login(self, name: str, password: str, device: str = "test-device") -> dict:
         """Log in; the server's answer (access_token, refresh_token, user …)."""
@@ -299,3 +308,23 @@ def household_changes(household_id: str, village: str, members: int = 1) -> list
     out += [wire_change("member", f"{household_id}-m{i}", {"household_id": household_id, "name": f"成员{i}"})
             for i in range(members)]
     return out
+
+
+def pull_all(client: httpx.Client, after: int = 0, limit: int = 5000) -> tuple[list[dict], int]:
+    """Every change the client's user may read after ``after``: (changes, final cursor)."""
+    out: list[dict] = []
+    while True:
+        page = client.get("/api/v1/changes", params={"after": after, "limit": limit})
+        page.raise_for_status()
+        body = page.json()
+        out += body["changes"]
+        after = body["cursor"]
+        if not body["more"]:
+            return out, after
+
+
+def push(client: httpx.Client, changes: list[dict]) -> list[dict]:
+    """Push a batch; the per-change results."""
+    r = client.post("/api/v1/changes/push", json={"device": "dev-test", "changes": changes})
+    r.raise_for_status()
+    return r.json()["results"]

@@ -30,19 +30,21 @@ REASONS = {
 }
 
 
-def _reject(change_id: str, code: str, **details: object) -> dict[str, str]:
-    return {"id": change_id, "status": "rejected", "code": code,
-            "reason": REASONS[code].format(**details)}
+def _reject(change_id: str, why: str, **details: object) -> dict[str, str]:
+    return {"id": change_id, "status": "rejected", "code": why,
+            "reason": REASONS[why].format(**details)}
 
 
 def _problem(change: Any) -> str | None:
     """What is malformed in a change, or None."""
     if not isinstance(change, dict):
         return "不是 JSON 对象"
-    for key in ("id", "entity", "row_id", "hlc", "device", "user"):
+    for key in ("id", "entity", "row_id", "hlc", "device"):
         value = change.get(key)
         if not isinstance(value, str) or not value:
             return f"缺少 {key}"
+    if not isinstance(change.get("user", ""), str):  # may be empty: made before any login
+        return "user 不是文本"
     if len(change["id"]) > _MAX_ID or len(change["row_id"]) > _MAX_ID:
         return "id 过长"
     if not isinstance(change.get("fields"), dict):
