@@ -167,6 +167,8 @@ def login(store: Store, server_url: str, username: str, password: str, *,
             with contextlib.suppress(SyncError):
                 client.logout()  # a token no one can keep should not stay valid
     account.save(store)
+    if not store.user:
+        store.set_user(account.username)  # changes made from now on name who made them
     return LoginResult(account, kept)
 
 

@@ -26,6 +26,7 @@ import httpx
 import orjson
 
 from ..domain.forms import FormDefinitionError, parse_form
+from ..paths import forms_dir
 from ..store import sync_state
 from ..store.attachments import content_path
 from ..store.changes import apply_page
@@ -240,8 +241,10 @@ class _Steps:
                     and isinstance(version, int) and version >= 1):
                 continue  # not a form this program can name safely: ignore, never a path
             target = folder / form_id / f"v{version}.json"
-            if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha:
-                continue
+            shipped = forms_dir() / form_id / f"v{version}.json"
+            if any(p.is_file() and hashlib.sha256(p.read_bytes()).hexdigest() == sha
+                   for p in (shipped, target)):
+                continue  # the program ships it, or an earlier sync fetched it
             self._check_cancel()
             content = client.form(form_id, version)
             if isinstance(sha, str) and hashlib.sha256(content).hexdigest() != sha:
