@@ -14,7 +14,6 @@ import os
 import tempfile
 import zipfile
 import zlib
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -26,7 +25,7 @@ from ..store.attachments import content_path
 from ..store.changes import apply
 from ..store.merge import apply_changes
 from ..store.store import Store
-from ..store.writer import Writer, table_infos
+from ..store.writer import table_infos
 from . import bundle_format as fmt
 from .bundle_state import BundleState
 from .bundle_verify import MSG_TAMPERED, Verified, iter_lines, parse_verified, verify
@@ -136,43 +135,12 @@ def _copy_attachments(zf: zipfile.ZipFile, verified: Verified, home: Path) -> in
     return copied
 
 
-def _classified(writer: Writer, changes: Iterator[Change],
-                stats: dict[str, Counter[str]]) -> Iterator[Change]:
-    """Pass changes to the merge while noting, per entity, what each one does: a
-    duplicate (unchanged), a change to a row not here yet (new), to a row here (updated),
-    and the conflicts the merge queued for it."""
-    cur = writer.cursor
-
-    def conflict_mark() -> int:
-        return int(cur.execute("SELECT coalesce(max(rowid), 0) FROM conflict").fetchone()[0])
-
-    mark = conflict_mark()
-    previous: str | None = None
-    for ch in changes:
-        if previous is not None:
-            now = conflict_mark()
-            stats[previous]["conflict"] += now - mark
-            mark = now
-        entity = ch.entity
-        if cur.execute("SELECT 1 FROM change_log WHERE id = ?", (ch.id,)).fetchone():
-            stats[entity]["unchanged"] += 1
-        elif cur.execute(f'SELECT 1 FROM "{entity}" WHERE id = ?', (ch.row_id,)).fetchone():
-            stats[entity]["updated"] += 1
-        else:
-            stats[entity]["new"] += 1
-        previous = entity
-        yield ch
-    if previous is not None:
-        stats[previous]["conflict"] += conflict_mark() - mark
-
-
 def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
              result: ImportResult) -> None:
     """Run the merge in a transaction and roll it back: exact figures, nothing written."""
-    stats: dict[str, Counter[str]] = defaultdict(Counter)
     try:
         with store.write() as w:
-            merged = apply_changes(w, _classified(w, _changes(zf, verified), stats))
+            merged = apply_changes(w, _changes(zf, verified))
             raise _Rollback(merged)
     except _Rollback as done:
         merged = done.args[0]
@@ -180,7 +148,7 @@ def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
         merged.applied, merged.duplicate, merged.conflicts)
     result.per_entity = {
         entity: {k: c[k] for k in ("new", "updated", "unchanged", "conflict")}
-        for entity, c in sorted(stats.items())}
+        for entity, c in sorted(merged.per_entity.items())}
 
 
 def import_bundle(store: Store, path: Path, *, trust: bool = False,
