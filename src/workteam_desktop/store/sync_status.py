@@ -13,6 +13,7 @@ same for a list of 600 households as for one of 200,000.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -83,3 +84,45 @@ def row_states(store: Store, entity: str, row_ids: list[str]) -> dict[str, RowSy
     for oid, reasons in rejected.items():
         states[oid] = RowSyncState(SyncState.REJECTED, tuple(dict.fromkeys(reasons)))
     return states
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOverview:
+    """What the 同步 page shows about network sync, read in one go (off the GUI thread)."""
+
+    server_url: str  # "" when not logged in
+    username: str
+    role: str  # member, supervisor, admin (as the server said at the last sync)
+    scopes: tuple[tuple[str, str], ...]  # (administrative code, area name or "")
+    last_sync_at: dt.datetime | None  # UTC
+    last_error: str  # the last sync's Chinese message, "" when it went well
+    pending: int  # local changes not sent yet
+    rejected: int  # local changes the server refused
+    open_conflicts: int  # conflicts waiting for review
+
+
+def overview(store: Store) -> SyncOverview:
+    """Account, last sync, outbox, refusals and conflicts of this data home."""
+    with store.read() as cur:
+        state = {r[0]: r[1] for r in cur.execute("SELECT key, value FROM sync_state")}
+        pending = cur.execute("SELECT count(*) FROM change_log "
+                              "WHERE origin = 'local' AND pushed = 0").fetchone()[0]
+        rejected = cur.execute("SELECT count(*) FROM sync_rejection").fetchone()[0]
+        conflicts = cur.execute("SELECT count(*) FROM conflict WHERE resolved = 0").fetchone()[0]
+        scopes = []
+        for code in json.loads(state.get("scopes") or "[]"):
+            full = str(code).ljust(12, "0")  # a county 130123 is the area 130123000000
+            row = cur.execute("SELECT name FROM area WHERE code IN (?, ?) AND deleted = 0 "
+                              "LIMIT 1", (code, full)).fetchone()
+            scopes.append((str(code), row[0] if row else ""))
+    last = state.get("last_sync_at")
+    last_at = None
+    if last:
+        last_at = dt.datetime.fromisoformat(last)
+        if last_at.tzinfo is None:
+            last_at = last_at.replace(tzinfo=dt.UTC)
+    return SyncOverview(
+        server_url=state.get("server_url", ""), username=state.get("username", ""),
+        role=state.get("role", ""), scopes=tuple(scopes), last_sync_at=last_at,
+        last_error=state.get("last_error", ""), pending=pending, rejected=rejected,
+        open_conflicts=conflicts)
