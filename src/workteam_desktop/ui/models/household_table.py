@@ -89,19 +89,20 @@ class ListQuery:
 
 def sync_words(state: RowSyncState, lang: str) -> tuple[str, str]:
     """The sync column's word and tooltip for a household (translated; any thread)."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if state.state is SyncState.REJECTED:
         reasons = "\n".join(
-            tr("HouseholdTableModel", "{record}：{reason}").format(
+            translate("HouseholdTableModel", "{record}：{reason}").format(
                 record=cat.ENTITIES.label(entity, lang), reason=reason)
             for entity, reason in state.reasons)
-        return tr("HouseholdTableModel", "被拒绝"), tr(
-            "HouseholdTableModel", "服务器没有接受这户的修改：\n{reasons}").format(reasons=reasons)
+        return (translate("HouseholdTableModel", "被拒绝"),
+                translate("HouseholdTableModel", "服务器没有接受这户的修改：\n{reasons}").format(
+                    reasons=reasons))
     if state.state is SyncState.PENDING:
-        return tr("HouseholdTableModel", "待同步"), tr(
-            "HouseholdTableModel", "这户有修改还没有发送到服务器")
-    return tr("HouseholdTableModel", "已同步"), tr(
-        "HouseholdTableModel", "这户的修改都已发送到服务器")
+        return (translate("HouseholdTableModel", "待同步"),
+                translate("HouseholdTableModel", "这户有修改还没有发送到服务器"))
+    return (translate("HouseholdTableModel", "已同步"),
+            translate("HouseholdTableModel", "这户的修改都已发送到服务器"))
 
 
 def _row(item: dict[str, Any], lang: str, sync: RowSyncState) -> Row:
