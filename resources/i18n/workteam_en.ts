@@ -2769,6 +2769,10 @@ The result is previewed here and can be printed.</translation>
         <translation>Cadres</translation>
     </message>
     <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
         <source>全部村</source>
         <translation>All villages</translation>
     </message>
@@ -2833,6 +2837,32 @@ Try another period, village or household, or press Ctrl+N to record one</transla
     <message>
         <source>措施：{measures}</source>
         <translation>Measures: {measures}</translation>
+    </message>
+    <message>
+        <source>被拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>服务器没有接受这次走访的修改：
+{reasons}</source>
+        <translation>The server did not accept changes to this visit:
+{reasons}</translation>
+    </message>
+    <message>
+        <source>待同步</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>这次走访有修改还没有发送到服务器</source>
+        <translation>This visit has changes not yet sent to the server</translation>
+    </message>
+    <message>
+        <source>已同步</source>
+        <translation>Synced</translation>
+    </message>
+    <message>
+        <source>这次走访的修改都已发送到服务器</source>
+        <translation>All changes to this visit have been sent to the server</translation>
     </message>
     <message>
         <source>未解决</source>

@@ -20,6 +20,7 @@ from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.models.household_table import COLUMN_INDEX
 from workteam_desktop.ui.pages.households import HouseholdsPage
 from workteam_desktop.ui.pages.sync import SyncPage
+from workteam_desktop.ui.pages.visits import VisitsPage
 from workteam_desktop.ui.sync_controller import sync_controller
 
 PASSWORD = "secret-pass-1"
@@ -69,6 +70,12 @@ def test_login_dialog_then_sync_pushes_the_county_shows_counts_and_stays_respons
     households.activate()
     wait_for_tasks(qtbot, ctx)
     assert sync_column(households, 0)[0] == "待同步"  # the demo county was never sent
+    visits = VisitsPage(ctx)
+    qtbot.addWidget(visits)
+    visits.show()
+    visits.activate()
+    wait_for_tasks(qtbot, ctx)
+    assert visits.visit_model.index(0, 7).data() == "待同步"
 
     page = sync_page(qtbot, ctx)
     assert page.account_label.text() == "未登录" and not page.sync_button.isEnabled()
@@ -117,6 +124,7 @@ def test_login_dialog_then_sync_pushes_the_county_shows_counts_and_stays_respons
 
     # The household list's 同步 column follows (the page refreshes on the sync's signal).
     qtbot.waitUntil(lambda: sync_column(households, 0)[0] == "已同步", timeout=10000)
+    qtbot.waitUntil(lambda: visits.visit_model.index(0, 7).data() == "已同步", timeout=10000)
     assert sync_controller(ctx).status_text().startswith("已同步 ")
     hid = households.model.household_id(0)
     with ctx.store.write() as w:
