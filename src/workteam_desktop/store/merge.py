@@ -125,24 +125,48 @@ def _json_list(items: Iterable[str]) -> str:
     return orjson.dumps(list(items)).decode()
 
 
+class _NotAsIfWaited(Exception):
+    """A row made early by the fast path got a change that making it at the end would
+    not have made it with (a parent that never came, an emptied required field)."""
+
+
 def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = True) -> ApplyResult:
     """Merge ``changes`` into the store inside the writer's transaction.
 
     ``fast=False`` makes every new row wait in ``pending_row`` and builds it from the log
-    at the end (the reference the fast path is tested against); the stores are equal.
+    at the end (the reference the fast path is tested against; the stores are equal).
+    The fast path needs ``changes`` to be iterable twice (a list, or an object whose
+    ``__iter__`` starts again): in the rare case where a row it made early would not have
+    been made at the end, it undoes its work (a savepoint) and runs the reference path.
+    A one-shot iterator gets the reference path.
     """
+    cur = writer.cursor
     # A merge allocates millions of small objects and frees them itself (no cycles): the
     # cyclic collector would only rescan them, over and over (a third of the time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        merge = _Merge(writer, fast)
-        for chunk in _chunks(changes, _CHUNK):
-            merge.apply_chunk(chunk)
-        merge.finish()
+        if not fast or iter(changes) is changes:
+            return _merge(writer, changes, fast=False)
+        cur.execute("SAVEPOINT fast_merge")
+        try:
+            result = _merge(writer, changes, fast=True)
+        except _NotAsIfWaited:
+            cur.execute("ROLLBACK TO fast_merge")
+            cur.execute("RELEASE fast_merge")
+            return _merge(writer, changes, fast=False)
+        cur.execute("RELEASE fast_merge")
+        return result
     finally:
         if collecting:
             gc.enable()
+
+
+def _merge(writer: Writer, changes: Iterable[Change], *, fast: bool) -> ApplyResult:
+    merge = _Merge(writer, fast)
+    for chunk in _chunks(changes, _CHUNK):
+        merge.apply_chunk(chunk)
+    merge.finish()
     return merge.result
 
 
@@ -167,6 +191,8 @@ class _Merge:
         # row id → [entity, values, HLC of the last change]: new rows of this chunk
         self.new_rows: dict[str, list[Any]] = {}
         self.parents: dict[str, set[str]] = {}  # parent table → ids known to exist
+        # (parent table, id) named by later changes to rows made here: must exist at the end
+        self.moved: list[tuple[str, str]] = []
         self.parent_tables = {p for t in self.tables.values() for p in t.foreign_keys.values()}
 
     # -- classification --------------------------------------------------------------
@@ -315,6 +341,12 @@ class _Merge:
         self._flush_log()
         hlc = ch.hlc
         winners = {n: v for n, v in ch.fields.items() if hlc >= clocks.get(n, "")}
+        for name, value in winners.items():
+            if value is None and name in info.required:
+                raise _NotAsIfWaited(info.entity)
+            parent = info.foreign_keys.get(name)
+            if parent is not None and value is not None:
+                self.moved.append((parent, value))  # checked at the end of the batch
         cur = self.cur
         [current] = cur.execute(f'SELECT updated_hlc FROM "{info.entity}" WHERE id = ?',
                                 (ch.row_id,)).fetchone()
@@ -421,6 +453,9 @@ class _Merge:
         """Queue the rows still waiting and make every waiting row that now can be."""
         self._queue_pending()
         _materialize_pending(self.writer, self.result)
+        for parent, ref in self.moved:
+            if not self.cur.execute(f'SELECT 1 FROM "{parent}" WHERE id = ?', (ref,)).fetchone():
+                raise _NotAsIfWaited(parent)
 
 
 def _layout(info: TableInfo) -> tuple[Any, list[tuple[int, Any, Any]]]:

@@ -93,16 +93,22 @@ def _plain_zip(path: Path, home: Path, keys_loader: Any) -> Iterator[zipfile.Zip
             yield zf
 
 
-def _changes(zf: zipfile.ZipFile, verified: Verified) -> Iterator[Change]:
-    """Read the changes again, streaming; refuse (inside the transaction) if they differ
-    from what was verified."""
-    digest = hashlib.sha256()
-    with zf.open(fmt.CHANGES) as member:
-        for line in iter_lines(member):
-            digest.update(line)
-            yield parse_verified(line)
-    if digest.hexdigest() != verified.manifest["members"][fmt.CHANGES]["sha256"]:
-        raise BundleError(MSG_TAMPERED)
+class _Changes:
+    """The bundle's changes, read again streaming each time they are iterated (the merge
+    may read them twice); refused (inside the transaction) if they differ from what was
+    verified."""
+
+    def __init__(self, zf: zipfile.ZipFile, verified: Verified) -> None:
+        self.zf, self.verified = zf, verified
+
+    def __iter__(self) -> Iterator[Change]:
+        digest = hashlib.sha256()
+        with self.zf.open(fmt.CHANGES) as member:
+            for line in iter_lines(member):
+                digest.update(line)
+                yield parse_verified(line)
+        if digest.hexdigest() != self.verified.manifest["members"][fmt.CHANGES]["sha256"]:
+            raise BundleError(MSG_TAMPERED)
 
 
 def _copy_attachments(zf: zipfile.ZipFile, verified: Verified, home: Path) -> int:
@@ -140,7 +146,7 @@ def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
     """Run the merge in a transaction and roll it back: exact figures, nothing written."""
     try:
         with store.write() as w:
-            merged = apply_changes(w, _changes(zf, verified))
+            merged = apply_changes(w, _Changes(zf, verified))
             raise _Rollback(merged)
     except _Rollback as done:
         merged = done.args[0]
@@ -173,7 +179,7 @@ def import_bundle(store: Store, path: Path, *, trust: bool = False,
                 _dry_run(store, zf, verified, result)
             else:
                 result.attachments_copied = _copy_attachments(zf, verified, store.home)
-                merged = apply(store, _changes(zf, verified))
+                merged = apply(store, _Changes(zf, verified))
                 result.applied, result.duplicate, result.conflicts = (
                     merged.applied, merged.duplicate, merged.conflicts)
         except BundleError:
