@@ -2353,6 +2353,26 @@ The result is previewed here and can be printed.</translation>
         <translation>Sync automatically when online (every 10 minutes)</translation>
     </message>
     <message>
+        <source>服务器没有接受的更改</source>
+        <translation>Changes the server did not accept</translation>
+    </message>
+    <message>
+        <source>这些更改只保存在本机。原因多为不在您的管辖范围或您的角色不能修改，如需更正请联系县里的管理员。</source>
+        <translation>These changes are kept on this computer only. Usually the record is outside your scope or your role may not change it; to correct this, contact the county&apos;s administrator.</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
         <source>尚未登录。有网络时，点“登录…”填写县里提供的服务器地址和账号。</source>
         <translation>Not logged in. When online, click “Log in…” and enter the server address and account the county gave you.</translation>
     </message>
@@ -2449,8 +2469,8 @@ The result is previewed here and can be printed.</translation>
         <translation>Sync done: sent {pushed} changes, received {applied} new changes.</translation>
     </message>
     <message>
-        <source>{n} 条更改被服务器拒绝：{reasons}（农户列表“同步”一栏标出了这些农户）</source>
-        <translation>The server rejected {n} changes: {reasons} (the Sync column of the household list marks these households)</translation>
+        <source>{n} 条更改被服务器拒绝：{reasons}（见下方列表）</source>
+        <translation>The server rejected {n} changes: {reasons} (listed below)</translation>
     </message>
     <message>
         <source>输入密码</source>

@@ -116,8 +116,10 @@ def test_login_dialog_then_sync_pushes_the_county_shows_counts_and_stays_respons
     assert page.server_label.text() == server.url
     assert page.last_label.text() != "从未同步"
     assert page.sync_button.isEnabled() and page.cancel_button.isHidden()
+    # The longest pause of the GUI thread is a small part of the sync (a sync on the GUI
+    # thread would pause it for all of it). Measured here on 2 busy cores: 0.05-0.1 of it.
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert len(ticks) > 20 and max(gaps) < 500, max(gaps)
+    assert len(ticks) > 20 and max(gaps) < max(250, ticks[-1] // 4), (max(gaps), ticks[-1])
     # The server has every change: a second laptop gets them all.
     with server.client(user, PASSWORD) as http:
         assert len(http.get("/api/v1/changes", params={"limit": 20000}).json()["changes"]) == pending
@@ -206,6 +208,11 @@ def test_a_refused_change_shows_rejected_with_the_servers_reason(qtbot, member_c
     reason = report.rejections[0]["reason"]
     assert reason and not page.rejected_label.isHidden()
     assert reason in page.rejected_label.text() and "1 条更改被服务器拒绝" in page.rejected_label.text()
+    # The page lists what was refused, by name, with the reason.
+    assert not page.rejections_box.isHidden()
+    listed = [[page.rejections_model.index(r, c).data() for c in range(3)]
+              for r in range(page.rejections_model.rowCount())]
+    assert listed == [["农户", "李强（0002）", reason]]
     households = HouseholdsPage(ctx)
     qtbot.addWidget(households)
     households.show()

@@ -76,7 +76,7 @@ def list_conflicts(store: Store, *, include_resolved: bool = False,
             "SELECT id, entity, row_id, field, kept_value, kept_hlc, lost_value, lost_hlc, "
             f"lost_device, lost_user, created_at, resolved, resolution FROM conflict{where} "
             "ORDER BY id").fetchall()
-        labels = _Labels(cur, lang)
+        labels = RecordLabels(cur, lang)
         views = []
         for r in rows:
             entity, row_id, name = r["entity"], r["row_id"], r["field"]
@@ -170,7 +170,7 @@ def _parse_time(value: Any) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def _side(store: Store, labels: _Labels, entity: str, name: str, value: Any, hlc: str,
+def _side(store: Store, labels: RecordLabels, entity: str, name: str, value: Any, hlc: str,
           device: str, user: str) -> ConflictSide:
     return ConflictSide(value=value, text=labels.value(entity, name, value), hlc=hlc,
                         device=device, user=user, at=_hlc_time(hlc),
@@ -207,8 +207,9 @@ def _python_value(entity: str, name: str, value: Any) -> Any:
     return value
 
 
-class _Labels:
-    """Names of rows and values as people read them, looked up once per row."""
+class RecordLabels:
+    """Names of records and field values as people read them (the record pages' words),
+    looked up once per row within one read transaction."""
 
     def __init__(self, cur: sqlite3.Cursor, lang: str) -> None:
         self._cur = cur

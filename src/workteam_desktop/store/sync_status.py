@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..domain.catalogues import ENTITIES
+from .conflicts import RecordLabels
 from .store import Store
 
 
@@ -126,3 +128,32 @@ def overview(store: Store) -> SyncOverview:
         role=state.get("role", ""), scopes=tuple(scopes), last_sync_at=last_at,
         last_error=state.get("last_error", ""), pending=pending, rejected=rejected,
         open_conflicts=conflicts)
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionView:
+    """A local change the server refused, as the 同步 page lists it."""
+
+    entity_label: str  # 农户, 走访, …
+    row_label: str  # 王喆（0007）, …
+    reason: str  # the server's words (Chinese)
+    at: dt.datetime | None  # when it was refused (UTC)
+
+
+def list_rejections(store: Store, *, limit: int = 200, lang: str = "zh") -> list[RejectionView]:
+    """The newest refusals, one per record and reason (a record edited five times and
+    refused five times for the same reason is listed once)."""
+    with store.read() as cur:
+        rows = cur.execute(
+            "SELECT entity, row_id, reason, max(at) FROM sync_rejection "
+            "GROUP BY entity, row_id, reason ORDER BY max(at) DESC LIMIT ?", (limit,)).fetchall()
+        labels = RecordLabels(cur, lang)
+        out = []
+        for entity, row_id, reason, at in rows:
+            when = None
+            if at:
+                when = dt.datetime.fromisoformat(at)
+                when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+            out.append(RejectionView(ENTITIES.label(entity, lang), labels.row(entity, row_id),
+                                     reason, when))
+    return out

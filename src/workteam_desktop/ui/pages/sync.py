@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import catalogues as cat
 from ...store.outbox import pending_by_entity
-from ...store.sync_status import SyncOverview, overview
+from ...store.sync_status import RejectionView, SyncOverview, list_rejections, overview
 from ...sync.errors import BundleError, PasswordNeeded, SyncError
 from ...sync.session import SyncReport
 from ..bundle_dialogs import ExportDialog, ImportDialog, own_fingerprint
@@ -62,6 +63,7 @@ class SyncPage(Page):
         self.top = QHBoxLayout()
         self.top.addWidget(self._build_network(), 3)
         layout.addLayout(self.top)
+        layout.addWidget(self._build_rejections(), 1)
 
         usb = QGroupBox(self.tr("U盘传输"))
         usb_layout = QVBoxLayout(usb)
@@ -120,7 +122,7 @@ class SyncPage(Page):
         self.empty = empty_state(self.tr("所有更改都已同步。"))
         inner.addWidget(self.empty)
         self.top.addWidget(box, 2)
-        layout.addStretch(1)
+        layout.addStretch(0)  # the room below when no refusals are listed
 
     def _build_network(self) -> QGroupBox:
         group = QGroupBox(self.tr("网络同步"))
@@ -211,6 +213,32 @@ class SyncPage(Page):
             self._started(False)
         return group
 
+    def _build_rejections(self) -> QGroupBox:
+        self.rejections_box = QGroupBox(self.tr("服务器没有接受的更改"))
+        inner = QVBoxLayout(self.rejections_box)
+        hint = QLabel(self.tr("这些更改只保存在本机。原因多为不在您的管辖范围或您的角色不能修改，"
+                              "如需更正请联系县里的管理员。"))
+        hint.setWordWrap(True)
+        hint.setObjectName("tileLabel")
+        inner.addWidget(hint)
+        self.rejections_model = QStandardItemModel(0, 4, self)
+        self.rejections_model.setHorizontalHeaderLabels(
+            [self.tr("记录类型"), self.tr("记录"), self.tr("原因"), self.tr("时间")])
+        self.rejections_table = QTableView()
+        self.rejections_table.setModel(self.rejections_model)
+        self.rejections_table.setAlternatingRowColors(True)
+        self.rejections_table.verticalHeader().hide()
+        self.rejections_table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.rejections_table.setWordWrap(False)
+        header = self.rejections_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 110), (1, 260), (3, 140)):
+            self.rejections_table.setColumnWidth(column, width)
+        inner.addWidget(self.rejections_table)
+        self.rejections_box.hide()
+        return self.rejections_box
+
     def title(self) -> str:
         return self.tr("同步")
 
@@ -223,6 +251,8 @@ class SyncPage(Page):
     def refresh(self) -> None:
         """Re-read account, last sync, outbox and conflicts (off the GUI thread)."""
         self.ctx.tasks.run(overview, self.ctx.store, done=self._show_overview)
+        self.ctx.tasks.run(list_rejections, self.ctx.store, lang=self.ctx.lang,
+                           done=self._show_rejections)
         self.ctx.tasks.run(pending_by_entity, self.ctx.store, done=self._show_pending)
 
     def _show_overview(self, info: SyncOverview) -> None:
@@ -259,6 +289,16 @@ class SyncPage(Page):
             self.error_label.show()
         self.sync_button.setEnabled(logged_in and not self.sync.running)
         self._show_conflict_count(info.open_conflicts)
+
+    def _show_rejections(self, rejections: list[RejectionView]) -> None:
+        self.rejections_model.setRowCount(0)
+        for r in rejections:
+            when = r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at else ""
+            items = [QStandardItem(r.entity_label), QStandardItem(r.row_label),
+                     QStandardItem(r.reason), QStandardItem(when)]
+            items[2].setToolTip(r.reason)
+            self.rejections_model.appendRow(items)
+        self.rejections_box.setVisible(bool(rejections))
 
     def _show_conflict_count(self, n: int) -> None:
         self.conflict_badge.setText(self.tr("{n} 处冲突待处理").format(n=f"{n:,}"))
@@ -316,7 +356,7 @@ class SyncPage(Page):
         if report.rejected:
             reasons = "；".join(dict.fromkeys(r.get("reason", "") for r in report.rejections))
             self.rejected_label.setText(self.tr(
-                "{n} 条更改被服务器拒绝：{reasons}（农户列表“同步”一栏标出了这些农户）").format(
+                "{n} 条更改被服务器拒绝：{reasons}（见下方列表）").format(
                     n=f"{report.rejected:,}", reasons=reasons))
             self.rejected_label.show()
 
