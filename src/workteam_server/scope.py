@@ -48,7 +48,7 @@ def parse_scope(text: str) -> str:
     code = text.strip()
     if not code:
         raise ScopeError("管辖范围不能为空")
-    if not code.isdigit():
+    if not (code.isascii() and code.isdigit()):
         raise ScopeError(f"管辖范围“{code}”不是行政区划代码（只能是数字）")
     if len(code) not in LEVEL_LENGTHS:
         raise ScopeError(f"管辖范围“{code}”的位数不对（应为 2、4、6、9 或 12 位行政区划代码）")
