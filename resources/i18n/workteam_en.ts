@@ -2257,6 +2257,10 @@ The result is previewed here and can be printed.</translation>
         <translation>Device ID:</translation>
     </message>
     <message>
+        <source>没有待发送的更改。</source>
+        <translation>No changes waiting to be sent.</translation>
+    </message>
+    <message>
         <source>上次同步：</source>
         <translation>Last sync:</translation>
     </message>
@@ -2295,10 +2299,6 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>更改数</source>
         <translation>Changes</translation>
-    </message>
-    <message>
-        <source>所有更改都已同步。</source>
-        <translation>All changes are synced.</translation>
     </message>
     <message>
         <source>网络同步</source>
@@ -2427,6 +2427,10 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>{n} 处冲突待处理</source>
         <translation>{n} conflicts to review</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
     </message>
     <message>
         <source>正在连接服务器…</source>

@@ -5,6 +5,7 @@ the Chinese message and a backoff, the household list's 同步 column goes from 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def test_login_dialog_then_sync_pushes_the_county_shows_counts_and_stays_respons
     assert page.sync_button.isEnabled() and page.cancel_button.isHidden()
     # The longest pause of the GUI thread is a small part of the sync (a sync on the GUI
     # thread would pause it for all of it). Measured here on 2 busy cores: 0.05-0.1 of it.
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 20 and max(gaps) < max(250, ticks[-1] // 4), (max(gaps), ticks[-1])
     # The server has every change: a second laptop gets them all.
     with server.client(user, PASSWORD) as http:
@@ -223,4 +224,33 @@ def test_a_refused_change_shows_rejected_with_the_servers_reason(qtbot, member_c
     assert column["0001"][0] == "已同步"
     assert column["0002"][0] == "被拒绝"
     assert reason in column["0002"][1] and "农户" in column["0002"][1]
+    page.sync.shutdown()
+
+
+def test_cancel_stops_after_the_batch_keeps_what_was_sent_and_the_next_sync_finishes(
+        qtbot, ctx: AppContext, server: RunningServer) -> None:
+    login(ctx.store, server.url, new_user(server), PASSWORD)
+    page = sync_page(qtbot, ctx)
+    pending = outbox(ctx.store)
+
+    def cancel_once_sending(done: int, _total: object, phase: str) -> None:
+        if phase == "push" and done > 0 and page.cancel_button.isEnabled():
+            qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+
+    page.sync.sig_progress.connect(cancel_once_sending)
+    with qtbot.waitSignal(page.sync.sig_failed, timeout=120000) as failed:
+        qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    page.sync.sig_progress.disconnect(cancel_once_sending)
+    wait_for_tasks(qtbot, ctx)
+    assert failed.args[0].message == "同步已取消，已完成的部分已保存"
+    assert page.error_label.text() == failed.args[0].message
+    remaining = outbox(ctx.store)
+    assert 0 <= remaining < pending  # whole batches were sent and marked
+    assert page.sync_button.isEnabled() and page.progress.isHidden()
+    assert page.sync.status_text() == "上次同步：从未同步"
+    with qtbot.waitSignal(page.sync.sig_finished, timeout=120000) as finished:
+        qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ctx)
+    assert outbox(ctx.store) == 0
+    assert finished.args[0].pushed == remaining  # nothing sent twice
     page.sync.shutdown()

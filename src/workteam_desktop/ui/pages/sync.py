@@ -119,7 +119,7 @@ class SyncPage(Page):
         self.table.setColumnWidth(0, 220)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         inner.addWidget(self.table)
-        self.empty = empty_state(self.tr("所有更改都已同步。"))
+        self.empty = empty_state(self.tr("没有待发送的更改。"))
         inner.addWidget(self.empty)
         self.top.addWidget(box, 2)
         layout.addStretch(0)  # the room below when no refusals are listed
@@ -157,7 +157,7 @@ class SyncPage(Page):
         self.sync_button.setToolTip(self.tr("把本机的更改发送到服务器，并取回别人的更改"))
         self.sync_button.clicked.connect(self.sync_now)
         self.cancel_button = QPushButton(self.tr("取消"))
-        self.cancel_button.clicked.connect(self.sync.cancel)
+        self.cancel_button.clicked.connect(self.cancel_sync)
         self.cancel_button.hide()
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
@@ -313,6 +313,12 @@ class SyncPage(Page):
         self.error_label.hide()
         self.sync.sync_now(password if isinstance(password, str) else None)
 
+    def cancel_sync(self) -> None:
+        """Stop the running sync after its current batch (what was sent stays sent)."""
+        self.cancel_button.setEnabled(False)
+        self.phase_label.setText(self.tr("正在取消…"))
+        self.sync.cancel()
+
     def _started(self, _automatic: bool) -> None:
         self.sync_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -329,6 +335,8 @@ class SyncPage(Page):
                  "attachments_up": self.tr("正在上传照片"),
                  "attachments_down": self.tr("正在下载照片"), "forms": self.tr("正在更新表单")}
         text = words.get(phase, self.tr("正在同步"))
+        if not self.cancel_button.isEnabled():
+            return  # cancelling: keep saying so until the batch in flight is done
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
