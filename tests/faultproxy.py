@@ -42,6 +42,7 @@ class FaultProxy:
         self._threads: list[threading.Thread] = []
         self._stopped = False
         self.cuts = 0
+        self.connected = threading.Event()  # set at each new client connection
 
     @property
     def url(self) -> str:
@@ -88,6 +89,7 @@ class FaultProxy:
             except OSError:
                 return
             upstream = socket.create_connection(self.target)
+            self.connected.set()
             with self._lock:
                 self._open |= {client, upstream}
             pair = (client, upstream)
