@@ -2226,6 +2226,10 @@ The result is previewed here and can be printed.</translation>
         <translation>Sync error</translation>
     </message>
     <message>
+        <source>同步需要输入密码</source>
+        <translation>Sync needs the password</translation>
+    </message>
+    <message>
         <source>同步需要登录</source>
         <translation>Sync needs a login</translation>
     </message>

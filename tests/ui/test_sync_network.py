@@ -254,3 +254,58 @@ def test_cancel_stops_after_the_batch_keeps_what_was_sent_and_the_next_sync_fini
     assert outbox(ctx.store) == 0
     assert finished.args[0].pushed == remaining  # nothing sent twice
     page.sync.shutdown()
+
+
+def test_automatic_sync_runs_by_itself_and_the_status_bar_follows(
+        qtbot, ctx: AppContext, server: RunningServer) -> None:
+    from workteam_desktop.ui.main_window import MainWindow
+
+    login(ctx.store, server.url, new_user(server), PASSWORD)
+    window = MainWindow(ctx)  # plans the first automatic sync after start-up
+    qtbot.addWidget(window)
+    window.show()
+    wait_for_tasks(qtbot, ctx)
+    controller = window.sync
+    assert controller.next_auto_in() is not None and controller.next_auto_in() <= 15_000
+    assert window.sync_label.text() == "上次同步：从未同步"
+    with qtbot.waitSignal(controller.sig_started, timeout=10000) as started:
+        controller.start_auto(delay_s=0)  # as when the start-up delay has passed
+    assert started.args == [True] and window.sync_label.text() == "同步中…"
+    with qtbot.waitSignal(controller.sig_finished, timeout=120000):
+        pass
+    wait_for_tasks(qtbot, ctx)
+    assert outbox(ctx.store) == 0
+    assert window.sync_label.text().startswith("已同步 ")
+    assert window.pending_label.text() == "待同步更改：0"
+    controller.shutdown()
+    assert controller.next_auto_in() is None and controller.sync_now() is False
+
+
+def test_without_a_keyring_the_page_asks_for_the_password_and_syncs(
+        qtbot, ctx: AppContext, server: RunningServer, monkeypatch) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+    from PySide6.QtWidgets import QInputDialog
+
+    keyring.set_keyring(FailKeyring())  # the autouse fixture restores the previous one
+    login(ctx.store, server.url, new_user(server), PASSWORD)  # nothing kept: no keyring
+    asked: list[str] = []
+
+    def type_password(_parent, _title, label, *_args, **_kwargs):
+        asked.append(label)
+        return PASSWORD, True
+
+    monkeypatch.setattr(QInputDialog, "getText", type_password)
+    page = sync_page(qtbot, ctx)
+    with qtbot.waitSignal(page.sync.sig_finished, timeout=120000):
+        qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ctx)
+    assert asked == ["本机无法保存登录，请输入同步密码："]
+    assert outbox(ctx.store) == 0
+    # An automatic try cannot ask: it waits for a person instead of retrying.
+    with qtbot.waitSignal(page.sync.sig_failed, timeout=60000):
+        page.sync.sync_now(automatic=True)
+    wait_for_tasks(qtbot, ctx)
+    assert len(asked) == 1 and page.sync.next_auto_in() is None
+    assert page.sync.status_text() == "同步需要输入密码"
+    page.sync.shutdown()

@@ -73,7 +73,8 @@ class SyncController(QObject):
         self.last_sync_at: dt.datetime | None = None  # UTC, the last sync that went well
         self.last_error = ""
         self._handle: TaskHandle | None = None
-        self._automatic = False
+        self.automatic = False  # whether the running (or last) sync started by itself
+        self._needs_password = False  # no keyring: each sync needs the password typed
         self._shut = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -119,6 +120,8 @@ class SyncController(QObject):
         if self.status == "error":
             return self.tr("同步出错")
         if self.status == "needs_person":
+            if self._needs_password:
+                return self.tr("同步需要输入密码")
             return self.tr("同步需要登录")
         last = self.last_sync_at.astimezone() if self.last_sync_at is not None else None
         if self.status == "ok" and last is not None:
@@ -165,7 +168,7 @@ class SyncController(QObject):
         if self.running or self._shut:
             return False
         self._timer.stop()
-        self._automatic = automatic
+        self.automatic = automatic
         self.last_error = ""
         self._set_status("syncing")
         self._handle = self.ctx.tasks.run(
@@ -207,6 +210,7 @@ class SyncController(QObject):
         if isinstance(exc, errors.SyncCancelled):
             self._set_status("idle")
         elif isinstance(exc, _NEEDS_PERSON):
+            self._needs_password = isinstance(exc, errors.PasswordNeeded)
             self.schedule = self.schedule.after(Outcome.NEEDS_PERSON)
             self._set_status("needs_person")
         else:

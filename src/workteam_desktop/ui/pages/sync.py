@@ -373,7 +373,8 @@ class SyncPage(Page):
         message = exc.message if isinstance(exc, SyncError) else str(exc)
         self.error_label.setText(message)
         self.error_label.show()
-        if isinstance(exc, PasswordNeeded) and self.isVisible():
+        # Ask only when a person pressed 立即同步: never pop up after an automatic try.
+        if isinstance(exc, PasswordNeeded) and self.isVisible() and not self.sync.automatic:
             self.ask_password()
 
     def ask_password(self) -> None:
