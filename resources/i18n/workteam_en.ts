@@ -657,6 +657,10 @@ Visited / all households</translation>
         <translation>Close</translation>
     </message>
     <message>
+        <source>取消导出</source>
+        <translation>Cancel export</translation>
+    </message>
+    <message>
         <source>选择U盘或文件夹</source>
         <translation>Choose the USB drive or a folder</translation>
     </message>
@@ -667,6 +671,18 @@ Visited / all households</translation>
     <message>
         <source>公钥文件 (*.json);;所有文件 (*)</source>
         <translation>Public key files (*.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>正在取消，请稍候…</source>
+        <translation>Cancelling, please wait…</translation>
+    </message>
+    <message>
+        <source>正在导出第 {done} / {total} 条更改，请不要拔出U盘…</source>
+        <translation>Exporting change {done} of {total}; do not remove the USB drive…</translation>
     </message>
     <message>
         <source>请选择要保存到的U盘或文件夹。</source>
@@ -703,6 +719,10 @@ Visited / all households</translation>
     <message>
         <source>。注意：{n} 个附件不在本机，未带上</source>
         <translation>. Note: {n} attachments are not on this laptop and were left out</translation>
+    </message>
+    <message>
+        <source>已取消导出，没有生成数据包。</source>
+        <translation>Export cancelled; no bundle was written.</translation>
     </message>
     <message>
         <source>导出失败，请检查U盘后重试。</source>
@@ -1558,6 +1578,22 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
         <translation>Close</translation>
     </message>
     <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>正在取消，请稍候…</source>
+        <translation>Cancelling, please wait…</translation>
+    </message>
+    <message>
+        <source>正在处理第 {done} / {total} 条更改…</source>
+        <translation>Processing change {done} of {total}…</translation>
+    </message>
+    <message>
         <source>选择数据包</source>
         <translation>Choose bundles</translation>
     </message>
@@ -1568,6 +1604,10 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>正在检查数据包的签名和内容…</source>
         <translation>Checking the bundles&apos; signatures and contents…</translation>
+    </message>
+    <message>
+        <source>已取消检查，没有导入任何内容。</source>
+        <translation>Check cancelled; nothing was imported.</translation>
     </message>
     <message>
         <source>这些数据包的更改本机都已有，导入不会改变任何内容。</source>

@@ -11,6 +11,11 @@ class BundleError(Exception):
         self.message = message
 
 
+class BundleCancelled(BundleError):
+    """The person cancelled an export or import: nothing was written (no bundle file, no
+    change to the store)."""
+
+
 class SyncError(Exception):
     """A network sync failure to show as it is: one Chinese line in ``message``.
 
