@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from dataclasses import dataclass, field
 
 import httpx
@@ -43,6 +44,9 @@ class Account:
     username: str
     role: str = ""
     scopes: list[str] = field(default_factory=list)
+    # The short-lived access token of the last connection, in memory only (never written):
+    # the next sync within its life skips one round trip. (token, monotonic expiry)
+    _access: tuple[str, float] | None = field(default=None, repr=False, compare=False)
 
     @property
     def keyring_key(self) -> str:
@@ -104,10 +108,14 @@ class Account:
                 client.refresh_token = token
                 # The server rotates the refresh token: keep the new one at once.
                 client.on_refresh = self._rotated
-                self._update_user(client.refresh())
+                if self._access is not None and self._access[1] > time.monotonic():
+                    client.access_token = self._access[0]  # an expired one is refreshed once
+                else:
+                    self._update_user(client.refresh())
             elif password is not None:
                 tokens = client.login(self.username, password, device)
                 self._update_user(tokens)
+                self._remember(tokens)
                 if keyring_available():
                     client.on_refresh = self._rotated
                     self.keep_token(tokens.refresh_token)
@@ -123,16 +131,24 @@ class Account:
     def _rotated(self, tokens: Tokens) -> None:
         if not self.keep_token(tokens.refresh_token):
             raise SyncError("无法把新的登录凭据保存到系统密钥环，请检查密钥环服务后重新登录")
+        self._remember(tokens)
+
+    def _remember(self, tokens: Tokens) -> None:
+        # A minute's margin: a token about to expire is not worth a failed request.
+        self._access = (tokens.access_token, time.monotonic() + max(0, tokens.expires_in - 60))
 
     def _update_user(self, tokens: Tokens) -> None:
         self.role, self.scopes = tokens.user.role, list(tokens.user.scopes)
 
     def save(self, store: Store) -> None:
-        """Store server, user, role and scopes in ``sync_state``."""
-        previous = sync_state.get(store, sync_state.SERVER_URL)
+        """Store server, user, role and scopes in ``sync_state`` (no write when unchanged)."""
+        stored = sync_state.read_all(store)
+        previous = stored.get(sync_state.SERVER_URL)
         values: dict[str, str | None] = {
             sync_state.SERVER_URL: self.server_url, sync_state.USERNAME: self.username,
             sync_state.ROLE: self.role, sync_state.SCOPES: json.dumps(self.scopes)}
+        if all(stored.get(k) == v for k, v in values.items()):
+            return
         if previous is not None and previous != self.server_url:
             # Another server numbers its changes differently: pull it from the start
             # (merging what we already have again changes nothing).

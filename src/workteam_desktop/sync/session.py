@@ -102,7 +102,8 @@ def sync_once(store: Store, account: Account, *, progress: Progress | None = Non
     except SyncError as exc:
         sync_state.set_values(store, {sync_state.LAST_ERROR: exc.message})
         raise
-    sync_state.set_values(store, {sync_state.LAST_SYNC_AT: sync_state.now_iso(),
+    # One write for the bookkeeping of the whole sync (every commit is an fsync).
+    sync_state.set_values(store, {**step.state, sync_state.LAST_SYNC_AT: sync_state.now_iso(),
                                   sync_state.LAST_ERROR: None})
     return report
 
@@ -113,6 +114,8 @@ class _Steps:
     def __init__(self, store: Store, report: SyncReport, progress: Progress,
                  cancel: Cancel) -> None:
         self.store, self.report = store, report
+        self.stored = sync_state.read_all(store)  # the state as the sync began
+        self.state: dict[str, str | None] = {}  # what to store when the sync succeeds
         self.progress, self.cancel = progress, cancel
 
     def _check_cancel(self) -> None:
@@ -162,13 +165,14 @@ class _Steps:
         while True:
             self._check_cancel()
             page = client.pull(cursor, PULL_PAGE)
-            try:
-                result = apply_page(store, page.changes, page.cursor)
-            except UnknownEntity:
-                raise SyncError("服务器上的数据来自更新版本的程序，请先升级本程序再同步") from None
-            report.pulled += len(page.changes)
-            report.applied += result.applied
-            report.conflicts += result.conflicts
+            if page.changes or page.cursor != cursor:  # nothing new: no write, no fsync
+                try:
+                    result = apply_page(store, page.changes, page.cursor)
+                except UnknownEntity:
+                    raise SyncError("服务器上的数据来自更新版本的程序，请先升级本程序再同步") from None
+                report.pulled += len(page.changes)
+                report.applied += result.applied
+                report.conflicts += result.conflicts
             cursor = page.cursor
             self.progress(report.pulled, None, "pull")
             if not page.more:
@@ -194,7 +198,7 @@ class _Steps:
 
     def upload_attachments(self, client: SyncClient) -> None:
         store = self.store
-        after = int(sync_state.get(store, _UP_SEQ, "0") or 0)
+        after = int(self.stored.get(_UP_SEQ) or 0)
         shas, last = self._attachment_changes("local", after)
         present = [s for s in shas if content_path(store.home, s).is_file()]
         missing: list[str] = []
@@ -206,12 +210,12 @@ class _Steps:
             self.report.attachments_up += 1
             self.progress(n, len(missing), "attachments_up")
         if last != after:
-            sync_state.set_values(store, {_UP_SEQ: str(last)})
+            self.state[_UP_SEQ] = str(last)
 
     def download_attachments(self, client: SyncClient) -> None:
         store = self.store
-        after = int(sync_state.get(store, _DOWN_SEQ, "0") or 0)
-        earlier = json.loads(sync_state.get(store, _DOWN_LATER, "[]") or "[]")
+        after = int(self.stored.get(_DOWN_SEQ) or 0)
+        earlier = json.loads(self.stored.get(_DOWN_LATER) or "[]")
         shas, last = self._attachment_changes("remote", after)
         wanted = [s for s in dict.fromkeys([*earlier, *shas])
                   if not content_path(store.home, s).is_file()]
@@ -228,8 +232,8 @@ class _Steps:
             self.report.attachments_down += 1
             self.progress(n, len(wanted), "attachments_down")
         if last != after or later != earlier:
-            sync_state.set_values(store, {_DOWN_SEQ: str(last),
-                                          _DOWN_LATER: json.dumps(later) if later else None})
+            self.state.update({_DOWN_SEQ: str(last),
+                               _DOWN_LATER: json.dumps(later) if later else None})
 
     # ------------------------------------------------------------------ forms
 
