@@ -411,7 +411,7 @@ class _Merge:
         left: list[str] = []
         for row_id in ids:
             values = new_rows[row_id][1]
-            (left if any(values.get(c) is None for c in required) else ready).append(row_id)
+            (left if None in map(values.get, required) else ready).append(row_id)
         for column, parent in info.foreign_keys.items():
             refs = {v for r in ready if (v := new_rows[r][1].get(column)) is not None}
             there = self._parents_exist(parent, refs) if refs else refs
