@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -20,6 +21,9 @@ from .store import AccountInfo, ServerStore, now
 ACCESS_TTL = dt.timedelta(minutes=15)
 REFRESH_TTL = dt.timedelta(days=90)
 _HASHER = PasswordHasher()
+# Each argon2 check takes 64 MiB for a moment: a storm of logins (every laptop of a county
+# back online at once) would otherwise take the memory of as many checks as threads.
+_HASHING = threading.BoundedSemaphore(4)
 # Verified against when the user does not exist, so a wrong name takes as long as a
 # wrong password (no user-name probing by timing).
 _DUMMY_HASH = _HASHER.hash("workteam-no-such-user")
@@ -36,7 +40,8 @@ class AuthError(Exception):
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
-    return _HASHER.hash(password)
+    with _HASHING:
+        return _HASHER.hash(password)
 
 
 def token_hash(token: str) -> str:
@@ -85,13 +90,14 @@ def login(store: ServerStore, name: str, password: str, device: str) -> Grant:
     if account.disabled:
         raise AuthError("user_disabled", "该账号已停用，请联系管理员")
     if _HASHER.check_needs_rehash(stored):
-        store.set_password_hash(account.id, _HASHER.hash(password))
+        store.set_password_hash(account.id, hash_password(password))
     return _grant(store, account, device)
 
 
 def _verify(stored: str, password: str) -> bool:
     try:
-        return _HASHER.verify(stored, password)
+        with _HASHING:
+            return _HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -53,6 +53,7 @@ class Client:
     changes: list[dict] = field(default_factory=list)
     pulled: Counter[str] = field(default_factory=Counter)
     cursor: int = 0
+    token: str = ""
 
 
 def areas() -> tuple[list[dict], dict[str, str]]:
@@ -92,10 +93,12 @@ def make_clients(n: int, per_client: int, villages: dict[str, str]) -> list[Clie
     return clients
 
 
-async def login(http: httpx.AsyncClient, name: str) -> None:
-    r = await http.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD, "device": name})
+async def login(http: httpx.AsyncClient, c: Client) -> None:
+    r = await http.post("/api/v1/auth/login",
+                        json={"username": c.name, "password": PASSWORD, "device": c.name})
     r.raise_for_status()
-    http.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+    c.token = r.json()["access_token"]
+    http.headers["Authorization"] = f"Bearer {c.token}"
 
 
 async def pull_to_end(http: httpx.AsyncClient, c: Client, latencies: list[float]) -> None:
@@ -129,7 +132,7 @@ async def run_client(url: str, c: Client, batch: int, push_lat: list[float], pul
                      start: StartLine) -> None:
     limits = httpx.Limits(max_connections=1)
     async with httpx.AsyncClient(base_url=url, timeout=300, limits=limits) as http:
-        await login(http, c.name)
+        await login(http, c)
         await start.arrive()
         for i in range(0, len(c.changes), batch):
             body = orjson.dumps({"device": c.name, "changes": c.changes[i:i + batch]})
@@ -145,8 +148,8 @@ async def run_client(url: str, c: Client, batch: int, push_lat: list[float], pul
 
 async def final_pulls(url: str, clients: list[Client], pull_lat: list[float]) -> None:
     async def one(c: Client) -> None:
-        async with httpx.AsyncClient(base_url=url, timeout=300) as http:
-            await login(http, c.name)
+        async with httpx.AsyncClient(base_url=url, timeout=300,
+                                     headers={"Authorization": f"Bearer {c.token}"}) as http:
             await pull_to_end(http, c, pull_lat)
 
     await asyncio.gather(*(one(c) for c in clients))
@@ -245,6 +248,7 @@ def run(n_clients: int = 200, per_client: int = 500, batch: int = 100, workers: 
             return figures
         finally:
             server.stop()
+            (tmp / "server.log").write_text("".join(server.log), encoding="utf-8")
     finally:
         cluster.stop()
 

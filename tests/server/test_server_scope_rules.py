@@ -98,3 +98,17 @@ def test_the_entity_table_agrees_with_the_desktop_models() -> None:
         table = MODEL_BY_ENTITY[child].__table__  # type: ignore[attr-defined]
         assert {fk.column.table.name for fk in table.c[link].foreign_keys} == {parent}
         assert {fk.column.table.name for fk in table.c[field].foreign_keys} == {target}
+
+
+def test_head_revision_constant_is_the_newest_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from workteam_server import store
+
+    config = Config()
+    config.set_main_option("script_location", str(store.MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == store.HEAD_REVISION
+    s = store.ServerStore.open(f"sqlite:///{tmp_path / 'x.db'}")
+    assert store.current_revision(s.engine) == store.HEAD_REVISION
+    s.close()
