@@ -345,8 +345,16 @@ class _Merge:
             if value is None and name in info.required:
                 raise _NotAsIfWaited(info.entity)
             parent = info.foreign_keys.get(name)
-            if parent is not None and value is not None:
-                self.moved.append((parent, value))  # checked at the end of the batch
+            if parent is None or value is None:
+                continue
+            if parent == info.entity:
+                # A parent of its own table (an area's): unless that parent was here before
+                # this batch, waiting might never have ended (itself, or a cycle).
+                if value in self.made or not self.cur.execute(
+                        f'SELECT 1 FROM "{parent}" WHERE id = ?', (value,)).fetchone():
+                    raise _NotAsIfWaited(info.entity)
+            else:
+                self.moved.append((parent, value))  # must exist at the end of the batch
         cur = self.cur
         [current] = cur.execute(f'SELECT updated_hlc FROM "{info.entity}" WHERE id = ?',
                                 (ch.row_id,)).fetchone()
