@@ -20,6 +20,14 @@ class CliError(Exception):
     """A problem reported as one line on stderr."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with the project's error rule: one line on stderr, exit code 1."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"workteam-server: {message}", file=sys.stderr)
+        sys.exit(1)
+
+
 def _home(args: argparse.Namespace) -> Path:
     if args.home:
         return Path(args.home).expanduser().resolve()
@@ -132,12 +140,12 @@ def cmd_tokens_revoke(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--home", help="服务器数据目录（附件、表单、默认的 SQLite 数据库）")
     common.add_argument("--db", help="数据库地址，如 postgresql+psycopg://user@host/db；"
                                      "默认用 home 里的 SQLite")
-    parser = argparse.ArgumentParser(prog="workteam-server", description="驻村工作队数据同步服务器")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="workteam-server", description="驻村工作队数据同步服务器")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     serve = sub.add_parser("serve", parents=[common], help="运行服务器")
     serve.add_argument("--host", default="127.0.0.1")
@@ -146,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=cmd_serve)
 
-    users = sub.add_parser("users", help="管理用户").add_subparsers(dest="users_command", required=True)
+    users = sub.add_parser("users", help="管理用户").add_subparsers(dest="users_command", required=True,
+                                                                  parser_class=Parser)
     add = users.add_parser("add", parents=[common], help="添加用户")
     add.add_argument("name")
     add.add_argument("--role", required=True, help="member|supervisor|admin")
@@ -160,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("name")
     disable.set_defaults(func=cmd_users_disable)
 
-    tokens = sub.add_parser("tokens", help="管理令牌").add_subparsers(dest="tokens_command", required=True)
+    tokens = sub.add_parser("tokens", help="管理令牌").add_subparsers(dest="tokens_command", required=True,
+                                                                   parser_class=Parser)
     revoke = tokens.add_parser("revoke", parents=[common], help="撤销某用户的全部令牌")
     revoke.add_argument("name")
     revoke.set_defaults(func=cmd_tokens_revoke)
