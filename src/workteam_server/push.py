@@ -105,7 +105,12 @@ def push(store: ServerStore, account: AccountInfo,
                     keys.add((owner, str(c["fields"]["owner_id"])))
         areas = store.row_areas(conn, keys)  # grows as the batch places new rows
 
+        refused: set[tuple[str, str]] = set()  # new rows of this batch that were rejected
+        leans_on_refused = [False]
+
         def lookup(entity: str, row_id: str) -> str | None:
+            if (entity, row_id) in refused:
+                leans_on_refused[0] = True
             return areas.get((entity, row_id))
 
         seen: set[str] = set()
@@ -128,6 +133,7 @@ def push(store: ServerStore, account: AccountInfo,
                 continue
             code = areas.get((entity, row_id))
             new_row = code is None
+            leans_on_refused[0] = False
             try:
                 if new_row:
                     code = sc.row_area(entity, row_id, fields, lookup=lookup,
@@ -135,6 +141,7 @@ def push(store: ServerStore, account: AccountInfo,
                     # Known from here on, also when rejected below: its children then get
                     # the same answer (out of scope) rather than "unknown parent".
                     areas[(entity, row_id)] = code
+                    refused.add((entity, row_id))  # until accepted below
                 else:
                     moved = sc.moved_area(entity, fields, lookup=lookup)
                     if moved is not None and moved != code:
@@ -150,8 +157,14 @@ def push(store: ServerStore, account: AccountInfo,
             if not scope.can_write(code):
                 results[i] = _reject(change_id, "out_of_scope", code=code or "全国")
                 continue
+            if new_row and leans_on_refused[0]:
+                # Its parent was refused just now: storing it would leave every laptop a
+                # row pointing at a parent that never arrives.
+                results[i] = _reject(change_id, "unknown_parent")
+                continue
             seen.add(change_id)
             if new_row:
+                refused.discard((entity, row_id))
                 new_areas[(entity, row_id)] = code
             sha = fields.get("sha256")
             if entity == "attachment" and isinstance(sha, str) and _is_sha256(sha):

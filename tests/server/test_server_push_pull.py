@@ -54,8 +54,10 @@ def test_every_change_gets_its_own_result_in_order(server: RunningServer) -> Non
     area = wire_change("area", "village1", {"name": "改名"})
     moved = wire_change("household", "h1", {"village_id": "village2"})
     child = wire_change("member", "h1-m", {"household_id": "h1", "name": "户主"})
+    team = wire_change("team", "t1", {"name": "队"})  # members may not create teams
+    cadre = wire_change("cadre", "c1", {"name": "李", "team_id": "t1"})
     batch = [good, no_hlc, bad_hlc, unknown, orphan, elsewhere, child_of_elsewhere, area, moved,
-             "not an object", child]
+             "not an object", child, team, cadre]
     with server.client("wang", PASSWORD) as c:
         results = push(c, batch)  # type: ignore[arg-type]
         assert [(r["status"], r.get("code")) for r in results] == [
@@ -70,13 +72,15 @@ def test_every_change_gets_its_own_result_in_order(server: RunningServer) -> Non
             ("rejected", "area_change"),
             ("rejected", "bad_change"),
             ("accepted", None),
+            ("rejected", "read_only"),
+            ("rejected", "unknown_parent"),  # its team was refused: never a dangling row
         ]
         assert [r["id"] for r in results[:9]] == [ch["id"] for ch in batch[:9]]
         assert all(r["reason"] for r in results if r["status"] == "rejected")
         assert "不在您的管辖范围内" in results[5]["reason"]
         stored = {ch["id"] for ch in pull_all(c)[0]}
     assert good["id"] in stored and child["id"] in stored
-    assert not {ch["id"] for ch in batch[1:10] if isinstance(ch, dict)} & stored
+    assert not {ch["id"] for ch in batch[1:10] + batch[11:] if isinstance(ch, dict)} & stored
 
 
 def test_rows_placed_by_their_children_in_the_same_batch(server: RunningServer) -> None:
