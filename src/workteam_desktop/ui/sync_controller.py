@@ -76,6 +76,7 @@ class SyncController(QObject):
         self.automatic = False  # whether the running (or last) sync started by itself
         self._needs_password = False  # no keyring: each sync needs the password typed
         self._shut = False
+        self._planned_s = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._auto_tick)
@@ -108,8 +109,9 @@ class SyncController(QObject):
         self.schedule = Schedule()
 
     def next_auto_in(self) -> int | None:
-        """Milliseconds until the next automatic sync (None: none planned)."""
-        return self._timer.remainingTime() if self._timer.isActive() else None
+        """Seconds from when the next automatic sync was planned to when it runs (None:
+        none planned)."""
+        return self._planned_s if self._timer.isActive() else None
 
     def status_text(self) -> str:
         """For the status bar: 同步中…, 已同步 10:24, 离线, 上次同步：…"""
@@ -157,6 +159,7 @@ class SyncController(QObject):
     def _arm(self, delay_s: int | None) -> None:
         if self._shut or delay_s is None or not self.auto_enabled:
             return
+        self._planned_s = delay_s
         self._timer.start(delay_s * 1000)
 
     def _auto_tick(self) -> None:
