@@ -6,6 +6,8 @@ the Chinese message and a backoff, the household list's 同步 column goes from 
 from __future__ import annotations
 
 import itertools
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -167,10 +169,43 @@ def test_server_down_gives_the_chinese_message_and_backs_off(qtbot, ctx: AppCont
     assert page.sync_button.isEnabled()
     # The next try comes after a minute, then two: never hammering a dead link.
     assert page.sync.next_auto_in() == 60
-    with qtbot.waitSignal(page.sync.sig_failed, timeout=60000):
-        page.sync.sync_now()
+
+    # A server that takes the connection and hangs up after 2 s (a dying mobile link):
+    # the window keeps answering while the sync waits, then says so in one line.
+    staller = socket.create_server(("127.0.0.1", down.port), reuse_port=False)
+    stop = threading.Event()
+
+    def stall() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = staller.accept()
+            except OSError:
+                return
+            stop.wait(2)
+            conn.close()
+
+    thread = threading.Thread(target=stall, daemon=True)
+    thread.start()
+    ticks: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+    timer.start(10)
+    try:
+        with qtbot.waitSignal(page.sync.sig_failed, timeout=60000) as failed:
+            qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    finally:
+        timer.stop()
+        stop.set()
+        staller.close()
+        thread.join(10)
     wait_for_tasks(qtbot, ctx)
-    assert page.sync.next_auto_in() == 120
+    assert failed.args[0].message.startswith("与同步服务器")
+    assert "连接中断" in page.error_label.text()
+    assert ticks[-1] >= 1900  # the sync did wait for the stalled server …
+    assert max(b - a for a, b in itertools.pairwise(ticks)) < 1000  # … not the window
+    assert page.sync.next_auto_in() == 120  # the second failure in a row: two minutes
     # Switched off, nothing is planned; the setting is remembered.
     page.auto_box.setChecked(False)
     assert page.sync.next_auto_in() is None
