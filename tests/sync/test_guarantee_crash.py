@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def test_kill_9_during_sync_never_damages_the_store(tmp_path, demo_copy) -> None
                                                 "--user", ADMIN, "--password-stdin"))
             assert code == 0, err
         kills = trials = 0
+        # The crash moment is drawn from the length of a sync as measured here: a fixed window
+        # would let a fast machine finish every sync before the kill (and test nothing).
+        horizon = 3.0
         while kills < KILLS:
             trials += 1
             assert trials <= 3 * KILLS, "the sync finished before every kill: make it larger"
@@ -86,8 +90,10 @@ def test_kill_9_during_sync_never_damages_the_store(tmp_path, demo_copy) -> None
             proxy.connected.clear()
             process = _workteam("sync", "--home", home, "--password-stdin")
             assert proxy.connected.wait(120), "the sync process never connected"
+            started = time.monotonic()
             try:
-                process.wait(timeout=rng.uniform(0.0, 3.0))  # the random moment of the crash
+                process.wait(timeout=rng.uniform(0.0, horizon))  # the random moment of the crash
+                horizon = max(0.05, 0.9 * (time.monotonic() - started))
             except subprocess.TimeoutExpired:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
