@@ -103,10 +103,13 @@ def _verify(stored: str, password: str) -> bool:
 
 
 def refresh(store: ServerStore, refresh_token: str) -> Grant:
-    """Trade a refresh token for new tokens; the old refresh token stops working."""
+    """Trade a refresh token for new tokens; the old refresh token stops working (see
+    ``ServerStore.add_tokens`` for the one exception: an answer lost on the way)."""
     h = token_hash(refresh_token)
     found = store.token(h, "refresh")
-    if found is None or found[2] or found[1] < now():
+    # A retired token is not refused here: the store decides whether it may be traded again
+    # (its successor lost on the way and never used).
+    if found is None or found[1] < now():
         raise AuthError("refresh_revoked", "登录已失效（令牌已被使用或撤销），请重新登录")
     account, _, _, device = found
     if account.disabled:

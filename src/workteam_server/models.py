@@ -49,6 +49,9 @@ class Token(ServerModel, table=True):
     expires_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
     revoked: bool = False
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+    # The refresh token this one was traded for (its SHA-256): the old token may be traded
+    # again while the successor is unused, because the answer carrying it can be lost.
+    replaced_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
 
 
 class ChangeRow(ServerModel, table=True):

@@ -31,7 +31,7 @@ from .scope import Scope
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration (a test keeps it in step): a database already there opens without
 # importing alembic, which is most of a CLI command's start-up time.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 PUSH_LOCK = 0x77746B73  # "wtks": the advisory lock key that serialises pushes
 
 
@@ -221,15 +221,19 @@ class ServerStore:
     def add_tokens(self, account_id: int, device: str,
                    tokens: Iterable[tuple[str, str, dt.datetime]],
                    *, rotating: str | None = None) -> bool:
-        """Store new tokens (kind, SHA-256, expiry). With ``rotating`` (a refresh token's
-        hash) the old token is revoked in the same transaction; False if it already was."""
+        """Store new tokens (kind, SHA-256, expiry). With ``rotating`` (the hash of the
+        refresh token being traded) the old token is retired in the same transaction and
+        remembers the new refresh token as its successor; False if it may not be traded.
+
+        A retired token may be traded once more while its successor has never been used nor
+        revoked: the laptop never received the answer that carried the successor (a link cut
+        at the wrong moment), so it still holds the old one and must not be logged out. The
+        unused successor is revoked then; once a successor has been used, the old token is
+        dead for good."""
+        new_refresh = next((h for kind, h, _ in tokens if kind == "refresh"), None)
         with self.writing() as conn:
-            if rotating is not None:
-                done = conn.execute(token_table.update().where(
-                    token_table.c.token_hash == rotating, token_table.c.revoked.is_(False))
-                    .values(revoked=True))
-                if done.rowcount != 1:
-                    return False
+            if rotating is not None and not self._retire(conn, rotating, new_refresh):
+                return False
             created = now()
             conn.execute(token_table.delete().where(token_table.c.account_id == account_id,
                                                     token_table.c.expires_at < created))
@@ -238,6 +242,27 @@ class ServerStore:
                  "expires_at": expires, "revoked": False, "created_at": created}
                 for kind, h, expires in tokens])
             return True
+
+    @staticmethod
+    def _retire(conn: Connection, old: str, successor: str | None) -> bool:
+        t = token_table
+        row = conn.execute(sa.select(t.c.revoked, t.c.replaced_by)
+                           .where(t.c.token_hash == old, t.c.kind == "refresh")).first()
+        if row is None:
+            return False
+        if row.revoked:
+            if row.replaced_by is None:
+                return False  # revoked by logout or by an administrator
+            unused = conn.execute(t.update().where(
+                t.c.token_hash == row.replaced_by, t.c.revoked.is_(False),
+                t.c.replaced_by.is_(None)).values(revoked=True))
+            if unused.rowcount != 1:
+                return False  # the successor was used (or revoked): this token is spent
+            conn.execute(t.update().where(t.c.token_hash == old).values(replaced_by=successor))
+            return True
+        done = conn.execute(t.update().where(t.c.token_hash == old, t.c.revoked.is_(False))
+                            .values(revoked=True, replaced_by=successor))
+        return done.rowcount == 1
 
     def token(self, token_hash: str, kind: str) -> tuple[AccountInfo, dt.datetime, bool, str] | None:
         """The account behind a token, its expiry, whether it is revoked, and its device."""

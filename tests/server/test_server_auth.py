@@ -88,9 +88,40 @@ def test_refresh_token_rotates(server: RunningServer) -> None:
     first = login(server, "wang", PASSWORD).json()
     second = refresh(server, first["refresh_token"]).json()
     assert second["refresh_token"] != first["refresh_token"]
-    again = refresh(server, first["refresh_token"])  # a used refresh token is dead
+    third = refresh(server, second["refresh_token"]).json()  # the successor is used ...
+    again = refresh(server, first["refresh_token"])  # ... so the first token is dead for good
     assert again.status_code == 401 and code(again) == "refresh_revoked"
-    assert refresh(server, second["refresh_token"]).status_code == 200
+    assert refresh(server, third["refresh_token"]).status_code == 200
+    again = refresh(server, second["refresh_token"])
+    assert again.status_code == 401 and code(again) == "refresh_revoked"
+
+
+def test_a_refresh_answer_lost_on_the_way_does_not_log_the_laptop_out(server: RunningServer) -> None:
+    """The link drops after the server rotated the token but before the laptop got the new
+    one: the laptop still holds the old token, which must work once more; the successor
+    it never saw is revoked, so only one chain of tokens stays alive."""
+    server.add_user("wang", "member", "140215101201", PASSWORD)
+    first = login(server, "wang", PASSWORD).json()
+    lost = refresh(server, first["refresh_token"]).json()  # the answer never arrives
+    retried = refresh(server, first["refresh_token"])
+    assert retried.status_code == 200
+    assert me(server, retried.json()["access_token"]).status_code == 200
+    r = refresh(server, lost["refresh_token"])  # the token nobody received is gone
+    assert r.status_code == 401 and code(r) == "refresh_revoked"
+    assert refresh(server, retried.json()["refresh_token"]).status_code == 200
+
+
+def test_a_spent_token_stays_dead_after_logout_or_revocation(server: RunningServer) -> None:
+    server.add_user("wang", "member", "140215101201", PASSWORD)
+    first = login(server, "wang", PASSWORD).json()
+    second = refresh(server, first["refresh_token"]).json()
+    r = httpx.post(f"{server.url}/api/v1/auth/logout", json={"refresh_token": second["refresh_token"]})
+    assert r.status_code == 204
+    assert refresh(server, first["refresh_token"]).status_code == 401
+    other = login(server, "wang", PASSWORD).json()
+    refresh(server, other["refresh_token"])
+    assert server.cli("tokens", "revoke", "wang").returncode == 0
+    assert refresh(server, other["refresh_token"]).status_code == 401
 
 
 def test_revoked_tokens_stop_working_immediately(server: RunningServer) -> None:
