@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian/Ubuntu packages workteam needs (Qt's runtime libraries, PDF tools).
+# Install the Debian/Ubuntu packages workteam needs (Qt's runtime libraries, PDF tools,
+# PostgreSQL for the server tests).
 # Safe to run again: it installs only what is missing. Needs root or sudo.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ packages=(
   poppler-utils poppler-data
   # desktop-file-validate, for the test of the Linux menu entry (packaging/linux)
   desktop-file-utils
+  # the sync server's tests and CI run on a throwaway PostgreSQL cluster as well as SQLite
+  postgresql
 )
 
 missing=()

@@ -10,6 +10,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from serverlib import pg_cluster, server, server_db, sqlite_server  # noqa: F401  (a real sync server)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

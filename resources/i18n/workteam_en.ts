@@ -366,6 +366,113 @@ The current data is first kept as a “before restore” backup, so it can be re
     </message>
 </context>
 <context>
+    <name>ConflictReviewDialog</name>
+    <message>
+        <source>处理冲突</source>
+        <translation>Review conflicts</translation>
+    </message>
+    <message>
+        <source>下面这些内容曾在两台电脑上被同时修改。系统先采用了较晚的修改，另一个值保存在这里，请逐条确认要用哪一个。您的选择会作为一次新的修改同步到其他电脑。</source>
+        <translation>These items were changed on two computers at the same time. The later change is in use and the other value is kept here: confirm one by one which to use. Your choice is synced to the other computers as a new change.</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>当前值</source>
+        <translation>Value in use</translation>
+    </message>
+    <message>
+        <source>另一值</source>
+        <translation>Other value</translation>
+    </message>
+    <message>
+        <source>另一值修改人</source>
+        <translation>Other value by</translation>
+    </message>
+    <message>
+        <source>修改时间</source>
+        <translation>Changed at</translation>
+    </message>
+    <message>
+        <source>没有待处理的冲突。两台电脑同时修改同一项内容时，会列在这里。</source>
+        <translation>No conflicts to review. When two computers change the same item at the same time, it is listed here.</translation>
+    </message>
+    <message>
+        <source>当前值（正在使用）</source>
+        <translation>Value in use</translation>
+    </message>
+    <message>
+        <source>另一值（未采用）</source>
+        <translation>Other value (not used)</translation>
+    </message>
+    <message>
+        <source>保留当前值</source>
+        <translation>Keep value in use</translation>
+    </message>
+    <message>
+        <source>继续使用当前值，这条冲突标为已处理</source>
+        <translation>Keep using the current value and mark this conflict as settled</translation>
+    </message>
+    <message>
+        <source>改用另一值</source>
+        <translation>Use other value</translation>
+    </message>
+    <message>
+        <source>把另一值作为新的修改保存，并同步到其他电脑</source>
+        <translation>Save the other value as a new change and sync it to the other computers</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <source>共 {n} 处冲突待处理</source>
+        <translation>{n} conflicts to review</translation>
+    </message>
+    <message>
+        <source>读取冲突失败，请关闭后再试</source>
+        <translation>Could not read the conflicts; close and try again</translation>
+    </message>
+    <message>
+        <source>未署名</source>
+        <translation>(no name)</translation>
+    </message>
+    <message>
+        <source>本机</source>
+        <translation>this computer</translation>
+    </message>
+    <message>
+        <source>设备 {id}</source>
+        <translation>device {id}</translation>
+    </message>
+    <message>
+        <source>{user}，{device}，{time} 修改</source>
+        <translation>Changed by {user}, {device}, {time}</translation>
+    </message>
+    <message>
+        <source>{entity}：{record}&#x3000;{field}</source>
+        <translation>{entity}: {record} — {field}</translation>
+    </message>
+    <message>
+        <source>此后这项内容又被改为“{value}”。</source>
+        <translation>Since then this item was changed to “{value}”.</translation>
+    </message>
+    <message>
+        <source>没有处理成功，数据没有改动，请再试一次</source>
+        <translation>Not done; nothing was changed. Please try again</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
         <source>首页</source>
@@ -675,6 +782,10 @@ Visited / all households</translation>
         <translation>Close</translation>
     </message>
     <message>
+        <source>取消导出</source>
+        <translation>Cancel export</translation>
+    </message>
+    <message>
         <source>选择U盘或文件夹</source>
         <translation>Choose the USB drive or a folder</translation>
     </message>
@@ -685,6 +796,18 @@ Visited / all households</translation>
     <message>
         <source>公钥文件 (*.json);;所有文件 (*)</source>
         <translation>Public key files (*.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>正在取消，请稍候…</source>
+        <translation>Cancelling, please wait…</translation>
+    </message>
+    <message>
+        <source>正在导出第 {done} / {total} 条更改，请不要拔出U盘…</source>
+        <translation>Exporting change {done} of {total}; do not remove the USB drive…</translation>
     </message>
     <message>
         <source>请选择要保存到的U盘或文件夹。</source>
@@ -721,6 +844,10 @@ Visited / all households</translation>
     <message>
         <source>。注意：{n} 个附件不在本机，未带上</source>
         <translation>. Note: {n} attachments are not on this laptop and were left out</translation>
+    </message>
+    <message>
+        <source>已取消导出，没有生成数据包。</source>
+        <translation>Export cancelled; no bundle was written.</translation>
     </message>
     <message>
         <source>导出失败，请检查U盘后重试。</source>
@@ -1405,6 +1532,36 @@ Observation line: {threshold}</translation>
 <context>
     <name>HouseholdTableModel</name>
     <message>
+        <source>{record}：{reason}</source>
+        <translation>{record}: {reason}</translation>
+    </message>
+    <message>
+        <source>被拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>服务器没有接受这户的修改：
+{reasons}</source>
+        <translation>The server did not accept changes to this household:
+{reasons}</translation>
+    </message>
+    <message>
+        <source>待同步</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>这户有修改还没有发送到服务器</source>
+        <translation>This household has changes not yet sent to the server</translation>
+    </message>
+    <message>
+        <source>已同步</source>
+        <translation>Synced</translation>
+    </message>
+    <message>
+        <source>这户的修改都已发送到服务器</source>
+        <translation>All changes to this household have been sent to the server</translation>
+    </message>
+    <message>
         <source>载入中…</source>
         <translation>Loading…</translation>
     </message>
@@ -1451,6 +1608,10 @@ Observation line: {threshold}</translation>
     <message>
         <source>提示</source>
         <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
     </message>
     <message>
         <source>读取农户列表失败，请稍后重试</source>
@@ -1639,6 +1800,22 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
         <translation>Close</translation>
     </message>
     <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>正在取消，请稍候…</source>
+        <translation>Cancelling, please wait…</translation>
+    </message>
+    <message>
+        <source>正在处理第 {done} / {total} 条更改…</source>
+        <translation>Processing change {done} of {total}…</translation>
+    </message>
+    <message>
         <source>选择数据包</source>
         <translation>Choose bundles</translation>
     </message>
@@ -1649,6 +1826,10 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>正在检查数据包的签名和内容…</source>
         <translation>Checking the bundles&apos; signatures and contents…</translation>
+    </message>
+    <message>
+        <source>已取消检查，没有导入任何内容。</source>
+        <translation>Check cancelled; nothing was imported.</translation>
     </message>
     <message>
         <source>这些数据包的更改本机都已有，导入不会改变任何内容。</source>
@@ -1719,6 +1900,61 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>元</source>
         <translation>yuan</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>登录同步服务器</source>
+        <translation>Log in to the sync server</translation>
+    </message>
+    <message>
+        <source>服务器地址、用户名和初始密码由县里的管理员提供。</source>
+        <translation>The county&apos;s administrator gives you the server address, user name and first password.</translation>
+    </message>
+    <message>
+        <source>如 http://192.168.1.10:8800</source>
+        <translation>e.g. http://192.168.1.10:8800</translation>
+    </message>
+    <message>
+        <source>服务器地址：</source>
+        <translation>Server address:</translation>
+    </message>
+    <message>
+        <source>用户名：</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <source>密码：</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请填写服务器地址</source>
+        <translation>Enter the server address</translation>
+    </message>
+    <message>
+        <source>请填写用户名</source>
+        <translation>Enter the user name</translation>
+    </message>
+    <message>
+        <source>请填写密码</source>
+        <translation>Enter the password</translation>
+    </message>
+    <message>
+        <source>正在登录…</source>
+        <translation>Logging in…</translation>
+    </message>
+    <message>
+        <source>登录失败，请检查服务器地址后重试</source>
+        <translation>Login failed; check the server address and try again</translation>
     </message>
 </context>
 <context>
@@ -1802,14 +2038,6 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>当前页面有未保存的内容，要放弃吗？</source>
         <translation>This page has unsaved input. Discard it?</translation>
-    </message>
-    <message>
-        <source>上次同步：</source>
-        <translation>Last sync:</translation>
-    </message>
-    <message>
-        <source>从未同步</source>
-        <translation>Never</translation>
     </message>
     <message>
         <source>待同步更改：</source>
@@ -3197,26 +3425,61 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     </message>
 </context>
 <context>
+    <name>SyncController</name>
+    <message>
+        <source>同步中…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>同步出错</source>
+        <translation>Sync error</translation>
+    </message>
+    <message>
+        <source>同步需要输入密码</source>
+        <translation>Sync needs the password</translation>
+    </message>
+    <message>
+        <source>同步需要登录</source>
+        <translation>Sync needs a login</translation>
+    </message>
+    <message>
+        <source>已同步 {time}</source>
+        <translation>Synced {time}</translation>
+    </message>
+    <message>
+        <source>上次同步：从未同步</source>
+        <translation>Last sync: never</translation>
+    </message>
+    <message>
+        <source>上次同步：{time}</source>
+        <translation>Last sync: {time}</translation>
+    </message>
+    <message>
+        <source>同步失败，请稍后重试；如果一再出现，请导出诊断包交给管理员</source>
+        <translation>Sync failed; try again later. If it keeps happening, export a diagnostics file for the administrator</translation>
+    </message>
+</context>
+<context>
     <name>SyncPage</name>
     <message>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <source>本机</source>
-        <translation>This device</translation>
-    </message>
-    <message>
         <source>设备编号：</source>
         <translation>Device ID:</translation>
     </message>
     <message>
-        <source>上次同步：</source>
-        <translation>Last sync:</translation>
+        <source>没有待发送的更改。</source>
+        <translation>No changes waiting to be sent.</translation>
     </message>
     <message>
-        <source>同步服务器：</source>
-        <translation>Server:</translation>
+        <source>上次同步：</source>
+        <translation>Last sync:</translation>
     </message>
     <message>
         <source>U盘传输</source>
@@ -3255,16 +3518,188 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Changes</translation>
     </message>
     <message>
-        <source>所有更改都已同步。</source>
-        <translation>All changes are synced.</translation>
+        <source>网络同步</source>
+        <translation>Network sync</translation>
+    </message>
+    <message>
+        <source>登录…</source>
+        <translation>Log in…</translation>
+    </message>
+    <message>
+        <source>服务器：</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <source>账号：</source>
+        <translation>Account:</translation>
+    </message>
+    <message>
+        <source>管辖范围：</source>
+        <translation>Scope:</translation>
+    </message>
+    <message>
+        <source>待同步：</source>
+        <translation>Not yet sent:</translation>
+    </message>
+    <message>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>把本机的更改发送到服务器，并取回别人的更改</source>
+        <translation>Send this computer&apos;s changes to the server and fetch everyone else&apos;s</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>处理冲突…</source>
+        <translation>Review conflicts…</translation>
+    </message>
+    <message>
+        <source>两台电脑同时修改了同一项内容时，在这里确认要用哪个值</source>
+        <translation>When two computers changed the same item, choose here which value to use</translation>
+    </message>
+    <message>
+        <source>没有待处理的冲突</source>
+        <translation>No conflicts to review</translation>
+    </message>
+    <message>
+        <source>有网络时自动同步（每10分钟）</source>
+        <translation>Sync automatically when online (every 10 minutes)</translation>
+    </message>
+    <message>
+        <source>服务器没有接受的更改</source>
+        <translation>Changes the server did not accept</translation>
+    </message>
+    <message>
+        <source>这些更改只保存在本机。原因多为不在您的管辖范围或您的角色不能修改，如需更正请联系县里的管理员。</source>
+        <translation>These changes are kept on this computer only. Usually the record is outside your scope or your role may not change it; to correct this, contact the county&apos;s administrator.</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>尚未登录。有网络时，点“登录…”填写县里提供的服务器地址和账号。</source>
+        <translation>Not logged in. When online, click “Log in…” and enter the server address and account the county gave you.</translation>
+    </message>
+    <message>
+        <source>工作队员</source>
+        <translation>team member</translation>
+    </message>
+    <message>
+        <source>督导</source>
+        <translation>supervisor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>administrator</translation>
+    </message>
+    <message>
+        <source>{user}（{role}）</source>
+        <translation>{user} ({role})</translation>
+    </message>
+    <message>
+        <source>未登录</source>
+        <translation>Not logged in</translation>
+    </message>
+    <message>
+        <source>切换账号…</source>
+        <translation>Switch account…</translation>
+    </message>
+    <message>
+        <source>全部地区</source>
+        <translation>All areas</translation>
+    </message>
+    <message>
+        <source>{names} 等 {n} 处</source>
+        <translation>{names} and others ({n} in all)</translation>
+    </message>
+    <message>
+        <source>未分配</source>
+        <translation>None assigned</translation>
     </message>
     <message>
         <source>从未同步</source>
         <translation>Never</translation>
     </message>
     <message>
-        <source>尚未设置。有网络时，在“设置”中填写县里提供的服务器地址后即可同步。</source>
-        <translation>Not set. When online, enter the county&apos;s server address under &quot;Settings&quot; to sync.</translation>
+        <source>{n} 条更改</source>
+        <translation>{n} changes</translation>
+    </message>
+    <message>
+        <source>上次同步未完成：{message}</source>
+        <translation>The last sync did not finish: {message}</translation>
+    </message>
+    <message>
+        <source>{n} 处冲突待处理</source>
+        <translation>{n} conflicts to review</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>正在连接服务器…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <source>正在上传更改</source>
+        <translation>Sending changes</translation>
+    </message>
+    <message>
+        <source>正在取回更改</source>
+        <translation>Fetching changes</translation>
+    </message>
+    <message>
+        <source>正在上传照片</source>
+        <translation>Uploading photos</translation>
+    </message>
+    <message>
+        <source>正在下载照片</source>
+        <translation>Downloading photos</translation>
+    </message>
+    <message>
+        <source>正在更新表单</source>
+        <translation>Updating forms</translation>
+    </message>
+    <message>
+        <source>正在同步</source>
+        <translation>Syncing</translation>
+    </message>
+    <message>
+        <source>{what}：{done} / {total}</source>
+        <translation>{what}: {done} / {total}</translation>
+    </message>
+    <message>
+        <source>{what}：{done}</source>
+        <translation>{what}: {done}</translation>
+    </message>
+    <message>
+        <source>同步完成：上传 {pushed} 条更改，收到 {applied} 条新更改。</source>
+        <translation>Sync done: sent {pushed} changes, received {applied} new changes.</translation>
+    </message>
+    <message>
+        <source>{n} 条更改被服务器拒绝：{reasons}（见下方列表）</source>
+        <translation>The server rejected {n} changes: {reasons} (listed below)</translation>
+    </message>
+    <message>
+        <source>输入密码</source>
+        <translation>Enter password</translation>
+    </message>
+    <message>
+        <source>本机无法保存登录，请输入同步密码：</source>
+        <translation>This computer cannot keep the login; enter the sync password:</translation>
     </message>
     <message>
         <source>无法读取本机密钥，U盘传输暂不可用。</source>
@@ -3606,6 +4041,10 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Cadres</translation>
     </message>
     <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
         <source>全部村</source>
         <translation>All villages</translation>
     </message>
@@ -3670,6 +4109,32 @@ Try another period, village or household, or press Ctrl+N to record one</transla
     <message>
         <source>措施：{measures}</source>
         <translation>Measures: {measures}</translation>
+    </message>
+    <message>
+        <source>被拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>服务器没有接受这次走访的修改：
+{reasons}</source>
+        <translation>The server did not accept changes to this visit:
+{reasons}</translation>
+    </message>
+    <message>
+        <source>待同步</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>这次走访有修改还没有发送到服务器</source>
+        <translation>This visit has changes not yet sent to the server</translation>
+    </message>
+    <message>
+        <source>已同步</source>
+        <translation>Synced</translation>
+    </message>
+    <message>
+        <source>这次走访的修改都已发送到服务器</source>
+        <translation>All changes to this visit have been sent to the server</translation>
     </message>
     <message>
         <source>未解决</source>

@@ -1,0 +1,1 @@
+"""workteam-server: the sync server of workteam (FastAPI, SQLite or PostgreSQL)."""

@@ -364,7 +364,7 @@ def test_visits_are_listed_newest_first_with_this_months_counts(qtbot, ctx,
     assert dates == sorted(dates, reverse=True) and dates[0] <= TODAY.isoformat()
     assert all(d >= start.isoformat() for d in dates)
     header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert header == ["日期", "村", "农户", "事由", "发现情况", "走访干部", "急难愁盼"]
+    assert header == ["日期", "村", "农户", "事由", "发现情况", "走访干部", "急难愁盼", "同步"]
     # A visit with an open need says so in a word, not only in colour.
     assert model.index(0, 6).data(BADGE_ROLE) == ("1 项未解决", "amber")  # today's, 23:59
     for r, row in enumerate(model.rows):

@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     _use_chinese_argparse_messages()
     from . import bundles, demo, gui, households, maintenance, report, roster, supervisor, visits
+    from . import sync as sync_cli
 
     parser = Parser(
         prog="workteam", description="驻村工作队工作平台 workteam: 农户档案、走访日志、十送、帮扶记录")
@@ -78,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="数据目录 (默认: $WORKTEAM_HOME 或系统用户数据目录)")
-    for module in (gui, demo, households, visits, report, bundles, maintenance, supervisor, roster):
+    for module in (gui, demo, households, visits, report, bundles, maintenance, supervisor, roster,
+                   sync_cli):
         module.register(sub, common)
     return parser
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from ..domain.changes import Change
 from .merge import ApplyResult, apply_changes
 from .store import Store
+from .sync_state import CURSOR, put
 
 
 def all_changes(store: Store, *, after_seq: int = 0) -> Iterator[tuple[int, Change]]:
@@ -27,4 +28,22 @@ def apply(store: Store, changes: Iterable[Change], user: str | None = None) -> A
         return apply_changes(w, changes)
 
 
-__all__ = ["ApplyResult", "all_changes", "apply"]
+def apply_page(store: Store, changes: Iterable[Change], cursor: int,
+               user: str | None = None) -> ApplyResult:
+    """Merge one pulled page and store the server cursor it reached, in ONE transaction.
+
+    A connection cut after this resumes after the page; a page applied again (the answer
+    to a repeated request) changes nothing, since merge skips changes it already has.
+    """
+    with store.write(user) as w:
+        result = apply_changes(w, changes)
+        # max(): a page answered late by a restarted server must not move the cursor back.
+        w.cursor.execute(
+            "SELECT value FROM sync_state WHERE key = ?", (CURSOR,))
+        row = w.cursor.fetchone()
+        if row is None or int(row[0]) < cursor:
+            put(w.cursor, {CURSOR: str(cursor)})
+    return result
+
+
+__all__ = ["ApplyResult", "all_changes", "apply", "apply_page"]

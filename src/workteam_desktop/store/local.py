@@ -1,4 +1,5 @@
-"""Local tables that are not synced: the change log, the clock, the device, derived facts."""
+"""Local tables that are not synced: the change log, the clock, the device, derived facts,
+the conflict queue and the network sync state."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class ChangeLog(SQLModel, table=True):
     device: str
     user: str = ""
     origin: str = "local"  # "local" or "remote"
+    # 0 not sent, 1 accepted or duplicate, 2 rejected (reason in sync_rejection). The column
+    # stays BOOLEAN as made by 0001 (SQLite stores the 2; no table rebuild under the triggers).
     pushed: bool = False
 
 
@@ -164,3 +167,33 @@ class DuplicateDismissal(SQLModel, table=True):
     household_b: str = Field(primary_key=True)
     dismissed_at: dt.datetime
     dismissed_by: str = ""
+
+
+class SyncState(SQLModel, table=True):
+    """Network sync settings and progress of this data home, one value per key.
+
+    Keys: ``server_url``, ``username``, ``role``, ``scopes`` (JSON list), ``cursor`` (the
+    last server sequence applied, as text), ``last_sync_at`` (ISO), ``last_error``. The
+    refresh token is NOT here: it lives only in the OS keyring.
+    """
+
+    __tablename__ = "sync_state"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class SyncRejection(SQLModel, table=True):
+    """A local change the server refused (out of scope, read-only, …), with its reason.
+
+    Its change stays in the log with ``pushed = 2`` so the record shows as rejected.
+    """
+
+    __tablename__ = "sync_rejection"
+
+    change_id: str = Field(primary_key=True)
+    entity: str
+    row_id: str = Field(index=True)
+    code: str
+    reason: str
+    at: str

@@ -4,25 +4,41 @@ Per field, the value with the highest HLC wins. Applying the same changes in any
 any number of times, gives the same rows on every replica: a change already in the log is
 skipped by its id; a field takes a change's value only if the change's HLC is above the
 field's current HLC (the highest logged HLC naming it); a row that does not exist yet is
-made from every change logged for it once they carry its required fields and its parent
+made from every change received for it once they carry its required fields and its parent
 rows exist (until then it waits in ``pending_row`` and is retried after every batch).
 
 When a change overwrites a value it did not know (the value is not in the chain of values
 its ``base`` links back through), or loses to a value that did not know it, the losing
 value goes to the ``conflict`` table for a person to review. Nothing is lost.
+
+Changes are classified a chunk at a time (one query for which are already logged, one per
+table for which rows exist, one for the field clocks of rows already logged). Rows this
+replica has never seen (a first sync, a county's bundle: nearly every change) take the
+fast path: their values are folded in memory, their log lines and the rows themselves are
+written with ``executemany`` at the end of the chunk. The result is the same as making
+them from the log at the end of the batch (the slow path, ``fast=False``): a later change
+to a row made earlier in the same batch is folded into it the same way (no conflict
+review, the row's HLC the highest of its changes), as if the row had waited to the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
-from collections.abc import Iterable
+import operator
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
+
+import orjson
 
 from ..domain.changes import Change, dumps
 from ..domain.hlc import Timestamp
-from .writer import Writer
+from .writer import TableInfo, Writer
 
 _CHANGE_SQL = (
     "INSERT INTO change_log (id, entity, row_id, fields, base, hlc, device, user, origin, pushed)"
@@ -33,9 +49,20 @@ _CONFLICT_SQL = (
     "lost_device, lost_user, created_at, resolved, resolution) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '')"
 )
+_CHUNK = 5_000  # changes classified together
 _ROW_CACHE = 20_000  # rows whose field clocks are kept in memory during one merge
 _PENDING_BATCH = 5_000  # waiting rows queued in pending_row per statement
 _INSERT_BATCH = 2_000  # rows made per statement
+_HLC = re.compile(r"[0-9a-f]{16}.+", re.ASCII)
+
+# What the merge knows of a row (second item of a _Row).
+_EXISTS = 0  # in its table before this merge: changes are merged field by field
+_MADE = 1  # made by this merge: later changes are folded in as if it still waited
+_WAITING = 2  # logged but not made (missing fields or parent): changes are logged
+_NEW = 3  # neither in its table nor logged: folded in memory, made at the end of the chunk
+
+# One row's state: [entity, kind, field → HLC of its current value]
+_Row = list[Any]
 
 
 class UnknownEntity(ValueError):
@@ -50,6 +77,16 @@ class ApplyResult:
     duplicate: int = 0  # already in the log: skipped
     conflicts: int = 0  # losing values queued for review
     touched: dict[str, set[str]] = field(default_factory=dict)  # entity → row ids changed
+    # entity → {"new", "updated", "unchanged", "conflict"}: per change, whether its row was
+    # not here yet, was here, the change was already logged; and conflicts queued.
+    per_entity: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def count(self, entity: str, kind: str, n: int = 1) -> None:
+        """Add to one per-entity figure."""
+        found = self.per_entity.get(entity)
+        if found is None:
+            found = self.per_entity[entity] = Counter()
+        found[kind] += n
 
 
 def _who(cur: Any, row_id: str, hlc: str) -> tuple[str, str, str]:
@@ -77,90 +114,392 @@ def _known(cur: Any, row_id: str, name: str, base_hlc: str) -> set[str]:
     return known
 
 
-def apply_changes(writer: Writer, changes: Iterable[Change]) -> ApplyResult:
+def _chunks(changes: Iterable[Change], size: int) -> Iterator[list[Change]]:
+    it = iter(changes)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _json_list(items: Iterable[str]) -> str:
+    """A list of ids as one JSON parameter (``json_each``: no limit on bound variables)."""
+    return orjson.dumps(list(items)).decode()
+
+
+class _NotAsIfWaited(Exception):
+    """A row made early by the fast path got a change that making it at the end would
+    not have made it with (a parent that never came, an emptied required field)."""
+
+
+def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = True) -> ApplyResult:
     """Merge ``changes`` into the store inside the writer's transaction.
 
-    Changes are taken one at a time and everything another reader of the transaction can
-    see (the log, conflicts, updated rows) is written before the next one is taken, so
-    a caller may inspect the store between changes (the dry run of a bundle import does).
-    What only the merge reads is kept in memory instead of asked again per change: each
-    row's field clocks and whether it exists (bounded caches, rebuilt from the store when
-    dropped); rows waiting for their creating change are queued in ``pending_row`` in
-    bulk; the waiting rows are then made entity by entity, parents first, in bulk.
+    ``fast=False`` makes every new row wait in ``pending_row`` and builds it from the log
+    at the end (the reference the fast path is tested against; the stores are equal).
+    The fast path needs ``changes`` to be iterable twice (a list, or an object whose
+    ``__iter__`` starts again): in the rare case where a row it made early would not have
+    been made at the end, it undoes its work (a savepoint) and runs the reference path.
+    A one-shot iterator gets the reference path.
     """
     cur = writer.cursor
-    # Within the batch, a child may come before its parent: check references at commit.
-    cur.execute("PRAGMA defer_foreign_keys = ON")
-    result = ApplyResult()
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    tables = writer.tables
-    receive, decode = writer.clock.receive, Timestamp.decode
-    allowed: dict[str, frozenset[str]] = {}
-    probe_sql: dict[str, str] = {}
-    # row id → (entity, exists, field → HLC of its current value): what the store says.
-    rows: dict[str, tuple[str, bool, dict[str, str]]] = {}
-    waiting: dict[str, str] = {}  # row id → entity, not yet in pending_row
-    duplicate_sql = "SELECT 1 FROM change_log WHERE id = ?"
-    for ch in changes:
-        entity = ch.entity
-        info = tables.get(entity)
-        if info is None:
-            raise UnknownEntity(entity)
-        row_id = ch.row_id
-        known_row = rows.get(row_id)
-        if known_row is None or known_row[0] != entity:
-            sql = probe_sql.get(entity)
-            if sql is None:
-                sql = probe_sql[entity] = (
-                    "SELECT EXISTS (SELECT 1 FROM change_log WHERE id = ?1),"
-                    f' EXISTS (SELECT 1 FROM "{info.entity}" WHERE id = ?2),'
-                    " EXISTS (SELECT 1 FROM change_log WHERE row_id = ?2)")
-            is_duplicate, exists, logged = cur.execute(sql, (ch.id, row_id)).fetchone()
-            if is_duplicate:
+    # A merge allocates millions of small objects and frees them itself (no cycles): the
+    # cyclic collector would only rescan them, over and over (a third of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if not fast or iter(changes) is changes:
+            return _merge(writer, changes, fast=False)
+        cur.execute("SAVEPOINT fast_merge")
+        try:
+            result = _merge(writer, changes, fast=True)
+        except _NotAsIfWaited:
+            cur.execute("ROLLBACK TO fast_merge")
+            cur.execute("RELEASE fast_merge")
+            return _merge(writer, changes, fast=False)
+        cur.execute("RELEASE fast_merge")
+        return result
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _merge(writer: Writer, changes: Iterable[Change], *, fast: bool) -> ApplyResult:
+    merge = _Merge(writer, fast)
+    for chunk in _chunks(changes, _CHUNK):
+        merge.apply_chunk(chunk)
+    merge.finish()
+    return merge.result
+
+
+class _Merge:
+    """One merge: the caches and buffers that live while a batch is applied."""
+
+    def __init__(self, writer: Writer, fast: bool) -> None:
+        self.writer = writer
+        self.cur = writer.cursor
+        # Within the batch, a child may come before its parent: check references at commit.
+        self.cur.execute("PRAGMA defer_foreign_keys = ON")
+        self.fast = fast
+        self.tables = writer.tables
+        self.result = ApplyResult()
+        self.now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        self.allowed = {entity: frozenset(info.data_columns) | {"deleted"}
+                        for entity, info in self.tables.items()}
+        self.rows: dict[str, _Row] = {}  # row id → what the store says (bounded)
+        self.made: set[str] = set()  # rows made by this merge
+        self.waiting: dict[str, str] = {}  # row id → entity, not yet in pending_row
+        self.log: list[tuple[Any, ...]] = []  # change_log lines not yet written
+        # row id → [entity, values, HLC of the last change]: new rows of this chunk
+        self.new_rows: dict[str, list[Any]] = {}
+        self.parents: dict[str, set[str]] = {}  # parent table → ids known to exist
+        # (parent table, id) named by later changes to rows made here: must exist at the end
+        self.moved: list[tuple[str, str]] = []
+        self.parent_tables = {p for t in self.tables.values() for p in t.foreign_keys.values()}
+
+    # -- classification --------------------------------------------------------------
+
+    def _probe(self, by_entity: dict[str, dict[str, None]]) -> None:
+        """Read, for rows not in memory, whether they exist and their field clocks."""
+        cur = self.cur
+        everything: list[str] = []
+        present: set[str] = set()
+        for entity, ids in by_entity.items():
+            present.update(r[0] for r in cur.execute(
+                f'SELECT id FROM "{entity}" WHERE id IN (SELECT value FROM json_each(?))',
+                (_json_list(ids),)))
+            everything.extend(ids)
+        clocks: dict[str, dict[str, str]] = {}
+        for row_id, fields_text, hlc in cur.execute(
+                "SELECT row_id, fields, hlc FROM change_log WHERE row_id IN "
+                "(SELECT value FROM json_each(?)) ORDER BY row_id, hlc",
+                (_json_list(everything),)):
+            found = clocks.get(row_id)
+            if found is None:
+                found = clocks[row_id] = {}
+            for name in json.loads(fields_text):
+                found[name] = hlc
+        rows, made = self.rows, self.made
+        for entity, ids in by_entity.items():
+            for row_id in ids:
+                logged = clocks.get(row_id)
+                if row_id in present:
+                    kind = _MADE if row_id in made else _EXISTS
+                elif logged is not None or not self.fast:
+                    kind = _WAITING
+                else:
+                    kind = _NEW
+                rows[row_id] = [entity, kind, logged if logged is not None else {}]
+
+    def _logged_ids(self, chunk: list[Change]) -> set[str]:
+        return {r[0] for r in self.cur.execute(
+            "SELECT id FROM change_log WHERE id IN (SELECT value FROM json_each(?))",
+            (_json_list(ch.id for ch in chunk),))}
+
+    # -- one chunk -------------------------------------------------------------------
+
+    def apply_chunk(self, chunk: list[Change]) -> None:
+        """Classify and apply a chunk of changes, in order."""
+        tables, rows, result = self.tables, self.rows, self.result
+        if len(rows) >= _ROW_CACHE:
+            rows.clear()
+        for ch in chunk:
+            if ch.entity not in tables:
+                raise UnknownEntity(ch.entity)
+        logged = self._logged_ids(chunk)
+        need: dict[str, dict[str, None]] = {}
+        for ch in chunk:
+            if ch.row_id not in rows and ch.id not in logged:
+                need.setdefault(ch.entity, {})[ch.row_id] = None
+        if need:
+            self._probe(need)
+        seen: set[str] = set()
+        log, new_rows, allowed = self.log, self.new_rows, self.allowed
+        new_count: dict[str, int] = {}
+        top = ""
+        for ch in chunk:
+            entity = ch.entity
+            if ch.id in logged or ch.id in seen:
                 result.duplicate += 1
+                result.count(entity, "unchanged")
                 continue
-            clocks = writer.field_clocks(row_id) if logged else {}
-            if len(rows) >= _ROW_CACHE:
-                rows.clear()
-            known_row = rows[row_id] = (entity, bool(exists), clocks)
-        elif cur.execute(duplicate_sql, (ch.id,)).fetchone():
-            result.duplicate += 1
-            continue
-        _, exists, clocks = known_row
-        fields = ch.fields
-        names = allowed.get(entity)
-        if names is None:
-            names = allowed[entity] = frozenset(info.data_columns) | {"deleted"}
-        if not names.issuperset(fields):
-            unknown = set(fields) - names
-            raise UnknownEntity(f"{entity}.{sorted(unknown)}")
+            seen.add(ch.id)
+            row_id, fields, hlc = ch.row_id, ch.fields, ch.hlc
+            if not allowed[entity].issuperset(fields):
+                unknown = set(fields) - allowed[entity]
+                raise UnknownEntity(f"{entity}.{sorted(unknown)}")
+            if not _HLC.fullmatch(hlc):
+                raise ValueError(f"not an HLC timestamp: {hlc!r}")
+            if hlc > top:
+                top = hlc
+            row = rows.get(row_id)
+            if row is None or row[0] != entity:  # dropped from memory, or another table's id
+                self._flush_log()
+                self._probe({entity: {row_id: None}})
+                row = rows[row_id]
+            kind, clocks = row[1], row[2]
+            result.applied += 1
+            if kind == _NEW:
+                base = ch.base
+                log.append((ch.id, entity, row_id, dumps(fields), dumps(base) if base else "{}",
+                            hlc, ch.device, ch.user))
+                new_count[entity] = new_count.get(entity, 0) + 1
+                new = new_rows.get(row_id)
+                if new is None:  # the usual case: the change that creates the row
+                    new_rows[row_id] = [entity, dict(fields), hlc]
+                    row[2] = dict.fromkeys(fields, hlc)
+                    continue
+                values = new[1]
+                # As when made from the log in HLC order: the later change wins a tie.
+                for name, value in fields.items():
+                    if hlc >= clocks.get(name, ""):
+                        clocks[name] = hlc
+                        values[name] = value
+                if hlc >= new[2]:
+                    new[2] = hlc
+                continue
+            info = tables[entity]
+            if kind == _WAITING:
+                log.append((ch.id, entity, row_id, dumps(fields), dumps(ch.base), hlc,
+                            ch.device, ch.user))
+                new_count[entity] = new_count.get(entity, 0) + 1
+                if row_id not in self.waiting:
+                    self.waiting[row_id] = entity
+                    if len(self.waiting) >= _PENDING_BATCH:
+                        self._queue_pending()
+            elif kind == _EXISTS:
+                self._flush_log()
+                result.count(entity, "updated")
+                _merge_into_row(self.writer, info, ch, clocks, result, self.now)
+            else:
+                new_count[entity] = new_count.get(entity, 0) + 1
+                self._fold_into_made(info, ch, clocks)
+            for name in fields:
+                if hlc > clocks.get(name, ""):
+                    clocks[name] = hlc
+        self._flush_log()
+        for entity, n in new_count.items():
+            result.count(entity, "new", n)
+        if top:  # past the newest clock received: every later local change is later
+            self.writer.clock.receive(Timestamp.decode(top))
+        if new_rows:
+            self._make_new_rows()
+
+    def _flush_log(self) -> None:
+        if self.log:
+            self.cur.executemany(_CHANGE_SQL, self.log)
+            self.log.clear()
+
+    def _queue_pending(self) -> None:
+        self.cur.executemany("INSERT OR IGNORE INTO pending_row (row_id, entity) VALUES (?, ?)",
+                             self.waiting.items())
+        self.waiting.clear()
+
+    def _fold_into_made(self, info: TableInfo, ch: Change, clocks: dict[str, str]) -> None:
+        """A change to a row this merge made: the fields it wins, and the row's HLC the
+        highest of its changes (what making the row from all of them at the end gives)."""
+        self.log.append((ch.id, ch.entity, ch.row_id, dumps(ch.fields), dumps(ch.base), ch.hlc,
+                         ch.device, ch.user))
+        self._flush_log()
         hlc = ch.hlc
-        receive(decode(hlc))
-        if exists:
-            _merge_into_row(writer, info, ch, clocks, result, now)
-        else:
-            cur.execute(_CHANGE_SQL, (ch.id, entity, row_id, dumps(fields), dumps(ch.base),
-                                      hlc, ch.device, ch.user))
-            if row_id not in waiting:
-                waiting[row_id] = info.entity
-                if len(waiting) >= _PENDING_BATCH:
-                    _queue_pending(cur, waiting)
-        result.applied += 1
-        for name in fields:
-            if hlc > clocks.get(name, ""):
-                clocks[name] = hlc
-    _queue_pending(cur, waiting)
-    _materialize_pending(writer, result)
-    return result
+        winners = {n: v for n, v in ch.fields.items() if hlc >= clocks.get(n, "")}
+        for name, value in winners.items():
+            if value is None and name in info.required:
+                raise _NotAsIfWaited(info.entity)
+            parent = info.foreign_keys.get(name)
+            if parent is None or value is None:
+                continue
+            if parent == info.entity:
+                # A parent of its own table (an area's): unless that parent was here before
+                # this batch, waiting might never have ended (itself, or a cycle).
+                if value in self.made or not self.cur.execute(
+                        f'SELECT 1 FROM "{parent}" WHERE id = ?', (value,)).fetchone():
+                    raise _NotAsIfWaited(info.entity)
+            else:
+                self.moved.append((parent, value))  # must exist at the end of the batch
+        cur = self.cur
+        [current] = cur.execute(f'SELECT updated_hlc FROM "{info.entity}" WHERE id = ?',
+                                (ch.row_id,)).fetchone()
+        if not winners and hlc <= current:
+            return
+        sets = "".join(f'"{n}" = ?, ' for n in winners)
+        params = [info.db_value(n, v) for n, v in winners.items()]
+        cur.execute(f'UPDATE "{info.entity}" SET {sets}updated_hlc = ? WHERE id = ?',
+                    (*params, hlc, ch.row_id))
+        if hlc < current:  # the row keeps the HLC of its latest change (logged: guard passes)
+            cur.execute(f'UPDATE "{info.entity}" SET updated_hlc = ? WHERE id = ?',
+                        (current, ch.row_id))
+        if winners:
+            self.writer.note(info.entity, ch.row_id, winners)
+            self.result.touched.setdefault(info.entity, set()).add(ch.row_id)
+
+    # -- making rows -----------------------------------------------------------------
+
+    def _parents_exist(self, parent: str, refs: set[str]) -> set[str]:
+        """Which of ``refs`` are rows of ``parent`` (in memory, or asked in one query)."""
+        seen = self.parents.setdefault(parent, set())
+        ask = refs - seen
+        if ask:
+            found = {r[0] for r in self.cur.execute(
+                f'SELECT id FROM "{parent}" WHERE id IN (SELECT value FROM json_each(?))',
+                (_json_list(ask),))}
+            if len(seen) + len(found) > _ROW_CACHE:
+                seen.clear()
+            seen |= found
+            return (refs - ask) | found
+        return refs
+
+    def _make_new_rows(self) -> None:
+        """Insert this chunk's new rows that have their required fields and parents, table
+        by table (parents first, again while that makes more); the others wait."""
+        new_rows, rows = self.new_rows, self.rows
+        by_entity: dict[str, list[str]] = {}
+        for row_id, (entity, _, _) in new_rows.items():
+            by_entity.setdefault(entity, []).append(row_id)
+        progress = True
+        while progress:
+            progress = False
+            for entity, info in self.tables.items():
+                ids = by_entity.get(entity)
+                if ids:
+                    left = self._make_rows(info, ids)
+                    progress = progress or len(left) < len(ids)
+                    by_entity[entity] = left
+        for ids in by_entity.values():
+            for row_id in ids:
+                rows[row_id][1] = _WAITING
+                self.waiting[row_id] = rows[row_id][0]
+        if len(self.waiting) >= _PENDING_BATCH:
+            self._queue_pending()
+        new_rows.clear()
+
+    def _make_rows(self, info: TableInfo, ids: list[str]) -> list[str]:
+        """Make the rows of one table that can be made; returns the ids left waiting."""
+        new_rows, rows, made = self.new_rows, self.rows, self.made
+        required = info.required
+        ready: list[str] = []
+        left: list[str] = []
+        for row_id in ids:
+            values = new_rows[row_id][1]
+            (left if None in map(values.get, required) else ready).append(row_id)
+        for column, parent in info.foreign_keys.items():
+            refs = {v for r in ready if (v := new_rows[r][1].get(column)) is not None}
+            there = self._parents_exist(parent, refs) if refs else refs
+            if len(there) < len(refs):
+                keep: list[str] = []
+                for r in ready:
+                    v = new_rows[r][1].get(column)
+                    (keep if v is None or v in there else left).append(r)
+                ready = keep
+        if not ready:
+            return left
+        entity = info.entity
+        layout = _layout(info)
+        note, touched = self.writer.note, self.result.touched.setdefault(entity, set())
+        batch: list[tuple[Any, ...]] = []
+        for row_id in ready:
+            _, values, last_hlc = new_rows[row_id]
+            record, full = _record(info, layout, row_id, values, last_hlc)
+            batch.append(record)
+            note(entity, row_id, full)
+            touched.add(row_id)
+            made.add(row_id)
+            rows[row_id][1] = _MADE
+            if len(batch) >= _INSERT_BATCH:
+                self.cur.executemany(info.insert_sql, batch)
+                batch.clear()
+        if batch:
+            self.cur.executemany(info.insert_sql, batch)
+        if entity in self.parent_tables:
+            seen = self.parents.setdefault(entity, set())
+            if len(seen) + len(ready) > _ROW_CACHE:
+                seen.clear()
+            seen.update(ready)
+        return left
+
+    # -- end of the batch ------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Queue the rows still waiting and make every waiting row that now can be."""
+        self._queue_pending()
+        _materialize_pending(self.writer, self.result)
+        for parent, ref in self.moved:
+            if not self.cur.execute(f'SELECT 1 FROM "{parent}" WHERE id = ?', (ref,)).fetchone():
+                raise _NotAsIfWaited(parent)
 
 
-def _queue_pending(cur: Any, waiting: dict[str, str]) -> None:
-    cur.executemany("INSERT OR IGNORE INTO pending_row (row_id, entity) VALUES (?, ?)",
-                    waiting.items())
-    waiting.clear()
+def _layout(info: TableInfo) -> tuple[Any, list[tuple[int, Any, Any]]]:
+    """How to lay out a row of the table: a getter of its data columns from a dict, and the
+    (position, ISO-text parser, bind processor) of the columns needing conversion."""
+    getter = operator.itemgetter(*info.data_columns)
+    if len(info.data_columns) == 1:
+        single = getter
+        getter = lambda values: (single(values),)  # noqa: E731
+    return getter, [(i, info.parsers.get(c), info.processors.get(c))
+                    for i, c in enumerate(info.columns) if c in info.parsers or c in info.processors]
 
 
-def _merge_into_row(writer: Writer, info: Any, ch: Change, clocks: dict[str, str],
+def _record(info: TableInfo, layout: tuple[Any, list[tuple[int, Any, Any]]], row_id: str,
+            values: dict[str, Any], last_hlc: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The row to insert (in column order, through the column processors) made from the
+    merged values of its changes, and all its field values (for facts)."""
+    merged = {**info.static_defaults, **values}
+    for name, factory in info.default_factories:
+        if name not in merged:
+            merged[name] = factory()
+    getter, converters = layout
+    record = [row_id, last_hlc, bool(merged.get("deleted")), *getter(merged)]
+    for i, parse, proc in converters:
+        value = record[i]
+        if value is None:
+            continue
+        if parse is not None and isinstance(value, str):
+            value = parse(value)
+        if proc is not None:
+            value = proc(value)
+        record[i] = value
+    return tuple(record), merged
+
+
+def _merge_into_row(writer: Writer, info: TableInfo, ch: Change, clocks: dict[str, str],
                     result: ApplyResult, now: str) -> None:
     """Log a change to an existing row and write the fields it wins; queue conflicts."""
     cur = writer.cursor
@@ -185,6 +524,7 @@ def _merge_into_row(writer: Writer, info: Any, ch: Change, clocks: dict[str, str
                     info.entity, ch.row_id, name, dumps({"v": value}), ch.hlc,
                     dumps({"v": existing[i]}), current_hlc, device, user, now))
                 result.conflicts += 1
+                result.count(info.entity, "conflict")
         elif differs:
             # The change lost; if the value that beat it did not know it, keep it too.
             _, _, base_text = _who(cur, ch.row_id, current_hlc)
@@ -194,6 +534,7 @@ def _merge_into_row(writer: Writer, info: Any, ch: Change, clocks: dict[str, str
                     info.entity, ch.row_id, name, dumps({"v": existing[i]}), current_hlc,
                     dumps({"v": value}), ch.hlc, ch.device, ch.user, now))
                 result.conflicts += 1
+                result.count(info.entity, "conflict")
     cur.execute(_CHANGE_SQL, (ch.id, ch.entity, ch.row_id, dumps(ch.fields),
                               dumps(ch.base), ch.hlc, ch.device, ch.user))
     if winners:
@@ -227,13 +568,11 @@ def _materialize_pending(writer: Writer, result: ApplyResult) -> None:
                             (entity,))
 
 
-def _materialize_entity(writer: Writer, read: Any, info: Any, result: ApplyResult) -> int:
+def _materialize_entity(writer: Writer, read: Any, info: TableInfo, result: ApplyResult) -> int:
     """Insert the waiting rows of one table whose required fields and parents are there."""
     cur = writer.cursor
     entity = info.entity
-    converters = [(i, info.parsers.get(c), info.processors.get(c))
-                  for i, c in enumerate(info.columns)
-                  if c in info.parsers or c in info.processors]
+    layout = _layout(info)
     parents: dict[str, set[str]] = {}  # parent table → ids known to exist
     touched = result.touched
     batch: list[tuple[Any, ...]] = []
@@ -258,22 +597,8 @@ def _materialize_entity(writer: Writer, read: Any, info: Any, result: ApplyResul
             ref = values.get(column)
             if ref is not None and not parent_exists(parent, ref):
                 return  # wait for the parent row
-        for name, default in info.defaults.items():
-            if name not in values:
-                values[name] = default() if callable(default) else default
-        full = {"id": row_id, "updated_hlc": last_hlc, "deleted": bool(values.get("deleted"))}
-        full.update({c: values[c] for c in info.data_columns})
-        record = [full[c] for c in info.columns]
-        for i, parse, proc in converters:
-            value = record[i]
-            if value is None:
-                continue
-            if parse is not None and isinstance(value, str):
-                value = parse(value)
-            if proc is not None:
-                value = proc(value)
-            record[i] = value
-        batch.append(tuple(record))
+        record, full = _record(info, layout, row_id, values, last_hlc)
+        batch.append(record)
         writer.note(entity, row_id, full)
         touched.setdefault(entity, set()).add(row_id)
         if entity in info.foreign_keys.values():  # a row of this table may be a parent

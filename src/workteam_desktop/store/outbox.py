@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from ..domain.changes import Change
+from .engine import IMMEDIATE
 from .store import Store
 
 
@@ -18,3 +24,57 @@ def pending_count(store: Store) -> int:
     with store.read() as cur:
         return cur.execute("SELECT count(*) FROM change_log "
                            "WHERE origin = 'local' AND pushed = 0").fetchone()[0]
+
+
+# ---------------------------------------------------------------- network push
+
+PUSHED = 1  # accepted or duplicate
+REJECTED = 2  # refused by the server; the reason is in sync_rejection
+
+
+def next_batch(store: Store, limit: int, after_seq: int = 0) -> list[tuple[int, Change]]:
+    """Up to ``limit`` unsent local changes after log sequence ``after_seq``, oldest first.
+
+    Log order is the order the writes happened in, so a parent row's change comes before
+    its children's, as the server wants them.
+    """
+    with store.read() as cur:
+        rows = cur.execute(
+            "SELECT seq, id, entity, row_id, fields, base, hlc, device, user FROM change_log "
+            "WHERE origin = 'local' AND pushed = 0 AND seq > ? ORDER BY seq LIMIT ?",
+            (after_seq, limit)).fetchall()
+    return [(r[0], Change(r[1], r[2], r[3], json.loads(r[4]), r[6], r[7], r[8],
+                          json.loads(r[5]))) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """The server's refusal of one change."""
+
+    change_id: str
+    code: str
+    reason: str
+
+
+def record_push(store: Store, done: list[str], rejected: list[Rejection]) -> None:
+    """Mark one answered batch in one transaction: ``done`` ids (accepted or duplicate)
+    as pushed, ``rejected`` ones as rejected with their reason."""
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with store.engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.executemany(f"UPDATE change_log SET pushed = {PUSHED} WHERE id = ?",
+                        [(i,) for i in done])
+        cur.executemany(f"UPDATE change_log SET pushed = {REJECTED} WHERE id = ?",
+                        [(r.change_id,) for r in rejected])
+        cur.executemany(
+            "INSERT OR REPLACE INTO sync_rejection (change_id, entity, row_id, code, reason, at) "
+            "SELECT id, entity, row_id, ?, ?, ? FROM change_log WHERE id = ?",
+            [(r.code, r.reason, at, r.change_id) for r in rejected])
+
+
+def rejections(store: Store) -> list[dict[str, str]]:
+    """Every change the server refused, newest first, with its reason."""
+    with store.read() as cur:
+        return [dict(r) for r in cur.execute(
+            "SELECT change_id, entity, row_id, code, reason, at FROM sync_rejection "
+            "ORDER BY at DESC, change_id")]

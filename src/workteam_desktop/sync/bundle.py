@@ -15,7 +15,7 @@ import os
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _s  # JSON string, non-ASCII kept
 from pathlib import Path
@@ -26,9 +26,11 @@ from ..store.attachments import content_path
 from ..store.store import Store
 from . import bundle_format as fmt
 from .bundle_state import BundleState
+from .errors import BundleCancelled
 from .keys import PublicKeys, b64, fingerprint, load_or_create
 
 _BATCH = 2000  # lines joined per write into the zip member (fewer, larger writes)
+MSG_CANCELLED = "已取消导出，没有生成数据包"
 _COPY = 1 << 20
 
 
@@ -85,18 +87,23 @@ def _line(row: tuple[Any, ...]) -> str:
 
 
 def _write_changes(zf: zipfile.ZipFile, rows: Iterator[tuple[Any, ...]],
-                   device: str) -> _Collected:
-    """Stream change-log rows into ``changes.jsonl``, hashing and counting on the way."""
+                   device: str, tick: Callable[[int], None]) -> _Collected:
+    """Stream change-log rows into ``changes.jsonl``, hashing and counting on the way;
+    ``tick(changes written)`` after each batch (it raises to stop)."""
     seen = _Collected()
     digest = hashlib.sha256()
     batch: list[str] = []
+    written = 0
 
     def flush(member: Any) -> None:
+        nonlocal written
         data = "".join(batch).encode("utf-8")
         digest.update(data)
         member.write(data)
         seen.size += len(data)
+        written += len(batch)
         batch.clear()
+        tick(written)
 
     with zf.open(fmt.CHANGES, "w", force_zip64=True) as member:
         for row in rows:
@@ -156,13 +163,33 @@ def _village_codes(store: Store, seen: _Collected) -> list[str]:
     return sorted(codes)
 
 
+def _count(store: Store, everything: bool, after_seq: int) -> int:
+    sql = "SELECT count(*) FROM change_log WHERE seq > ?" + (
+        "" if everything else " AND origin = 'local'")
+    with store.read() as cur:
+        return int(cur.execute(sql, (0 if everything else after_seq,)).fetchone()[0])
+
+
 def export_bundle(store: Store, out: Path, *, everything: bool = False,
-                  recipient: PublicKeys | None = None) -> ExportResult | None:
+                  recipient: PublicKeys | None = None,
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> ExportResult | None:
     """Write a bundle of this device's not-yet-exported changes (or, with ``everything``,
     of every change the store knows) to ``out``. Returns None when there is nothing new.
+
+    ``progress(done, total)`` is called as changes are written; once ``cancelled()`` is
+    true the export stops with :class:`BundleCancelled` and no file is left behind.
     """
     keys = load_or_create(store.device_id, store.user)  # refuse before writing anything
     state = BundleState.load(store.home)
+    total = _count(store, everything, state.last_seq) if progress is not None else 0
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done, max(total, done))
+        if cancelled is not None and cancelled():
+            raise BundleCancelled(MSG_CANCELLED)
+
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
@@ -172,7 +199,8 @@ def export_bundle(store: Store, out: Path, *, everything: bool = False,
     try:
         bundle_id = new_id()
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            seen = _write_changes(zf, _source(store, everything, state.last_seq), store.device_id)
+            seen = _write_changes(zf, _source(store, everything, state.last_seq), store.device_id,
+                                  tick)
             if not seen.counts:
                 return None
             members: dict[str, dict[str, Any]] = {
@@ -202,6 +230,7 @@ def export_bundle(store: Store, out: Path, *, everything: bool = False,
                                         sort_keys=True).encode("utf-8")
             zf.writestr(fmt.MANIFEST, manifest_bytes)
             zf.writestr(fmt.SIGNATURE, keys.signing.sign(manifest_bytes))
+        tick(sum(seen.counts.values()))  # the last chance to cancel
         final = tmp
         encrypted_to = ""
         if recipient is not None:

@@ -14,26 +14,30 @@ import os
 import tempfile
 import zipfile
 import zlib
-from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..domain.changes import Change
 from ..store.attachments import content_path
 from ..store.changes import apply
 from ..store.merge import apply_changes
 from ..store.store import Store
-from ..store.writer import Writer, table_infos
+from ..store.writer import table_infos
 from . import bundle_format as fmt
 from .bundle_state import BundleState
-from .bundle_verify import MSG_TAMPERED, Verified, iter_lines, parse_verified, verify
-from .errors import BundleError
+from .bundle_verify import MAX_LINE, MSG_TAMPERED, Verified, parse_verified, verify
+from .errors import BundleCancelled, BundleError
 from .keys import TrustedSigners, fingerprint, load_or_create
 
 _COPY = 1 << 20
+_TICK = 2000  # changes (or member reads) between progress reports and cancel checks
+_BLOCK = 1 << 20  # bytes of changes.jsonl read at once (second read)
+MSG_CANCELLED = "已取消导入，本机数据没有任何改变"
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
 # Anything a damaged file can make the zip and deflate readers raise.
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                 NotImplementedError, RuntimeError, UnicodeDecodeError, OverflowError,
@@ -87,23 +91,108 @@ def _plain_zip(path: Path, home: Path, keys_loader: Any) -> Iterator[zipfile.Zip
             except OSError:
                 raise BundleError(f"无法读取数据包 {path}") from None
         try:
-            zf = zipfile.ZipFile(source)
+            zf = _WatchedZip(source)
         except _READ_ERRORS:
             raise BundleError(fmt.MSG_CORRUPT) from None
         with zf:
             yield zf
 
 
-def _changes(zf: zipfile.ZipFile, verified: Verified) -> Iterator[Change]:
-    """Read the changes again, streaming; refuse (inside the transaction) if they differ
-    from what was verified."""
-    digest = hashlib.sha256()
-    with zf.open(fmt.CHANGES) as member:
-        for line in iter_lines(member):
-            digest.update(line)
-            yield parse_verified(line)
-    if digest.hexdigest() != verified.manifest["members"][fmt.CHANGES]["sha256"]:
-        raise BundleError(MSG_TAMPERED)
+class _Changes:
+    """The bundle's changes, read again streaming each time they are iterated (the merge
+    may read them twice); refused (inside the transaction) if they differ from what was
+    verified. Progress is reported, and a cancel noticed, every ``_TICK`` changes."""
+
+    def __init__(self, zf: zipfile.ZipFile, verified: Verified, watch: _Watch) -> None:
+        self.zf, self.verified, self.watch = zf, verified, watch
+
+    def __iter__(self) -> Iterator[Change]:
+        digest = hashlib.sha256()
+        total = int(self.verified.manifest["changes"])
+        done = 0
+        with self.zf.open(fmt.CHANGES) as member:
+            # Read in large blocks and split here: the zip reader's readline is slow
+            # Python; lines stay newline-terminated and at most MAX_LINE long.
+            rest = b""
+            while block := member.read(_BLOCK):
+                digest.update(block)
+                lines = (rest + block).split(b"\n")
+                rest = lines.pop()
+                if len(rest) >= MAX_LINE:
+                    raise BundleError(MSG_TAMPERED)
+                for line in lines:
+                    if len(line) >= MAX_LINE:
+                        raise BundleError(MSG_TAMPERED)
+                    yield parse_verified(line)
+                    done += 1
+                    if done % _TICK == 0:
+                        self.watch.tick(done, total)
+            if rest:  # a last line without its newline
+                raise BundleError(MSG_TAMPERED)
+        if digest.hexdigest() != self.verified.manifest["members"][fmt.CHANGES]["sha256"]:
+            raise BundleError(MSG_TAMPERED)
+        self.watch.tick(done, total)
+
+
+class _Watch:
+    """The caller's progress report and cancel question (both optional)."""
+
+    def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self.progress, self.cancelled = progress, cancelled
+
+    def check(self) -> None:
+        """Stop with :class:`BundleCancelled` once the person cancelled."""
+        if self.cancelled is not None and self.cancelled():
+            raise BundleCancelled(MSG_CANCELLED)
+
+    def tick(self, done: int, total: int) -> None:
+        """Report ``done`` of ``total`` changes merged, then check for a cancel."""
+        if self.progress is not None:
+            self.progress(done, total)
+        self.check()
+
+
+class _WatchedReader:
+    """A zip member being read that checks for a cancel every ``_TICK`` reads: the
+    verification of a big bundle (every line parsed) can be cancelled too."""
+
+    def __init__(self, member: IO[bytes], watch: _Watch) -> None:
+        self.member, self.watch, self.reads = member, watch, 0
+
+    def _count(self) -> None:
+        self.reads += 1
+        if self.reads % _TICK == 0:
+            self.watch.check()
+
+    def read(self, n: int = -1) -> bytes:
+        self._count()
+        return self.member.read(n)
+
+    def readline(self, limit: int = -1) -> bytes:
+        self._count()
+        return self.member.readline(limit)
+
+    def close(self) -> None:
+        self.member.close()
+
+    def __enter__(self) -> _WatchedReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.member.close()
+
+
+class _WatchedZip(zipfile.ZipFile):
+    """A zip whose members, read, notice a cancel."""
+
+    watch: _Watch | None = None
+
+    def open(self, name: Any, mode: Any = "r", pwd: bytes | None = None, *,
+             force_zip64: bool = False) -> Any:
+        member = super().open(name, mode, pwd, force_zip64=force_zip64)
+        if mode == "r" and self.watch is not None:
+            return _WatchedReader(member, self.watch)
+        return member
 
 
 def _copy_attachments(zf: zipfile.ZipFile, verified: Verified, home: Path) -> int:
@@ -136,43 +225,12 @@ def _copy_attachments(zf: zipfile.ZipFile, verified: Verified, home: Path) -> in
     return copied
 
 
-def _classified(writer: Writer, changes: Iterator[Change],
-                stats: dict[str, Counter[str]]) -> Iterator[Change]:
-    """Pass changes to the merge while noting, per entity, what each one does: a
-    duplicate (unchanged), a change to a row not here yet (new), to a row here (updated),
-    and the conflicts the merge queued for it."""
-    cur = writer.cursor
-
-    def conflict_mark() -> int:
-        return int(cur.execute("SELECT coalesce(max(rowid), 0) FROM conflict").fetchone()[0])
-
-    mark = conflict_mark()
-    previous: str | None = None
-    for ch in changes:
-        if previous is not None:
-            now = conflict_mark()
-            stats[previous]["conflict"] += now - mark
-            mark = now
-        entity = ch.entity
-        if cur.execute("SELECT 1 FROM change_log WHERE id = ?", (ch.id,)).fetchone():
-            stats[entity]["unchanged"] += 1
-        elif cur.execute(f'SELECT 1 FROM "{entity}" WHERE id = ?', (ch.row_id,)).fetchone():
-            stats[entity]["updated"] += 1
-        else:
-            stats[entity]["new"] += 1
-        previous = entity
-        yield ch
-    if previous is not None:
-        stats[previous]["conflict"] += conflict_mark() - mark
-
-
 def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
-             result: ImportResult) -> None:
+             result: ImportResult, watch: _Watch) -> None:
     """Run the merge in a transaction and roll it back: exact figures, nothing written."""
-    stats: dict[str, Counter[str]] = defaultdict(Counter)
     try:
         with store.write() as w:
-            merged = apply_changes(w, _classified(w, _changes(zf, verified), stats))
+            merged = apply_changes(w, _Changes(zf, verified, watch))
             raise _Rollback(merged)
     except _Rollback as done:
         merged = done.args[0]
@@ -180,16 +238,27 @@ def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
         merged.applied, merged.duplicate, merged.conflicts)
     result.per_entity = {
         entity: {k: c[k] for k in ("new", "updated", "unchanged", "conflict")}
-        for entity, c in sorted(stats.items())}
+        for entity, c in sorted(merged.per_entity.items())}
 
 
 def import_bundle(store: Store, path: Path, *, trust: bool = False,
-                  dry_run: bool = False) -> ImportResult:
-    """Verify and import one bundle file. Raises :class:`BundleError` (nothing written)."""
+                  dry_run: bool = False, progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> ImportResult:
+    """Verify and import one bundle file. Raises :class:`BundleError` (nothing written).
+
+    ``progress(done, total)`` is called as changes are merged; once ``cancelled()`` is
+    true the import stops with :class:`BundleCancelled`: the transaction is rolled back,
+    nothing is recorded, no signer trusted (attachment content already copied stays: it
+    is named by its hash and used by no row).
+    """
     own = load_or_create(store.device_id, store.user)  # refuse early without a keyring
     tables = table_infos(store.engine.dialect)
     trusted = TrustedSigners(store.home)
+    watch = _Watch(progress, cancelled)
+    watch.check()
     with _plain_zip(path, store.home, lambda: own) as zf:
+        if isinstance(zf, _WatchedZip):
+            zf.watch = watch
         try:
             verified = verify(zf, tables, trusted, own.signing_public, trust=trust)
         except _READ_ERRORS:
@@ -202,10 +271,10 @@ def import_bundle(store: Store, path: Path, *, trust: bool = False,
             newly_trusted=verified.newly_trusted)
         try:
             if dry_run:
-                _dry_run(store, zf, verified, result)
+                _dry_run(store, zf, verified, result, watch)
             else:
                 result.attachments_copied = _copy_attachments(zf, verified, store.home)
-                merged = apply(store, _changes(zf, verified))
+                merged = apply(store, _Changes(zf, verified, watch))
                 result.applied, result.duplicate, result.conflicts = (
                     merged.applied, merged.duplicate, merged.conflicts)
         except BundleError:

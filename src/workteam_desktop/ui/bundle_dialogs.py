@@ -7,11 +7,13 @@ The work itself is ``sync.bundle.export_bundle`` and ``sync.bundle_import.import
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,9 +43,10 @@ from ..domain import catalogues as cat
 from ..store import Store
 from ..sync.bundle import ExportResult, export_bundle
 from ..sync.bundle_import import ImportResult, import_bundle
-from ..sync.errors import BundleError
+from ..sync.errors import BundleCancelled, BundleError
 from ..sync.keys import fingerprint, load_or_create, read_public_keys
 from .context import AppContext
+from .tasks import Cancelled, JobState, TaskHandle
 from .widgets import alert_badge, empty_state
 
 BUNDLE_SUFFIX = ".wtb"
@@ -85,15 +88,30 @@ def usb_folders() -> list[str]:
     return found
 
 
-def run_export(store: Store, folder: str, name: str, everything: bool,
+def _reporter(state: JobState | None) -> Callable[[int, int], None] | None:
+    """Progress for the dialog; a cancel is noticed by the job itself (``is_cancelled``),
+    so reporting never raises in the middle of writing."""
+    if state is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        with contextlib.suppress(Cancelled):
+            state.set_progress(done, total)
+    return report
+
+
+def run_export(state: JobState | None, store: Store, folder: str, name: str, everything: bool,
                recipient_file: str) -> ExportResult | None:
-    """Export as ``workteam export-bundle`` does; errors become one Chinese line."""
+    """Export as ``workteam export-bundle`` does; errors become one Chinese line. A cancel
+    (``state``) stops it with :class:`BundleCancelled`, leaving no file."""
     out = Path(folder) / name
     if out.exists():
         raise BundleError(f"{out} 已存在，请换一个文件名")
     try:
         recipient = read_public_keys(Path(recipient_file)) if recipient_file else None
-        return export_bundle(store, out, everything=everything, recipient=recipient)
+        return export_bundle(store, out, everything=everything, recipient=recipient,
+                             progress=_reporter(state),
+                             cancelled=state.is_cancelled if state is not None else None)
     except OSError as exc:
         raise BundleError(f"无法写入数据包 {out}：{exc.strerror or '请检查U盘是否插好、是否已满'}"
                           ) from None
@@ -105,16 +123,22 @@ class Preview:
 
     results: list[ImportResult] = field(default_factory=list)
     error: str = ""  # one Chinese sentence (with the file name) when a file is refused
+    cancelled: bool = False
 
 
-def run_preview(store: Store, files: list[str]) -> Preview:
+def run_preview(state: JobState | None, store: Store, files: list[str]) -> Preview:
     """Verify and dry-run every file; nothing is written and no signer is trusted yet."""
     preview = Preview()
     for name in files:
         try:
             # trust=True only lets the dry run look past a new signer: a dry run never
             # records trust; the real import asks the person first.
-            preview.results.append(import_bundle(store, Path(name), trust=True, dry_run=True))
+            preview.results.append(import_bundle(
+                store, Path(name), trust=True, dry_run=True, progress=_reporter(state),
+                cancelled=state.is_cancelled if state is not None else None))
+        except BundleCancelled as exc:
+            preview.error, preview.cancelled = exc.message, True
+            break
         except BundleError as exc:
             preview.error = f"{Path(name).name}：{exc.message}"
             break
@@ -127,14 +151,21 @@ class Imported:
 
     results: list[ImportResult] = field(default_factory=list)
     error: str = ""
+    cancelled: bool = False
 
 
-def run_import(store: Store, files: list[str], trust: bool) -> Imported:
-    """Import each file for real (one transaction each)."""
+def run_import(state: JobState | None, store: Store, files: list[str], trust: bool) -> Imported:
+    """Import each file for real (one transaction each). A cancel rolls back the file
+    being imported; the files imported before it stay imported."""
     done = Imported()
     for name in files:
         try:
-            done.results.append(import_bundle(store, Path(name), trust=trust))
+            done.results.append(import_bundle(
+                store, Path(name), trust=trust, progress=_reporter(state),
+                cancelled=state.is_cancelled if state is not None else None))
+        except BundleCancelled as exc:
+            done.error, done.cancelled = f"{Path(name).name}：{exc.message}", True
+            break
         except BundleError as exc:
             done.error = f"{Path(name).name}：{exc.message}"
             break
@@ -164,6 +195,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.result_value: ExportResult | None = None
+        self.task: TaskHandle | None = None
         self.setWindowTitle(self.tr("导出到U盘"))
         self.setMinimumWidth(680)
         layout = QVBoxLayout(self)
@@ -224,8 +256,12 @@ class ExportDialog(QDialog):
         self.export_button.setDefault(True)
         self.close_button = self.buttons.addButton(
             self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton(
+            self.tr("取消导出"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button.hide()
         self.export_button.clicked.connect(self.start)
         self.close_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(self.cancel)
         layout.addWidget(self.buttons)
         self._sync_encrypt(False)
         self.folder.setFocus()
@@ -255,10 +291,45 @@ class ExportDialog(QDialog):
 
     def _busy(self, on: bool) -> None:
         self.progress.setVisible(on)
+        self.progress.setRange(0, 0)  # busy until the first progress report
+        self.cancel_button.setVisible(on)
+        self.cancel_button.setEnabled(on)
+        self.cancel_button.setText(self.tr("取消导出"))
         for w in (self.export_button, self.close_button, self.folder, self.browse, self.name,
                   self.since_last, self.everything, self.encrypt):
             w.setEnabled(not on)
         self._sync_encrypt(self.encrypt.isChecked() and not on)
+        if not on:
+            self.task = None
+
+    def is_busy(self) -> bool:
+        """True while an export runs."""
+        return self.task is not None
+
+    def cancel(self) -> None:
+        """Stop the running export; the half-written file is removed."""
+        if self.task is None:
+            return
+        self.task.cancel()
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText(self.tr("正在取消…"))
+        self._show_info(self.tr("正在取消，请稍候…"))
+
+    def reject(self) -> None:
+        """Esc or the window's close while exporting cancels the export instead."""
+        if self.is_busy():
+            self.cancel()
+            return
+        super().reject()
+
+    def _progress(self, done: int, total: int, _text: str) -> None:
+        if self.task is None:
+            return
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if self.cancel_button.isEnabled():
+            self._show_info(self.tr("正在导出第 {done} / {total} 条更改，请不要拔出U盘…").format(
+                done=f"{done:,}", total=f"{total:,}"))
 
     def start(self) -> None:
         """Check the choices, then export off the GUI thread."""
@@ -283,9 +354,10 @@ class ExportDialog(QDialog):
             return
         self._busy(True)
         self._show_info(self.tr("正在导出，请不要拔出U盘…"))
-        self.ctx.tasks.run(run_export, self.ctx.store, folder, name,
-                           self.everything.isChecked(), key,
-                           done=self._done, failed=self._failed)
+        self.task = self.ctx.tasks.run(run_export, self.ctx.store, folder, name,
+                                       self.everything.isChecked(), key, with_state=True,
+                                       done=self._done, failed=self._failed,
+                                       progress=self._progress)
 
     def _done(self, result: ExportResult | None) -> None:
         self._busy(False)
@@ -308,6 +380,9 @@ class ExportDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
+        if isinstance(exc, BundleCancelled):
+            self._show_info(self.tr("已取消导出，没有生成数据包。"))
+            return
         self._show_error(_failure_text(exc) or self.tr("导出失败，请检查U盘后重试。"))
 
 
@@ -320,6 +395,7 @@ class ImportDialog(QDialog):
         self.files: list[str] = []
         self.preview: Preview | None = None
         self.imported: Imported | None = None
+        self.task: TaskHandle | None = None
         self.setWindowTitle(self.tr("从U盘导入"))
         self.setMinimumSize(720, 580)
         layout = QVBoxLayout(self)
@@ -404,8 +480,12 @@ class ImportDialog(QDialog):
         self.import_button.setProperty("accent", True)
         self.close_button = self.buttons.addButton(
             self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton(
+            self.tr("取消"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button.hide()
         self.import_button.clicked.connect(self.start_import)
         self.close_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(self.cancel)
         layout.addWidget(self.buttons)
         self._show_preview_widgets(False)
         self._update_buttons()
@@ -439,13 +519,47 @@ class ImportDialog(QDialog):
 
     def _busy(self, on: bool) -> None:
         self.progress.setVisible(on)
+        self.progress.setRange(0, 0)  # busy until the first progress report
+        self.cancel_button.setVisible(on)
+        self.cancel_button.setEnabled(on)
+        self.cancel_button.setText(self.tr("取消"))
         self.choose.setEnabled(not on)
         self.close_button.setEnabled(not on)
         self.trust_box.setEnabled(not on)
         if on:
             self.import_button.setEnabled(False)
         else:
+            self.task = None
             self._update_buttons()
+
+    def is_busy(self) -> bool:
+        """True while a check or an import runs."""
+        return self.task is not None
+
+    def cancel(self) -> None:
+        """Stop the running check or import: its transaction is rolled back."""
+        if self.task is None:
+            return
+        self.task.cancel()
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText(self.tr("正在取消…"))
+        self._set_status(self.tr("正在取消，请稍候…"))
+
+    def reject(self) -> None:
+        """Esc or the window's close while working cancels the work instead."""
+        if self.is_busy():
+            self.cancel()
+            return
+        super().reject()
+
+    def _progress(self, done: int, total: int, _text: str) -> None:
+        if self.task is None:
+            return
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if self.cancel_button.isEnabled():
+            self._set_status(self.tr("正在处理第 {done} / {total} 条更改…").format(
+                done=f"{done:,}", total=f"{total:,}"))
 
     # -- choose and check
 
@@ -468,12 +582,19 @@ class ImportDialog(QDialog):
         self._show_preview_widgets(False)
         self._set_status(self.tr("正在检查数据包的签名和内容…"))
         self._busy(True)
-        self.ctx.tasks.run(run_preview, self.ctx.store, self.files,
-                           done=self._previewed, failed=self._preview_failed)
+        self.task = self.ctx.tasks.run(run_preview, self.ctx.store, self.files, with_state=True,
+                                       done=self._previewed, failed=self._preview_failed,
+                                       progress=self._progress)
 
     def _previewed(self, preview: Preview) -> None:
         self.preview = preview
         self._busy(False)
+        if preview.cancelled:
+            self.preview = None
+            self._show_preview_widgets(False)
+            self._set_status(self.tr("已取消检查，没有导入任何内容。"))
+            self._update_buttons()
+            return
         if preview.error:
             self._show_preview_widgets(False)
             self._set_status(preview.error, error=True)
@@ -543,9 +664,10 @@ class ImportDialog(QDialog):
         self._busy(True)
         self.import_button.setEnabled(False)
         self._set_status(self.tr("正在导入…"))
-        self.ctx.tasks.run(run_import, self.ctx.store, self.files,
-                           bool(self.untrusted()) and self.trust_box.isChecked(),
-                           done=self._imported, failed=self._import_failed)
+        self.task = self.ctx.tasks.run(run_import, self.ctx.store, self.files,
+                                       bool(self.untrusted()) and self.trust_box.isChecked(),
+                                       with_state=True, done=self._imported,
+                                       failed=self._import_failed, progress=self._progress)
 
     def _imported(self, done: Imported) -> None:
         self.imported = done
@@ -557,6 +679,14 @@ class ImportDialog(QDialog):
         text = self.tr("已导入 {n} 条新更改（{d} 条本机已有，{c} 处冲突待处理）。").format(
             n=f"{applied:,}", d=f"{sum(r.duplicate for r in done.results):,}",
             c=f"{sum(r.conflicts for r in done.results):,}")
+        if done.cancelled:
+            if not done.results:  # nothing imported: the same files can be imported later
+                self.imported = None
+                self._update_buttons()
+                text = ""
+            self._set_status(text + done.error)
+            self.close_button.setFocus()
+            return
         if done.error:
             self._set_status(text + done.error, error=True)
         else:

@@ -26,6 +26,7 @@ from ..store.supervisor import is_supervisor
 from .context import AppContext
 from .diagnostics import install_help_menu
 from .pages.base import Page
+from .sync_controller import sync_controller
 
 # (name, module under ui/pages, class, shown in the navigation)
 PAGE_SPECS: list[tuple[str, str, str, bool]] = [
@@ -123,8 +124,12 @@ class MainWindow(QMainWindow):
             if index <= self.nav.count():
                 QShortcut(QKeySequence(f"Alt+{index}"), self,
                           activated=lambda i=index - 1: self.nav.setCurrentRow(i))
+        # Network sync: the status bar follows it; it syncs by itself when logged in.
+        self.sync = sync_controller(ctx)
+        self.sync.sig_status_changed.connect(self.refresh_status)
         self._restore()
         self.refresh_status()
+        self.sync.start_auto()
 
     # ------------------------------------------------------------------ pages
 
@@ -196,8 +201,7 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         """Recount unsynced changes (off the GUI thread) and show the last sync time."""
         self.ctx.tasks.run(pending_count, self.store, done=self._show_pending)
-        last = self.ctx.settings.value("sync/last", "")
-        self.sync_label.setText(self.tr("上次同步：") + (str(last) if last else self.tr("从未同步")))
+        self.sync_label.setText(self.sync.status_text())
 
     def _show_pending(self, pending: int) -> None:
         self.pending_label.setText(self.tr("待同步更改：") + f"{pending:,}")
@@ -228,5 +232,6 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.sync.shutdown()  # a running sync stops after its batch; nothing half-applied
         self.ctx.tasks.wait()
         event.accept()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -525,19 +525,28 @@ def find_forms(folder: str | Path) -> dict[str, list[Path]]:
     return out
 
 
-def latest_form(folder: str | Path, form_id: str,
+def _folders(folder: str | Path | Sequence[str | Path]) -> list[Path]:
+    return [Path(folder)] if isinstance(folder, str | Path) else [Path(f) for f in folder]
+
+
+def latest_form(folder: str | Path | Sequence[str | Path], form_id: str,
                 catalogues: Mapping[str, Catalogue] | None = None) -> FormDef:
-    """The newest version of form ``form_id`` in ``folder``."""
-    files = find_forms(folder).get(form_id)
+    """The newest version of form ``form_id`` in ``folder`` — or in several folders (the
+    shipped forms and those a data home received from the sync server): the highest
+    version wins, the first folder when two hold the same version."""
+    files = [f for one in _folders(folder) for f in find_forms(one).get(form_id, [])]
     if not files:
         raise FormDefinitionError(f"找不到表单“{form_id}”的定义文件")
-    return load_form(files[-1], catalogues)
+    newest = max(int(f.stem[1:]) for f in files)
+    return load_form(next(f for f in files if int(f.stem[1:]) == newest), catalogues)
 
 
-def form_version(folder: str | Path, form_id: str, version: int,
+def form_version(folder: str | Path | Sequence[str | Path], form_id: str, version: int,
                  catalogues: Mapping[str, Catalogue] | None = None) -> FormDef:
-    """Version ``version`` of form ``form_id`` (to read an old submission)."""
-    path = Path(folder) / form_id / f"v{version}.json"
+    """Version ``version`` of form ``form_id`` (to read an old submission), from the first
+    of the folders that has it."""
+    paths = [f / form_id / f"v{version}.json" for f in _folders(folder)]
+    path = next((p for p in paths if p.exists()), paths[0])
     if not path.exists():
         raise FormDefinitionError(f"找不到表单“{form_id}”第{version}版的定义文件")
     return load_form(path, catalogues)

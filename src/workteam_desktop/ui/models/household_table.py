@@ -15,13 +15,21 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from ...domain import catalogues as cat
 from ...domain import rules
 from ...store.households import HouseholdFilter, count_households, list_households
 from ...store.store import Store
+from ...store.sync_status import RowSyncState, SyncState, row_states
 from ..context import AppContext
 from ..widgets import date_text, money
 from .badges import badge_pixmap
@@ -36,11 +44,15 @@ ID_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # the household id of a row
 COLUMNS: list[tuple[str, str | None]] = [
     ("number", "number"), ("head_name", "head_name"), ("id_number", None),
     ("village", None), ("grid", None), ("type", None), ("status", None),
-    ("members", None), ("income", "income"), ("updated", "updated"), ("flags", None),
+    ("members", None), ("income", "income"), ("updated", "updated"), ("sync", None),
+    ("flags", None),
 ]
 COLUMN_INDEX = {key: i for i, (key, _sort) in enumerate(COLUMNS)}
 RIGHT_ALIGNED = {COLUMN_INDEX["members"], COLUMN_INDEX["income"]}
 _FLAGS_COLUMN = COLUMN_INDEX["flags"]
+_SYNC_COLUMN = COLUMN_INDEX["sync"]
+# 已同步 stays calm grey; 被拒绝 needs action: red, with the word (never colour alone).
+SYNC_COLOURS = {SyncState.SYNCED: QColor("#6b7b8c"), SyncState.REJECTED: QColor("#c5221f")}
 FLAG_LEVELS = {rules.FLAG_OBSERVATION: "red", rules.FLAG_ZERO_EMPLOYMENT: "red",
                rules.FLAG_OVERDUE: "amber"}
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -62,6 +74,8 @@ class Row(NamedTuple):
     texts: tuple[str, ...]  # one per column
     flags: tuple[tuple[str, str], ...]  # (word, level)
     key: tuple[str, str]  # (number, id): where the next page continues
+    sync: SyncState = SyncState.SYNCED
+    sync_tip: str = ""  # why the server refused it (被拒绝), else what the word means
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,27 +87,48 @@ class ListQuery:
     descending: bool = False
 
 
-def _row(item: dict[str, Any], lang: str) -> Row:
+def sync_words(state: RowSyncState, lang: str) -> tuple[str, str]:
+    """The sync column's word and tooltip for a household (translated; any thread)."""
+    translate = QCoreApplication.translate
+    if state.state is SyncState.REJECTED:
+        reasons = "\n".join(
+            translate("HouseholdTableModel", "{record}：{reason}").format(
+                record=cat.ENTITIES.label(entity, lang), reason=reason)
+            for entity, reason in state.reasons)
+        return (translate("HouseholdTableModel", "被拒绝"),
+                translate("HouseholdTableModel", "服务器没有接受这户的修改：\n{reasons}").format(
+                    reasons=reasons))
+    if state.state is SyncState.PENDING:
+        return (translate("HouseholdTableModel", "待同步"),
+                translate("HouseholdTableModel", "这户有修改还没有发送到服务器"))
+    return (translate("HouseholdTableModel", "已同步"),
+            translate("HouseholdTableModel", "这户的修改都已发送到服务器"))
+
+
+def _row(item: dict[str, Any], lang: str, sync: RowSyncState) -> Row:
     flags = tuple((rules.FLAG_LABELS[f][1 if lang == "en" else 0], FLAG_LEVELS[f])
                   for f in item["flags"])
+    word, tip = sync_words(sync, lang)
     texts = (
         item["number"], item["head_name"], item["id_number_masked"], item["village_name"],
         item["grid_name"] or "", cat.HOUSEHOLD_TYPES.label(item["type"], lang),
         cat.MONITORING_STATUSES.label(item["monitoring_status"], lang),
         f"{item['member_count']:,}", money(item["per_capita_income"]),
-        date_text(item["form_updated_on"]), "、".join(word for word, _level in flags),
+        date_text(item["form_updated_on"]), word, "、".join(w for w, _level in flags),
     )
-    return Row(item["id"], texts, flags, (item["number"], item["id"]))
+    return Row(item["id"], texts, flags, (item["number"], item["id"]), sync.state, tip)
 
 
 def fetch_page(store: Store, query: ListQuery, offset: int, limit: int,
                after: tuple[str, str] | None, from_end: bool, today: dt.date,
                lang: str, period_days: int = rules.DEFAULT_FORM_PERIOD_DAYS) -> list[Row]:
-    """One page of rows, formatted (runs off the GUI thread)."""
+    """One page of rows, formatted, with their sync state (runs off the GUI thread)."""
     items = list_households(store, query.filter, sort=query.sort,
                             descending=query.descending, limit=limit, offset=offset,
                             after=after, from_end=from_end, today=today, period_days=period_days)
-    return [_row(item, lang) for item in items]
+    # Only the rows of this page: one indexed query, whatever the size of the county.
+    states = row_states(store, "household", [item["id"] for item in items])
+    return [_row(item, lang, states[item["id"]]) for item in items]
 
 
 def count_rows(store: Store, query: ListQuery, today: dt.date,
@@ -126,7 +161,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self._headers = [
             self.tr("户编号"), self.tr("户主"), self.tr("身份证号"), self.tr("村（社区）"),
             self.tr("网格"), self.tr("户类型"), self.tr("监测状态"), self.tr("人口"),
-            self.tr("人均纯收入"), self.tr("信息更新"), self.tr("提示"),
+            self.tr("人均纯收入"), self.tr("信息更新"), self.tr("同步"), self.tr("提示"),
         ]
 
     # ------------------------------------------------------------------ queries
@@ -364,6 +399,12 @@ class HouseholdTableModel(QAbstractTableModel):
             return _RIGHT if column in RIGHT_ALIGNED else None
         if role == ID_ROLE:
             return rows[offset].id
+        if column == _SYNC_COLUMN:
+            if role == _FOREGROUND:
+                return SYNC_COLOURS.get(rows[offset].sync)
+            if role == _TOOLTIP:
+                return rows[offset].sync_tip
+            return None
         if column != _FLAGS_COLUMN:
             return None
         if role == _DECORATION:

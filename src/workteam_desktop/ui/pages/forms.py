@@ -41,6 +41,7 @@ from ...store.form_submissions import (
     save_form_draft,
     submit,
 )
+from ...sync.session import form_folder
 from ..context import AppContext
 from ..form_view import FormView
 from ..pickers import HouseholdPicker
@@ -158,11 +159,13 @@ class FormsPage(Page):
 
     def _load_definition(self) -> None:
         try:
-            # A small JSON file shipped with the program: read once, when the page is made.
+            # A small JSON file shipped with the program, or a newer version received from
+            # the sync server into the data home: read once, when the page is made.
             # The region's extra industries are offered with the built-in ones.
             catalogues = {**CATALOGUES, **{name: region_catalogue(c)
                                            for name, c in EXTENSIBLE.items()}}
-            self.form = latest_form(forms_dir(), HOUSEHOLD_SURVEY, catalogues)
+            self.form = latest_form([forms_dir(), form_folder(self.ctx.store.home)],
+                                    HOUSEHOLD_SURVEY, catalogues)
         except FormDefinitionError as exc:
             self.empty.setText(self.tr("信息采集表的定义文件有误，请联系管理员更新程序。\n{detail}")
                                .format(detail=str(exc)))

@@ -1,21 +1,32 @@
-"""同步: what is waiting to be sent, from which laptop, and USB transfer.
+"""同步: network sync with the county's server, the conflict queue, USB transfer, and what
+is waiting to be sent.
 
-It shows the unsent changes of this laptop by record type, so a cadre knows what a sync
-will carry, and carries changes by USB drive (bundles) where there is no network: export,
-import, and this laptop's key fingerprint for a supervisor to compare.
+The 网络同步 group shows the server, the account (login dialog), the last sync and the
+outbox; 立即同步 runs a sync off the GUI thread with progress and cancel (through the
+window's one :class:`~..sync_controller.SyncController`, which also syncs by itself in the
+background). Conflicts wait behind a button with their count. Where there is no network,
+changes travel by USB drive (bundles): export, import, and this laptop's key fingerprint
+for a supervisor to compare.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
+    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -24,34 +35,37 @@ from PySide6.QtWidgets import (
 
 from ...domain import catalogues as cat
 from ...store.outbox import pending_by_entity
-from ...sync.errors import BundleError
+from ...store.sync_status import RejectionView, SyncOverview, list_rejections, overview
+from ...sync.errors import BundleError, PasswordNeeded, SyncError
+from ...sync.session import SyncReport
 from ..bundle_dialogs import ExportDialog, ImportDialog, own_fingerprint
+from ..conflict_review import ConflictReviewDialog
 from ..context import AppContext
-from ..widgets import empty_state, field_error, page_title
+from ..sync_controller import sync_controller
+from ..sync_login import LoginDialog
+from ..widgets import accent_button, alert_badge, empty_state, field_error, page_title
 from .base import Page
 
 
 class SyncPage(Page):
-    """Sync status of this laptop."""
+    """Network sync, conflicts, USB transfer and the outbox of this laptop."""
 
     name = "sync"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.sync = sync_controller(ctx)
+        self.info: SyncOverview | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.conflict_dialog: ConflictReviewDialog | None = None
+        self.last_report: SyncReport | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(page_title(self.tr("同步")))
-
-        status = QGroupBox(self.tr("本机"))
-        form = QFormLayout(status)
-        self.device_label = QLabel(ctx.store.device_id)
-        self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.last_label = QLabel()
-        self.server_label = QLabel()
-        self.server_label.setWordWrap(True)
-        form.addRow(self.tr("设备编号："), self.device_label)
-        form.addRow(self.tr("上次同步："), self.last_label)
-        form.addRow(self.tr("同步服务器："), self.server_label)
-        layout.addWidget(status)
+        # The network group and the outbox side by side, USB transfer below.
+        self.top = QHBoxLayout()
+        self.top.addWidget(self._build_network(), 3)
+        layout.addLayout(self.top)
+        layout.addWidget(self._build_rejections(), 1)
 
         usb = QGroupBox(self.tr("U盘传输"))
         usb_layout = QVBoxLayout(usb)
@@ -69,6 +83,11 @@ class SyncPage(Page):
         buttons.addStretch(1)
         usb_layout.addLayout(buttons)
         fp_row = QHBoxLayout()
+        fp_row.addWidget(QLabel(self.tr("设备编号：")))
+        self.device_label = QLabel(ctx.store.device_id)
+        self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        fp_row.addWidget(self.device_label)
+        fp_row.addSpacing(16)
         fp_row.addWidget(QLabel(self.tr("本机指纹：")))
         self.fingerprint_label = QLabel()
         self.fingerprint_label.setTextInteractionFlags(
@@ -100,26 +119,308 @@ class SyncPage(Page):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 220)
-        self.table.setMaximumWidth(420)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         inner.addWidget(self.table)
-        self.empty = empty_state(self.tr("所有更改都已同步。"))
+        self.empty = empty_state(self.tr("没有待发送的更改。"))
         inner.addWidget(self.empty)
-        layout.addWidget(box, 1)
+        self.top.addWidget(box, 2)
+        layout.addStretch(0)  # the room below when no refusals are listed
+
+    def _build_network(self) -> QGroupBox:
+        group = QGroupBox(self.tr("网络同步"))
+        outer = QVBoxLayout(group)
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.server_label = QLabel()
+        self.server_label.setWordWrap(True)
+        self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        account_row = QHBoxLayout()
+        self.account_label = QLabel()
+        self.login_button = QPushButton(self.tr("登录…"))
+        self.login_button.clicked.connect(self.open_login)
+        account_row.addWidget(self.account_label)
+        account_row.addSpacing(8)
+        account_row.addWidget(self.login_button)
+        account_row.addStretch(1)
+        self.scope_label = QLabel()
+        self.scope_label.setWordWrap(True)
+        self.last_label = QLabel()
+        self.pending_label = QLabel()
+        form.addRow(self.tr("服务器："), self.server_label)
+        form.addRow(self.tr("账号："), account_row)
+        form.addRow(self.tr("管辖范围："), self.scope_label)
+        form.addRow(self.tr("上次同步："), self.last_label)
+        form.addRow(self.tr("待同步："), self.pending_label)
+        outer.addLayout(form)
+
+        run_row = QHBoxLayout()
+        self.sync_button = accent_button(self.tr("立即同步"))
+        self.sync_button.setToolTip(self.tr("把本机的更改发送到服务器，并取回别人的更改"))
+        self.sync_button.clicked.connect(self.sync_now)
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.cancel_button.clicked.connect(self.cancel_sync)
+        self.cancel_button.hide()
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(14)
+        self.progress.hide()
+        self.phase_label = QLabel()
+        self.phase_label.setObjectName("tileLabel")
+        run_row.addWidget(self.sync_button)
+        run_row.addWidget(self.cancel_button)
+        run_row.addWidget(self.progress, 1)
+        run_row.addWidget(self.phase_label, 1)
+        run_row.addStretch(0)  # takes the room while the progress bar is hidden
+        outer.addLayout(run_row)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.hide()
+        outer.addWidget(self.result_label)
+        self.rejected_label = alert_badge("", "red")
+        self.rejected_label.setWordWrap(True)
+        self.rejected_label.hide()
+        outer.addWidget(self.rejected_label)
+        self.error_label = field_error()
+        outer.addWidget(self.error_label)
+
+        conflicts_row = QHBoxLayout()
+        self.conflict_badge = alert_badge("", "amber")
+        self.conflict_badge.hide()
+        self.conflicts_button = QPushButton(self.tr("处理冲突…"))
+        self.conflicts_button.setToolTip(self.tr("两台电脑同时修改了同一项内容时，在这里确认要用哪个值"))
+        self.conflicts_button.clicked.connect(self.open_conflicts)
+        self.no_conflicts = QLabel(self.tr("没有待处理的冲突"))
+        self.no_conflicts.setObjectName("tileLabel")
+        conflicts_row.addWidget(self.conflict_badge)
+        conflicts_row.addWidget(self.conflicts_button)
+        conflicts_row.addWidget(self.no_conflicts)
+        conflicts_row.addStretch(1)
+        outer.addLayout(conflicts_row)
+
+        auto_row = QHBoxLayout()
+        self.auto_box = QCheckBox(self.tr("有网络时自动同步（每10分钟）"))
+        self.auto_box.setChecked(self.sync.auto_enabled)
+        self.auto_box.toggled.connect(self._auto_toggled)
+        auto_row.addWidget(self.auto_box)
+        auto_row.addStretch(1)
+        outer.addLayout(auto_row)
+        outer.addStretch(1)
+
+        self.sync.sig_started.connect(self._started)
+        self.sync.sig_progress.connect(self._progress)
+        self.sync.sig_finished.connect(self._finished)
+        self.sync.sig_failed.connect(self._failed)
+        if self.sync.running:
+            self._started(False)
+        return group
+
+    def _build_rejections(self) -> QGroupBox:
+        self.rejections_box = QGroupBox(self.tr("服务器没有接受的更改"))
+        inner = QVBoxLayout(self.rejections_box)
+        hint = QLabel(self.tr("这些更改只保存在本机。原因多为不在您的管辖范围或您的角色不能修改，"
+                              "如需更正请联系县里的管理员。"))
+        hint.setWordWrap(True)
+        hint.setObjectName("tileLabel")
+        inner.addWidget(hint)
+        self.rejections_model = QStandardItemModel(0, 4, self)
+        self.rejections_model.setHorizontalHeaderLabels(
+            [self.tr("记录类型"), self.tr("记录"), self.tr("原因"), self.tr("时间")])
+        self.rejections_table = QTableView()
+        self.rejections_table.setModel(self.rejections_model)
+        self.rejections_table.setAlternatingRowColors(True)
+        self.rejections_table.verticalHeader().hide()
+        self.rejections_table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.rejections_table.setWordWrap(False)
+        header = self.rejections_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 110), (1, 260), (3, 140)):
+            self.rejections_table.setColumnWidth(column, width)
+        inner.addWidget(self.rejections_table)
+        self.rejections_box.hide()
+        return self.rejections_box
 
     def title(self) -> str:
         return self.tr("同步")
 
     def activate(self, **params: Any) -> None:
-        last = self.ctx.settings.value("sync/last", "")
-        self.last_label.setText(str(last) if last else self.tr("从未同步"))
-        server = self.ctx.app_settings.server_url
-        self.server_label.setText(str(server) if server else self.tr(
-            "尚未设置。有网络时，在“设置”中填写县里提供的服务器地址后即可同步。"))
-        self.ctx.tasks.run(pending_by_entity, self.ctx.store, done=self._show_pending)
+        self.refresh()
         if not self.fingerprint_label.text() and self.key_error.isHidden():
             self.ctx.tasks.run(own_fingerprint, self.ctx.store, done=self._show_fingerprint,
                                failed=self._fingerprint_failed)
+
+    def refresh(self) -> None:
+        """Re-read account, last sync, outbox and conflicts (off the GUI thread)."""
+        self.ctx.tasks.run(overview, self.ctx.store, done=self._show_overview)
+        self.ctx.tasks.run(list_rejections, self.ctx.store, lang=self.ctx.lang,
+                           done=self._show_rejections)
+        self.ctx.tasks.run(pending_by_entity, self.ctx.store, done=self._show_pending)
+
+    def _show_overview(self, info: SyncOverview) -> None:
+        self.info = info
+        self._remember_server(info.server_url)
+        logged_in = bool(info.server_url)
+        self.server_label.setText(info.server_url if logged_in else self.tr(
+            "尚未登录。有网络时，点“登录…”填写县里提供的服务器地址和账号。"))
+        roles = {"member": self.tr("工作队员"), "supervisor": self.tr("督导"),
+                 "admin": self.tr("管理员")}
+        if logged_in:
+            role = roles.get(info.role, info.role)
+            self.account_label.setText(self.tr("{user}（{role}）").format(
+                user=info.username, role=role) if role else info.username)
+        else:
+            self.account_label.setText(self.tr("未登录"))
+        self.login_button.setText(self.tr("切换账号…") if logged_in else self.tr("登录…"))
+        names = [name or code for code, name in info.scopes]
+        if not logged_in:
+            self.scope_label.setText("—")
+        elif info.role == "admin":
+            self.scope_label.setText(self.tr("全部地区"))
+        else:
+            shown = "、".join(names[:6])
+            self.scope_label.setText(self.tr("{names} 等 {n} 处").format(names=shown, n=len(names))
+                                     if len(names) > 6 else (shown or self.tr("未分配")))
+        if info.last_sync_at is not None:
+            self.last_label.setText(info.last_sync_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+        else:
+            self.last_label.setText(self.tr("从未同步"))
+        self.pending_label.setText(self.tr("{n} 条更改").format(n=f"{info.pending:,}"))
+        if info.last_error and not self.sync.running and self.error_label.isHidden():
+            self.error_label.setText(self.tr("上次同步未完成：{message}").format(
+                message=info.last_error))
+            self.error_label.show()
+        self.sync_button.setEnabled(logged_in and not self.sync.running)
+        self._show_conflict_count(info.open_conflicts)
+
+    def _show_rejections(self, rejections: list[RejectionView]) -> None:
+        self.rejections_model.setRowCount(0)
+        for r in rejections:
+            when = r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at else ""
+            items = [QStandardItem(r.entity_label), QStandardItem(r.row_label),
+                     QStandardItem(r.reason), QStandardItem(when)]
+            items[2].setToolTip(r.reason)
+            self.rejections_model.appendRow(items)
+        self.rejections_box.setVisible(bool(rejections))
+
+    def _show_conflict_count(self, n: int) -> None:
+        self.conflict_badge.setText(self.tr("{n} 处冲突待处理").format(n=f"{n:,}"))
+        self.conflict_badge.setVisible(n > 0)
+        self.conflicts_button.setVisible(n > 0)
+        self.no_conflicts.setVisible(n == 0)
+
+    # ------------------------------------------------------------------ network sync
+
+    def sync_now(self, password: str | None = None) -> None:
+        """Start a sync now (the button); the controller refuses a second one."""
+        self.error_label.hide()
+        self.sync.sync_now(password if isinstance(password, str) else None)
+
+    def cancel_sync(self) -> None:
+        """Stop the running sync after its current batch (what was sent stays sent)."""
+        self.cancel_button.setEnabled(False)
+        self.phase_label.setText(self.tr("正在取消…"))
+        self.sync.cancel()
+
+    def _started(self, _automatic: bool) -> None:
+        self.sync_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.phase_label.setText(self.tr("正在连接服务器…"))
+        self.result_label.hide()
+        self.rejected_label.hide()
+        self.error_label.hide()
+
+    def _progress(self, done: int, total: int | None, phase: str) -> None:
+        words = {"push": self.tr("正在上传更改"), "pull": self.tr("正在取回更改"),
+                 "attachments_up": self.tr("正在上传照片"),
+                 "attachments_down": self.tr("正在下载照片"), "forms": self.tr("正在更新表单")}
+        text = words.get(phase, self.tr("正在同步"))
+        if not self.cancel_button.isEnabled():
+            return  # cancelling: keep saying so until the batch in flight is done
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+            self.phase_label.setText(self.tr("{what}：{done} / {total}").format(
+                what=text, done=f"{done:,}", total=f"{total:,}"))
+        else:
+            self.progress.setRange(0, 0)
+            self.phase_label.setText(self.tr("{what}：{done}").format(what=text, done=f"{done:,}")
+                                     if done else text + "…")
+
+    def _stopped(self) -> None:
+        self.cancel_button.hide()
+        self.progress.hide()
+        self.phase_label.clear()
+        self.sync_button.setEnabled(True)
+        self.refresh()
+
+    def _finished(self, report: SyncReport) -> None:
+        self.last_report = report
+        self._stopped()
+        self.result_label.setText(self.tr(
+            "同步完成：上传 {pushed} 条更改，收到 {applied} 条新更改。").format(
+                pushed=f"{report.pushed + report.duplicates:,}", applied=f"{report.applied:,}"))
+        self.result_label.show()
+        if report.rejected:
+            reasons = "；".join(dict.fromkeys(r.get("reason", "") for r in report.rejections))
+            self.rejected_label.setText(self.tr(
+                "{n} 条更改被服务器拒绝：{reasons}（见下方列表）").format(
+                    n=f"{report.rejected:,}", reasons=reasons))
+            self.rejected_label.show()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._stopped()
+        message = exc.message if isinstance(exc, SyncError) else str(exc)
+        self.error_label.setText(message)
+        self.error_label.show()
+        # Ask only when a person pressed 立即同步: never pop up after an automatic try.
+        if isinstance(exc, PasswordNeeded) and self.isVisible() and not self.sync.automatic:
+            self.ask_password()
+
+    def ask_password(self) -> None:
+        """No keyring keeps the login: ask for the password and sync with it once."""
+        password, ok = QInputDialog.getText(
+            self, self.tr("输入密码"), self.tr("本机无法保存登录，请输入同步密码："),
+            QLineEdit.EchoMode.Password)
+        if ok and password:
+            self.sync_now(password)
+
+    def _auto_toggled(self, on: bool) -> None:
+        self.sync.set_auto_enabled(on)
+
+    def open_login(self) -> None:
+        """Open the login dialog; a successful login syncs at once."""
+        info = self.info
+        server = info.server_url if info and info.server_url else self.ctx.app_settings.server_url
+        self.login_dialog = LoginDialog(self.ctx, server, info.username if info else "", self)
+        self.login_dialog.accepted.connect(self._logged_in)
+        self.login_dialog.open()
+
+    def _logged_in(self) -> None:
+        self.refresh()
+        self.sync.person_acted()
+        self.sync_now()
+
+    def _remember_server(self, server_url: str) -> None:
+        """The server a person logged in to becomes the one the 设置 page shows."""
+        if server_url and server_url != self.ctx.app_settings.server_url:
+            # The login itself is kept in sync_state; the settings file only holds a default.
+            with contextlib.suppress(OSError, ValueError):
+                self.ctx.save_app_settings(dataclasses.replace(self.ctx.app_settings,
+                                                               server_url=server_url))
+
+    def open_conflicts(self) -> None:
+        """Open the conflict review (window-modal, so the page stays responsive)."""
+        self.conflict_dialog = ConflictReviewDialog(self.ctx, self)
+        self.conflict_dialog.sig_resolved.connect(self._show_conflict_count)
+        self.conflict_dialog.finished.connect(lambda _r: self.refresh())
+        self.conflict_dialog.open()
+        self.conflict_dialog.load()
+
+    # ------------------------------------------------------------------ USB
 
     def _show_fingerprint(self, fp: str) -> None:
         self.fingerprint_label.setText(fp)
@@ -152,5 +453,6 @@ class SyncPage(Page):
             self.model.appendRow([name, value])
         total = sum(counts.values())
         self.total_label.setText(self.tr("共 {n} 条更改尚未同步").format(n=f"{total:,}"))
+        self.total_label.setVisible(bool(counts))
         self.table.setVisible(bool(counts))
         self.empty.setVisible(not counts)

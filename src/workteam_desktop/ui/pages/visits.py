@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ...store import Store
+from ...store.sync_status import SyncState, row_states
 from ...store.urgent_needs import UNRESOLVED, NeedCounts, count_urgent_needs, list_urgent_needs
 from ...store.visits import (
     VisitFilter,
@@ -72,6 +73,9 @@ _BADGE_COLOURS = {"red": ("#d93025", "#ffffff"), "amber": ("#f6b400", "#3d2a00")
 def _load_visits(store: Store, flt: VisitFilter, offset: int) -> tuple[list[dict[str, Any]], bool]:
     """One page of visits, and whether the store holds any visit at all."""
     rows = list_visit_rows(store, flt, limit=PAGE_SIZE, offset=offset)
+    states = row_states(store, "visit", [r["id"] for r in rows])  # this page only: cheap
+    for row in rows:
+        row["sync"] = states[row["id"]]
     return rows, bool(rows) or offset > 0 or bool(list_visit_rows(store, limit=1))
 
 
@@ -315,12 +319,14 @@ class VisitsPage(Page):
 
         self.visit_model = PagedRowsModel(
             [self.tr("日期"), self.tr("村"), self.tr("农户"), self.tr("事由"),
-             self.tr("发现情况"), self.tr("走访干部"), self.tr("急难愁盼")], self._visit_cell, self)
+             self.tr("发现情况"), self.tr("走访干部"), self.tr("急难愁盼"), self.tr("同步")],
+            self._visit_cell, self)
         self.visit_model.sig_fetch_more.connect(lambda: self._load_visits(more=True))
         self.visit_view = _table(self.visit_model)
         header = self.visit_view.horizontalHeader()
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 100), (1, 150), (2, 150), (3, 120), (5, 130), (6, 120)):
+        for column, width in ((0, 100), (1, 150), (2, 150), (3, 120), (5, 130), (6, 120),
+                              (7, 58)):
             self.visit_view.setColumnWidth(column, width)
         self.visit_view.activated.connect(self._open_household)
         self.visit_empty = empty_state("")
@@ -476,6 +482,8 @@ class VisitsPage(Page):
                 if row["needs_total"] and not row["needs_open"]:
                     return self.tr("{n} 项已解决").format(n=row["needs_total"])
                 return ""
+            if column == 7:
+                return self._sync_words(row)[0]
         elif role == BADGE_ROLE and column == 6 and row["needs_open"]:
             if row["needs_overdue"]:
                 return (self.tr("{n} 项逾期").format(n=row["needs_overdue"]), "red")
@@ -490,9 +498,27 @@ class VisitsPage(Page):
                 if row["measures"]:
                     text += "\n" + self.tr("措施：{measures}").format(measures=row["measures"])
                 return text
+            if column == 7:
+                return self._sync_words(row)[1]
         elif role == Qt.ItemDataRole.ForegroundRole and column == 6 and not row["needs_open"]:
             return QColor("#6b7b8c")
+        elif role == Qt.ItemDataRole.ForegroundRole and column == 7:
+            state = row["sync"].state
+            if state is SyncState.SYNCED:
+                return QColor("#6b7b8c")
+            return QColor("#c5221f") if state is SyncState.REJECTED else None
         return None
+
+    def _sync_words(self, row: dict[str, Any]) -> tuple[str, str]:
+        """The 同步 column: the word, and what it means (the server's reason if refused)."""
+        state = row["sync"]
+        if state.state is SyncState.REJECTED:
+            reasons = "\n".join(reason for _entity, reason in state.reasons)
+            return self.tr("被拒绝"), self.tr("服务器没有接受这次走访的修改：\n{reasons}").format(
+                reasons=reasons)
+        if state.state is SyncState.PENDING:
+            return self.tr("待同步"), self.tr("这次走访有修改还没有发送到服务器")
+        return self.tr("已同步"), self.tr("这次走访的修改都已发送到服务器")
 
     def _open_household(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)

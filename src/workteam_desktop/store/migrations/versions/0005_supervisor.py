@@ -4,7 +4,7 @@ Local tables only (never synced): they hold the supervisor's own work. The merge
 themselves travel as ordinary changes written through the Writer.
 
 Revision ID: 0005
-Revises: 0003 (re-chained onto the sync branch's 0004 when merged)
+Revises: 0004
 Create Date: 2026-11-29 11:45:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0005'
-down_revision: str | None = '0003'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

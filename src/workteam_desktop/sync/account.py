@@ -1,0 +1,202 @@
+"""The sync account of a data home: server, user, role, scopes; the login in the keyring.
+
+Server address, user name, role and scopes are in the store's ``sync_state``. The refresh
+token lives ONLY in the OS keyring (service ``workteam-sync``, key ``<server>|<user>``):
+a copied data home or a backup holds no credential. When the machine has no real keyring
+(the fail backend, a plain-text file backend) nothing is stored, and each sync asks for
+the password instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+
+import httpx
+import keyring
+import keyring.errors
+
+from ..store import sync_state
+from ..store.store import Store
+from .client import SyncClient, Tokens, normalize_url
+from .errors import BundleError, NotLoggedIn, PasswordNeeded, SyncError, TokenRevoked
+from .keys import _usable_backend
+
+KEYRING_SERVICE = "workteam-sync"
+
+
+def keyring_available() -> bool:
+    """Whether a keyring that keeps secrets safely exists (not fail, null or plain text)."""
+    try:
+        _usable_backend()
+    except BundleError:
+        return False
+    return True
+
+
+@dataclass
+class Account:
+    """The server account this data home syncs with."""
+
+    server_url: str
+    username: str
+    role: str = ""
+    scopes: list[str] = field(default_factory=list)
+    # The short-lived access token of the last connection, in memory only (never written):
+    # the next sync within its life skips one round trip. (token, monotonic expiry)
+    _access: tuple[str, float] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def keyring_key(self) -> str:
+        """The keyring user name under which the refresh token is kept."""
+        return f"{self.server_url}|{self.username}"
+
+    @classmethod
+    def load(cls, store: Store) -> Account:
+        """The account stored in ``sync_state``; :class:`NotLoggedIn` when there is none."""
+        state = sync_state.read_all(store)
+        url, user = state.get(sync_state.SERVER_URL), state.get(sync_state.USERNAME)
+        if not url or not user:
+            raise NotLoggedIn()
+        return cls(url, user, state.get(sync_state.ROLE, ""),
+                   list(json.loads(state.get(sync_state.SCOPES) or "[]")))
+
+    # ------------------------------------------------------------------ keyring
+
+    def stored_token(self) -> str | None:
+        """The refresh token from the keyring (None: none kept, or no usable keyring)."""
+        if not keyring_available():
+            return None
+        try:
+            return keyring.get_password(KEYRING_SERVICE, self.keyring_key)
+        except keyring.errors.KeyringError:
+            return None
+
+    def keep_token(self, token: str) -> bool:
+        """Keep the refresh token in the keyring; False when no usable keyring exists."""
+        if not keyring_available():
+            return False
+        try:
+            keyring.set_password(KEYRING_SERVICE, self.keyring_key, token)
+            # Read back: a backend that silently drops secrets would log us out tomorrow.
+            return keyring.get_password(KEYRING_SERVICE, self.keyring_key) == token
+        except keyring.errors.KeyringError:
+            return False
+
+    def forget_token(self) -> None:
+        """Remove the refresh token from the keyring (log out on this laptop)."""
+        if not keyring_available():
+            return
+        with contextlib.suppress(keyring.errors.KeyringError):
+            keyring.delete_password(KEYRING_SERVICE, self.keyring_key)
+
+    # ------------------------------------------------------------------ connecting
+
+    def connect(self, password: str | None = None, *, device: str = "",
+                transport: httpx.BaseTransport | None = None) -> SyncClient:
+        """A client logged in to the server: by the kept refresh token, else by password.
+
+        Raises :class:`PasswordNeeded` when no keyring exists and no password is given,
+        :class:`TokenRevoked` when the kept login is gone and no password is given.
+        """
+        client = SyncClient(self.server_url, transport=transport)
+        try:
+            token = self.stored_token()
+            if token is not None and password is None:
+                client.refresh_token = token
+                # The server rotates the refresh token: keep the new one at once.
+                client.on_refresh = self._rotated
+                if self._access is not None and self._access[1] > time.monotonic():
+                    client.access_token = self._access[0]  # an expired one is refreshed once
+                else:
+                    self._update_user(client.refresh())
+            elif password is not None:
+                tokens = client.login(self.username, password, device)
+                self._update_user(tokens)
+                self._remember(tokens)
+                if keyring_available():
+                    client.on_refresh = self._rotated
+                    self.keep_token(tokens.refresh_token)
+            elif not keyring_available():
+                raise PasswordNeeded()
+            else:
+                raise TokenRevoked("本机没有保存的登录，请重新登录（workteam login）或输入密码")
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _rotated(self, tokens: Tokens) -> None:
+        if not self.keep_token(tokens.refresh_token):
+            raise SyncError("无法把新的登录凭据保存到系统密钥环，请检查密钥环服务后重新登录")
+        self._remember(tokens)
+
+    def _remember(self, tokens: Tokens) -> None:
+        # A minute's margin: a token about to expire is not worth a failed request.
+        self._access = (tokens.access_token, time.monotonic() + max(0, tokens.expires_in - 60))
+
+    def _update_user(self, tokens: Tokens) -> None:
+        self.role, self.scopes = tokens.user.role, list(tokens.user.scopes)
+
+    def save(self, store: Store) -> None:
+        """Store server, user, role and scopes in ``sync_state`` (no write when unchanged)."""
+        stored = sync_state.read_all(store)
+        previous = stored.get(sync_state.SERVER_URL)
+        values: dict[str, str | None] = {
+            sync_state.SERVER_URL: self.server_url, sync_state.USERNAME: self.username,
+            sync_state.ROLE: self.role, sync_state.SCOPES: json.dumps(self.scopes)}
+        if all(stored.get(k) == v for k, v in values.items()):
+            return
+        if previous is not None and previous != self.server_url:
+            # Another server numbers its changes differently: pull it from the start
+            # (merging what we already have again changes nothing).
+            values[sync_state.CURSOR] = None
+        sync_state.set_values(store, values)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """What ``login`` did: the account, and whether the keyring keeps the login."""
+
+    account: Account
+    kept_in_keyring: bool
+
+
+def login(store: Store, server_url: str, username: str, password: str, *,
+          transport: httpx.BaseTransport | None = None) -> LoginResult:
+    """Log in to a server, remember the account in the store and the login in the keyring.
+
+    Without a usable keyring the account is still remembered, but the refresh token is
+    revoked at once (it could not be kept safely) and each sync asks for the password.
+    """
+    account = Account(normalize_url(server_url), username.strip())
+    if not account.username:
+        raise SyncError("请填写用户名")
+    with SyncClient(account.server_url, transport=transport) as client:
+        client.health()
+        tokens = client.login(account.username, password, store.device_id)
+        account._update_user(tokens)
+        kept = account.keep_token(tokens.refresh_token)
+        if not kept:
+            with contextlib.suppress(SyncError):
+                client.logout()  # a token no one can keep should not stay valid
+    account.save(store)
+    if not store.user:
+        store.set_user(account.username)  # changes made from now on name who made them
+    return LoginResult(account, kept)
+
+
+def logout(store: Store) -> None:
+    """Forget the login on this laptop (and revoke it on the server when reachable)."""
+    account = Account.load(store)
+    token = account.stored_token()
+    if token:
+        try:
+            with SyncClient(account.server_url) as client:
+                client.refresh_token = token
+                client.logout()
+        except SyncError:
+            pass  # offline: the token is forgotten here; an admin can revoke it
+    account.forget_token()

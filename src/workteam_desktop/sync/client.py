@@ -1,0 +1,316 @@
+"""HTTP client of the sync protocol (docs/sync-protocol.md), over httpx.
+
+One :class:`SyncClient` per sync: it keeps one connection alive, asks for gzip (mobile
+links are slow), refreshes an expired access token once and repeats the call, and turns
+every failure (network, timeout, HTTP error, an answer that is not the protocol) into a
+:class:`~workteam_desktop.sync.errors.SyncError` with one Chinese line. Tokens are never
+logged: they travel only in headers and bodies, which nothing here logs.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+from .. import __version__
+from ..domain.changes import Change
+from .errors import BadCredentials, ServerError, ServerUnreachable, SyncError, TokenRevoked
+
+API = "/api/v1"
+PROTOCOL = 1
+
+# Connecting is quick or never; an answer to a big push may take the server a while.
+TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Who the server says we are."""
+
+    name: str
+    role: str
+    scopes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The answer to a login or refresh."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    """The server's answer for one pushed change."""
+
+    id: str
+    status: str  # accepted | duplicate | rejected
+    code: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PullPage:
+    """One page of changes after a cursor."""
+
+    changes: list[Change]
+    cursor: int
+    more: bool
+    seqs: list[int] = field(default_factory=list)
+
+
+def normalize_url(url: str) -> str:
+    """A server address as stored: scheme, host, port and path, no trailing slash.
+
+    A bare ``host:port`` means http. Anything else (no host, another scheme) is refused.
+    """
+    text = url.strip()
+    if "://" not in text:
+        text = "http://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(f"服务器地址“{url}”无效，应形如 https://服务器:8800")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+class SyncClient:
+    """Talks to one sync server. Use as a context manager (closes the connection)."""
+
+    def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None,
+                 timeout: httpx.Timeout = TIMEOUT) -> None:
+        self.server_url = normalize_url(server_url)
+        self.access_token: str | None = None
+        self.refresh_token: str | None = None
+        # Called with the new refresh token whenever the server rotates it, so the caller
+        # can keep it (in the keyring) before anything else can go wrong.
+        self.on_refresh: Callable[[Tokens], None] | None = None
+        self._http = httpx.Client(
+            base_url=self.server_url, timeout=timeout, transport=transport,
+            # Loading the CA bundle takes ~100 ms: once per process, and only for https.
+            verify=_tls() if self.server_url.startswith("https:") else False,
+            headers={"Accept-Encoding": "gzip", "User-Agent": f"workteam/{__version__}"})
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transport and errors
+
+    @contextmanager
+    def _network(self) -> Iterator[None]:
+        """Map network failures to one clear line (never a traceback, never a token)."""
+        try:
+            yield
+        except httpx.TimeoutException:
+            raise ServerUnreachable(
+                f"同步服务器 {self.server_url} 响应超时，请检查网络后重试（已完成的部分已保存）"
+            ) from None
+        except httpx.ConnectError:
+            raise ServerUnreachable(
+                f"无法连接同步服务器 {self.server_url}，请检查网络和服务器地址后重试") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError,
+                httpx.NetworkError, httpx.DecodingError):
+            raise ServerUnreachable(
+                f"与同步服务器 {self.server_url} 的连接中断，请重试（已完成的部分已保存）") from None
+        except httpx.HTTPError:
+            raise ServerUnreachable(
+                f"无法连接同步服务器 {self.server_url}，请检查网络和服务器地址后重试") from None
+
+    def _send(self, method: str, path: str, *, auth: bool = True, allow: tuple[int, ...] = (),
+              **kwargs: Any) -> httpx.Response:
+        """One request; with ``auth`` an expired access token is refreshed once. Statuses
+        in ``allow`` are returned to the caller instead of raised."""
+        for attempt in (0, 1):
+            headers = dict(kwargs.pop("headers", None) or {})
+            if auth:
+                if self.access_token is None:
+                    self.refresh()
+                headers["Authorization"] = f"Bearer {self.access_token}"
+            with self._network():
+                response = self._http.request(method, path, headers=headers, **kwargs)
+            if (auth and attempt == 0 and response.status_code == 401
+                    and _error_code(response) == "token_expired"):
+                self.access_token = None  # refresh and repeat, once
+                kwargs["headers"] = {k: v for k, v in headers.items() if k != "Authorization"}
+                continue
+            if response.status_code >= 400 and response.status_code not in allow:
+                raise _http_error(response)
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise ServerError(f"{self.server_url} 的回答无法识别，可能不是 workteam 同步服务器") from None
+
+    # ------------------------------------------------------------------- the calls
+
+    def health(self) -> dict[str, Any]:
+        """``GET /health``: the server's version, protocol and database."""
+        data = self._json(self._send("GET", "/health", auth=False))
+        if not isinstance(data, dict) or data.get("protocol") != PROTOCOL:
+            raise ServerError(f"{self.server_url} 不是本程序可用的同步服务器（协议版本不符）")
+        return data
+
+    def login(self, username: str, password: str, device: str) -> Tokens:
+        """Log in with a password; keeps both tokens for the following calls."""
+        data = self._json(self._send("POST", f"{API}/auth/login", auth=False, json={
+            "username": username, "password": password, "device": device}))
+        return self._take_tokens(data)
+
+    def refresh(self) -> Tokens:
+        """A new access token for the refresh token (which the server rotates)."""
+        if not self.refresh_token:
+            raise TokenRevoked()
+        data = self._json(self._send("POST", f"{API}/auth/refresh", auth=False,
+                                     json={"refresh_token": self.refresh_token}))
+        tokens = self._take_tokens(data)
+        if self.on_refresh is not None:
+            self.on_refresh(tokens)
+        return tokens
+
+    def logout(self) -> None:
+        """Revoke the refresh token on the server (best effort is the caller's choice)."""
+        if self.refresh_token:
+            self._send("POST", f"{API}/auth/logout", auth=False,
+                       json={"refresh_token": self.refresh_token})
+        self.access_token = self.refresh_token = None
+
+    def _take_tokens(self, data: Any) -> Tokens:
+        try:
+            user = data["user"]
+            tokens = Tokens(str(data["access_token"]), str(data["refresh_token"]),
+                            int(data.get("expires_in", 0)),
+                            User(str(user["name"]), str(user.get("role", "")),
+                                 [str(s) for s in user.get("scopes", [])]))
+        except (KeyError, TypeError, ValueError):
+            raise ServerError(f"{self.server_url} 的登录回答无法识别") from None
+        self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
+        return tokens
+
+    def push(self, device: str, changes: Sequence[Change]) -> tuple[list[PushResult], int]:
+        """Send one batch; the server's answer for each change, in order, and its cursor."""
+        # The change lines are already JSON (orjson): join them instead of re-encoding.
+        body = (b'{"device":' + orjson.dumps(device) + b',"changes":['
+                + ",".join(c.to_json() for c in changes).encode() + b"]}")
+        data = self._json(self._send("POST", f"{API}/changes/push", content=body,
+                                     headers={"Content-Type": "application/json"}))
+        try:
+            results = [PushResult(str(r["id"]), str(r["status"]), str(r.get("code") or ""),
+                                  str(r.get("reason") or "")) for r in data["results"]]
+            cursor = int(data.get("cursor") or 0)
+        except (KeyError, TypeError, ValueError):
+            raise ServerError("同步服务器对上传的回答无法识别") from None
+        if [r.id for r in results] != [c.id for c in changes]:
+            # The protocol promises one result per change, in order: anything else means
+            # we cannot tell what was stored, so nothing is marked as sent.
+            raise ServerError("同步服务器对上传的回答与所发更改不符，未标记为已上传，请稍后重试")
+        return results, cursor
+
+    def pull(self, after: int, limit: int = 5000) -> PullPage:
+        """The changes after server cursor ``after`` (one page)."""
+        data = self._json(self._send("GET", f"{API}/changes",
+                                     params={"after": after, "limit": limit}))
+        try:
+            rows = data["changes"]
+            changes = [Change(d["id"], d["entity"], d["row_id"], d["fields"], d["hlc"],
+                              d["device"], d.get("user") or "", d.get("base") or {})
+                       for d in rows]
+            page = PullPage(changes, int(data["cursor"]), bool(data.get("more")),
+                            [int(d.get("seq") or 0) for d in rows])
+        except (KeyError, TypeError, ValueError):
+            raise ServerError("同步服务器下发的更改无法识别") from None
+        if page.cursor < after:
+            raise ServerError("同步服务器的进度标记倒退了，请联系管理员")
+        return page
+
+    def missing_attachments(self, sha256s: Sequence[str]) -> list[str]:
+        """Which of these contents the server does not have yet."""
+        data = self._json(self._send("POST", f"{API}/attachments/missing",
+                                     json={"sha256": list(sha256s)}))
+        try:
+            return [str(s) for s in data["missing"]]
+        except (KeyError, TypeError):
+            raise ServerError("同步服务器对附件查询的回答无法识别") from None
+
+    def upload_attachment(self, sha256: str, content: bytes) -> None:
+        """Upload one attachment's bytes (the server checks the hash)."""
+        self._send("PUT", f"{API}/attachments/{sha256}", content=content,
+                   headers={"Content-Type": "application/octet-stream"})
+
+    def download_attachment(self, sha256: str) -> bytes | None:
+        """One attachment's bytes; None when the server does not have them (yet)."""
+        response = self._send("GET", f"{API}/attachments/{sha256}", allow=(404,))
+        return None if response.status_code == 404 else response.content
+
+    def forms(self) -> list[dict[str, Any]]:
+        """The form versions the server offers: ``[{form_id, version, sha256}]``."""
+        data = self._json(self._send("GET", f"{API}/forms"))
+        if not isinstance(data, list):
+            raise ServerError("同步服务器的表单清单无法识别")
+        return [d for d in data if isinstance(d, dict)]
+
+    def form(self, form_id: str, version: int) -> bytes:
+        """One form definition, as the bytes the server sent (checked by the caller)."""
+        return self._send("GET", f"{API}/forms/{form_id}/{version}").content
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The TLS settings (certificate authorities) of https servers, made once."""
+    return httpx.create_ssl_context()
+
+
+def _error_code(response: httpx.Response) -> str:
+    detail = _detail(response)
+    return str(detail.get("code", "")) if isinstance(detail, dict) else ""
+
+
+def _detail(response: httpx.Response) -> Any:
+    try:
+        return orjson.loads(response.content).get("detail")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+
+
+def _http_error(response: httpx.Response) -> SyncError:
+    """The error a failed answer stands for, with the server's Chinese line when it sent one."""
+    detail = _detail(response)
+    code = message = ""
+    if isinstance(detail, dict):
+        code, message = str(detail.get("code", "")), str(detail.get("message", ""))
+    status = response.status_code
+    if code == "bad_credentials":
+        return BadCredentials()
+    if code == "user_disabled":
+        return BadCredentials("该账号已停用，请联系管理员")
+    if code in ("refresh_revoked", "token_expired", "token_invalid", "token_revoked") or (
+            status == 401 and not code):
+        return TokenRevoked()
+    if status == 401:
+        return TokenRevoked(message or None)
+    if status == 404 and not code:
+        return ServerError(f"{response.request.url.host} 上没有 workteam 同步服务（地址不对？）")
+    if message:
+        return ServerError(message)
+    if status >= 500:
+        return ServerError(f"同步服务器出错（HTTP {status}），请稍后重试或联系管理员")
+    return ServerError(f"同步服务器拒绝了请求（HTTP {status}）")

@@ -1,0 +1,278 @@
+"""One network sync: push the outbox, upload attachments, pull, download, new forms.
+
+Every step is safe to cut at any moment and to repeat:
+- push: each batch is marked in ONE local transaction when its answer arrives; an answer
+  lost on a cut link leaves the batch unmarked, and the next push gets ``duplicate``;
+- pull: each page is merged together with the cursor it reached in ONE transaction
+  (``store.changes.apply_page``); a page fetched again changes nothing;
+- attachments and forms are written to a temporary file and renamed, after their hash
+  is checked; what is left undone is found again at the next sync.
+Progress is reported and cancel is checked between batches and pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from ..domain.forms import FormDefinitionError, parse_form
+from ..paths import forms_dir
+from ..store import sync_state
+from ..store.attachments import content_path
+from ..store.changes import apply_page
+from ..store.merge import UnknownEntity
+from ..store.outbox import Rejection, next_batch, pending_count, record_push
+from ..store.store import Store
+from .account import Account
+from .client import SyncClient
+from .errors import ServerError, SyncCancelled, SyncError
+
+PUSH_BATCH = 2000  # changes per push request (the server takes up to 5,000)
+PULL_PAGE = 5000  # changes per pull request
+_CHECK_BATCH = 500  # attachment hashes per "missing?" question
+FORMS_DIR = "forms"  # <home>/forms/<form id>/v<n>.json: versions received from the server
+
+# sync_state keys private to this module: how far attachment content has been handled.
+_UP_SEQ = "attachments_up_seq"  # local attachment changes up to here: content uploaded
+_DOWN_SEQ = "attachments_down_seq"  # received attachment changes up to here: content fetched
+_DOWN_LATER = "attachments_not_on_server"  # JSON list: named, but not uploaded yet by their owner
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_FORM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Progress = Callable[[int, "int | None", str], None]
+Cancel = Callable[[], bool]
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What one sync did."""
+
+    pushed: int = 0  # accepted by the server
+    duplicates: int = 0  # the server had them already (a repeated batch)
+    rejected: int = 0  # refused, reason kept in sync_rejection
+    pulled: int = 0  # changes received
+    applied: int = 0  # of those, new here (not our own, not seen before)
+    conflicts: int = 0  # losing values queued for review
+    attachments_up: int = 0
+    attachments_down: int = 0
+    forms_updated: int = 0
+    # The changes refused in this sync: change_id, entity, row_id, code, reason.
+    rejections: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts (and this sync's rejections) as plain data (for ``--json``)."""
+        return asdict(self)
+
+
+def form_folder(home: Path) -> Path:
+    """Where a data home keeps form versions received from the server."""
+    return home / FORMS_DIR
+
+
+def sync_once(store: Store, account: Account, *, progress: Progress | None = None,
+              cancel: Cancel | None = None, password: str | None = None,
+              transport: httpx.BaseTransport | None = None) -> SyncReport:
+    """Push, then pull, once. Raises a :class:`SyncError` subclass on any failure; what
+    was done before the failure (whole batches and pages) stays done.
+
+    ``password`` is needed only when no keyring keeps the login; ``transport`` lets tests
+    route the connection through something else.
+    """
+    report = SyncReport()
+    step = _Steps(store, report, progress or (lambda _d, _t, _p: None),
+                  cancel or (lambda: False))
+    try:
+        with account.connect(password, device=store.device_id, transport=transport) as client:
+            account.save(store)  # role and scopes as the server says now
+            step.push(client)
+            step.upload_attachments(client)
+            step.pull(client)
+            step.download_attachments(client)
+            step.fetch_forms(client)
+    except SyncError as exc:
+        sync_state.set_values(store, {sync_state.LAST_ERROR: exc.message})
+        raise
+    # One write for the bookkeeping of the whole sync (every commit is an fsync).
+    sync_state.set_values(store, {**step.state, sync_state.LAST_SYNC_AT: sync_state.now_iso(),
+                                  sync_state.LAST_ERROR: None})
+    return report
+
+
+class _Steps:
+    """The steps of one sync, sharing the store, the report and the callbacks."""
+
+    def __init__(self, store: Store, report: SyncReport, progress: Progress,
+                 cancel: Cancel) -> None:
+        self.store, self.report = store, report
+        self.stored = sync_state.read_all(store)  # the state as the sync began
+        self.state: dict[str, str | None] = {}  # what to store when the sync succeeds
+        self.progress, self.cancel = progress, cancel
+
+    def _check_cancel(self) -> None:
+        if self.cancel():
+            raise SyncCancelled()
+
+    # ------------------------------------------------------------------ push
+
+    def push(self, client: SyncClient) -> None:
+        store, report = self.store, self.report
+        total = pending_count(store)
+        done, after = 0, 0
+        self.progress(0, total, "push")
+        while batch := next_batch(store, PUSH_BATCH, after):
+            self._check_cancel()
+            results, _cursor = client.push(store.device_id, [c for _, c in batch])
+            ok, rejected = [], []
+            sent = {c.id: c for _, c in batch}
+            for r in results:
+                if r.status == "accepted":
+                    report.pushed += 1
+                    ok.append(r.id)
+                elif r.status == "duplicate":
+                    report.duplicates += 1
+                    ok.append(r.id)
+                elif r.status == "rejected":
+                    report.rejected += 1
+                    rejection = Rejection(r.id, r.code or "rejected", r.reason or "服务器拒绝了此更改")
+                    rejected.append(rejection)
+                    report.rejections.append({
+                        "change_id": r.id, "entity": sent[r.id].entity,
+                        "row_id": sent[r.id].row_id, "code": rejection.code,
+                        "reason": rejection.reason})
+                else:
+                    raise ServerError(f"同步服务器对更改的回答“{r.status}”无法识别")
+            record_push(store, ok, rejected)
+            after = batch[-1][0]
+            done += len(batch)
+            self.progress(done, max(total, done), "push")
+
+    # ------------------------------------------------------------------ pull
+
+    def pull(self, client: SyncClient) -> None:
+        store, report = self.store, self.report
+        cursor = sync_state.cursor(store)
+        self.progress(0, None, "pull")
+        while True:
+            self._check_cancel()
+            page = client.pull(cursor, PULL_PAGE)
+            if page.changes or page.cursor != cursor:  # nothing new: no write, no fsync
+                try:
+                    result = apply_page(store, page.changes, page.cursor)
+                except UnknownEntity:
+                    raise SyncError("服务器上的数据来自更新版本的程序，请先升级本程序再同步") from None
+                report.pulled += len(page.changes)
+                report.applied += result.applied
+                report.conflicts += result.conflicts
+            cursor = page.cursor
+            self.progress(report.pulled, None, "pull")
+            if not page.more:
+                break
+
+    # ------------------------------------------------------------------ attachments
+
+    def _attachment_changes(self, origin: str, after: int) -> tuple[list[str], int]:
+        """Hashes named by attachment changes of ``origin`` after log seq ``after``, and
+        the last seq looked at (a range scan over the log's key: cheap when little is new)."""
+        shas: dict[str, None] = {}
+        with self.store.read() as cur:
+            last = cur.execute("SELECT max(seq) FROM change_log").fetchone()[0] or after
+            # The filter runs in SQLite: a first sync's million rows never reach Python.
+            for (fields,) in cur.execute(
+                    "SELECT fields FROM change_log WHERE seq > ? AND seq <= ? AND origin = ? "
+                    "AND entity = 'attachment'", (after, last, origin)):
+                sha = json.loads(fields).get("sha256")
+                if isinstance(sha, str) and _SHA.match(sha):
+                    shas[sha] = None
+        return list(shas), last
+
+    def upload_attachments(self, client: SyncClient) -> None:
+        store = self.store
+        after = int(self.stored.get(_UP_SEQ) or 0)
+        shas, last = self._attachment_changes("local", after)
+        present = [s for s in shas if content_path(store.home, s).is_file()]
+        missing: list[str] = []
+        for i in range(0, len(present), _CHECK_BATCH):
+            missing += client.missing_attachments(present[i:i + _CHECK_BATCH])
+        for n, sha in enumerate(missing, 1):
+            self._check_cancel()
+            client.upload_attachment(sha, content_path(store.home, sha).read_bytes())
+            self.report.attachments_up += 1
+            self.progress(n, len(missing), "attachments_up")
+        if last != after:
+            self.state[_UP_SEQ] = str(last)
+
+    def download_attachments(self, client: SyncClient) -> None:
+        store = self.store
+        after = int(self.stored.get(_DOWN_SEQ) or 0)
+        earlier = json.loads(self.stored.get(_DOWN_LATER) or "[]")
+        shas, last = self._attachment_changes("remote", after)
+        wanted = [s for s in dict.fromkeys([*earlier, *shas])
+                  if not content_path(store.home, s).is_file()]
+        later: list[str] = []
+        for n, sha in enumerate(wanted, 1):
+            self._check_cancel()
+            content = client.download_attachment(sha)
+            if content is None:
+                later.append(sha)  # its owner has not uploaded it yet: ask next time
+                continue
+            if hashlib.sha256(content).hexdigest() != sha:
+                raise ServerError("从服务器下载的附件已损坏（校验不符），请稍后重试")
+            _write_atomic(content_path(store.home, sha), content)
+            self.report.attachments_down += 1
+            self.progress(n, len(wanted), "attachments_down")
+        if last != after or later != earlier:
+            self.state.update({_DOWN_SEQ: str(last),
+                               _DOWN_LATER: json.dumps(later) if later else None})
+
+    # ------------------------------------------------------------------ forms
+
+    def fetch_forms(self, client: SyncClient) -> None:
+        folder = form_folder(self.store.home)
+        for entry in client.forms():
+            form_id, version, sha = entry.get("form_id"), entry.get("version"), entry.get("sha256")
+            if not (isinstance(form_id, str) and _FORM_ID.match(form_id)
+                    and isinstance(version, int) and version >= 1):
+                continue  # not a form this program can name safely: ignore, never a path
+            target = folder / form_id / f"v{version}.json"
+            shipped = forms_dir() / form_id / f"v{version}.json"
+            if any(p.is_file() and hashlib.sha256(p.read_bytes()).hexdigest() == sha
+                   for p in (shipped, target)):
+                continue  # the program ships it, or an earlier sync fetched it
+            self._check_cancel()
+            content = client.form(form_id, version)
+            if isinstance(sha, str) and hashlib.sha256(content).hexdigest() != sha:
+                raise ServerError(f"从服务器下载的表单 {form_id} 第{version}版已损坏，请稍后重试")
+            try:
+                form = parse_form(orjson.loads(content), f"{form_id}/v{version}.json")
+            except (orjson.JSONDecodeError, FormDefinitionError) as exc:
+                # A form this version cannot show is not stored: the old one stays in use.
+                raise ServerError(f"服务器上的表单 {form_id} 第{version}版无法使用：{exc}") from None
+            if form.id != form_id or form.version != version:
+                raise ServerError(f"服务器上的表单 {form_id} 第{version}版与其内容不符")
+            _write_atomic(target, content)
+            self.report.forms_updated += 1
+
+
+def _write_atomic(target: Path, content: bytes) -> None:
+    """Write beside the target, fsync, rename: never a half-written file under its name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,7 @@
+"""``python -m workteam_server`` = ``workteam-server``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,94 @@
+"""Tables of the server (SQLModel), the same on SQLite and PostgreSQL.
+
+The server keeps the changes it accepted (append-only, ordered by ``seq``) and the area code
+of every row it has seen (``row_area``); it does not rebuild the rows themselves: laptops do.
+The schema is made by the migrations in ``migrations/`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class ServerModel(SQLModel, registry=registry()):
+    """Base of the server's tables: their own metadata, apart from the desktop's, so both
+    can be loaded in one process (the tests do)."""
+
+# Byte-order comparison of area codes on PostgreSQL, so a scope prefix is an index range.
+AREA_CODE = sa.String(40).with_variant(sa.String(40, collation="C"), "postgresql")
+# SQLite numbers rows itself only for an INTEGER PRIMARY KEY.
+SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class Account(ServerModel, table=True):
+    """A user of the server: a team member, a supervisor or an admin."""
+
+    __tablename__ = "account"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    role: str = Field(max_length=16)
+    scopes: str = ""  # comma-separated code prefixes
+    password_hash: str
+    disabled: bool = False
+    created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+
+
+class Token(ServerModel, table=True):
+    """An access or refresh token, stored only as its SHA-256."""
+
+    __tablename__ = "token"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str = Field(max_length=8)  # access | refresh
+    device: str = ""
+    expires_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+    revoked: bool = False
+    created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+    # The refresh token this one was traded for (its SHA-256): the old token may be traded
+    # again while the successor is unused, because the answer carrying it can be lost.
+    replaced_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+
+
+class ChangeRow(ServerModel, table=True):
+    """One accepted change, in server order."""
+
+    __tablename__ = "change"
+    __table_args__ = (sa.Index("ix_change_area_seq", "area_code", "seq"),)
+    seq: int | None = Field(default=None, sa_column=sa.Column(SEQ, primary_key=True, autoincrement=True))
+    id: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    entity: str = Field(max_length=40)
+    row_id: str = Field(max_length=64)
+    area_code: str = Field(sa_column=sa.Column(AREA_CODE, nullable=False))
+    account: str = Field(max_length=64)  # who pushed it
+    body: str  # the change's JSON as the protocol sends it
+
+
+class RowArea(ServerModel, table=True):
+    """The area code of every row the server has seen (children find their parent's)."""
+
+    __tablename__ = "row_area"
+    entity: str = Field(primary_key=True, max_length=40)
+    row_id: str = Field(primary_key=True, max_length=64)
+    area_code: str = Field(sa_column=sa.Column(AREA_CODE, nullable=False))
+
+
+class AttachmentArea(ServerModel, table=True):
+    """The areas whose rows point at an attachment (who may download it)."""
+
+    __tablename__ = "attachment_area"
+    sha256: str = Field(primary_key=True, max_length=64)
+    area_code: str = Field(sa_column=sa.Column(AREA_CODE, primary_key=True))
+
+
+change_table: sa.Table = ChangeRow.__table__  # type: ignore[attr-defined]
+row_area_table: sa.Table = RowArea.__table__  # type: ignore[attr-defined]
+attachment_area_table: sa.Table = AttachmentArea.__table__  # type: ignore[attr-defined]
+account_table: sa.Table = Account.__table__  # type: ignore[attr-defined]
+token_table: sa.Table = Token.__table__  # type: ignore[attr-defined]
+
+metadata: sa.MetaData = ServerModel.metadata

@@ -1,0 +1,190 @@
+"""First sync to a new laptop: pull from the real server over loopback HTTP (issue 5).
+
+(a) ``households``: 200,000 households with their members and income (and the areas they
+    belong to); target under 15 s (over 13,000 households/s).
+(b) ``county``: the whole 200,000-household demo county with a year of history: time,
+    rows/s and the ratio to inserting the same rows straight into SQLite (target >= 0.2).
+
+The server is the real ``workteam-server`` (tests/serverlib.py, SQLite in its home), loaded
+once with the county's change log pushed through the API in batches of 5,000 (untimed)
+and cached under `.bench-cache/`. Timed: a fresh process opens an empty store, logs in and
+runs ``sync_once`` (pages pulled and each applied with its cursor in one transaction, as a
+laptop does). Raw: the same change_log lines and table rows inserted with
+``sqlite3.executemany`` into an empty store of the same schema, one transaction, same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+from benchlib import CACHE, record
+
+from workteam_desktop.store import Store
+from workteam_desktop.store.home import store_path
+from workteam_desktop.store.models import SYNCED_MODELS
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from serverlib import start_server  # noqa: E402
+
+USER, PASSWORD = "bench", "bench-password-1"
+PARTS = {
+    "households": ("area", "household", "member", "income"),
+    "county": tuple(m.__tablename__ for m in SYNCED_MODELS),
+}
+PUSH = 5000
+
+_SYNC = """
+import json, resource, sys, time
+from pathlib import Path
+import keyring
+from keyring.backend import KeyringBackend
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+    def __init__(self):
+        super().__init__(); self.s = {}
+    def get_password(self, service, user): return self.s.get((service, user))
+    def set_password(self, service, user, pw): self.s[(service, user)] = pw
+    def delete_password(self, service, user): self.s.pop((service, user), None)
+keyring.set_keyring(MemoryKeyring())
+from workteam_desktop.store import Store
+from workteam_desktop.sync.account import login
+from workteam_desktop.sync.session import sync_once
+with Store.open(sys.argv[1]) as store:
+    account = login(store, sys.argv[2], sys.argv[3], sys.argv[4]).account
+    t = time.perf_counter(); c = time.process_time()
+    report = sync_once(store, account)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    with store.read() as cur:
+        households = cur.execute("SELECT count(*) FROM household").fetchone()[0]
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "pulled": report.pulled,
+                  "applied": report.applied, "households": households,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _change_lines(db: sqlite3.Connection, entities: tuple[str, ...]):
+    """The county's changes of ``entities`` as wire JSON, in log order (fields and base are
+    already JSON text in the log: spliced in, not parsed)."""
+    marks = ",".join("?" * len(entities))
+    for cid, entity, row_id, fields, base, hlc, device, user in db.execute(
+            "SELECT id, entity, row_id, fields, base, hlc, device, user FROM change_log "
+            f"WHERE entity IN ({marks}) ORDER BY seq", entities):
+        yield (b'{"id":' + orjson.dumps(cid) + b',"entity":' + orjson.dumps(entity)
+               + b',"row_id":' + orjson.dumps(row_id) + b',"fields":' + fields.encode()
+               + b',"base":' + base.encode() + b',"hlc":' + orjson.dumps(hlc)
+               + b',"device":' + orjson.dumps(device) + b',"user":' + orjson.dumps(user) + b"}")
+
+
+def _load_server(county: Path, part: str) -> Path:
+    """A server home holding the county's changes of ``part`` (made once, cached)."""
+    home = CACHE / f"first-sync-server-{part}-{county.name}"
+    if (home / "complete").exists():
+        return home
+    shutil.rmtree(home, ignore_errors=True)
+    server = start_server(home)
+    try:
+        server.add_user(USER, "admin", [], PASSWORD)
+        db = sqlite3.connect(store_path(county))
+        started, sent = time.perf_counter(), 0
+        with server.client(USER, PASSWORD) as client:
+            client.timeout = httpx.Timeout(600)
+            batch: list[bytes] = []
+
+            def push() -> None:
+                body = b'{"device":"bench-loader","changes":[' + b",".join(batch) + b"]}"
+                r = client.post("/api/v1/changes/push", content=body,
+                                headers={"Content-Type": "application/json"})
+                r.raise_for_status()
+                bad = [x for x in r.json()["results"] if x["status"] == "rejected"]
+                assert not bad, bad[:3]
+                batch.clear()
+
+            for line in _change_lines(db, PARTS[part]):
+                batch.append(line)
+                sent += 1
+                if len(batch) >= PUSH:
+                    push()
+            if batch:
+                push()
+        record("first_sync_server_load", part=part, changes=sent,
+               seconds=round(time.perf_counter() - started, 1))
+    finally:
+        server.stop()
+    (home / "complete").write_text("ok")
+    return home
+
+
+def _raw_insert(county: Path, entities: tuple[str, ...], target: Path) -> dict:
+    """Insert the same change_log lines and rows straight into an empty store."""
+    src = sqlite3.connect(store_path(county))
+    marks = ",".join("?" * len(entities))
+    changes = src.execute(
+        "SELECT id, entity, row_id, fields, base, hlc, device, user FROM change_log "
+        f"WHERE entity IN ({marks}) ORDER BY seq", entities).fetchall()
+    tables = {}
+    for entity in entities:
+        cols = [r[1] for r in src.execute(f'PRAGMA table_info("{entity}")')]
+        tables[entity] = (cols, src.execute(f'SELECT * FROM "{entity}"').fetchall())
+    Store.open(target).close()
+    dst = sqlite3.connect(store_path(target), isolation_level=None)
+    dst.execute("PRAGMA journal_mode=WAL")
+    dst.execute("PRAGMA synchronous=NORMAL")
+    dst.execute("PRAGMA defer_foreign_keys=ON")
+    t = time.perf_counter()
+    dst.execute("BEGIN IMMEDIATE")
+    dst.executemany("INSERT INTO change_log (id, entity, row_id, fields, base, hlc, device, "
+                    "user, origin, pushed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'remote', 1)", changes)
+    for entity, (cols, rows) in tables.items():
+        names = ", ".join(f'"{c}"' for c in cols)
+        dst.executemany(f'INSERT INTO "{entity}" ({names}) VALUES ({", ".join("?" * len(cols))})',
+                        rows)
+    dst.execute("COMMIT")
+    seconds = time.perf_counter() - t
+    dst.close()
+    return {"seconds": seconds, "changes": len(changes)}
+
+
+@pytest.mark.parametrize("part", ["households", "county"])
+def test_first_sync(county_home: Path, tmp_path: Path, part: str) -> None:
+    server_home = _load_server(county_home, part)
+    server = start_server(server_home)
+    try:
+        laptop = tmp_path / "laptop"
+        Store.open(laptop).close()
+        done = subprocess.run(
+            [sys.executable, "-c", _SYNC, str(laptop), server.url, USER, PASSWORD],
+            capture_output=True, text=True, cwd=ROOT, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        pulled = json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        server.stop()
+    raw = _raw_insert(county_home, PARTS[part], tmp_path / "raw")
+    n = raw["changes"]
+    figures = {
+        "part": part, "changes": n, "pulled": pulled["pulled"], "applied": pulled["applied"],
+        "households": pulled["households"], "seconds": round(pulled["seconds"], 1),
+        "client_cpu_seconds": round(pulled["cpu_seconds"], 1),
+        "households_per_second": round(pulled["households"] / pulled["seconds"]),
+        "rows_per_second": round(n / pulled["seconds"]),
+        "raw_executemany_seconds": round(raw["seconds"], 1),
+        "ratio_to_raw": round(raw["seconds"] / pulled["seconds"], 3),
+        "client_peak_rss_mb": round(pulled["peak_mb"], 1),
+        "load_1min": round(os.getloadavg()[0], 2),
+    }
+    record("first_sync", **figures)
+    assert pulled["applied"] == n  # every change arrived and was applied once
+    with sqlite3.connect(store_path(tmp_path / "laptop")) as a, \
+            sqlite3.connect(store_path(county_home)) as b:
+        assert a.execute("SELECT count(*) FROM household").fetchone() == \
+            b.execute("SELECT count(*) FROM household").fetchone()

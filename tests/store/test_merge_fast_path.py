@@ -1,0 +1,255 @@
+"""The merge's fast path (rows never seen are folded in memory and made in bulk at the end
+of a chunk) gives exactly the store of the reference path (every new row waits in
+``pending_row`` and is made from the log at the end of the batch), for random change sets:
+any order, duplicates, updates before creates, missing parents, concurrent edits of one
+field, informed overwrites, tombstones, several batches, any chunk and cache size."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections import defaultdict
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+import sqlalchemy.exc
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workteam_desktop.domain.changes import Change
+from workteam_desktop.store import Store, merge
+from workteam_desktop.store.merge import ApplyResult, apply_changes
+from workteam_desktop.store.models import MODEL_BY_ENTITY
+
+ROWS = {
+    "area": [f"00000000-0000-7000-8000-0000000000a{i}" for i in range(3)],
+    "household": [f"00000000-0000-7000-8000-0000000000b{i}" for i in range(3)],
+    "member": [f"00000000-0000-7000-8000-0000000000c{i}" for i in range(3)],
+}
+DEVICES = ("00000000000000d1", "00000000000000d2", "00000000000000d3")
+NAMES = ("王喆", "李娜", "张伟")
+_TEMPLATE: list[Path] = []
+
+
+def _fresh(home: Path) -> Store:
+    """An empty replica (a copy of one migrated store, with its own device id)."""
+    if not _TEMPLATE:
+        template = Path(tempfile.mkdtemp()) / "template"
+        Store.open(template).close()
+        _TEMPLATE.append(template / "workteam.sqlite3")
+    home.mkdir(parents=True)
+    shutil.copy(_TEMPLATE[0], home / "workteam.sqlite3")
+    db = sqlite3.connect(home / "workteam.sqlite3")
+    db.execute("DELETE FROM device")
+    db.execute("DELETE FROM clock_state")
+    db.commit()
+    db.close()
+    return Store.open(home)
+
+
+def _everything(store: Store) -> dict:
+    """Every synced row (HLCs included), the log, conflicts, waiting rows and facts."""
+    with store.read() as cur:
+        found = {entity: sorted(tuple(r) for r in cur.execute(f'SELECT * FROM "{entity}"'))
+                 for entity in MODEL_BY_ENTITY}
+        found["conflict"] = sorted(tuple(r) for r in cur.execute(
+            "SELECT entity, row_id, field, kept_value, kept_hlc, lost_value, lost_hlc, "
+            "lost_device, lost_user FROM conflict"))
+        found["pending_row"] = sorted(tuple(r) for r in cur.execute("SELECT * FROM pending_row"))
+        found["log"] = sorted(tuple(r) for r in cur.execute(
+            "SELECT id, entity, row_id, fields, base, hlc, device, user, origin, pushed "
+            "FROM change_log"))
+        found["facts"] = sorted(tuple(r) for r in cur.execute("SELECT * FROM household_facts"))
+        found["search"] = sorted(tuple(r) for r in cur.execute(
+            "SELECT h.id FROM household_fts f JOIN household h ON h.rowid = f.rowid "
+            "WHERE household_fts MATCH '王喆'"))
+    return found
+
+
+def _fields(draw: st.DrawFn, entity: str, create: bool) -> dict:
+    pick = draw
+    if entity == "area":
+        made = {"code": pick(st.sampled_from(["140215100201", "140215100202"])),
+                "name": pick(st.sampled_from(["东村", "西村"])), "level": "village"}
+        optional = {"parent_id": pick(st.sampled_from([None, *ROWS["area"]])),
+                    "deleted": pick(st.booleans())}
+    elif entity == "household":
+        made = {"number": pick(st.sampled_from(["0001", "0002"])),
+                "head_name": pick(st.sampled_from(NAMES)),
+                "village_id": pick(st.sampled_from(ROWS["area"]))}
+        optional = {"phone": pick(st.sampled_from(["13900000001", "13900000002"])),
+                    "form_updated_on": pick(st.sampled_from(["2026-01-01", "2026-03-05"])),
+                    "deleted": pick(st.booleans())}
+    else:
+        made = {"household_id": pick(st.sampled_from(ROWS["household"])),
+                "name": pick(st.sampled_from(NAMES))}
+        optional = {"birth_date": pick(st.sampled_from(["1960-01-02", "1988-12-31"])),
+                    "labour_capacity": pick(st.sampled_from(["none", "full"])),
+                    "deleted": pick(st.booleans())}
+    if create:
+        return {**made, **{k: v for k, v in optional.items() if k != "deleted"}}
+    pool = {**made, **optional}
+    names = pick(st.lists(st.sampled_from(sorted(pool)), min_size=1, max_size=3, unique=True))
+    return {n: pool[n] for n in names}
+
+
+@st.composite
+def change_sets(draw: st.DrawFn) -> tuple[list[list[Change]], int, int]:
+    """Batches of changes as replicas would send them, shuffled, some twice; a chunk size
+    and a row cache size."""
+    made: list[Change] = []
+    clocks: dict[str, list[str]] = defaultdict(list)  # row id → HLCs of its changes so far
+    for i in range(draw(st.integers(1, 30))):
+        entity = draw(st.sampled_from(sorted(ROWS)))
+        row_id = draw(st.sampled_from(ROWS[entity]))
+        fields = _fields(draw, entity, create=draw(st.booleans()))
+        device = draw(st.sampled_from(DEVICES))
+        # Few distinct milliseconds: concurrent edits; the counter keeps HLCs unique.
+        hlc = f"{1_800_000_000_000 + draw(st.integers(0, 6)):012x}{i:04x}{device}"
+        base = {}
+        if clocks[row_id] and draw(st.booleans()):  # an informed overwrite (or a wrong one)
+            base = {n: draw(st.sampled_from(clocks[row_id])) for n in fields}
+        clocks[row_id].append(hlc)
+        made.append(Change(f"00000000-0000-7000-9000-{i:012x}", entity, row_id, fields, hlc,
+                           device, "测试", base))
+    again = draw(st.lists(st.sampled_from(made), max_size=5))
+    order = draw(st.permutations(made + again))
+    cuts = sorted(draw(st.lists(st.integers(0, len(order)), max_size=3)))
+    bounds = [0, *cuts, len(order)]
+    batches = [order[a:b] for a, b in pairwise(bounds)]
+    return batches, draw(st.sampled_from([1, 2, 3, 7, 5000])), draw(st.sampled_from([1, 4, 20000]))
+
+
+def _outcome(result: ApplyResult) -> tuple:
+    return (result.applied, result.duplicate, result.conflicts,
+            {k: sorted(v) for k, v in result.touched.items()},
+            {k: dict(v) for k, v in result.per_entity.items()})
+
+
+def _run(store: Store, batches: list[list[Change]], *, fast: bool) -> list:
+    """Apply each batch in its own transaction; what each did (or the error it raised)."""
+    outcomes: list = []
+    for batch in batches:
+        try:
+            with store.write() as w:
+                outcomes.append(_outcome(apply_changes(w, batch, fast=fast)))
+        except (sqlite3.IntegrityError, sqlalchemy.exc.IntegrityError):
+            # An edit naming a parent row that is not there fails the deferred foreign key
+            # check at commit: the whole batch is refused, by both paths.
+            outcomes.append("refused")
+    return outcomes
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=change_sets())
+def test_fast_path_and_reference_path_give_the_same_store(tmp_path_factory, case) -> None:
+    batches, chunk, cache = case
+    base = tmp_path_factory.mktemp("fast")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(merge, "_CHUNK", 1)
+        reference = _fresh(base / "reference")
+        expected = _run(reference, batches, fast=False)
+        mp.setattr(merge, "_CHUNK", chunk)
+        mp.setattr(merge, "_ROW_CACHE", cache)
+        fast = _fresh(base / "fast")
+        got = _run(fast, batches, fast=True)
+    assert got == expected
+    assert _everything(fast) == _everything(reference)
+    reference.close()
+    fast.close()
+
+
+def test_a_later_change_to_a_row_made_in_the_same_batch_is_folded_in(tmp_path: Path) -> None:
+    """Create, then (in a later chunk of the same batch) an older edit of two fields, one
+    of which the creation set later: the row ends with the newest value of each field, its
+    HLC the newest of its changes (not the edit's), and no conflict is queued — as when it
+    is made from the log at the end."""
+    area, house = ROWS["area"][0], ROWS["household"][0]
+    hlc = [f"{1_800_000_000_000 + ms:012x}0000{DEVICES[0]}" for ms in range(5)]
+    changes = [
+        Change("00000000-0000-7000-9000-000000000001", "area", area,
+               {"code": "140215100201", "name": "东村", "level": "village"}, hlc[0],
+               DEVICES[0], "u"),
+        Change("00000000-0000-7000-9000-000000000002", "household", house,
+               {"number": "0001", "head_name": "王喆", "village_id": area, "phone": "1"},
+               hlc[3], DEVICES[0], "u"),
+        Change("00000000-0000-7000-9000-000000000003", "household", house,
+               {"phone": "2", "address": "旧"}, hlc[2], DEVICES[1], "u"),
+    ]
+    stores = []
+    for name, fast, chunk in (("reference", False, 1), ("fast", True, 2)):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(merge, "_CHUNK", chunk)
+            store = _fresh(tmp_path / name)
+            with store.write() as w:
+                result = apply_changes(w, changes, fast=fast)
+        assert result.conflicts == 0
+        with store.read() as cur:
+            row = tuple(cur.execute("SELECT phone, address, updated_hlc FROM household").fetchone())
+        assert row == ("1", "旧", hlc[3])
+        stores.append(store)
+    assert _everything(stores[0]) == _everything(stores[1])
+    for store in stores:
+        store.close()
+
+
+def test_a_row_made_early_that_a_later_change_moves_to_a_missing_parent_waits(
+        tmp_path: Path) -> None:
+    """The fast path made the household at the end of its chunk; a later change in the
+    same batch moves it to a village that never comes. Made at the end it would wait: the
+    fast path undoes itself and the household waits, the batch is not refused."""
+    area, house = ROWS["area"][0], ROWS["household"][0]
+    hlc = [f"{1_800_000_000_000 + ms:012x}0000{DEVICES[0]}" for ms in range(3)]
+    changes = [
+        Change("00000000-0000-7000-9000-000000000001", "area", area,
+               {"code": "140215100201", "name": "东村", "level": "village"}, hlc[0],
+               DEVICES[0], "u"),
+        Change("00000000-0000-7000-9000-000000000002", "household", house,
+               {"number": "0001", "head_name": "王喆", "village_id": area}, hlc[1],
+               DEVICES[0], "u"),
+        Change("00000000-0000-7000-9000-000000000003", "household", house,
+               {"village_id": ROWS["area"][1]}, hlc[2], DEVICES[0], "u"),
+    ]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(merge, "_CHUNK", 2)
+        store = _fresh(tmp_path / "fast")
+        with store.write() as w:
+            result = apply_changes(w, changes)
+    assert result.touched == {"area": {area}}
+    with store.read() as cur:
+        assert cur.execute("SELECT count(*) FROM household").fetchone()[0] == 0
+        assert [tuple(r) for r in cur.execute("SELECT row_id FROM pending_row")] == [(house,)]
+    store.close()
+
+
+def test_a_row_made_early_that_a_later_change_makes_its_own_parent_waits(
+        tmp_path: Path) -> None:
+    """An area made at the end of its chunk, then named its own parent by a later change
+    of the batch: made at the end it could never be (its parent is itself), so it waits,
+    and so does the household in it."""
+    area, house = ROWS["area"][0], ROWS["household"][0]
+    hlc = [f"{1_800_000_000_000 + ms:012x}0000{DEVICES[0]}" for ms in range(3)]
+    changes = [
+        Change("00000000-0000-7000-9000-000000000001", "area", area,
+               {"code": "140215100201", "name": "东村", "level": "village"}, hlc[0],
+               DEVICES[0], "u"),
+        Change("00000000-0000-7000-9000-000000000002", "household", house,
+               {"number": "0001", "head_name": "王喆", "village_id": area}, hlc[1],
+               DEVICES[0], "u"),
+        Change("00000000-0000-7000-9000-000000000003", "area", area,
+               {"parent_id": area}, hlc[2], DEVICES[0], "u"),
+    ]
+    found = []
+    for name, fast in (("reference", False), ("fast", True)):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(merge, "_CHUNK", 2)
+            store = _fresh(tmp_path / name)
+            with store.write() as w:
+                assert apply_changes(w, changes, fast=fast).touched == {}
+        found.append(_everything(store))
+        store.close()
+    assert found[0] == found[1]
+    assert sorted(r[0] for r in found[1]["pending_row"]) == sorted([area, house])

@@ -1,0 +1,104 @@
+"""``sync_once`` against a real server: attachments travel once each way, new form versions
+arrive and are used, progress is reported per phase, cancel keeps whole batches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from synclib import PASSWORD, add_households, add_village
+
+from serverlib import RunningServer, start_server
+from workteam_desktop.domain.forms import HOUSEHOLD_SURVEY, latest_form
+from workteam_desktop.paths import forms_dir
+from workteam_desktop.store import Store
+from workteam_desktop.store.attachments import add_attachment, content_path
+from workteam_desktop.store.outbox import pending_count
+from workteam_desktop.sync import session
+from workteam_desktop.sync.account import login
+from workteam_desktop.sync.errors import SyncCancelled
+from workteam_desktop.sync.session import form_folder, sync_once
+
+_users = iter(range(1000))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    with start_server(tmp_path_factory.mktemp("server")) as s:
+        yield s
+
+
+@pytest.fixture
+def user(server: RunningServer) -> str:
+    name = f"li{next(_users)}"
+    server.add_user(name, "supervisor", ["140215"], PASSWORD)
+    return name
+
+
+def test_attachments_go_up_once_and_come_down_once(tmp_path, server, user) -> None:
+    a, b = Store.open(tmp_path / "a"), Store.open(tmp_path / "b")
+    add_village(a)
+    [hid] = add_households(a, 1)
+    photo = tmp_path / "门牌.jpg"
+    photo.write_bytes(b"\xff\xd8\xff photo of the door plate " + user.encode() * 1000)
+    add_attachment(a, photo, "household", hid, caption="门牌")
+    acc_a = login(a, server.url, user, PASSWORD).account
+    acc_b = login(b, server.url, user, PASSWORD).account
+    assert sync_once(a, acc_a).attachments_up == 1
+    assert sync_once(a, acc_a).attachments_up == 0
+    report = sync_once(b, acc_b)
+    assert report.attachments_down == 1
+    with b.read() as cur:
+        sha = cur.execute("SELECT sha256 FROM attachment WHERE owner_id = ?", (hid,)).fetchone()[0]
+    assert content_path(b.home, sha).read_bytes() == photo.read_bytes()
+    assert sync_once(b, acc_b).attachments_down == 0
+    a.close()
+    b.close()
+
+
+def test_a_new_form_version_on_the_server_reaches_the_laptop(tmp_path, server, user) -> None:
+    shipped = latest_form(forms_dir(), HOUSEHOLD_SURVEY)
+    data = json.loads((forms_dir() / HOUSEHOLD_SURVEY / f"v{shipped.version}.json")
+                      .read_text(encoding="utf-8"))
+    data["version"] = shipped.version + 1
+    data["description"] = {"zh": "新版：增加了说明", "en": "New version"}
+    target = server.home / "forms" / HOUSEHOLD_SURVEY / f"v{shipped.version + 1}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    store = Store.open(tmp_path / "a")
+    account = login(store, server.url, user, PASSWORD).account
+    assert sync_once(store, account).forms_updated == 1
+    assert sync_once(store, account).forms_updated == 0
+    used = latest_form([forms_dir(), form_folder(store.home)], HOUSEHOLD_SURVEY)
+    assert used.version == shipped.version + 1
+    assert used.description is not None and used.description.zh == "新版：增加了说明"
+    store.close()
+
+
+def test_progress_per_phase_and_cancel_keeps_whole_batches(tmp_path, server, user,
+                                                           monkeypatch) -> None:
+    monkeypatch.setattr(session, "PUSH_BATCH", 5)
+    store = Store.open(tmp_path / "a")
+    add_village(store)
+    add_households(store, 11)  # 12 changes: batches of 5, 5, 2
+    account = login(store, server.url, user, PASSWORD).account
+    seen: list[tuple[int, int | None, str]] = []
+
+    def cancel() -> bool:
+        return any(phase == "push" and done >= 5 for done, _, phase in seen)
+
+    with pytest.raises(SyncCancelled) as cancelled:
+        sync_once(store, account, progress=lambda d, t, p: seen.append((d, t, p)), cancel=cancel)
+    assert cancelled.value.message == "同步已取消，已完成的部分已保存"
+    assert seen[:2] == [(0, 12, "push"), (5, 12, "push")]
+    assert pending_count(store) == 7  # the answered batch stays sent
+
+    seen.clear()
+    report = sync_once(store, account, progress=lambda d, t, p: seen.append((d, t, p)))
+    assert (report.pushed, report.duplicates) == (7, 0)
+    phases = [p for _, _, p in seen]
+    assert phases.index("push") < phases.index("pull")
+    assert (7, 7, "push") in seen
+    store.close()

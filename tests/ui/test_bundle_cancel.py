@@ -1,0 +1,217 @@
+"""Cancelling a USB export or import: no half-written bundle file is left, and a cancelled
+import (or its dry run) leaves the store exactly as it was; the same bundle imports fully
+afterwards.
+
+The real export and import run; to cancel at a known point (mid-stream, not before or
+after), the job is held at its first progress report until the test has pressed 取消.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from ui_helpers import wait_for_tasks
+
+from workteam_desktop.store import Store
+from workteam_desktop.store.home import store_path
+from workteam_desktop.sync import bundle_import
+from workteam_desktop.sync.bundle import export_bundle
+from workteam_desktop.sync.errors import BundleCancelled
+from workteam_desktop.ui import bundle_dialogs
+from workteam_desktop.ui.bundle_dialogs import ExportDialog, ImportDialog
+from workteam_desktop.ui.context import AppContext
+from workteam_desktop.ui.tasks import JobState
+
+
+def dump(home: Path) -> dict[str, list[tuple]]:
+    """Every row of every table."""
+    con = sqlite3.connect(store_path(home))
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def ctx_b(qapp, tmp_path: Path) -> Iterator[AppContext]:
+    """An empty second laptop."""
+    home = tmp_path / "laptop-b"
+    store = Store.open(home)
+    context = AppContext(store, QSettings(str(home / "gui.ini"), QSettings.Format.IniFormat),
+                         "zh")
+    yield context
+    assert context.tasks.wait(10000)
+    store.close()
+
+
+class Hold:
+    """Wraps a job function: its ``at``-th progress report waits until ``release()``."""
+
+    def __init__(self, real: Callable[..., object], at: int = 1) -> None:
+        self.real, self.at, self.reports = real, at, 0
+        self.reached = threading.Event()
+        self.gate = threading.Event()
+
+    def __call__(self, *args: object, progress: Callable[[int, int], None] | None = None,
+                 **kwargs: object) -> object:
+        def held(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+            self.reports += 1
+            if self.reports == self.at:
+                self.reached.set()
+                assert self.gate.wait(20), "the test never released the job"
+        return self.real(*args, progress=held, **kwargs)
+
+    def release(self) -> None:
+        self.gate.set()
+
+
+def test_export_job_cancelled_leaves_no_file(ctx: AppContext, tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    state = JobState(lambda done, total, _text: state.cancel())  # cancel at the first report
+    with pytest.raises(BundleCancelled):
+        bundle_dialogs.run_export(state, ctx.store, str(usb), "a.wtb", True, "")
+    assert list(usb.iterdir()) == []  # neither the bundle nor its temporary file
+
+
+def test_export_dialog_cancel(qtbot, ctx: AppContext, tmp_path: Path, monkeypatch) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    hold = Hold(export_bundle)
+    monkeypatch.setattr(bundle_dialogs, "export_bundle", hold)
+    dialog = ExportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.folder.setCurrentText(str(usb))
+    dialog.everything.setChecked(True)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert hold.reached.wait(20)
+    assert dialog.cancel_button.isVisible() and dialog.cancel_button.isEnabled()
+    assert not dialog.close_button.isEnabled()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert dialog.cancel_button.text() == "正在取消…"
+    hold.release()
+    wait_for_tasks(qtbot, ctx)
+    assert dialog.status.text() == "已取消导出，没有生成数据包。"
+    assert dialog.status.objectName() != "fieldError"
+    assert not dialog.cancel_button.isVisible()
+    assert dialog.export_button.isEnabled() and dialog.close_button.isEnabled()
+    assert list(usb.iterdir()) == []
+    # Exporting again afterwards works and makes exactly one bundle.
+    monkeypatch.setattr(bundle_dialogs, "export_bundle", export_bundle)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ctx)
+    assert [p.suffix for p in usb.iterdir()] == [".wtb"]
+
+
+def test_escape_while_exporting_cancels_instead_of_closing(qtbot, ctx: AppContext,
+                                                          tmp_path: Path, monkeypatch) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    hold = Hold(export_bundle)
+    monkeypatch.setattr(bundle_dialogs, "export_bundle", hold)
+    dialog = ExportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.folder.setCurrentText(str(usb))
+    dialog.everything.setChecked(True)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert hold.reached.wait(20)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    hold.release()
+    wait_for_tasks(qtbot, ctx)
+    assert list(usb.iterdir()) == []
+
+
+@pytest.fixture
+def county_bundle(ctx: AppContext, tmp_path: Path) -> Path:
+    out = tmp_path / "usb" / "county.wtb"
+    assert export_bundle(ctx.store, out, everything=True) is not None
+    return out
+
+
+def _import_dialog(qtbot, ctx_b: AppContext, bundle: Path) -> ImportDialog:
+    dialog = ImportDialog(ctx_b)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_import_cancelled_leaves_the_store_unchanged_then_imports(
+        qtbot, ctx: AppContext, ctx_b: AppContext, county_bundle: Path, monkeypatch) -> None:
+    before = dump(ctx_b.store.home)
+    dialog = _import_dialog(qtbot, ctx_b, county_bundle)
+    dialog.check_files([str(county_bundle)])
+    wait_for_tasks(qtbot, ctx_b)
+    dialog.trust_box.setChecked(True)
+    assert dialog.import_button.isEnabled()
+
+    # Held at the 3rd report (6,000 changes read): the first chunk of 5,000 is already
+    # merged into the open transaction when the cancel comes.
+    hold = Hold(bundle_import.import_bundle, at=3)
+    monkeypatch.setattr(bundle_dialogs, "import_bundle", hold)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert hold.reached.wait(20)
+    qtbot.waitUntil(lambda: dialog.progress.value() == 6000)
+    assert "6,000" in dialog.status.text()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    hold.release()
+    wait_for_tasks(qtbot, ctx_b)
+    assert dialog.status.text() == "county.wtb：已取消导入，本机数据没有任何改变"
+    assert dialog.status.objectName() != "fieldError"
+    assert dump(ctx_b.store.home) == before
+    # Nothing was recorded either: the bundle is not a replay, the signer not yet trusted.
+    assert dialog.import_button.isEnabled()
+
+    monkeypatch.setattr(bundle_dialogs, "import_bundle", bundle_import.import_bundle)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ctx_b, timeout=60000)
+    assert dialog.imported is not None and not dialog.imported.error
+    assert dialog.imported.results[0].applied == dialog.imported.results[0].changes > 0
+    with ctx.store.read() as a, ctx_b.store.read() as b:
+        assert a.execute("SELECT count(*) FROM household").fetchone()[0] == \
+            b.execute("SELECT count(*) FROM household").fetchone()[0]
+
+
+def test_dry_run_cancelled(qtbot, ctx_b: AppContext, county_bundle: Path,
+                           monkeypatch) -> None:
+    before = dump(ctx_b.store.home)
+    hold = Hold(bundle_import.import_bundle)
+    monkeypatch.setattr(bundle_dialogs, "import_bundle", hold)
+    dialog = _import_dialog(qtbot, ctx_b, county_bundle)
+    dialog.check_files([str(county_bundle)])
+    assert hold.reached.wait(20)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc cancels the check, keeps the dialog
+    assert dialog.isVisible()
+    hold.release()
+    wait_for_tasks(qtbot, ctx_b)
+    assert dialog.status.text() == "已取消检查，没有导入任何内容。"
+    assert not dialog.import_button.isEnabled()
+    assert not dialog.table.isVisible()
+    assert dump(ctx_b.store.home) == before
+
+
+def test_import_job_cancelled_during_verification(ctx: AppContext, ctx_b: AppContext,
+                                                  county_bundle: Path) -> None:
+    """A cancel while the signature and every line are still being checked stops too."""
+    before = dump(ctx_b.store.home)
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # the first check (before opening) passes; the next stops
+
+    with pytest.raises(BundleCancelled):
+        bundle_import.import_bundle(ctx_b.store, county_bundle, trust=True,
+                                    cancelled=cancelled)
+    assert dump(ctx_b.store.home) == before
