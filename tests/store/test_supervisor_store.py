@@ -12,7 +12,7 @@ from supervisor_data import copy_household, other_village
 
 from workteam_desktop.demo import generate
 from workteam_desktop.domain import assessment as da
-from workteam_desktop.store import Store
+from workteam_desktop.store import Store, sync_state
 from workteam_desktop.store.assessment import (
     assess_quarter,
     cadre_figures,
@@ -63,9 +63,10 @@ def test_supervisor_mode_comes_from_settings_or_the_sync_role(store: Store) -> N
     (store.home / "settings.toml").write_text('role = "supervisor"\n', encoding="utf-8")
     assert is_supervisor(store)
     (store.home / "settings.toml").write_text('role = "member"\n', encoding="utf-8")
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT)")
-        conn.exec_driver_sql("INSERT INTO sync_state VALUES ('role', 'supervisor')")
+    assert not is_supervisor(store)
+    sync_state.set_values(store, {sync_state.ROLE: "member"})
+    assert not is_supervisor(store)
+    sync_state.set_values(store, {sync_state.ROLE: "supervisor"})  # the sync account's role
     assert is_supervisor(store)
 
 

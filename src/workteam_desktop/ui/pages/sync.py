@@ -11,8 +11,6 @@ for a supervisor to compare.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -259,7 +257,6 @@ class SyncPage(Page):
 
     def _show_overview(self, info: SyncOverview) -> None:
         self.info = info
-        self._remember_server(info.server_url)
         logged_in = bool(info.server_url)
         self.server_label.setText(info.server_url if logged_in else self.tr(
             "尚未登录。有网络时，点“登录…”填写县里提供的服务器地址和账号。"))
@@ -403,14 +400,6 @@ class SyncPage(Page):
         self.refresh()
         self.sync.person_acted()
         self.sync_now()
-
-    def _remember_server(self, server_url: str) -> None:
-        """The server a person logged in to becomes the one the 设置 page shows."""
-        if server_url and server_url != self.ctx.app_settings.server_url:
-            # The login itself is kept in sync_state; the settings file only holds a default.
-            with contextlib.suppress(OSError, ValueError):
-                self.ctx.save_app_settings(dataclasses.replace(self.ctx.app_settings,
-                                                               server_url=server_url))
 
     def open_conflicts(self) -> None:
         """Open the conflict review (window-modal, so the page stays responsive)."""
