@@ -9,7 +9,7 @@ from .main import CliError
 
 SCREENSHOT_PAGES = ("dashboard", "households", "household", "visits", "visit", "deliveries",
                     "assistance", "form", "reports", "sync", "settings", "supervisor", "quality",
-                    "duplicates", "assessment")
+                    "duplicates", "assessment", "backups")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
