@@ -348,6 +348,17 @@ The current data is first kept as a “before restore” backup, so it can be re
     </message>
 </context>
 <context>
+    <name>BundleDialogs</name>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>正在取消，请稍候…</source>
+        <translation>Cancelling, please wait…</translation>
+    </message>
+</context>
+<context>
     <name>CadrePicker</name>
     <message>
         <source>输入干部姓名，回车选中；↓ 列出全部</source>
@@ -796,14 +807,6 @@ Visited / all households</translation>
     <message>
         <source>公钥文件 (*.json);;所有文件 (*)</source>
         <translation>Public key files (*.json);;All files (*)</translation>
-    </message>
-    <message>
-        <source>正在取消…</source>
-        <translation>Cancelling…</translation>
-    </message>
-    <message>
-        <source>正在取消，请稍候…</source>
-        <translation>Cancelling, please wait…</translation>
     </message>
     <message>
         <source>正在导出第 {done} / {total} 条更改，请不要拔出U盘…</source>
@@ -1802,14 +1805,6 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>正在取消…</source>
-        <translation>Cancelling…</translation>
-    </message>
-    <message>
-        <source>正在取消，请稍候…</source>
-        <translation>Cancelling, please wait…</translation>
     </message>
     <message>
         <source>正在处理第 {done} / {total} 条更改…</source>

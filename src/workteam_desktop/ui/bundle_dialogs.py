@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QStorageInfo, Qt
+from PySide6.QtCore import QCoreApplication, QDir, QStorageInfo, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -188,7 +188,51 @@ def _failure_text(exc: BaseException) -> str:
 
 # ------------------------------------------------------------------------ dialogs
 
-class ExportDialog(QDialog):
+class _CancellableWork:
+    """What both USB dialogs do while their task runs: show progress, cancel on request
+    (the button, Esc or closing the window), and say that a cancel is under way. The task
+    itself undoes its work: an export removes its half-written file, an import rolls back."""
+
+    task: TaskHandle | None
+    cancel_button: QPushButton
+    progress: QProgressBar
+
+    def _say(self, text: str) -> None:
+        raise NotImplementedError
+
+    def _progress_text(self, done: str, total: str) -> str:
+        raise NotImplementedError
+
+    def is_busy(self) -> bool:
+        """True while the dialog's task runs."""
+        return self.task is not None
+
+    def cancel(self) -> None:
+        """Stop the running task."""
+        if self.task is None:
+            return
+        self.task.cancel()
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText(QCoreApplication.translate("BundleDialogs", "正在取消…"))
+        self._say(QCoreApplication.translate("BundleDialogs", "正在取消，请稍候…"))
+
+    def reject(self) -> None:
+        """Esc or the window's close while working cancels the work instead."""
+        if self.is_busy():
+            self.cancel()
+            return
+        super().reject()  # type: ignore[misc]
+
+    def _progress(self, done: int, total: int, _text: str) -> None:
+        if self.task is None:
+            return
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if self.cancel_button.isEnabled():
+            self._say(self._progress_text(f"{done:,}", f"{total:,}"))
+
+
+class ExportDialog(_CancellableWork, QDialog):
     """导出到U盘: folder, file name, which changes, optional encryption; then export."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -302,34 +346,11 @@ class ExportDialog(QDialog):
         if not on:
             self.task = None
 
-    def is_busy(self) -> bool:
-        """True while an export runs."""
-        return self.task is not None
+    def _say(self, text: str) -> None:
+        self._show_info(text)
 
-    def cancel(self) -> None:
-        """Stop the running export; the half-written file is removed."""
-        if self.task is None:
-            return
-        self.task.cancel()
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.setText(self.tr("正在取消…"))
-        self._show_info(self.tr("正在取消，请稍候…"))
-
-    def reject(self) -> None:
-        """Esc or the window's close while exporting cancels the export instead."""
-        if self.is_busy():
-            self.cancel()
-            return
-        super().reject()
-
-    def _progress(self, done: int, total: int, _text: str) -> None:
-        if self.task is None:
-            return
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        if self.cancel_button.isEnabled():
-            self._show_info(self.tr("正在导出第 {done} / {total} 条更改，请不要拔出U盘…").format(
-                done=f"{done:,}", total=f"{total:,}"))
+    def _progress_text(self, done: str, total: str) -> str:
+        return self.tr("正在导出第 {done} / {total} 条更改，请不要拔出U盘…").format(done=done, total=total)
 
     def start(self) -> None:
         """Check the choices, then export off the GUI thread."""
@@ -386,7 +407,7 @@ class ExportDialog(QDialog):
         self._show_error(_failure_text(exc) or self.tr("导出失败，请检查U盘后重试。"))
 
 
-class ImportDialog(QDialog):
+class ImportDialog(_CancellableWork, QDialog):
     """从U盘导入: choose bundles, see the dry run and the signer, trust, import."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -532,34 +553,11 @@ class ImportDialog(QDialog):
             self.task = None
             self._update_buttons()
 
-    def is_busy(self) -> bool:
-        """True while a check or an import runs."""
-        return self.task is not None
+    def _say(self, text: str) -> None:
+        self._set_status(text)
 
-    def cancel(self) -> None:
-        """Stop the running check or import: its transaction is rolled back."""
-        if self.task is None:
-            return
-        self.task.cancel()
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.setText(self.tr("正在取消…"))
-        self._set_status(self.tr("正在取消，请稍候…"))
-
-    def reject(self) -> None:
-        """Esc or the window's close while working cancels the work instead."""
-        if self.is_busy():
-            self.cancel()
-            return
-        super().reject()
-
-    def _progress(self, done: int, total: int, _text: str) -> None:
-        if self.task is None:
-            return
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        if self.cancel_button.isEnabled():
-            self._set_status(self.tr("正在处理第 {done} / {total} 条更改…").format(
-                done=f"{done:,}", total=f"{total:,}"))
+    def _progress_text(self, done: str, total: str) -> str:
+        return self.tr("正在处理第 {done} / {total} 条更改…").format(done=done, total=total)
 
     # -- choose and check
 
