@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from ui_helpers import wait_for_tasks
+from ui_helpers import open_page, wait_for_tasks
 
 from workteam_desktop import __version__
 from workteam_desktop.store import Store
@@ -20,13 +20,7 @@ from workteam_desktop.ui.pages.backups import BackupsPage, size_text
 
 
 def _page(qtbot, ctx: AppContext) -> BackupsPage:
-    page = BackupsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1216, 720)
-    page.show()
-    page.activate()
-    wait_for_tasks(qtbot, ctx)
-    return page
+    return open_page(qtbot, ctx, BackupsPage)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from ui_helpers import wait_for_tasks
+from ui_helpers import open_page, wait_for_tasks
 
 from workteam_desktop.domain import catalogues as cat
 from workteam_desktop.store import Store
@@ -52,23 +52,11 @@ def pick(qtbot, picker: LookupEdit, text: str) -> None:
 
 
 def _deliveries(qtbot, ctx: AppContext) -> DeliveriesPage:
-    page = DeliveriesPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1216, 720)
-    page.show()
-    page.activate()
-    wait_for_tasks(qtbot, ctx)
-    return page
+    return open_page(qtbot, ctx, DeliveriesPage)
 
 
 def _assistance(qtbot, ctx: AppContext, **params) -> AssistancePage:
-    page = AssistancePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1216, 720)
-    page.show()
-    page.activate(**params)
-    wait_for_tasks(qtbot, ctx)
-    return page
+    return open_page(qtbot, ctx, AssistancePage, **params)
 
 
 def _yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
-from ui_helpers import wait_for_tasks
+from ui_helpers import open_page, wait_for_tasks
 
 from workteam_desktop.domain import idnumber
 from workteam_desktop.store.drafts import load_draft
@@ -54,13 +54,7 @@ def _changes(ctx: AppContext) -> int:
 # ---------------------------------------------------------------- the list
 
 def _list_page(qtbot, ctx: AppContext, **params) -> HouseholdsPage:
-    page = HouseholdsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1216, 720)
-    page.show()
-    page.activate(**params)
-    wait_for_tasks(qtbot, ctx)
-    return page
+    return open_page(qtbot, ctx, HouseholdsPage, **params)
 
 
 def settle(qtbot, ctx: AppContext, page: HouseholdsPage) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
-from ui_helpers import wait_for_tasks
+from ui_helpers import open_page, wait_for_tasks
 
 from workteam_desktop.domain.assessment import DEFAULT_WEIGHTS
 from workteam_desktop.settings import SETTINGS_FILE, load_settings
@@ -19,13 +19,7 @@ from workteam_desktop.ui.pages.settings import SettingsPage
 
 
 def _page(qtbot, ctx: AppContext) -> SettingsPage:
-    page = SettingsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1216, 720)
-    page.show()
-    page.activate()
-    wait_for_tasks(qtbot, ctx)
-    return page
+    return open_page(qtbot, ctx, SettingsPage)
 
 
 def test_shows_the_defaults_and_saves_every_setting(qtbot, ctx: AppContext) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
-from ui_helpers import wait_for_tasks
+from ui_helpers import open_page, wait_for_tasks
 
 from serverlib import RunningServer, start_server
 from workteam_desktop.store import Store
@@ -58,13 +58,7 @@ def outbox(store: Store) -> int:
 
 
 def sync_page(qtbot, ctx: AppContext) -> SyncPage:
-    page = SyncPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1216, 720)
-    page.show()
-    page.activate()
-    wait_for_tasks(qtbot, ctx)
-    return page
+    return open_page(qtbot, ctx, SyncPage)
 
 
 def sync_column(page: HouseholdsPage, row: int) -> tuple[str, str]:
