@@ -2883,8 +2883,8 @@ The result is previewed here and can be printed.</translation>
         <translation>The settings were not saved: {reason}</translation>
     </message>
     <message>
-        <source>已保存。界面语言和角色在重新启动程序后生效。</source>
-        <translation>Saved. The language and the role take effect when the program starts again.</translation>
+        <source>已保存。界面语言在重新启动程序后生效。</source>
+        <translation>Saved. The new language takes effect when the program is restarted.</translation>
     </message>
     <message>
         <source>已保存。</source>

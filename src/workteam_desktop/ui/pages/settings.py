@@ -471,8 +471,10 @@ class SettingsPage(Page):
             self.ctx.store.user = user  # the task stores it; the page shows it at once
         if s.form_period_days != before.form_period_days:
             self.ctx.data_changed("household")  # 逾期未更新 is counted anew
-        restart = s.language != before.language or s.role != before.role
-        self.saved_label.setText(self.tr("已保存。界面语言和角色在重新启动程序后生效。")
+        # The navigation follows a new role at once (督导 pages appear or go); only the
+        # language needs the program restarted.
+        restart = s.language != before.language
+        self.saved_label.setText(self.tr("已保存。界面语言在重新启动程序后生效。")
                                  if restart else self.tr("已保存。"))
         return True
 
