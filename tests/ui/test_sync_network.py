@@ -122,10 +122,12 @@ def test_login_dialog_then_sync_pushes_the_county_shows_counts_and_stays_respons
     assert page.server_label.text() == server.url
     assert page.last_label.text() != "从未同步"
     assert page.sync_button.isEnabled() and page.cancel_button.isHidden()
-    # The longest pause of the GUI thread is a small part of the sync (a sync on the GUI
-    # thread would pause it for all of it). Measured here on 2 busy cores: 0.05-0.1 of it.
+    # A sync on the GUI thread would stop the ticks for nearly all of it (the push of
+    # >10,000 changes is most of the time measured). Run off the GUI thread, the longest
+    # pause is scheduling on 2 shared cores: 0.05-0.1 of it on a quiet machine, up to a quarter
+    # while benchmarks run beside the tests; half tells the two cases apart without flaking.
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
-    assert len(ticks) > 20 and max(gaps) < max(250, ticks[-1] // 4), (max(gaps), ticks[-1])
+    assert len(ticks) > 20 and max(gaps) < max(250, ticks[-1] // 2), (max(gaps), ticks[-1])
     # The server has every change: a second laptop gets them all.
     with server.client(user, PASSWORD) as http:
         assert len(http.get("/api/v1/changes", params={"limit": 20000}).json()["changes"]) == pending
