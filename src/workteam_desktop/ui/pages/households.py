@@ -109,6 +109,11 @@ class HouseholdsPage(Page):
         header.sectionClicked.connect(self._sort_by)
         for key, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(COLUMN_INDEX[key], width)
+        # The last four digits of an ID number are how a cadre finds a household: the column
+        # fits a masked number in the font actually used (the bundled font's digits and
+        # asterisks are wider than most system fonts').
+        masked = self.table.fontMetrics().horizontalAdvance("1402**********888X") + 22
+        self.table.setColumnWidth(COLUMN_INDEX["id_number"], max(COLUMN_WIDTHS["id_number"], masked))
         self.table.activated.connect(lambda index: self.open_household(index.row()))
 
         self.empty = empty_state("")
