@@ -12,33 +12,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from replicas import fresh_replica
 from workteam_desktop.domain.changes import json_value
 from workteam_desktop.store import Store
 from workteam_desktop.store.changes import all_changes, apply
 from workteam_desktop.store.models import Area, Household
-
-_TEMPLATE: list[Path] = []
-
-
-def _fresh(home: Path) -> Store:
-    """A new replica: a copy of one migrated empty store, given its own device id."""
-    import shutil
-    import sqlite3
-
-    if not _TEMPLATE:
-        import tempfile
-
-        template = Path(tempfile.mkdtemp()) / "template"
-        Store.open(template).close()
-        _TEMPLATE.append(template / "workteam.sqlite3")
-    home.mkdir(parents=True)
-    shutil.copy(_TEMPLATE[0], home / "workteam.sqlite3")
-    db = sqlite3.connect(home / "workteam.sqlite3")
-    db.execute("DELETE FROM device")
-    db.execute("DELETE FROM clock_state")
-    db.commit()
-    db.close()
-    return Store.open(home)
 
 
 def _state(store: Store) -> dict:
@@ -88,9 +66,9 @@ def test_replicas_converge_and_keep_every_lost_concurrent_value(tmp_path_factory
                                                                  skews) -> None:
     rng = random.Random(seed)
     base = tmp_path_factory.mktemp("replicas")
-    origin = _fresh(base / "origin")
+    origin = fresh_replica(base / "origin")
     _, households = _seed(origin)
-    replicas = [origin] + [_fresh(base / f"r{i}") for i in (1, 2)]
+    replicas = [origin] + [fresh_replica(base / f"r{i}") for i in (1, 2)]
     for r in replicas[1:]:
         _exchange(origin, r, rng)
     for r, skew in zip(replicas, skews, strict=True):
@@ -226,7 +204,7 @@ def _everything(store: Store) -> dict:
 
 
 def test_duplicates_within_one_batch_are_applied_once(tmp_path: Path) -> None:
-    a, b = _fresh(tmp_path / "a"), _fresh(tmp_path / "b")
+    a, b = fresh_replica(tmp_path / "a"), fresh_replica(tmp_path / "b")
     _, households = _seed(a)
     with a.write() as w:
         w.update(Household, households[0], {"phone": "13912345678"})
@@ -240,7 +218,7 @@ def test_duplicates_within_one_batch_are_applied_once(tmp_path: Path) -> None:
 
 
 def test_rows_wait_for_parents_and_required_fields_across_batches(tmp_path: Path) -> None:
-    a, b = _fresh(tmp_path / "a"), _fresh(tmp_path / "b")
+    a, b = fresh_replica(tmp_path / "a"), fresh_replica(tmp_path / "b")
     with a.write() as w:
         [county] = w.insert(Area, [{"code": "1402", "name": "县", "level": "county"}])
         [town] = w.insert(Area, [{"code": "140215", "name": "镇", "level": "township",
@@ -282,7 +260,7 @@ def test_merge_result_does_not_depend_on_batch_memory_sizes(tmp_path: Path, monk
     from workteam_desktop.demo import generate
     from workteam_desktop.store import merge
 
-    a, b = _fresh(tmp_path / "a"), _fresh(tmp_path / "b")
+    a, b = fresh_replica(tmp_path / "a"), fresh_replica(tmp_path / "b")
     generate(a, households=12, seed=3)
     apply(b, [c for _, c in all_changes(a)])
     with a.read() as cur:
@@ -304,7 +282,7 @@ def test_merge_result_does_not_depend_on_batch_memory_sizes(tmp_path: Path, monk
             for attr, size in zip(("_ROW_CACHE", "_PENDING_BATCH", "_INSERT_BATCH"), sizes,
                                   strict=True):
                 monkeypatch.setattr(merge, attr, size)
-        target = _fresh(tmp_path / name)
+        target = fresh_replica(tmp_path / name)
         first = apply(target, changes[: len(changes) // 2])
         second = apply(target, changes[len(changes) // 2:])
         results.append(((first.applied, first.duplicate, first.conflicts, first.touched),

@@ -6,9 +6,7 @@ field, informed overwrites, tombstones, several batches, any chunk and cache siz
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import tempfile
 from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
@@ -18,6 +16,7 @@ import sqlalchemy.exc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from replicas import fresh_replica
 from workteam_desktop.domain.changes import Change
 from workteam_desktop.store import Store, merge
 from workteam_desktop.store.merge import ApplyResult, apply_changes
@@ -30,23 +29,8 @@ ROWS = {
 }
 DEVICES = ("00000000000000d1", "00000000000000d2", "00000000000000d3")
 NAMES = ("王喆", "李娜", "张伟")
-_TEMPLATE: list[Path] = []
 
 
-def _fresh(home: Path) -> Store:
-    """An empty replica (a copy of one migrated store, with its own device id)."""
-    if not _TEMPLATE:
-        template = Path(tempfile.mkdtemp()) / "template"
-        Store.open(template).close()
-        _TEMPLATE.append(template / "workteam.sqlite3")
-    home.mkdir(parents=True)
-    shutil.copy(_TEMPLATE[0], home / "workteam.sqlite3")
-    db = sqlite3.connect(home / "workteam.sqlite3")
-    db.execute("DELETE FROM device")
-    db.execute("DELETE FROM clock_state")
-    db.commit()
-    db.close()
-    return Store.open(home)
 
 
 def _everything(store: Store) -> dict:
@@ -150,11 +134,11 @@ def test_fast_path_and_reference_path_give_the_same_store(tmp_path_factory, case
     base = tmp_path_factory.mktemp("fast")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(merge, "_CHUNK", 1)
-        reference = _fresh(base / "reference")
+        reference = fresh_replica(base / "reference")
         expected = _run(reference, batches, fast=False)
         mp.setattr(merge, "_CHUNK", chunk)
         mp.setattr(merge, "_ROW_CACHE", cache)
-        fast = _fresh(base / "fast")
+        fast = fresh_replica(base / "fast")
         got = _run(fast, batches, fast=True)
     assert got == expected
     assert _everything(fast) == _everything(reference)
@@ -183,7 +167,7 @@ def test_a_later_change_to_a_row_made_in_the_same_batch_is_folded_in(tmp_path: P
     for name, fast, chunk in (("reference", False, 1), ("fast", True, 2)):
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(merge, "_CHUNK", chunk)
-            store = _fresh(tmp_path / name)
+            store = fresh_replica(tmp_path / name)
             with store.write() as w:
                 result = apply_changes(w, changes, fast=fast)
         assert result.conflicts == 0
@@ -215,7 +199,7 @@ def test_a_row_made_early_that_a_later_change_moves_to_a_missing_parent_waits(
     ]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(merge, "_CHUNK", 2)
-        store = _fresh(tmp_path / "fast")
+        store = fresh_replica(tmp_path / "fast")
         with store.write() as w:
             result = apply_changes(w, changes)
     assert result.touched == {"area": {area}}
@@ -246,7 +230,7 @@ def test_a_row_made_early_that_a_later_change_makes_its_own_parent_waits(
     for name, fast in (("reference", False), ("fast", True)):
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(merge, "_CHUNK", 2)
-            store = _fresh(tmp_path / name)
+            store = fresh_replica(tmp_path / name)
             with store.write() as w:
                 assert apply_changes(w, changes, fast=fast).touched == {}
         found.append(_everything(store))

@@ -13,11 +13,7 @@ import datetime as dt
 import itertools
 import json
 import random
-import shutil
-import sqlite3
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synclib import PASSWORD, synced_tables
 
+from replicas import fresh_replica
 from serverlib import RunningServer, start_server
 from workteam_desktop.domain.changes import json_value
 from workteam_desktop.store import Store, sync_state
@@ -34,7 +31,6 @@ from workteam_desktop.sync.account import Account, login
 from workteam_desktop.sync.session import sync_once
 
 USER = "converge"
-_TEMPLATE: list[Path] = []
 _villages = itertools.count(1)
 
 
@@ -46,20 +42,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
         yield s
 
 
-def fresh_replica(home: Path) -> Store:
-    """A new replica: a copy of one migrated empty store, with its own device id."""
-    if not _TEMPLATE:
-        template = Path(tempfile.mkdtemp()) / "template"
-        Store.open(template).close()
-        _TEMPLATE.append(template / "workteam.sqlite3")
-    home.mkdir(parents=True)
-    shutil.copy(_TEMPLATE[0], home / "workteam.sqlite3")
-    db = sqlite3.connect(home / "workteam.sqlite3")
-    db.execute("DELETE FROM device")
-    db.execute("DELETE FROM clock_state")
-    db.commit()
-    db.close()
-    return Store.open(home)
 
 
 def join(store: Store, account: Account, cursor: int) -> None:
