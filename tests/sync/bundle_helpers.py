@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from workteam_desktop.store import Store
-from workteam_desktop.store.home import store_path
 from workteam_desktop.sync.bundle import export_bundle
 from workteam_desktop.sync.keys import TrustedSigners, b64, load_or_create
 
@@ -66,12 +64,3 @@ def device_key(home: Path) -> Ed25519PrivateKey:
         return load_or_create(s.device_id, s.user).signing
 
 
-def dump(home: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, in order: the content a refused import must not touch."""
-    con = sqlite3.connect(store_path(home))
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
-    finally:
-        con.close()

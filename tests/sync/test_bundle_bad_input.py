@@ -13,9 +13,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from bundle_helpers import device_key, dump, export, manifest_of, members, rebuild, trust
+from bundle_helpers import device_key, export, manifest_of, members, rebuild, trust
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from store_content import dump
 from workteam_desktop.store import Store
 from workteam_desktop.store.attachments import add_attachment
 from workteam_desktop.sync.bundle_import import import_bundle

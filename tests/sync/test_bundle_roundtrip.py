@@ -9,9 +9,10 @@ from pathlib import Path
 
 import keyring
 import pytest
-from bundle_helpers import dump, export, trust
+from bundle_helpers import export, trust
 from keyring.backends import fail
 
+from store_content import dump
 from workteam_desktop.domain.changes import Change
 from workteam_desktop.store import Store
 from workteam_desktop.store.attachments import add_attachment, content_path

@@ -32,3 +32,15 @@ def ctx(qapp: QApplication, ui_home: Path) -> Iterator[AppContext]:
     yield context
     assert context.tasks.wait(10000), "a background task did not finish"
     store.close()
+
+
+@pytest.fixture
+def ctx_b(qapp: QApplication, tmp_path: Path) -> Iterator[AppContext]:
+    """A second laptop: an empty data home, as a supervisor's new machine."""
+    home = tmp_path / "laptop-b"
+    store = Store.open(home)
+    context = AppContext(store, QSettings(str(home / "gui.ini"), QSettings.Format.IniFormat),
+                         "zh")
+    yield context
+    assert context.tasks.wait(10000)
+    store.close()

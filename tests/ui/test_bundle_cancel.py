@@ -8,17 +8,15 @@ after), the job is held at its first progress report until the test has pressed 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from ui_helpers import wait_for_tasks
 
-from workteam_desktop.store import Store
-from workteam_desktop.store.home import store_path
+from store_content import dump
 from workteam_desktop.sync import bundle_import
 from workteam_desktop.sync.bundle import export_bundle
 from workteam_desktop.sync.errors import BundleCancelled
@@ -26,29 +24,6 @@ from workteam_desktop.ui import bundle_dialogs
 from workteam_desktop.ui.bundle_dialogs import ExportDialog, ImportDialog
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.tasks import JobState
-
-
-def dump(home: Path) -> dict[str, list[tuple]]:
-    """Every row of every table."""
-    con = sqlite3.connect(store_path(home))
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
-    finally:
-        con.close()
-
-
-@pytest.fixture
-def ctx_b(qapp, tmp_path: Path) -> Iterator[AppContext]:
-    """An empty second laptop."""
-    home = tmp_path / "laptop-b"
-    store = Store.open(home)
-    context = AppContext(store, QSettings(str(home / "gui.ini"), QSettings.Format.IniFormat),
-                         "zh")
-    yield context
-    assert context.tasks.wait(10000)
-    store.close()
 
 
 class Hold:

@@ -3,18 +3,16 @@ through the other, trust a new signer only after ticking, refuse a corrupt file.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from ui_helpers import wait_for_tasks
 
+from store_content import dump
 from workteam_desktop.domain import catalogues as cat
 from workteam_desktop.store import Store
-from workteam_desktop.store.home import store_path
 from workteam_desktop.sync.bundle import export_bundle
 from workteam_desktop.sync.bundle_format import MSG_CORRUPT
 from workteam_desktop.sync.bundle_import import import_bundle
@@ -27,29 +25,6 @@ from workteam_desktop.ui.pages.sync import SyncPage
 def households(store: Store) -> int:
     with store.read() as cur:
         return cur.execute("SELECT COUNT(*) FROM household").fetchone()[0]
-
-
-def dump(home: Path) -> dict[str, list[tuple]]:
-    """Every row of every table: what a refused import must leave untouched."""
-    con = sqlite3.connect(store_path(home))
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
-    finally:
-        con.close()
-
-
-@pytest.fixture
-def ctx_b(qapp, tmp_path: Path) -> Iterator[AppContext]:
-    """A second laptop: an empty data home, as a supervisor's new machine."""
-    home = tmp_path / "laptop-b"
-    store = Store.open(home)
-    context = AppContext(store, QSettings(str(home / "gui.ini"), QSettings.Format.IniFormat),
-                         "zh")
-    yield context
-    assert context.tasks.wait(10000)
-    store.close()
 
 
 def export_through_dialog(qtbot, ctx: AppContext, monkeypatch, usb: Path,

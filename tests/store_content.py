@@ -1,0 +1,20 @@
+"""The whole content of a store, for tests that must prove a refused or cancelled operation
+left it untouched."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from workteam_desktop.store.home import store_path
+
+
+def dump(home: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, in order."""
+    con = sqlite3.connect(store_path(home))
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+    finally:
+        con.close()
