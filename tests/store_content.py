@@ -18,3 +18,24 @@ def dump(home: Path) -> dict[str, list[tuple]]:
         return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
     finally:
         con.close()
+
+
+def table_names(db_file: Path) -> list[str]:
+    """The tables of an SQLite file (a store or a backup), by name."""
+    con = sqlite3.connect(db_file)
+    try:
+        return [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    finally:
+        con.close()
+
+
+def dump_file(db_file: Path) -> dict[str, list[tuple]]:
+    """Every row of every table of an SQLite file, in a stable order (rows sorted whole, so
+    two files compare equal whatever order their rows were written in)."""
+    con = sqlite3.connect(db_file)
+    try:
+        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+                for t in table_names(db_file)}
+    finally:
+        con.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from store_content import dump_file, table_names
 from workteam_desktop.store import Store
 from workteam_desktop.store.attachments import add_attachment, content_path
 from workteam_desktop.store.backups import (
@@ -40,25 +41,6 @@ def home(demo_copy, tmp_path: Path) -> Path:
     return home
 
 
-def tables(path: Path) -> list[str]:
-    db = sqlite3.connect(path)
-    try:
-        return [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    finally:
-        db.close()
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, in a stable order."""
-    db = sqlite3.connect(path)
-    try:
-        return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-                for t in tables(path)}
-    finally:
-        db.close()
-
-
 def attachment_files(home: Path) -> dict[str, bytes]:
     """Every attachment content file of a home, by name."""
     folder = home / "attachments"
@@ -73,11 +55,11 @@ def test_restore_into_a_fresh_home_gives_the_same_rows_and_photos(home: Path,
     pool = backup.parent / POOL_DIR
     assert {p.name for p in pool.glob("*/*")} == set(files)
     # The backup file itself stays the store's tables only: the photos are in the pool.
-    assert tables(backup) == tables(store_path(home))
+    assert table_names(backup) == table_names(store_path(home))
     fresh = tmp_path / "fresh"
     result = restore(backup, fresh)
     assert result is not None and result.missing_attachments == 0
-    assert dump(store_path(fresh)) == dump(store_path(home))
+    assert dump_file(store_path(fresh)) == dump_file(store_path(home))
     assert attachment_files(fresh) == files
     with Store.open(fresh) as store, store.read() as cur:
         for (sha,) in cur.execute("SELECT sha256 FROM attachment"):
@@ -90,7 +72,7 @@ def test_a_backup_on_a_usb_stick_is_one_file_with_the_photos(home: Path, tmp_pat
     usb.mkdir()
     backup = make_backup(home, "manual", out=usb / "村里.sqlite3")
     assert sorted(p.name for p in usb.iterdir()) == ["村里.sqlite3"]  # nothing beside it
-    assert tables(backup) == sorted([*tables(store_path(home)), CONTENT_TABLE])
+    assert table_names(backup) == sorted([*table_names(store_path(home)), CONTENT_TABLE])
     # Moved to another machine alone, it still restores the photos.
     other = tmp_path / "other-laptop"
     other.mkdir()
@@ -99,7 +81,7 @@ def test_a_backup_on_a_usb_stick_is_one_file_with_the_photos(home: Path, tmp_pat
     result = restore(moved, other / "home")
     assert result is not None and result.missing_attachments == 0
     assert attachment_files(other / "home") == files
-    assert dump(store_path(other / "home")) == dump(store_path(home))  # no extra table left
+    assert dump_file(store_path(other / "home")) == dump_file(store_path(home))  # no extra table left
     assert (other / "home" / "workteam.sqlite3").stat().st_size < backup.stat().st_size
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from store_content import dump_file, table_names
 from workteam_desktop.store import Store, backups, migrate
 from workteam_desktop.store.backups import (
     BackupError,
@@ -26,25 +27,6 @@ def home(demo_copy) -> Path:
     return demo_copy(60, 1, dt.date(2026, 11, 29))
 
 
-def tables(path: Path) -> list[str]:
-    db = sqlite3.connect(path)
-    try:
-        return [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    finally:
-        db.close()
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, in a stable order."""
-    db = sqlite3.connect(path)
-    try:
-        return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-                for t in tables(path)}
-    finally:
-        db.close()
-
-
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -56,8 +38,8 @@ def test_backup_is_a_checked_copy_with_exactly_the_stores_tables(home: Path) -> 
             households = cur.execute("SELECT count(*) FROM household").fetchone()[0]
     assert path == home / "backups" / "workteam-20261129-083005-manual.sqlite3"
     # No secrets table can sneak in: the copy has the store's tables and no others.
-    assert tables(path) == tables(store_path(home))
-    assert dump(path) == dump(store_path(home))
+    assert table_names(path) == table_names(store_path(home))
+    assert dump_file(path) == dump_file(store_path(home))
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
@@ -85,7 +67,7 @@ def test_restore_into_a_fresh_home_gives_the_same_content(home: Path, tmp_path: 
     result = restore(backup, fresh)
     assert result is not None and result.previous is None
     assert result.revision == migrate.HEAD_REVISION
-    assert dump(store_path(fresh)) == dump(store_path(home))
+    assert dump_file(store_path(fresh)) == dump_file(store_path(home))
     assert [p.name for p in fresh.iterdir() if p.name.startswith(".restore")] == []
     with Store.open(fresh) as store, store.read() as cur:
         assert cur.execute("SELECT count(*) FROM household").fetchone()[0] == 60
@@ -93,17 +75,17 @@ def test_restore_into_a_fresh_home_gives_the_same_content(home: Path, tmp_path: 
 
 def test_restore_into_the_current_home_keeps_the_old_store_first(home: Path) -> None:
     backup = make_backup(home, "manual", now=dt.datetime(2020, 1, 1))
-    before = dump(store_path(home))
+    before = dump_file(store_path(home))
     with Store.open(home) as store, store.write() as w:
         from workteam_desktop.store.models import Area
 
         w.insert(Area, [{"code": "140215100299", "name": "新村", "level": "village"}])
-    after_edit = dump(store_path(home))
+    after_edit = dump_file(store_path(home))
     result = restore(backup, home)
     assert result is not None and result.previous is not None
     assert result.previous.name.endswith("-before-restore.sqlite3")
-    assert dump(store_path(home)) == before
-    assert dump(result.previous) == after_edit
+    assert dump_file(store_path(home)) == before
+    assert dump_file(result.previous) == after_edit
     assert not Path(f"{store_path(home)}-wal").exists() or \
         Path(f"{store_path(home)}-wal").stat().st_size == 0
 
@@ -239,7 +221,7 @@ def test_a_restored_store_that_fails_to_open_is_rolled_back(
         from workteam_desktop.store.models import Area
 
         w.insert(Area, [{"code": "140215100299", "name": "新村", "level": "village"}])
-    edited = dump(store_path(home))
+    edited = dump_file(store_path(home))
 
     def broken(cls, *args, **kwargs):
         raise migrate.UpgradeError(store_path(home), None)
@@ -247,7 +229,7 @@ def test_a_restored_store_that_fails_to_open_is_rolled_back(
     monkeypatch.setattr(Store, "open", classmethod(broken))
     with pytest.raises(BackupError, match="原数据已放回"):
         restore(backup, home)
-    assert dump(store_path(home)) == edited
+    assert dump_file(store_path(home)) == edited
     with pytest.raises(BackupError):
         restore(backup, tmp_path / "fresh")
     assert not store_path(tmp_path / "fresh").exists()
