@@ -180,20 +180,27 @@ def test_a_later_change_to_a_row_made_in_the_same_batch_is_folded_in(tmp_path: P
         store.close()
 
 
-def test_a_row_made_early_that_a_later_change_moves_to_a_missing_parent_waits(
-        tmp_path: Path) -> None:
-    """The fast path made the household at the end of its chunk; a later change in the
-    same batch moves it to a village that never comes. Made at the end it would wait: the
-    fast path undoes itself and the household waits, the batch is not refused."""
+def _village_then_household() -> tuple[str, str, list[str], list[Change]]:
+    """A village and a household in it, made by one device; the HLC a third change takes."""
     area, house = ROWS["area"][0], ROWS["household"][0]
     hlc = [f"{1_800_000_000_000 + ms:012x}0000{DEVICES[0]}" for ms in range(3)]
-    changes = [
+    return area, house, hlc, [
         Change("00000000-0000-7000-9000-000000000001", "area", area,
                {"code": "140215100201", "name": "东村", "level": "village"}, hlc[0],
                DEVICES[0], "u"),
         Change("00000000-0000-7000-9000-000000000002", "household", house,
                {"number": "0001", "head_name": "王喆", "village_id": area}, hlc[1],
                DEVICES[0], "u"),
+    ]
+
+
+def test_a_row_made_early_that_a_later_change_moves_to_a_missing_parent_waits(
+        tmp_path: Path) -> None:
+    """The fast path made the household at the end of its chunk; a later change in the
+    same batch moves it to a village that never comes. Made at the end it would wait: the
+    fast path undoes itself and the household waits, the batch is not refused."""
+    area, house, hlc, changes = _village_then_household()
+    changes += [
         Change("00000000-0000-7000-9000-000000000003", "household", house,
                {"village_id": ROWS["area"][1]}, hlc[2], DEVICES[0], "u"),
     ]
@@ -214,15 +221,8 @@ def test_a_row_made_early_that_a_later_change_makes_its_own_parent_waits(
     """An area made at the end of its chunk, then named its own parent by a later change
     of the batch: made at the end it could never be (its parent is itself), so it waits,
     and so does the household in it."""
-    area, house = ROWS["area"][0], ROWS["household"][0]
-    hlc = [f"{1_800_000_000_000 + ms:012x}0000{DEVICES[0]}" for ms in range(3)]
-    changes = [
-        Change("00000000-0000-7000-9000-000000000001", "area", area,
-               {"code": "140215100201", "name": "东村", "level": "village"}, hlc[0],
-               DEVICES[0], "u"),
-        Change("00000000-0000-7000-9000-000000000002", "household", house,
-               {"number": "0001", "head_name": "王喆", "village_id": area}, hlc[1],
-               DEVICES[0], "u"),
+    area, house, hlc, changes = _village_then_household()
+    changes += [
         Change("00000000-0000-7000-9000-000000000003", "area", area,
                {"parent_id": area}, hlc[2], DEVICES[0], "u"),
     ]
