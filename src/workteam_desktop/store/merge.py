@@ -19,6 +19,9 @@ written with ``executemany`` at the end of the chunk. The result is the same as 
 them from the log at the end of the batch (the slow path, ``fast=False``): a later change
 to a row made earlier in the same batch is folded into it the same way (no conflict
 review, the row's HLC the highest of its changes), as if the row had waited to the end.
+In the rare batch where that cannot hold, the fast path raises :class:`NeedsReferencePath`
+and the caller merges the batch again, in a new transaction, by the reference path
+(``store.changes.merge`` does this).
 """
 
 from __future__ import annotations
@@ -125,9 +128,10 @@ def _json_list(items: Iterable[str]) -> str:
     return orjson.dumps(list(items)).decode()
 
 
-class _NotAsIfWaited(Exception):
+class NeedsReferencePath(Exception):
     """A row made early by the fast path got a change that making it at the end would
-    not have made it with (a parent that never came, an emptied required field)."""
+    not have made it with (a parent that never came, an emptied required field): the
+    transaction must be rolled back and the batch merged with ``fast=False``."""
 
 
 def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = True) -> ApplyResult:
@@ -135,12 +139,16 @@ def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = Tru
 
     ``fast=False`` makes every new row wait in ``pending_row`` and builds it from the log
     at the end (the reference the fast path is tested against; the stores are equal).
-    The fast path needs ``changes`` to be iterable twice (a list, or an object whose
-    ``__iter__`` starts again): in the rare case where a row it made early would not have
-    been made at the end, it undoes its work (a savepoint) and runs the reference path.
-    A one-shot iterator gets the reference path.
+    The fast path may raise :class:`NeedsReferencePath` after writing: the caller rolls
+    the transaction back and merges again with ``fast=False`` (``store.changes.merge``).
+    A one-shot iterator (which could not be read again) gets the reference path at once.
+
+    Why not a savepoint around the fast path, undone in place: inside a savepoint SQLite
+    copies every page the transaction touches to an in-memory sub-journal, and each
+    INSERT's own statement savepoint truncates that journal by walking it from its start,
+    so the cost of a row grows with the transaction (measured: 300,000 changes in pages
+    of 5,000 took 3 times as long, and the first sync of a county over 10 times).
     """
-    cur = writer.cursor
     # A merge allocates millions of small objects and frees them itself (no cycles): the
     # cyclic collector would only rescan them, over and over (a third of the time).
     collecting = gc.isenabled()
@@ -148,15 +156,7 @@ def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = Tru
     try:
         if not fast or iter(changes) is changes:
             return _merge(writer, changes, fast=False)
-        cur.execute("SAVEPOINT fast_merge")
-        try:
-            result = _merge(writer, changes, fast=True)
-        except _NotAsIfWaited:
-            cur.execute("ROLLBACK TO fast_merge")
-            cur.execute("RELEASE fast_merge")
-            return _merge(writer, changes, fast=False)
-        cur.execute("RELEASE fast_merge")
-        return result
+        return _merge(writer, changes, fast=True)
     finally:
         if collecting:
             gc.enable()
@@ -343,7 +343,7 @@ class _Merge:
         winners = {n: v for n, v in ch.fields.items() if hlc >= clocks.get(n, "")}
         for name, value in winners.items():
             if value is None and name in info.required:
-                raise _NotAsIfWaited(info.entity)
+                raise NeedsReferencePath(info.entity)
             parent = info.foreign_keys.get(name)
             if parent is None or value is None:
                 continue
@@ -352,7 +352,7 @@ class _Merge:
                 # this batch, waiting might never have ended (itself, or a cycle).
                 if value in self.made or not self.cur.execute(
                         f'SELECT 1 FROM "{parent}" WHERE id = ?', (value,)).fetchone():
-                    raise _NotAsIfWaited(info.entity)
+                    raise NeedsReferencePath(info.entity)
             else:
                 self.moved.append((parent, value))  # must exist at the end of the batch
         cur = self.cur
@@ -463,7 +463,7 @@ class _Merge:
         _materialize_pending(self.writer, self.result)
         for parent, ref in self.moved:
             if not self.cur.execute(f'SELECT 1 FROM "{parent}" WHERE id = ?', (ref,)).fetchone():
-                raise _NotAsIfWaited(parent)
+                raise NeedsReferencePath(parent)
 
 
 def _layout(info: TableInfo) -> tuple[Any, list[tuple[int, Any, Any]]]:

@@ -22,10 +22,10 @@ from typing import IO, Any
 
 from ..domain.changes import Change
 from ..store.attachments import content_path
-from ..store.changes import apply
-from ..store.merge import apply_changes
+from ..store.changes import apply, merge
+from ..store.merge import ApplyResult
 from ..store.store import Store
-from ..store.writer import table_infos
+from ..store.writer import Writer, table_infos
 from . import bundle_format as fmt
 from .bundle_state import BundleState
 from .bundle_verify import MAX_LINE, MSG_TAMPERED, Verified, parse_verified, verify
@@ -228,10 +228,11 @@ def _copy_attachments(zf: zipfile.ZipFile, verified: Verified, home: Path) -> in
 def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
              result: ImportResult, watch: _Watch) -> None:
     """Run the merge in a transaction and roll it back: exact figures, nothing written."""
+    def roll_back(_w: Writer, merged: ApplyResult) -> None:
+        raise _Rollback(merged)
+
     try:
-        with store.write() as w:
-            merged = apply_changes(w, _Changes(zf, verified, watch))
-            raise _Rollback(merged)
+        merge(store, _Changes(zf, verified, watch), then=roll_back)
     except _Rollback as done:
         merged = done.args[0]
     result.applied, result.duplicate, result.conflicts = (
