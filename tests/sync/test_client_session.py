@@ -102,3 +102,45 @@ def test_progress_per_phase_and_cancel_keeps_whole_batches(tmp_path, server, use
     assert phases.index("push") < phases.index("pull")
     assert (7, 7, "push") in seen
     store.close()
+
+
+def test_pull_pages_grow_on_a_fast_link_and_shrink_on_a_slow_one() -> None:
+    """A full page that came in under two seconds doubles the next; one that took over ten
+    halves it; the size stays between the bounds (20,000 is the server's most)."""
+    assert session._next_limit(5000, 5000, 0.4) == 10000
+    assert session._next_limit(16000, 16000, 0.4) == session.PULL_PAGE_MAX == 20000
+    assert session._next_limit(5000, 1200, 0.4) == 5000  # the last, short page: no news
+    assert session._next_limit(5000, 5000, 5.0) == 5000
+    assert session._next_limit(5000, 5000, 30.0) == 2500
+    assert session._next_limit(600, 600, 30.0) == session.PULL_PAGE_MIN == 500
+    assert session._next_limit(30, 30, 30.0) == 30  # never below a smaller start
+
+
+def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(
+        tmp_path, server, user, monkeypatch) -> None:
+    """Pages of 7 that grow to 20 (the next fetched while one is merged): the second laptop
+    ends with every household and every change of the first, each logged once."""
+    monkeypatch.setattr(session, "PULL_PAGE", 7)
+    monkeypatch.setattr(session, "PULL_PAGE_MAX", 20)
+    a, b = Store.open(tmp_path / "a"), Store.open(tmp_path / "b")
+    add_village(a)
+    add_households(a, 120)
+    sync_once(a, login(a, server.url, user, PASSWORD).account)
+    pages: list[int] = []
+    real = session._fetch
+
+    def counting(client, after, limit):
+        pages.append(limit)
+        return real(client, after, limit)
+
+    monkeypatch.setattr(session, "_fetch", counting)
+    report = sync_once(b, login(b, server.url, user, PASSWORD).account)
+    assert report.applied == report.pulled == 121
+    assert pages[:3] == [7, 14, 20] and set(pages[2:]) == {20}
+    with a.read() as ca, b.read() as cb:
+        assert tuple(cb.execute("SELECT count(DISTINCT id), count(*) FROM change_log")
+                     .fetchone()) == (121, 121)
+        assert sorted(r[0] for r in cb.execute("SELECT head_name FROM household")) == \
+            sorted(r[0] for r in ca.execute("SELECT head_name FROM household"))
+    a.close()
+    b.close()

@@ -56,6 +56,7 @@ def test_cut_pushes_and_pulls_lose_and_double_nothing(proxied, tmp_path, monkeyp
     # Small batches and pages: many transactions, many places to cut between and inside.
     monkeypatch.setattr(session, "PUSH_BATCH", 40)
     monkeypatch.setattr(session, "PULL_PAGE", 30)
+    monkeypatch.setattr(session, "PULL_PAGE_MAX", 30)
     rng = random.Random(5)
     a, b = Store.open(tmp_path / "a"), Store.open(tmp_path / "b")
     add_village(a)

@@ -17,7 +17,9 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +36,13 @@ from ..store.merge import UnknownEntity
 from ..store.outbox import Rejection, next_batch, pending_count, record_push
 from ..store.store import Store
 from .account import Account
-from .client import SyncClient
+from .client import PullPage, SyncClient
 from .errors import ServerError, SyncCancelled, SyncError
 
 PUSH_BATCH = 2000  # changes per push request (the server takes up to 5,000)
-PULL_PAGE = 5000  # changes per pull request
+PULL_PAGE = 5000  # changes asked for in the first pull request
+PULL_PAGE_MIN, PULL_PAGE_MAX = 500, 20000  # pages shrink and grow between these (server: 20,000)
+_FAST_FETCH, _SLOW_FETCH = 2.0, 10.0  # seconds per page under which it grows, over which it shrinks
 _CHECK_BATCH = 500  # attachment hashes per "missing?" question
 FORMS_DIR = "forms"  # <home>/forms/<form id>/v<n>.json: versions received from the server
 
@@ -159,24 +163,39 @@ class _Steps:
     # ------------------------------------------------------------------ pull
 
     def pull(self, client: SyncClient) -> None:
+        """Pull pages until the server has nothing more, each merged with its cursor in one
+        transaction. The next page is fetched while this one is merged (the server reads
+        and sends while the laptop writes); pages grow on a fast link and shrink on a slow
+        one, so a cut link costs at most a few seconds of download."""
         store, report = self.store, self.report
         cursor = sync_state.cursor(store)
         self.progress(0, None, "pull")
-        while True:
-            self._check_cancel()
-            page = client.pull(cursor, PULL_PAGE)
-            if page.changes or page.cursor != cursor:  # nothing new: no write, no fsync
-                try:
-                    result = apply_page(store, page.changes, page.cursor)
-                except UnknownEntity:
-                    raise SyncError("服务器上的数据来自更新版本的程序，请先升级本程序再同步") from None
-                report.pulled += len(page.changes)
-                report.applied += result.applied
-                report.conflicts += result.conflicts
-            cursor = page.cursor
-            self.progress(report.pulled, None, "pull")
-            if not page.more:
-                break
+        fetcher = ThreadPoolExecutor(1, thread_name_prefix="workteam-pull")
+        try:
+            limit = PULL_PAGE
+            pending = fetcher.submit(_fetch, client, cursor, limit)
+            while True:
+                page, seconds = pending.result()
+                self._check_cancel()
+                if page.more:
+                    limit = _next_limit(limit, len(page.changes), seconds)
+                    pending = fetcher.submit(_fetch, client, page.cursor, limit)
+                if page.changes or page.cursor != cursor:  # nothing new: no write, no fsync
+                    try:
+                        result = apply_page(store, page.changes, page.cursor)
+                    except UnknownEntity:
+                        raise SyncError(
+                            "服务器上的数据来自更新版本的程序，请先升级本程序再同步") from None
+                    report.pulled += len(page.changes)
+                    report.applied += result.applied
+                    report.conflicts += result.conflicts
+                cursor = page.cursor
+                self.progress(report.pulled, None, "pull")
+                if not page.more:
+                    break
+        finally:
+            # A page still being fetched after a cut or a cancel is simply dropped.
+            fetcher.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------ attachments
 
@@ -276,3 +295,19 @@ def _write_atomic(target: Path, content: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _fetch(client: SyncClient, after: int, limit: int) -> tuple[PullPage, float]:
+    """One pull request and how long it took."""
+    started = time.perf_counter()
+    page = client.pull(after, limit)
+    return page, time.perf_counter() - started
+
+
+def _next_limit(limit: int, received: int, seconds: float) -> int:
+    """The next page size: double after a full page that came fast, halve after a slow one."""
+    if received >= limit and seconds < _FAST_FETCH:
+        return max(limit, min(limit * 2, PULL_PAGE_MAX))
+    if seconds > _SLOW_FETCH:
+        return min(limit, max(limit // 2, PULL_PAGE_MIN))
+    return limit
