@@ -119,7 +119,7 @@ def test_pull_pages_grow_on_a_fast_link_and_shrink_on_a_slow_one() -> None:
 def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(
         tmp_path, server, user, monkeypatch) -> None:
     """Pages of 7 that grow to 20 (the next fetched while one is merged): the second laptop
-    ends with every household and every change of the first, each logged once."""
+    ends with every household and every change of the first, each change logged once."""
     monkeypatch.setattr(session, "PULL_PAGE", 7)
     monkeypatch.setattr(session, "PULL_PAGE_MAX", 20)
     a, b = Store.open(tmp_path / "a"), Store.open(tmp_path / "b")
@@ -135,12 +135,15 @@ def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(
 
     monkeypatch.setattr(session, "_fetch", counting)
     report = sync_once(b, login(b, server.url, user, PASSWORD).account)
-    assert report.applied == report.pulled == 121
+    # The server is shared with this module's other tests: their changes in the same
+    # villages come down too. Every change arrives once; all of the first laptop's are there.
+    assert report.applied == report.pulled >= 121
     assert pages[:3] == [7, 14, 20] and set(pages[2:]) == {20}
     with a.read() as ca, b.read() as cb:
-        assert tuple(cb.execute("SELECT count(DISTINCT id), count(*) FROM change_log")
-                     .fetchone()) == (121, 121)
-        assert sorted(r[0] for r in cb.execute("SELECT head_name FROM household")) == \
-            sorted(r[0] for r in ca.execute("SELECT head_name FROM household"))
+        ids = [r[0] for r in cb.execute("SELECT id FROM change_log")]
+        assert len(ids) == len(set(ids)) == report.pulled
+        assert {r[0] for r in ca.execute("SELECT id FROM change_log")} <= set(ids)
+        assert {r[0] for r in ca.execute("SELECT id FROM household")} <= \
+            {r[0] for r in cb.execute("SELECT id FROM household")}
     a.close()
     b.close()
