@@ -3669,6 +3669,10 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Updating forms</translation>
     </message>
     <message>
+        <source>正在整理数据（建立索引、计算户情）</source>
+        <translation>Organising the data (building indexes, household facts)</translation>
+    </message>
+    <message>
         <source>正在同步</source>
         <translation>Syncing</translation>
     </message>

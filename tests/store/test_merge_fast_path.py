@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from replicas import fresh_replica
 from workteam_desktop.domain.changes import Change
-from workteam_desktop.store import Store, merge
+from workteam_desktop.store import Store, bulk_load, merge
 from workteam_desktop.store.changes import merge as merge_batch
 from workteam_desktop.store.merge import ApplyResult, NeedsReferencePath, apply_changes
 from workteam_desktop.store.models import MODEL_BY_ENTITY
@@ -49,7 +49,7 @@ def _everything(store: Store) -> dict:
         found["facts"] = sorted(tuple(r) for r in cur.execute("SELECT * FROM household_facts"))
         found["search"] = sorted(tuple(r) for r in cur.execute(
             "SELECT h.id FROM household_fts f JOIN household h ON h.rowid = f.rowid "
-            "WHERE household_fts MATCH '王喆'"))
+            "WHERE household_fts MATCH '0001 OR 13900000002'"))  # trigram: 3+ characters
     return found
 
 
@@ -149,6 +149,39 @@ def test_fast_path_and_reference_path_give_the_same_store(tmp_path_factory, case
     assert _everything(fast) == _everything(reference)
     reference.close()
     fast.close()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=change_sets())
+def test_a_bulk_load_into_an_empty_store_gives_the_reference_store(tmp_path_factory,
+                                                                     case) -> None:
+    """The same batches merged into an empty store as a first sync does (a bulk load:
+    indexes, search index and facts built at the end) end with the reference's rows, log,
+    conflicts, facts, search results and schema."""
+    batches, chunk, cache = case
+    base = tmp_path_factory.mktemp("bulk")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(merge, "_CHUNK", 1)
+        reference = fresh_replica(base / "reference")
+        expected = _run(reference, batches, fast=False)
+        mp.setattr(merge, "_CHUNK", chunk)
+        mp.setattr(merge, "_ROW_CACHE", cache)
+        loaded = fresh_replica(base / "loaded")
+        with bulk_load.loading(loaded) as started:
+            assert started
+            got = _run(loaded, batches, fast=True)
+    assert got == expected
+    assert _everything(loaded) == _everything(reference)
+    assert _schema(loaded) == _schema(reference)
+    reference.close()
+    loaded.close()
+
+
+def _schema(store: Store) -> set[tuple[str, str, str]]:
+    with store.read() as cur:
+        return {tuple(r) for r in cur.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
 
 
 def test_a_later_change_to_a_row_made_in_the_same_batch_is_folded_in(tmp_path: Path) -> None:

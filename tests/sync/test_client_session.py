@@ -12,7 +12,7 @@ from synclib import PASSWORD, add_households, add_village
 from serverlib import RunningServer, start_server
 from workteam_desktop.domain.forms import HOUSEHOLD_SURVEY, latest_form
 from workteam_desktop.paths import forms_dir
-from workteam_desktop.store import Store
+from workteam_desktop.store import Store, bulk_load
 from workteam_desktop.store.attachments import add_attachment, content_path
 from workteam_desktop.store.outbox import pending_count
 from workteam_desktop.sync import session
@@ -134,7 +134,12 @@ def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(
         return real(client, after, limit)
 
     monkeypatch.setattr(session, "_fetch", counting)
-    report = sync_once(b, login(b, server.url, user, PASSWORD).account)
+    phases: list[str] = []
+    report = sync_once(b, login(b, server.url, user, PASSWORD).account,
+                       progress=lambda _d, _t, phase: phases.append(phase))
+    # b was empty: its first sync was a bulk load, finished after the last page.
+    assert phases.index("index") > len(phases) - 1 - phases[::-1].index("pull")
+    assert not bulk_load.pending(b) and not b.facts_deferred
     # The server is shared with this module's other tests: their changes in the same
     # villages come down too. Every change arrives once; all of the first laptop's are there.
     assert report.applied == report.pulled >= 121
@@ -145,5 +150,7 @@ def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(
         assert {r[0] for r in ca.execute("SELECT id FROM change_log")} <= set(ids)
         assert {r[0] for r in ca.execute("SELECT id FROM household")} <= \
             {r[0] for r in cb.execute("SELECT id FROM household")}
+        assert cb.execute("SELECT count(*) FROM household_facts").fetchone()[0] == \
+            cb.execute("SELECT count(*) FROM household").fetchone()[0]
     a.close()
     b.close()

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from ..domain.hlc import HybridClock, wall_ms
-from . import facts, migrate
+from . import bulk_load, facts, migrate
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
 from .models import Synced
@@ -46,6 +46,8 @@ class Store:
         self.device_id = ""
         self.user = ""
         self.wall = wall_ms  # the wall clock the HLC reads (tests turn it back)
+        # During a bulk load (store.bulk_load) household facts are computed once at its end.
+        self.facts_deferred = False
 
     @classmethod
     def open(cls, home: str | Path | None = None, *, create: bool = True) -> Store:
@@ -58,6 +60,10 @@ class Store:
         store = cls(path)
         store.last_backup = migrate.upgrade(store.engine, store.path, backups_dir(path))
         store._load_device()
+        if bulk_load.pending(store):
+            # A first sync died during its load: rebuild what it went without, before
+            # anything reads the store.
+            bulk_load.finish(store)
         return store
 
     def close(self) -> None:
@@ -108,7 +114,9 @@ class Store:
             writer = Writer(conn, clock, user if user is not None else self.user,
                             self._tables)
             yield writer
-            if writer.thresholds_changed:
+            if self.facts_deferred:
+                pass  # bulk_load.finish() refreshes every household
+            elif writer.thresholds_changed:
                 facts.refresh(cur)
             elif writer.affected_households:
                 facts.refresh(cur, writer.affected_households)

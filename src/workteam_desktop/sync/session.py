@@ -4,7 +4,8 @@ Every step is safe to cut at any moment and to repeat:
 - push: each batch is marked in ONE local transaction when its answer arrives; an answer
   lost on a cut link leaves the batch unmarked, and the next push gets ``duplicate``;
 - pull: each page is merged together with the cursor it reached in ONE transaction
-  (``store.changes.apply_page``); a page fetched again changes nothing;
+  (``store.changes.apply_page``); a page fetched again changes nothing; into an empty
+  store the pages are a bulk load (``store.bulk_load``): indexes and facts at the end;
 - attachments and forms are written to a temporary file and renamed, after their hash
   is checked; what is left undone is found again at the next sync.
 Progress is reported and cancel is checked between batches and pages.
@@ -29,7 +30,7 @@ import orjson
 
 from ..domain.forms import FormDefinitionError, parse_form
 from ..paths import forms_dir
-from ..store import sync_state
+from ..store import bulk_load, sync_state
 from ..store.attachments import content_path
 from ..store.changes import apply_page
 from ..store.merge import UnknownEntity
@@ -167,9 +168,15 @@ class _Steps:
         transaction. The next page is fetched while this one is merged (the server reads
         and sends while the laptop writes); pages grow on a fast link and shrink on a slow
         one, so a cut link costs at most a few seconds of download."""
-        store, report = self.store, self.report
+        store = self.store
         cursor = sync_state.cursor(store)
         self.progress(0, None, "pull")
+        # Into an empty store (a new laptop), indexes and facts are built once at the end.
+        with bulk_load.loading(store, lambda done, total: self.progress(done, total, "index")):
+            self._pull_pages(client, cursor)
+
+    def _pull_pages(self, client: SyncClient, cursor: int) -> None:
+        store, report = self.store, self.report
         fetcher = ThreadPoolExecutor(1, thread_name_prefix="workteam-pull")
         try:
             limit = PULL_PAGE

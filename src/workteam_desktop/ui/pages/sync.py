@@ -333,7 +333,8 @@ class SyncPage(Page):
     def _progress(self, done: int, total: int | None, phase: str) -> None:
         words = {"push": self.tr("正在上传更改"), "pull": self.tr("正在取回更改"),
                  "attachments_up": self.tr("正在上传照片"),
-                 "attachments_down": self.tr("正在下载照片"), "forms": self.tr("正在更新表单")}
+                 "attachments_down": self.tr("正在下载照片"), "forms": self.tr("正在更新表单"),
+                 "index": self.tr("正在整理数据（建立索引、计算户情）")}
         text = words.get(phase, self.tr("正在同步"))
         if not self.cancel_button.isEnabled():
             return  # cancelling: keep saying so until the batch in flight is done
