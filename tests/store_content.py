@@ -39,3 +39,13 @@ def dump_file(db_file: Path) -> dict[str, list[tuple]]:
                 for t in table_names(db_file)}
     finally:
         con.close()
+
+
+def schema(home: Path) -> set[tuple[str, str, str]]:
+    """Every table, index and trigger of a store, with its SQL."""
+    con = sqlite3.connect(store_path(home))
+    try:
+        return {tuple(r) for r in con.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
+    finally:
+        con.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from replicas import fresh_replica
+from store_content import schema
 from workteam_desktop.domain.changes import Change
 from workteam_desktop.store import Store, bulk_load
 from workteam_desktop.store.changes import apply_page
@@ -22,9 +23,7 @@ DEVICE = "00000000000000d9"
 
 
 def _schema(store: Store) -> set[tuple[str, str, str]]:
-    with store.read() as cur:
-        return {tuple(r) for r in cur.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
+    return schema(store.home)
 
 
 def _pages(households: int, per_page: int) -> list[list[Change]]:

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replicas import fresh_replica
+from store_content import schema
 from workteam_desktop.domain.changes import Change
 from workteam_desktop.store import Store, bulk_load, merge
 from workteam_desktop.store.changes import merge as merge_batch
@@ -173,15 +174,9 @@ def test_a_bulk_load_into_an_empty_store_gives_the_reference_store(tmp_path_fact
             got = _run(loaded, batches, fast=True)
     assert got == expected
     assert _everything(loaded) == _everything(reference)
-    assert _schema(loaded) == _schema(reference)
+    assert schema(loaded.home) == schema(reference.home)
     reference.close()
     loaded.close()
-
-
-def _schema(store: Store) -> set[tuple[str, str, str]]:
-    with store.read() as cur:
-        return {tuple(r) for r in cur.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
 
 
 def test_a_later_change_to_a_row_made_in_the_same_batch_is_folded_in(tmp_path: Path) -> None:

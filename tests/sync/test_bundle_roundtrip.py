@@ -12,7 +12,7 @@ import pytest
 from bundle_helpers import export, trust
 from keyring.backends import fail
 
-from store_content import dump
+from store_content import dump, schema
 from workteam_desktop.domain.changes import Change
 from workteam_desktop.store import Store
 from workteam_desktop.store.attachments import add_attachment, content_path
@@ -62,6 +62,9 @@ def test_round_trip_between_two_stores(home_a: Path, home_b: Path, tmp_path: Pat
         assert content_path(b.home, sha).read_bytes() == content_path(a.home, sha).read_bytes()
     signers = json.loads((home_b / "trusted_signers.json").read_text())["signers"]
     assert len(signers) == 1
+    # b was empty: the import was a bulk load, and ends with a's schema and every fact.
+    assert schema(home_b) == schema(home_a)
+    assert dump(home_b)["household_facts"] == dump(home_a)["household_facts"]
 
 
 def test_encrypted_round_trip_and_wrong_recipient(home_a: Path, home_b: Path, tmp_path: Path,

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import wait_for_tasks
 
-from store_content import dump
+from store_content import dump, schema
 from workteam_desktop.sync import bundle_import
 from workteam_desktop.sync.bundle import export_bundle
 from workteam_desktop.sync.errors import BundleCancelled
@@ -124,7 +124,7 @@ def _import_dialog(qtbot, ctx_b: AppContext, bundle: Path) -> ImportDialog:
 
 def test_import_cancelled_leaves_the_store_unchanged_then_imports(
         qtbot, ctx: AppContext, ctx_b: AppContext, county_bundle: Path, monkeypatch) -> None:
-    before = dump(ctx_b.store.home)
+    before, shape = dump(ctx_b.store.home), schema(ctx_b.store.home)
     dialog = _import_dialog(qtbot, ctx_b, county_bundle)
     dialog.check_files([str(county_bundle)])
     wait_for_tasks(qtbot, ctx_b)
@@ -145,6 +145,8 @@ def test_import_cancelled_leaves_the_store_unchanged_then_imports(
     assert dialog.status.text() == "county.wtb：已取消导入，本机数据没有任何改变"
     assert dialog.status.objectName() != "fieldError"
     assert dump(ctx_b.store.home) == before
+    # The empty store's import was a bulk load: every index and trigger is back.
+    assert schema(ctx_b.store.home) == shape
     # Nothing was recorded either: the bundle is not a replay, the signer not yet trusted.
     assert dialog.import_button.isEnabled()
 

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from .store import Store
 
 MARK = "bulk_load"  # sync_state key: JSON list of the SQL that finish() runs again
-_SEARCH_INDEXES = ("household_fts",)  # FTS tables over a content table, rebuilt at finish
+# FTS tables (and the table they index), rebuilt at finish
+_SEARCH_INDEXES = {"household_fts": "household"}
 _FACTS_TABLE = "household_facts"
 # Indexes queries name with INDEXED BY (store.households): without them a search would be
 # an error during the load, not merely slower.
@@ -118,8 +119,10 @@ def finish(store: Store, progress: Progress | None = None) -> None:
             for sql in statements:
                 if not sql.lstrip().upper().startswith("CREATE TRIGGER"):
                     cur.execute(sql)
-            for fts in _SEARCH_INDEXES:
-                cur.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+            for fts, content in _SEARCH_INDEXES.items():
+                # Nothing loaded (a refused import): the empty index stays byte for byte.
+                if cur.execute(f'SELECT 1 FROM "{content}" LIMIT 1').fetchone():
+                    cur.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
             for sql in statements:
                 if sql.lstrip().upper().startswith("CREATE TRIGGER"):
                     cur.execute(sql)

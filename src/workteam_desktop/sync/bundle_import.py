@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..domain.changes import Change
+from ..store import bulk_load
 from ..store.attachments import content_path
 from ..store.changes import apply, merge
 from ..store.merge import ApplyResult
@@ -275,7 +276,10 @@ def import_bundle(store: Store, path: Path, *, trust: bool = False,
                 _dry_run(store, zf, verified, result, watch)
             else:
                 result.attachments_copied = _copy_attachments(zf, verified, store.home)
-                merged = apply(store, _Changes(zf, verified, watch))
+                # Into an empty store (a supervisor's new laptop): indexes and facts once,
+                # at the end (the store stays as it was if the merge is refused).
+                with bulk_load.loading(store):
+                    merged = apply(store, _Changes(zf, verified, watch))
                 result.applied, result.duplicate, result.conflicts = (
                     merged.applied, merged.duplicate, merged.conflicts)
         except BundleError:
