@@ -47,6 +47,44 @@ def area_chains(cur: sqlite3.Cursor) -> dict[str, list[str]]:
     return chains
 
 
+_UPSERT = ("INSERT OR REPLACE INTO household_facts (household_id, member_count, income_year, "
+           "per_capita_income, observation, zero_employment) VALUES (?, ?, ?, ?, ?, ?)")
+
+# One household's fact row: (id, member count, income year, per capita, observation, zero).
+_Fact = tuple[str, int, int | None, float | None, bool, bool]
+
+
+class _Rules:
+    """The thresholds and area chains the facts of one refresh are computed with."""
+
+    def __init__(self, cur: sqlite3.Cursor) -> None:
+        self.thresholds = load_thresholds(cur)
+        self.chains = area_chains(cur)
+        self.known: dict[tuple[int, str], float] = {}  # (year, village) → threshold
+
+    def threshold(self, year: int, village: str) -> float:
+        """The observation threshold of a year in a village (asked once per pair)."""
+        found = self.known.get((year, village))
+        if found is None:
+            found = self.known[(year, village)] = self.thresholds.for_year(
+                year, self.chains.get(village, []))
+        return found
+
+    def fact(self, hid: str, relocated: object, status: str, village: str,
+             people: list[rules.MemberWork], income_row: tuple | None) -> _Fact:
+        """The facts of one household from its row, members and newest income."""
+        year = per_capita = None
+        count = len(people)
+        if income_row is not None:
+            _, year, wage, operating, prop, transfer, costs, counted = income_row
+            per_capita = per_capita_net(
+                Income(wage, operating, prop, transfer, costs), counted or count)
+        threshold = self.threshold(year or 0, village)
+        return (hid, count, year, per_capita,
+                rules.is_observation(per_capita, threshold, status),
+                rules.is_zero_employment(bool(relocated), people))
+
+
 def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None, *,
             progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute facts for the given households (all when None); returns how many.
@@ -55,13 +93,11 @@ def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None, *,
     transaction (a cancelled task), which then leaves every fact as it was.
     """
     if household_ids is None:
-        ids = [r[0] for r in cur.execute("SELECT id FROM household")]
-    else:
-        ids = list(dict.fromkeys(household_ids))
+        return _refresh_all(cur, progress)
+    ids = list(dict.fromkeys(household_ids))
     if not ids:
         return 0
-    thresholds = load_thresholds(cur)
-    chains = area_chains(cur)
+    facts = _Rules(cur)
     done = 0
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
@@ -76,28 +112,65 @@ def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None, *,
                 f"FROM income WHERE deleted = 0 AND household_id IN ({marks}) "
                 f"ORDER BY household_id, year", chunk):
             incomes[row[0]] = row  # the last (newest) year wins
-        out = []
-        for hid, relocated, status, village in cur.execute(
-                f"SELECT id, relocated, monitoring_status, village_id FROM household "
-                f"WHERE id IN ({marks})", chunk):
-            people = members.get(hid, [])
-            income_row = incomes.get(hid)
-            year = per_capita = None
-            count = len(people)
-            if income_row is not None:
-                _, year, wage, operating, prop, transfer, costs, counted = income_row
-                per_capita = per_capita_net(
-                    Income(wage, operating, prop, transfer, costs), counted or count)
-            threshold = thresholds.for_year(year or 0, chains.get(village, []))
-            out.append((
-                hid, count, year, per_capita,
-                rules.is_observation(per_capita, threshold, status),
-                rules.is_zero_employment(bool(relocated), people),
-            ))
-        cur.executemany(
-            "INSERT OR REPLACE INTO household_facts (household_id, member_count, income_year, "
-            "per_capita_income, observation, zero_employment) VALUES (?, ?, ?, ?, ?, ?)", out)
+        out = [facts.fact(hid, relocated, status, village, members.get(hid, []),
+                          incomes.get(hid))
+               for hid, relocated, status, village in cur.execute(
+                   f"SELECT id, relocated, monitoring_status, village_id FROM household "
+                   f"WHERE id IN ({marks})", chunk)]
+        cur.executemany(_UPSERT, out)
         done += len(chunk)
         if progress is not None:
             progress(done, len(ids))
     return len(ids)
+
+
+def _refresh_all(cur: sqlite3.Cursor, progress: Callable[[int, int], None] | None) -> int:
+    """Every household's facts, reading households, members and incomes once each in
+    household order and walking the three together (a third of the time of asking for
+    them 500 households at a time)."""
+    total = cur.execute("SELECT count(*) FROM household").fetchone()[0]
+    if not total:
+        return 0
+    facts = _Rules(cur)
+    connection = cur.connection
+    members = connection.execute(
+        "SELECT household_id, labour_capacity, employment_stable FROM member "
+        "WHERE deleted = 0 ORDER BY household_id")
+    incomes = connection.execute(
+        "SELECT household_id, year, wage, operating, property, transfer, costs, members "
+        "FROM income WHERE deleted = 0 ORDER BY household_id, year")
+    households = connection.execute(
+        "SELECT id, relocated, monitoring_status, village_id FROM household ORDER BY id")
+    # Ids are UUID text: SQLite's and Python's orders agree, so the walks stay in step.
+    member = next(members, None)
+    income = next(incomes, None)
+    out: list[_Fact] = []
+    done = 0
+    for hid, relocated, status, village in households:
+        while member is not None and member[0] < hid:  # a member of no household: skip
+            member = next(members, None)
+        people: list[rules.MemberWork] = []
+        while member is not None and member[0] == hid:
+            people.append(rules.MemberWork(member[1], bool(member[2])))
+            member = next(members, None)
+        while income is not None and income[0] < hid:
+            income = next(incomes, None)
+        newest = None
+        while income is not None and income[0] == hid:
+            newest = income  # the last (newest) year wins
+            income = next(incomes, None)
+        out.append(facts.fact(hid, relocated, status, village, people, newest))
+        if len(out) >= _CHUNK:
+            # The reads above run on their own cursors of the same connection and
+            # transaction; writing household_facts does not disturb them.
+            cur.executemany(_UPSERT, out)
+            done += len(out)
+            out.clear()
+            if progress is not None:
+                progress(done, total)
+    if out:
+        cur.executemany(_UPSERT, out)
+        done += len(out)
+        if progress is not None:
+            progress(done, total)
+    return done
