@@ -38,5 +38,14 @@ def record(name: str, **figures: object) -> None:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process, in MB."""
+    """Peak resident memory of this process, in MB.
+
+    VmHWM, not getrusage: ru_maxrss carries the parent's peak across fork and exec
+    (the kernel keeps the larger of the two at exec), so a measured child started by a big
+    pytest process would report the parent's memory.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

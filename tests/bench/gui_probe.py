@@ -18,8 +18,9 @@ STARTED = time.time()  # before any heavy import: start-up includes importing Qt
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
-import resource  # noqa: E402
 import sys  # noqa: E402
+
+from benchlib import peak_rss_mb  # noqa: E402  (beside this file)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -38,19 +39,6 @@ def _immortal_singletons() -> None:
 
 
 _immortal_singletons()
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process, in MB.
-
-    VmHWM, not getrusage: ru_maxrss carries the parent's peak across fork and exec, so
-    a probe started by a big pytest process would report the parent's memory.
-    """
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def wait(app, condition, timeout: float = 60.0) -> None:

@@ -3,7 +3,7 @@
 Source: a demo county of ``WORKTEAM_BENCH_BUNDLE_HOUSEHOLDS`` households (default 68,000:
 the demo logs ~14.7 changes per household, so ~1M changes), cached under `.bench-cache/`.
 Export and import each run in a fresh subprocess, which reports its own time and peak RSS
-(``resource.getrusage``), so one phase's memory does not hide the other's.
+(VmHWM, see benchlib.peak_rss_mb), so one phase's memory does not hide the other's.
 
 Targets: export < 30 s; import peak RSS < 500 MB; import speed ratio >= 0.33 against a raw
 ``sqlite3.executemany`` of the same rows (every change_log row, then every row of every
@@ -33,7 +33,7 @@ FUZZ = int(os.environ.get("WORKTEAM_BENCH_FUZZ", "1000"))
 
 # Subprocesses have no keyring service either: they get an in-memory one, as the tests do.
 _PRELUDE = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 import keyring
 from keyring.backend import KeyringBackend
@@ -46,7 +46,8 @@ class MemoryKeyring(KeyringBackend):
     def delete_password(self, service, user): self.s.pop((service, user), None)
 keyring.set_keyring(MemoryKeyring())
 from workteam_desktop.store import Store
-def peak_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+sys.path.insert(0, "tests/bench")
+from benchlib import peak_rss_mb as peak_mb
 """
 
 _EXPORT = _PRELUDE + """

@@ -45,8 +45,10 @@ PARTS = {
 PUSH = 5000
 
 _SYNC = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
+sys.path.insert(0, "tests/bench")
+from benchlib import peak_rss_mb
 import keyring
 from keyring.backend import KeyringBackend
 class MemoryKeyring(KeyringBackend):
@@ -69,7 +71,7 @@ with Store.open(sys.argv[1]) as store:
         households = cur.execute("SELECT count(*) FROM household").fetchone()[0]
 print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "pulled": report.pulled,
                   "applied": report.applied, "households": households,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_rss_mb()}))
 """
 
 
