@@ -18,7 +18,11 @@ Crash safety: the SQL of every dropped object is stored in ``sync_state`` in the
 transaction that drops it. If the process dies during the load, the next
 :meth:`Store.open` finds that record and finishes the load (rebuilds everything) before
 anything reads the store. Pages already merged stay merged; the next sync goes on from
-the stored cursor, row by row.
+the stored cursor, row by row. (A second process opening the store during a load, the
+GUI beside a command-line sync, finishes it too early: the load then goes on with every
+index kept, and still refreshes the facts at its end. Slower, never wrong; like any
+write that waits past the busy timeout, a page held up by that finish fails the sync,
+and the next sync goes on from its cursor.)
 """
 
 from __future__ import annotations
@@ -59,8 +63,8 @@ def _droppable(cur: sqlite3.Cursor, tables: dict[str, frozenset[str]]) -> list[t
         if table not in tables:
             continue
         if kind == "trigger":
-            # The guard on inserts and the search index's triggers; the guards on updates
-            # and deletes stay (a load only inserts, and they cost nothing then).
+            # The guard on inserts (one log lookup per row) and the search index's
+            # triggers; the guards on updates and deletes stay (a load updates few rows).
             if name.endswith("_logged_insert") or "_fts_" in name:
                 found.append((kind, name, sql))
             continue
