@@ -152,6 +152,10 @@ class SyncClient:
                 continue
             if response.status_code >= 400 and response.status_code not in allow:
                 raise _http_error(response)
+            # httpx's response and its (already read) body stream refer to each other, so
+            # the response, with a pull page's whole body, would wait for the cyclic
+            # collector; without the stream it is freed as soon as the caller drops it.
+            response.stream = httpx.ByteStream(b"")
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -13,6 +13,7 @@ Progress is reported and cancel is checked between batches and pages.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -171,9 +172,19 @@ class _Steps:
         store = self.store
         cursor = sync_state.cursor(store)
         self.progress(0, None, "pull")
-        # Into an empty store (a new laptop), indexes and facts are built once at the end.
-        with bulk_load.loading(store, lambda done, total: self.progress(done, total, "index")):
-            self._pull_pages(client, cursor)
+        # The pull makes no reference cycles (the client frees each response at once): the
+        # cyclic collector would only rescan the pages being decoded, over and over, while
+        # the merge (which switches it off itself) is between pages.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            # Into an empty store (a new laptop), indexes and facts are built once at the end.
+            with bulk_load.loading(store,
+                                   lambda done, total: self.progress(done, total, "index")):
+                self._pull_pages(client, cursor)
+        finally:
+            if collecting:
+                gc.enable()
 
     def _pull_pages(self, client: SyncClient, cursor: int) -> None:
         store, report = self.store, self.report
