@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from contextlib import nullcontext
 from itertools import pairwise
 from pathlib import Path
 
@@ -132,12 +133,12 @@ def _run(store: Store, batches: list[list[Change]], *, fast: bool) -> list:
     return outcomes
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(case=change_sets())
-def test_fast_path_and_reference_path_give_the_same_store(tmp_path_factory, case) -> None:
+def _against_reference(base: Path, case: tuple[list[list[Change]], int, int], *,
+                       bulk: bool) -> None:
+    """Merge the batches row by row (chunks of 1) and by the fast path (the case's chunk and
+    cache sizes; into the empty store as a bulk load when ``bulk``): the same outcome per
+    batch and the same store."""
     batches, chunk, cache = case
-    base = tmp_path_factory.mktemp("fast")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(merge, "_CHUNK", 1)
         reference = fresh_replica(base / "reference")
@@ -145,11 +146,21 @@ def test_fast_path_and_reference_path_give_the_same_store(tmp_path_factory, case
         mp.setattr(merge, "_CHUNK", chunk)
         mp.setattr(merge, "_ROW_CACHE", cache)
         fast = fresh_replica(base / "fast")
-        got = _run(fast, batches, fast=True)
+        with bulk_load.loading(fast) if bulk else nullcontext(False) as loading:
+            assert loading == bulk
+            got = _run(fast, batches, fast=True)
     assert got == expected
     assert _everything(fast) == _everything(reference)
+    assert schema(fast.home) == schema(reference.home)
     reference.close()
     fast.close()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=change_sets())
+def test_fast_path_and_reference_path_give_the_same_store(tmp_path_factory, case) -> None:
+    _against_reference(tmp_path_factory.mktemp("fast"), case, bulk=False)
 
 
 @settings(max_examples=40, deadline=None,
@@ -160,23 +171,7 @@ def test_a_bulk_load_into_an_empty_store_gives_the_reference_store(tmp_path_fact
     """The same batches merged into an empty store as a first sync does (a bulk load:
     indexes, search index and facts built at the end) end with the reference's rows, log,
     conflicts, facts, search results and schema."""
-    batches, chunk, cache = case
-    base = tmp_path_factory.mktemp("bulk")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(merge, "_CHUNK", 1)
-        reference = fresh_replica(base / "reference")
-        expected = _run(reference, batches, fast=False)
-        mp.setattr(merge, "_CHUNK", chunk)
-        mp.setattr(merge, "_ROW_CACHE", cache)
-        loaded = fresh_replica(base / "loaded")
-        with bulk_load.loading(loaded) as started:
-            assert started
-            got = _run(loaded, batches, fast=True)
-    assert got == expected
-    assert _everything(loaded) == _everything(reference)
-    assert schema(loaded.home) == schema(reference.home)
-    reference.close()
-    loaded.close()
+    _against_reference(tmp_path_factory.mktemp("bulk"), case, bulk=True)
 
 
 def test_a_later_change_to_a_row_made_in_the_same_batch_is_folded_in(tmp_path: Path) -> None:
