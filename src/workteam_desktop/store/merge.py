@@ -33,6 +33,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -151,12 +152,23 @@ def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = Tru
     """
     # A merge allocates millions of small objects and frees them itself (no cycles): the
     # cyclic collector would only rescan them, over and over (a third of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_off():
         if not fast or iter(changes) is changes:
             return _merge(writer, changes, fast=False)
         return _merge(writer, changes, fast=True)
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (as it was before, after it).
+
+    For work that allocates millions of objects and makes no reference cycles (they are
+    freed as they go): the collector would only rescan them, over and over.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()

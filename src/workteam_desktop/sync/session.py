@@ -13,7 +13,6 @@ Progress is reported and cancel is checked between batches and pages.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -34,7 +33,7 @@ from ..paths import forms_dir
 from ..store import bulk_load, sync_state
 from ..store.attachments import content_path
 from ..store.changes import apply_page
-from ..store.merge import UnknownEntity
+from ..store.merge import UnknownEntity, collector_off
 from ..store.outbox import Rejection, next_batch, pending_count, record_push
 from ..store.store import Store
 from .account import Account
@@ -173,18 +172,12 @@ class _Steps:
         cursor = sync_state.cursor(store)
         self.progress(0, None, "pull")
         # The pull makes no reference cycles (the client frees each response at once): the
-        # cyclic collector would only rescan the pages being decoded, over and over, while
-        # the merge (which switches it off itself) is between pages.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            # Into an empty store (a new laptop), indexes and facts are built once at the end.
-            with bulk_load.loading(store,
-                                   lambda done, total: self.progress(done, total, "index")):
-                self._pull_pages(client, cursor)
-        finally:
-            if collecting:
-                gc.enable()
+        # collector would only rescan the pages being decoded while the merge (which
+        # switches it off itself) is between pages. Into an empty store (a new laptop),
+        # indexes and facts are built once at the end.
+        with collector_off(), bulk_load.loading(
+                store, lambda done, total: self.progress(done, total, "index")):
+            self._pull_pages(client, cursor)
 
     def _pull_pages(self, client: SyncClient, cursor: int) -> None:
         store, report = self.store, self.report
