@@ -380,6 +380,7 @@ class _Merge:
             cur.execute(f'UPDATE "{info.entity}" SET updated_hlc = ? WHERE id = ?',
                         (current, ch.row_id))
         if winners:
+            # The household it was made in was noted when it was made.
             self.writer.note(info.entity, ch.row_id, winners)
             self.result.touched.setdefault(info.entity, set()).add(ch.row_id)
 
@@ -554,7 +555,8 @@ def _merge_into_row(writer: Writer, info: TableInfo, ch: Change, clocks: dict[st
         params = [info.db_value(n, v) for n, v in winners.items()]
         cur.execute(f'UPDATE "{info.entity}" SET {sets}, updated_hlc = ? WHERE id = ?',
                     (*params, ch.hlc, ch.row_id))
-        writer.note(info.entity, ch.row_id, winners)
+        writer.note(info.entity, ch.row_id, winners,
+                    dict(zip(names, existing, strict=True)) if existing is not None else None)
         result.touched.setdefault(info.entity, set()).add(ch.row_id)
 
 

@@ -202,7 +202,7 @@ class Writer:
         self._cursor.execute(
             f'UPDATE "{info.entity}" SET {sets}, updated_hlc = ? WHERE id = ?',
             (*params, hlc, row_id))
-        self.note(info.entity, row_id, changed)
+        self.note(info.entity, row_id, changed, dict(zip(names, current, strict=True)))
         return True
 
     def delete(self, model: type[Synced] | str, row_id: str) -> bool:
@@ -218,8 +218,11 @@ class Writer:
                 clocks[name] = hlc
         return clocks
 
-    def note(self, entity: str, row_id: str, fields: Mapping[str, Any]) -> None:
-        """Remember a row written here (for facts refresh and callers)."""
+    def note(self, entity: str, row_id: str, fields: Mapping[str, Any],
+             before: Mapping[str, Any] | None = None) -> None:
+        """Remember a row written here (for facts refresh and callers). ``before`` holds
+        the values ``fields`` replaced, if the row existed: a member or an income moved to
+        another household changes the facts of the one it left too."""
         if entity == "observation_threshold":
             self.thresholds_changed = True
         key = _FACT_SOURCES.get(entity)
@@ -229,6 +232,8 @@ class Writer:
             self.affected_households.add(row_id)
         elif key in fields:
             self.affected_households.add(fields[key])
+            if before is not None and before.get(key) is not None:
+                self.affected_households.add(before[key])
         else:
             found = self._cursor.execute(
                 f'SELECT "{key}" FROM "{entity}" WHERE id = ?', (row_id,)).fetchone()
