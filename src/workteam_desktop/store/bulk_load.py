@@ -133,7 +133,6 @@ def finish(store: Store, progress: Progress | None = None) -> None:
             cur.execute("DELETE FROM sync_state WHERE key = ?", (MARK,))
         if statements is not None or store.facts_deferred:
             facts.refresh(cur, progress=progress)
-        w.affected_households.clear()  # all refreshed above
     store.facts_deferred = False
 
 

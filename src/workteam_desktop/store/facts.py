@@ -126,8 +126,8 @@ def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None, *,
 
 def _refresh_all(cur: sqlite3.Cursor, progress: Callable[[int, int], None] | None) -> int:
     """Every household's facts, reading households, members and incomes once each in
-    household order and walking the three together (a third of the time of asking for
-    them 500 households at a time)."""
+    household order and walking the three together (two thirds of the time of asking
+    for them 500 households at a time: 4.1 s instead of 6.0 s for 200,000)."""
     total = cur.execute("SELECT count(*) FROM household").fetchone()[0]
     if not total:
         return 0
