@@ -51,7 +51,7 @@ def test_right_side() -> None:
 
 
 def test_every_catalogue_is_registered_under_its_name() -> None:
-    assert len(CATALOGUES) == 22
+    assert len(CATALOGUES) == 23
     for name, catalogue in CATALOGUES.items():
         assert catalogue.name == name
     module_catalogues = [v for v in vars(catalogues).values() if isinstance(v, Catalogue)]

@@ -18,7 +18,9 @@ from workteam_desktop.store.models import (
     Cadre,
     DeliveryAction,
     Household,
+    Member,
     Team,
+    Training,
     Visit,
 )
 
@@ -35,8 +37,11 @@ def _parents(store: Store) -> dict[str, str]:
         [visit] = w.insert(Visit, [{"visit_date": D, "purpose": "入户走访"}])
         [action] = w.insert(DeliveryAction, [{"category": "warmth", "action_date": D,
                                               "title": "冬季送温暖"}])
+        [member] = w.insert(Member, [{"household_id": household, "name": "王镕"}])
+        [training] = w.insert(Training, [{"training_date": D, "title": "电焊工技能培训",
+                                          "team_id": team}])
     return {"area": area, "team": team, "cadre": cadre, "household": household,
-            "visit": visit, "action": action}
+            "visit": visit, "action": action, "member": member, "training": training}
 
 
 def _sample(entity: str, p: dict[str, str]) -> dict[str, object]:
@@ -65,6 +70,8 @@ def _sample(entity: str, p: dict[str, str]) -> dict[str, object]:
         "assistance_record": {"household_id": p["household"], "measure_kind": "employment",
                               "content": "推荐就业", "record_date": D},
         "training": {"training_date": D, "title": "政策培训"},
+        "training_participant": {"training_id": p["training"], "member_id": p["member"],
+                                 "certificate": "电焊工证"},
         "attachment": {"sha256": "0" * 64, "filename": "照片.jpg"},
         "form_submission": {"form_id": "household_survey", "form_version": 1,
                             "submitted_at": dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)},
@@ -80,7 +87,8 @@ def _log(store: Store, row_id: str) -> list[tuple[str, dict, dict, str]]:
 
 def test_every_synced_table_has_a_sample() -> None:
     assert {m.__tablename__ for m in SYNCED_MODELS} == set(MODEL_BY_ENTITY)
-    parents = dict.fromkeys(("area", "team", "cadre", "household", "visit", "action"), "x")
+    parents = dict.fromkeys(("area", "team", "cadre", "household", "visit", "action", "member",
+                             "training"), "x")
     for entity in MODEL_BY_ENTITY:
         assert _sample(entity, parents)
 

@@ -68,7 +68,18 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     _use_chinese_argparse_messages()
-    from . import bundles, demo, gui, households, maintenance, report, roster, supervisor, visits
+    from . import (
+        bundles,
+        demo,
+        gui,
+        households,
+        maintenance,
+        report,
+        roster,
+        setup,
+        supervisor,
+        visits,
+    )
     from . import sync as sync_cli
 
     parser = Parser(
@@ -79,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="数据目录 (默认: $WORKTEAM_HOME 或系统用户数据目录)")
-    for module in (gui, demo, households, visits, report, bundles, maintenance, supervisor, roster,
-                   sync_cli):
+    for module in (gui, demo, setup, households, visits, report, bundles, maintenance,
+                   supervisor, roster, sync_cli):
         module.register(sub, common)
     return parser
 

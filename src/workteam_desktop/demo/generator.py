@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing, contextmanager
 
-from ..store import Store
+from ..store import Store, sync_state
 from ..store.models import SYNCED_MODELS
+from ..store.setup import DEMO
 from . import producer
 from .county import Batch, batches
 
@@ -78,4 +79,6 @@ def generate(
                 progress(done, households)
             if cancelled is not None and cancelled():
                 raise DemoCancelled()
+        # A demo home says so (status bar, set-up and sync refuse to treat it as real).
+        sync_state.put(writer.cursor, {DEMO: "1"})
     return dict(counts)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.areas import area_id
 from .draw import one
 
 COUNTY_CODE = "140215000000"
@@ -233,21 +234,33 @@ def plan_county(households: int, rng: random.Random) -> County:
 
 
 def area_rows(county: County, new_id: Callable[[], str]) -> list[dict[str, Any]]:
-    """Area rows for the whole county, parents first; gives every place its id."""
-    county.id = new_id()
+    """Area rows for the whole county, parents first; gives every place its id (derived
+    from its code, as every area's is; ``new_id`` is still drawn once per place so the
+    rest of the county comes out as before)."""
+    for place in _places(county):
+        new_id()
+        place.id = area_id(place.code)
     rows: list[dict[str, Any]] = [
         {"id": county.id, "code": county.code, "name": county.name, "level": "county",
          "parent_id": None}]
     for township in county.townships:
-        township.id = new_id()
         rows.append({"id": township.id, "code": township.code, "name": township.name,
                      "level": "township", "parent_id": county.id})
         for village in township.villages:
-            village.id = new_id()
             rows.append({"id": village.id, "code": village.code, "name": village.name,
                          "level": village.level, "parent_id": township.id})
             for grid in village.grids:
-                grid.id = new_id()
                 rows.append({"id": grid.id, "code": grid.code, "name": grid.name,
                              "level": "grid", "parent_id": village.id})
     return rows
+
+
+def _places(county: County) -> list[County | Township | Village | Grid]:
+    """Every place of the county, parents first (the order ids were drawn in)."""
+    places: list[County | Township | Village | Grid] = [county]
+    for township in county.townships:
+        places.append(township)
+        for village in township.villages:
+            places.append(village)
+            places.extend(village.grids)
+    return places

@@ -83,7 +83,7 @@ AREA_LEVELS = Catalogue("area_level", [
     ("county", "县(区)", "County"),
     ("township", "乡镇", "Township"),
     ("village", "村", "Village"),
-    ("community", "安置社区", "Resettlement community"),
+    ("community", "社区", "Community"),
     ("grid", "网格", "Grid"),
 ])
 
@@ -219,6 +219,13 @@ RIGHT_STATUSES = Catalogue("right_status", [
     ("problem", "有问题", "Problem"),
 ])
 
+ACCOUNT_ROLES = Catalogue("account_role", [
+    ("member", "工作队员", "Team member"),
+    ("supervisor", "督导", "Supervisor"),
+    ("admin", "管理员", "Administrator"),
+])
+"""Roles of a server account (what it may see and change)."""
+
 CADRE_ROLES = Catalogue("cadre_role", [
     ("first_secretary", "第一书记", "Resident first secretary"),
     ("leader", "工作队长", "Team leader"),
@@ -286,6 +293,7 @@ ENTITIES = Catalogue("entity", [
     ("delivery_beneficiary", "十送受益户", "Action beneficiary"),
     ("assistance_record", "帮扶记录", "Assistance record"),
     ("training", "培训", "Training"),
+    ("training_participant", "参训人员", "Training participant"),
     ("attachment", "照片附件", "Attachment"),
     ("form_submission", "信息采集表", "Form submission"),
 ])
@@ -309,7 +317,7 @@ CATALOGUES: dict[str, Catalogue] = {
         EDUCATION_LEVELS, HEALTH_STATES, LABOUR_CAPACITIES, INCOME_KINDS, INDUSTRIES,
         DELIVERY_CATEGORIES, MEASURE_KINDS, ASSISTANCE_STATUSES, URGENT_NEED_CATEGORIES,
         URGENT_NEED_STATUSES, RIGHT_STATUSES, CADRE_ROLES, ORIGIN_RIGHTS, DESTINATION_RIGHTS,
-        RIGHT_SIDES, ENTITIES,
+        RIGHT_SIDES, ENTITIES, ACCOUNT_ROLES,
     )
 }
 

@@ -91,6 +91,111 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Say which column holds {fields}",
     ),
     "date.range": ("开始日期{start}晚于结束日期{end}", "The start date {start} is after the end date {end}"),
+    "text.too_long": ("{field}最长{limit}个字符", "{field} has at most {limit} characters"),
+    "setup.unknown_county": (
+        "没有行政区划代码或名称为“{value}”的县（区）（{edition}年统计用区划代码），请检查",
+        "No county “{value}” in the {edition} administrative divisions; check the code or name",
+    ),
+    "setup.ambiguous_county": (
+        "“{value}”可以是几个县（区）：{choices}，请改用6位代码",
+        "“{value}” could be several counties: {choices}; use the 6-digit code",
+    ),
+    "setup.no_villages": (
+        "请给出工作队所驻的村（12位代码或村名，逗号分隔）",
+        "Name the villages the team works in (12-digit codes or names, separated by commas)",
+    ),
+    "setup.unknown_village": (
+        "{county}没有村“{value}”；不在统计用区划代码中的自然村请先添加（自行添加的村）",
+        "{county} has no village “{value}”; add a village missing from the divisions first",
+    ),
+    "setup.village_outside": (
+        "代码{value}（{name}）不在{county}内",
+        "Code {value} ({name}) is not in {county}",
+    ),
+    "setup.not_a_village": (
+        "代码{value}（{name}）不是村或社区，请给出村的12位代码",
+        "Code {value} ({name}) is not a village; give a village's 12-digit code",
+    ),
+    "setup.other_county": (
+        "本机已设置为{county}的数据，不能再设置为{other}；请另用一个数据目录（--home）",
+        "This data home is set up for {county}, not {other}; use another data home (--home)",
+    ),
+    "setup.other_villages": (
+        "本机已设置为工作队“{team}”（驻{villages}）；要把{added}加入本工作队，请加 --add",
+        "This laptop is set up for the team “{team}” ({villages}); add --add to add {added} to it",
+    ),
+    "setup.done_already": (
+        "本机已设置为工作队“{team}”（驻{villages}），没有需要更改的",
+        "This laptop is already set up for the team “{team}” ({villages}); nothing to change",
+    ),
+    "setup.other_team": (
+        "本机已设置为工作队“{team}”，不能再设置为“{other}”；改名请到 设置 → 工作队",
+        "This laptop is set up for the team “{team}”, not “{other}”; rename it in Settings → Team",
+    ),
+    "setup.joined_server": (
+        "本机已登录服务器 {server}，工作队和所驻村由服务器下发，请同步而不是单机设置",
+        "This laptop is signed in to {server}: its team and villages come from the server; sync instead",
+    ),
+    "setup.has_data": (
+        "这个数据目录里已有农户数据，不能再单机设置；请另用一个数据目录（--home）",
+        "This data home already holds households; set up in another data home (--home)",
+    ),
+    "setup.demo_home": (
+        "这个数据目录里是演示数据，不能设置为真实的县；请另用一个数据目录（--home）",
+        "This data home holds demo data; set up a real county in another data home (--home)",
+    ),
+    "village.ambiguous": (
+        "“{value}”可以是几个村：{choices}；请写上乡镇名或改用12位代码",
+        "“{value}” could be several villages: {choices}; add the township or use the 12-digit code",
+    ),
+    "village.outside_team": (
+        "“{value}”是{name}，不是本工作队所驻的村（{villages}）",
+        "“{value}” is {name}, not one of this team's villages ({villages})",
+    ),
+    "team.two_first_secretaries": (
+        "一个工作队只能有一名在岗的第一书记",
+        "A team has one serving first secretary at a time",
+    ),
+    "team.cadre_twice": ("同一名干部列了两次", "The same cadre is listed twice"),
+    "team.not_set_up": (
+        "本机还没有设置工作队：先运行 workteam setup（或在首次启动页面选“单机开始”），或登录服务器同步",
+        "No work team is set up here: run workteam setup (or choose Start offline), or log in and sync",
+    ),
+    "cadre.ended_before_start": (
+        "离岗日期{end}早于到岗日期{start}",
+        "The date of leaving {end} is before the start {start}",
+    ),
+    "team.first_secretary_taken": (
+        "{name}是本工作队在岗的第一书记，一个工作队只能有一名在岗的第一书记；请先为{name}办理离岗或轮换",
+        "{name} is this team's serving first secretary and a team has one at a time; "
+        "end {name}'s post or rotate first",
+    ),
+    "team.choose": (
+        "本机有几个工作队（{teams}），请用 --team 指定是哪一个",
+        "This data home holds several teams ({teams}); name one with --team",
+    ),
+    "team.not_found": ("找不到工作队“{key}”；本机的工作队：{teams}", "No team “{key}”; the teams here: {teams}"),
+    "cadre.exists": ("本工作队已有在岗干部“{name}”", "{name} already serves in this team"),
+    "cadre.already_ended": ("{name}已于{date}离岗，不能再次离岗", "{name} already left on {date}"),
+    "cadre.successor_self": ("接任干部不能是离岗干部本人", "The successor cannot be the cadre who leaves"),
+    "number.range": ("{field}应在{low}到{high}之间", "{field} must be between {low} and {high}"),
+    "training.attendees_below": (
+        "参训人次{attendees}少于列出的参训人员{participants}人，请至少填{participants}",
+        "Attendance {attendees} is below the {participants} participants listed; "
+        "enter at least {participants}",
+    ),
+    "member.not_found": (
+        "本工作队所驻村的农户成员中找不到“{key}”，请填写姓名或身份证号",
+        "No household member “{key}” in this team's villages; give a name or ID number",
+    ),
+    "member.ambiguous": (
+        "“{key}”有{count}人：{choices}；请改用身份证号（或后4位）",
+        "“{key}” matches {count} people: {choices}; use the ID number (or its last 4 characters)",
+    ),
+    "member.outside_team": (
+        "{name}不是本工作队所驻村的农户成员，不能列为参训人员",
+        "{name} is not a member of a household in this team's villages",
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import divisions as dv
 from . import idnumber, phone
 from . import roster_values as rv
 from .problems import DomainError, Problem
@@ -96,26 +97,67 @@ class RosterPlan:
 
 
 class VillageIndex:
-    """The villages and communities of the data home, found by code or name.
+    """The villages a roster may put households in: those of the data home.
 
     A cell may hold the 12-digit code, the name (王家堡村), the name without its suffix
-    (王家堡), or the township and the name (西坪镇王家堡村).
+    (王家堡), or the township and the name (西坪镇王家堡村). In a home set up for a real
+    county (``counties``), names are matched against the county's administrative divisions
+    (:mod:`workteam_desktop.domain.divisions`, with the home's own added villages): a name
+    that two villages of the county share is a problem listing both, and a village of the
+    county that is not one of the home's is a problem naming it, never a guess. Names the
+    divisions do not know (a renamed village kept under its old name here) are matched
+    against the home's own villages.
     """
 
-    def __init__(self, villages: Iterable[tuple[str, str, str]]) -> None:
-        """``villages``: (code, name, township name) of each village or community."""
+    def __init__(self, villages: Iterable[tuple[str, str, str]], *, counties: Iterable[str] = (),
+                 extra: Iterable[dv.Division] = (), divisions: dv.Divisions | None = None) -> None:
+        """``villages``: (code, name, township name) of each village or community of the
+        home; ``counties``: the codes of the home's counties; ``extra``: its local villages."""
         self._by_key: dict[str, str | None] = {}
+        self._names: dict[str, str] = {}
         for code, name, township in villages:
             self._by_key[code] = code
+            self._names[code] = name
             for key in {name, _bare(name), township + name, township + _bare(name)}:
                 if key:
                     # A name two villages share finds neither (the code must be used).
                     self._by_key[key] = None if self._by_key.get(key, code) != code else code
+        self._counties = [c for c in counties if c]
+        self._extra = list(extra)
+        self._divisions = divisions if divisions is not None or not self._counties else dv.shipped()
+
+    def lookup(self, text: str) -> tuple[str | None, Problem | None]:
+        """The code of the village ``text`` names, or the problem that keeps it from one."""
+        value = "".join(unicodedata.normalize("NFKC", text).split())
+        if self._divisions is not None:
+            for county in self._counties:
+                match = self._divisions.find_village(county, value, self._extra)
+                if match.ambiguous:
+                    return None, Problem("village.ambiguous", {
+                        "value": value, "choices": self._choices(match.candidates)})
+                if match.found is not None:
+                    if match.found.code in self._names:
+                        return match.found.code, None
+                    return None, Problem("village.outside_team", {
+                        "value": value, "name": self._where(match.found),
+                        "villages": "、".join(sorted(self._names.values())) or "无"})
+        code = self._by_key.get(value) or self._by_key.get(_bare(value))
+        if code is None:
+            return None, Problem("roster.unknown_village", {"value": text.strip()})
+        return code, None
 
     def find(self, text: str) -> str | None:
         """The code of the village ``text`` names, or None."""
-        value = "".join(unicodedata.normalize("NFKC", text).split())
-        return self._by_key.get(value) or self._by_key.get(_bare(value))
+        return self.lookup(text)[0]
+
+    def _where(self, village: dv.Division, ours: bool = False) -> str:
+        assert self._divisions is not None
+        township = self._divisions.get(village.parent) if village.parent else None
+        mark = "，本队所驻" if ours else ""
+        return f"{township.short if township else ''}{village.short}（{village.code}{mark}）"
+
+    def _choices(self, candidates: Iterable[dv.Division]) -> str:
+        return "、".join(self._where(c, c.code in self._names) for c in candidates)
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -206,9 +248,9 @@ class _Checker:
         elif text is None:
             self.problem(row, "village", "field.required", field=self.header("village"))
         else:
-            village = self.villages.find(text)
-            if village is None:
-                self.problem(row, "village", "roster.unknown_village", value=text.strip())
+            village, problem = self.villages.lookup(text)
+            if problem is not None:
+                self.problem(row, "village", problem)
         for key, target in (("number", "number"), ("address", "address"), ("note", "note")):
             if key in row.cells:
                 out[target] = row.cells[key].strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..domain.problems import DomainError, Problem
+from ..domain.problems import DomainError
 from ..domain.roster_rules import RosterPlan, VillageIndex, build_plan
 from ..store import Store
 from .mapping import Mapping, resolve
@@ -12,13 +12,18 @@ from .read import RosterTable
 
 
 def village_index(store: Store) -> VillageIndex:
-    """The villages and communities of the store, findable by code or name."""
+    """The villages and communities of the store, findable by code or name; in a home set
+    up for a real county, by the county's administrative divisions."""
+    from ..store.setup import home_counties, local_villages
+
     with store.read() as cur:
         rows = cur.execute(
             "SELECT v.code, v.name, coalesce(t.name, '') FROM area v "
             "LEFT JOIN area t ON t.id = v.parent_id "
             "WHERE v.deleted = 0 AND v.level IN ('village', 'community')").fetchall()
-    return VillageIndex((r[0], r[1], r[2]) for r in rows)
+    counties = home_counties(store)
+    return VillageIndex(((r[0], r[1], r[2]) for r in rows), counties=counties,
+                        extra=local_villages(store) if counties else ())
 
 
 def check_roster(store: Store, table: RosterTable, mapping: Mapping | None = None,
@@ -29,9 +34,9 @@ def check_roster(store: Store, table: RosterTable, mapping: Mapping | None = Non
     villages = village_index(store)
     default_village = None
     if mapping.village:
-        default_village = villages.find(mapping.village)
-        if default_village is None:
-            raise DomainError(Problem("roster.unknown_village", {"value": mapping.village}))
+        default_village, problem = villages.lookup(mapping.village)
+        if problem is not None:
+            raise DomainError(problem)
     return build_plan(table.headers, table.rows, fields, villages, layout=layout,
                       today=today, default_year=mapping.income_year,
                       default_village=default_village)

@@ -295,6 +295,7 @@ _REFS: dict[str, tuple[tuple[str, str], ...]] = {
     "urgent_need": (("household_id", "household"),),
     "delivery_beneficiary": (("action_id", "delivery_action"), ("household_id", "household")),
     "assistance_record": (("household_id", "household"),),
+    "training_participant": (("training_id", "training"), ("member_id", "member")),
     "form_submission": (("household_id", "household"),),
 }
 # The record's own words after its parents'.
@@ -304,7 +305,8 @@ _TITLES: dict[str, tuple[str, ...]] = {
     "monitoring_event": ("event_date", "status"), "household_industry": ("industry",),
     "rights_item": ("right",), "visit": ("visit_date", "purpose"), "urgent_need": ("text",),
     "delivery_action": ("action_date", "title"), "assistance_record": ("record_date", "content"),
-    "training": ("training_date", "title"), "attachment": ("filename",),
+    "training": ("training_date", "title"), "training_participant": ("certificate",),
+    "attachment": ("filename",),
     "form_submission": ("submitted_at",),
 }
 # Reference columns: their value is shown as the name of the row they point to.

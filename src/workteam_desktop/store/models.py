@@ -35,6 +35,9 @@ class Area(Synced, table=True):
     name: str
     level: str  # AREA_LEVELS
     parent_id: str | None = Field(default=None, foreign_key="area.id", index=True)
+    # Added by users (a natural village, a new 安置社区): not in the shipped divisions; its
+    # code lies in the township's 600-999 range (domain.divisions.local_code).
+    local: bool = False
 
 
 class Team(Synced, table=True):
@@ -54,13 +57,18 @@ class TeamArea(Synced, table=True):
 
 
 class Cadre(Synced, table=True):
-    """A resident first secretary or work-team member."""
+    """A resident first secretary or work-team member.
+
+    Cadres rotate (驻村干部轮换): a cadre who leaves gets ``ended_on`` and stays, so past
+    visits keep their visitor."""
 
     name: str = Field(index=True)
     role: str = "member"  # CADRE_ROLES
     team_id: str | None = Field(default=None, foreign_key="team.id", index=True)
     phone: str = ""
     unit: str = ""
+    started_on: dt.date | None = None  # 到岗日期
+    ended_on: dt.date | None = None  # 离岗日期 (rotated out); None while serving
 
 
 class ObservationThreshold(Synced, table=True):
@@ -258,9 +266,22 @@ class Training(Synced, table=True):
 
     team_id: str | None = Field(default=None, foreign_key="team.id")
     training_date: dt.date
-    title: str
-    attendees: int = 0
+    title: str  # 培训主题
+    attendees: int = 0  # 参训人次, at least the participants listed
     hours: float = 0.0
+    trainer: str = ""  # 授课人
+    place: str = ""  # 地点
+    note: str = ""
+
+
+class TrainingParticipant(Synced, table=True):
+    """A household member who took part in a training, and the certificate obtained
+    (人人持证); several participants per training."""
+
+    __tablename__ = "training_participant"
+    training_id: str = Field(foreign_key="training.id", index=True)
+    member_id: str = Field(foreign_key="member.id", index=True)
+    certificate: str = ""  # 取得的证书, e.g. 电焊工证; empty: none
 
 
 # ---------------------------------------------------------------- attachments, forms
@@ -292,8 +313,8 @@ class FormSubmission(Synced, table=True):
 SYNCED_MODELS: tuple[type[Synced], ...] = (
     Area, Team, TeamArea, Cadre, ObservationThreshold, Household, Member, Income,
     MonitoringEvent, HouseholdIndustry, RightsItem, Visit, VisitHousehold, VisitCadre,
-    UrgentNeed, DeliveryAction, DeliveryBeneficiary, AssistanceRecord, Training, Attachment,
-    FormSubmission,
+    UrgentNeed, DeliveryAction, DeliveryBeneficiary, AssistanceRecord, Training,
+    TrainingParticipant, Attachment, FormSubmission,
 )
 """Every synced table, parents before children (the order to create rows in)."""
 

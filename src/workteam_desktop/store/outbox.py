@@ -30,6 +30,9 @@ def pending_count(store: Store) -> int:
 
 PUSHED = 1  # accepted or duplicate
 REJECTED = 2  # refused by the server; the reason is in sync_rejection
+# Never to be sent: made before this laptop joined a server, for rows only it ever had and
+# the server's own replaced (the team set up offline: store.setup.adopt_server_team).
+WITHHELD = 3
 
 
 def next_batch(store: Store, limit: int, after_seq: int = 0) -> list[tuple[int, Change]]:

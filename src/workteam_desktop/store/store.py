@@ -18,7 +18,7 @@ from . import bulk_load, facts, migrate
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
 from .models import Synced
-from .writer import Writer, table_infos
+from .writer import TableInfo, Writer, table_infos
 
 
 class ReadSession(Session):
@@ -65,6 +65,11 @@ class Store:
             # anything reads the store.
             bulk_load.finish(store)
         return store
+
+    @property
+    def tables(self) -> dict[str, TableInfo]:
+        """Column information of every synced table (names, defaults, foreign keys)."""
+        return self._tables
 
     def close(self) -> None:
         """Release the file (checkpoints the WAL)."""

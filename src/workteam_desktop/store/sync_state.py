@@ -18,6 +18,7 @@ SERVER_URL = "server_url"
 USERNAME = "username"
 ROLE = "role"
 SCOPES = "scopes"
+TEAM = "team"  # JSON: the account's work team as the server holds it (id, name, villages)
 CURSOR = "cursor"
 LAST_SYNC_AT = "last_sync_at"
 LAST_ERROR = "last_error"
