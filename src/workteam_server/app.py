@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 import workteam_desktop
 
-from . import auth
+from . import admin, auth, directory
 from .attachments import AttachmentError, AttachmentFiles, is_sha256
 from .forms import available_forms
 from .push import MAX_BATCH, push
@@ -56,6 +56,61 @@ class RefreshBody(BaseModel):
 
 class MissingBody(BaseModel):
     sha256: list[str]
+
+
+class TeamBody(BaseModel):
+    name: str
+    unit: str = ""
+    villages: list[str]
+
+
+class TeamEdit(BaseModel):
+    villages: list[str] | None = None
+    unit: str | None = None
+    rename: str | None = None
+
+
+class AccountBody(BaseModel):
+    name: str
+    role: str = "member"
+    password: str
+    team: str | None = None
+    scopes: list[str] = []
+
+
+class AccountEdit(BaseModel):
+    disabled: bool | None = None
+    password: str | None = None
+    team: str | None = None
+
+
+def team_json(team: directory.TeamInfo) -> dict:
+    """A team as the API shows it."""
+    return {"id": team.id, "name": team.name, "unit": team.unit,
+            "villages": [{"code": c, "name": n} for c, n in team.villages]}
+
+
+def account_json(view: admin.AccountView) -> dict:
+    """An account as the API shows it (never its password hash)."""
+    def iso(value: Any) -> str | None:
+        return value.isoformat(timespec="seconds") + "Z" if value is not None else None
+
+    return {"name": view.name, "role": view.role, "scopes": list(view.scopes),
+            "disabled": view.disabled, "team": view.team or None,
+            "devices": [{"device": d.device, "first_seen": iso(d.first_seen),
+                         "last_sync": iso(d.last_sync), "pending": d.pending}
+                        for d in view.devices]}
+
+
+def user_json(store: ServerStore, account: AccountInfo) -> dict:
+    """Who the server says the caller is: name, role, scopes and work team."""
+    team = None
+    if account.team_id:
+        with store.engine.connect() as conn:
+            found = directory.teams(conn, {account.team_id})
+        team = team_json(found[0]) if found else None
+    return {"name": account.name, "role": account.role, "scopes": list(account.scopes),
+            "team": team}
 
 
 def current_account(request: Request,
@@ -96,17 +151,22 @@ def create_app(home: Path, db_url: str | None = None) -> FastAPI:
         return {"status": "ok", "version": workteam_desktop.__version__, "protocol": PROTOCOL,
                 "database": store.dialect}
 
+    def granted(grant: auth.Grant) -> dict:
+        answer = grant.as_json()
+        answer["user"] = user_json(store, grant.account)
+        return answer
+
     @app.post("/api/v1/auth/login")
     def login(body: LoginBody) -> dict:
         try:
-            return auth.login(store, body.username, body.password, body.device).as_json()
+            return granted(auth.login(store, body.username, body.password, body.device))
         except auth.AuthError as e:
             raise fail(401, e.code, e.message) from None
 
     @app.post("/api/v1/auth/refresh")
     def refresh(body: RefreshBody) -> dict:
         try:
-            return auth.refresh(store, body.refresh_token).as_json()
+            return granted(auth.refresh(store, body.refresh_token))
         except auth.AuthError as e:
             raise fail(401, e.code, e.message) from None
 
@@ -117,7 +177,57 @@ def create_app(home: Path, db_url: str | None = None) -> FastAPI:
 
     @app.get("/api/v1/me")
     def me(user: Account) -> dict:
-        return {"name": user.name, "role": user.role, "scopes": list(user.scopes)}
+        return user_json(store, user)
+
+    # ------------------------------------------------------------ county administration
+
+    def administered(work: Any) -> Any:
+        try:
+            return work()
+        except admin.AdminError as e:
+            raise fail(e.status, e.code, e.message) from None
+
+    @app.get("/api/v1/admin/teams")
+    def list_teams(user: Account) -> list:
+        return [team_json(t) for t in administered(lambda: admin.list_teams(store, user))]
+
+    @app.post("/api/v1/admin/teams", status_code=201)
+    def add_team(body: TeamBody, user: Account) -> dict:
+        return team_json(administered(lambda: admin.add_team(store, user, body.name, body.unit,
+                                                             body.villages)))
+
+    @app.patch("/api/v1/admin/teams/{name}")
+    def edit_team(name: str, body: TeamEdit, user: Account) -> dict:
+        return team_json(administered(lambda: admin.set_team(
+            store, user, name, village_codes=body.villages, unit=body.unit, rename=body.rename)))
+
+    @app.get("/api/v1/admin/accounts")
+    def list_accounts(user: Account) -> list:
+        return [account_json(a) for a in administered(lambda: admin.list_accounts(store, user))]
+
+    @app.post("/api/v1/admin/accounts", status_code=201)
+    def add_account(body: AccountBody, user: Account) -> dict:
+        def work() -> admin.AccountView:
+            admin.check_new_account(store, user, body.name, body.role, team=body.team,
+                                    scopes=body.scopes)
+            return admin.add_account(store, user, body.name, body.role,
+                                     auth.hash_password(admin.checked_password(body.password)),
+                                     team=body.team, scopes=body.scopes)
+        return account_json(administered(work))
+
+    @app.patch("/api/v1/admin/accounts/{name}")
+    def edit_account(name: str, body: AccountEdit, user: Account) -> dict:
+        def work() -> admin.AccountView:
+            view = admin.account_view(store, user, name)
+            if body.password is not None:
+                admin.reset_password(store, user, name,
+                                     auth.hash_password(admin.checked_password(body.password)))
+            if body.team is not None:
+                view = admin.set_account_team(store, user, name, body.team)
+            if body.disabled is not None:
+                view = admin.set_disabled(store, user, name, body.disabled)
+            return view
+        return account_json(administered(work))
 
     @app.post("/api/v1/changes/push", openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": {"type": "object", "properties": {
@@ -135,12 +245,18 @@ def create_app(home: Path, db_url: str | None = None) -> FastAPI:
         if len(changes) > MAX_BATCH:
             raise fail(413, "batch_too_large", f"一批最多 {MAX_BATCH} 条变更")
         results, end = await run_in_threadpool(push, store, user, changes)
+        await run_in_threadpool(admin.record_device, store, user, user.device, pushed=True)
         return OrjsonResponse({"results": results, "cursor": end})
 
     @app.get("/api/v1/changes")
     def pull(user: Account, after: Annotated[int, Query(ge=0)] = 0,
-             limit: Annotated[int, Query(ge=1, le=PULL_MAX)] = PULL_DEFAULT) -> Response:
-        """Changes in the user's scope after ``after``, in server order."""
+             limit: Annotated[int, Query(ge=1, le=PULL_MAX)] = PULL_DEFAULT,
+             pending: Annotated[int | None, Query(ge=0)] = None) -> Response:
+        """Changes in the user's scope after ``after``, in server order. A laptop's first
+        pull of a sync says how many of its changes wait to be sent (``pending``): the
+        accounts list shows it with the time."""
+        if pending is not None:
+            admin.record_device(store, user, user.device, pending=pending, cursor=after)
         rows, cursor, more = store.pull(user.scope, after, limit)
         # The stored bodies are already JSON: splice them instead of parsing and dumping
         # every change again (most of a large page's cost).

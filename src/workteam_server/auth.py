@@ -7,6 +7,7 @@ has to be kept anywhere.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -122,11 +123,11 @@ def authenticate(store: ServerStore, access_token: str) -> AccountInfo:
     found = store.token(token_hash(access_token), "access")
     if found is None:
         raise AuthError("token_invalid", "访问令牌无效，请重新登录")
-    account, expires, revoked, _ = found
+    account, expires, revoked, device = found
     if revoked:
         raise AuthError("token_revoked", "登录已被撤销，请重新登录")
     if account.disabled:
         raise AuthError("user_disabled", "该账号已停用，请联系管理员")
     if expires < now():
         raise AuthError("token_expired", "访问令牌已过期")
-    return account
+    return dataclasses.replace(account, device=device)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import scope as sc
+from .admin import AdminError
 from .store import ServerStore, StoreError, sqlite_url
 
 
@@ -78,44 +79,157 @@ def _password(args: argparse.Namespace) -> str:
     return password
 
 
+def cmd_init(args: argparse.Namespace) -> None:
+    """Create a county, its townships and villages (synced area rows)."""
+    from .admin import init_county
+
+    store = _store(args)
+    try:
+        result = init_county(store, args.county)
+    finally:
+        store.close()
+    county = result.county
+    if result.added == 0:
+        raise CliError(f"{county.short}（{county.code[:6]}）已经初始化过：{result.townships} 个乡镇、"
+                       f"{result.villages} 个村（社区）都已在服务器上，没有新增")
+    print(f"已初始化 {county.short}（{county.code[:6]}）：{result.townships} 个乡镇、"
+          f"{result.villages} 个村（社区），新增地区 {result.added} 个"
+          + (f"（{result.already} 个已有）" if result.already else ""))
+
+
+def cmd_areas_add_local(args: argparse.Namespace) -> None:
+    """Add a village missing from the divisions (a natural village, a new 安置社区)."""
+    from .admin import add_local_village
+    from .authoring import CLI_ACTOR
+
+    store = _store(args)
+    try:
+        record = add_local_village(store, CLI_ACTOR, args.township, args.name)
+    finally:
+        store.close()
+    print(f"已添加 {record.name}（自行添加，代码 {record.code}）")
+
+
+def _team_line(team) -> str:  # type: ignore[no-untyped-def]
+    villages = "、".join(f"{name}（{code}）" for code, name in team.villages) or "（未驻村）"
+    return f"{team.name}\t{team.unit or '-'}\t{villages}"
+
+
+def cmd_teams_add(args: argparse.Namespace) -> None:
+    """Create a work team on some villages."""
+    from .admin import add_team
+    from .authoring import CLI_ACTOR
+
+    store = _store(args)
+    try:
+        team = add_team(store, CLI_ACTOR, args.name, args.unit or "", _codes(args.villages))
+    finally:
+        store.close()
+    print(f"已添加工作队 {team.name}，驻 {'、'.join(n for _, n in team.villages)}")
+
+
+def cmd_teams_set(args: argparse.Namespace) -> None:
+    """Change a team's villages, unit or name."""
+    from .admin import set_team
+    from .authoring import CLI_ACTOR
+
+    if args.villages is None and args.unit is None and args.rename is None:
+        raise CliError("请给出要改的内容：--villages、--unit 或 --rename")
+    store = _store(args)
+    try:
+        team = set_team(store, CLI_ACTOR, args.name,
+                        village_codes=_codes(args.villages) if args.villages is not None else None,
+                        unit=args.unit, rename=args.rename)
+    finally:
+        store.close()
+    print(f"已更新工作队 {team.name}：驻 {'、'.join(n for _, n in team.villages) or '（未驻村）'}")
+
+
+def cmd_teams_list(args: argparse.Namespace) -> None:
+    """Print the work teams."""
+    from .admin import list_teams
+    from .authoring import CLI_ACTOR
+
+    store = _store(args)
+    try:
+        teams = list_teams(store, CLI_ACTOR)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([{"id": t.id, "name": t.name, "unit": t.unit,
+                           "villages": [{"code": c, "name": n} for c, n in t.villages]}
+                          for t in teams], ensure_ascii=False))
+        return
+    if not teams:
+        print("还没有工作队：用 workteam-server teams add 添加")
+    for team in teams:
+        print(_team_line(team))
+
+
+def _codes(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+
+
 def cmd_users_add(args: argparse.Namespace) -> None:
     """Create a user."""
+    from .admin import add_account
     from .auth import hash_password
+    from .authoring import CLI_ACTOR
 
     if args.role not in sc.ROLES:
         raise CliError(f"角色只能是 {'、'.join(sc.ROLES)}")
-    name = args.name.strip()
-    if not name or len(name) > 64:
-        raise CliError("用户名不能为空，最长 64 个字符")
+    if args.team and args.scope:
+        raise CliError("--team 与 --scope 只能给一个：工作队员的管辖范围就是其工作队所驻的村")
     try:
         scopes = sc.parse_scopes(args.scope) if args.scope else []
     except sc.ScopeError as e:
         raise CliError(str(e)) from None
-    if not scopes and args.role != "admin":
-        raise CliError("请用 --scope 给出管辖范围（县、乡镇或村的行政区划代码）")
-    password = _password(args)
     store = _store(args)
     try:
-        store.add_account(name, args.role, scopes, hash_password(password))
+        # Everything about the account is checked before the password is asked for.
+        from .admin import check_new_account
+
+        check_new_account(store, CLI_ACTOR, args.name, args.role, team=args.team, scopes=scopes)
+        password = _password(args)
+        view = add_account(store, CLI_ACTOR, args.name, args.role, hash_password(password),
+                           team=args.team, scopes=scopes)
     finally:
         store.close()
-    print(f"已添加用户 {name}（{args.role}，{','.join(scopes) or '全部'}）")
+    where = f"工作队 {view.team}" if view.team else (",".join(view.scopes) or "全部")
+    print(f"已添加用户 {view.name}（{view.role}，{where}）")
 
 
 def cmd_users_list(args: argparse.Namespace) -> None:
-    """Print the users."""
+    """Print the users, their teams and each laptop's last sync."""
+    from .admin import list_accounts
+    from .authoring import CLI_ACTOR
+
     store = _store(args)
     try:
-        accounts = store.accounts()
+        accounts = list_accounts(store, CLI_ACTOR)
     finally:
         store.close()
     if args.json:
-        print(json.dumps([{"name": a.name, "role": a.role, "scopes": list(a.scopes),
-                           "disabled": a.disabled} for a in accounts], ensure_ascii=False))
+        print(json.dumps([{
+            "name": a.name, "role": a.role, "scopes": list(a.scopes), "disabled": a.disabled,
+            "team": a.team or None,
+            "devices": [{"device": d.device, "last_sync": _iso(d.last_sync),
+                         "last_push": _iso(d.last_push_at), "last_pull": _iso(d.last_pull_at),
+                         "pending": d.pending} for d in a.devices]}
+            for a in accounts], ensure_ascii=False))
         return
     for a in accounts:
         state = "（已停用）" if a.disabled else ""
-        print(f"{a.name}\t{a.role}\t{','.join(a.scopes) or '全部'}{state}")
+        where = f"工作队 {a.team}" if a.team else (",".join(a.scopes) or "全部")
+        print(f"{a.name}\t{a.role}\t{where}{state}")
+        for d in a.devices:
+            last = d.last_sync.strftime("%Y-%m-%d %H:%M") if d.last_sync else "从未同步"
+            pending = f"，待上传 {d.pending} 条" if d.pending else ""
+            print(f"  \u2514 电脑 {d.device}：最近同步 {last}（UTC）{pending}")
+
+
+def _iso(value) -> str | None:  # type: ignore[no-untyped-def]
+    return value.isoformat(timespec="seconds") if value is not None else None
 
 
 def cmd_users_disable(args: argparse.Namespace) -> None:
@@ -126,6 +240,47 @@ def cmd_users_disable(args: argparse.Namespace) -> None:
     finally:
         store.close()
     print(f"已停用用户 {args.name}，其登录已全部失效")
+
+
+def cmd_users_enable(args: argparse.Namespace) -> None:
+    """Enable a disabled user again."""
+    from .admin import set_disabled
+    from .authoring import CLI_ACTOR
+
+    store = _store(args)
+    try:
+        set_disabled(store, CLI_ACTOR, args.name, False)
+    finally:
+        store.close()
+    print(f"已启用用户 {args.name}")
+
+
+def cmd_users_passwd(args: argparse.Namespace) -> None:
+    """Set a user's password (every login of the user ends)."""
+    from .admin import account_view, reset_password
+    from .auth import hash_password
+    from .authoring import CLI_ACTOR
+
+    store = _store(args)
+    try:
+        account_view(store, CLI_ACTOR, args.name)
+        reset_password(store, CLI_ACTOR, args.name, hash_password(_password(args)))
+    finally:
+        store.close()
+    print(f"已为用户 {args.name} 设置新密码，其各台电脑需重新登录")
+
+
+def cmd_users_set_team(args: argparse.Namespace) -> None:
+    """Move a member to another team."""
+    from .admin import set_account_team
+    from .authoring import CLI_ACTOR
+
+    store = _store(args)
+    try:
+        view = set_account_team(store, CLI_ACTOR, args.name, args.team)
+    finally:
+        store.close()
+    print(f"用户 {view.name} 现属工作队 {view.team}")
 
 
 def cmd_tokens_revoke(args: argparse.Namespace) -> None:
@@ -154,12 +309,42 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=cmd_serve)
 
+    init = sub.add_parser("init", parents=[common], help="按行政区划代码建立本县的乡镇和村（可重复运行）")
+    init.add_argument("--county", required=True, metavar="CODE", help="县（区）的6位或12位行政区划代码")
+    init.set_defaults(func=cmd_init)
+
+    areas = sub.add_parser("areas", help="地区").add_subparsers(dest="areas_command", required=True,
+                                                              parser_class=Parser)
+    local = areas.add_parser("add-local", parents=[common],
+                             help="添加统计用区划代码中没有的村（自然村、新安置社区）")
+    local.add_argument("name", help="村名，如 于家窑村")
+    local.add_argument("--township", required=True, metavar="CODE", help="所属乡镇的9位或12位代码")
+    local.set_defaults(func=cmd_areas_add_local)
+
+    teams = sub.add_parser("teams", help="管理工作队").add_subparsers(dest="teams_command", required=True,
+                                                                  parser_class=Parser)
+    tadd = teams.add_parser("add", parents=[common], help="添加工作队")
+    tadd.add_argument("name", help="工作队名称")
+    tadd.add_argument("--unit", default="", help="派驻单位")
+    tadd.add_argument("--villages", required=True, metavar="CODE[,CODE…]", help="所驻村的12位代码，逗号分隔")
+    tadd.set_defaults(func=cmd_teams_add)
+    tlist = teams.add_parser("list", parents=[common], help="列出工作队")
+    tlist.add_argument("--json", action="store_true")
+    tlist.set_defaults(func=cmd_teams_list)
+    tset = teams.add_parser("set", parents=[common], help="修改工作队的驻村、派驻单位或名称")
+    tset.add_argument("name")
+    tset.add_argument("--villages", metavar="CODE[,CODE…]", help="新的驻村名单（替换原有的）")
+    tset.add_argument("--unit", help="派驻单位")
+    tset.add_argument("--rename", metavar="NAME", help="新名称")
+    tset.set_defaults(func=cmd_teams_set)
+
     users = sub.add_parser("users", help="管理用户").add_subparsers(dest="users_command", required=True,
                                                                   parser_class=Parser)
     add = users.add_parser("add", parents=[common], help="添加用户")
     add.add_argument("name")
     add.add_argument("--role", required=True, help="member|supervisor|admin")
-    add.add_argument("--scope", default="", help="管辖范围：行政区划代码，多个用逗号分隔")
+    add.add_argument("--team", help="所属工作队（工作队员：管辖范围即该队所驻的村）")
+    add.add_argument("--scope", default="", help="管辖范围：行政区划代码，多个用逗号分隔（督导）")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码")
     add.set_defaults(func=cmd_users_add)
     listing = users.add_parser("list", parents=[common], help="列出用户")
@@ -168,6 +353,17 @@ def build_parser() -> argparse.ArgumentParser:
     disable = users.add_parser("disable", parents=[common], help="停用用户")
     disable.add_argument("name")
     disable.set_defaults(func=cmd_users_disable)
+    enable = users.add_parser("enable", parents=[common], help="重新启用用户")
+    enable.add_argument("name")
+    enable.set_defaults(func=cmd_users_enable)
+    passwd = users.add_parser("passwd", parents=[common], help="重设用户密码")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码")
+    passwd.set_defaults(func=cmd_users_passwd)
+    set_team = users.add_parser("set-team", parents=[common], help="把工作队员调到另一个工作队")
+    set_team.add_argument("name")
+    set_team.add_argument("team")
+    set_team.set_defaults(func=cmd_users_set_team)
 
     tokens = sub.add_parser("tokens", help="管理令牌").add_subparsers(dest="tokens_command", required=True,
                                                                    parser_class=Parser)
@@ -184,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         args.func(args)
     except (CliError, StoreError) as e:
         print(f"错误：{e}", file=sys.stderr)
+        return 1
+    except AdminError as e:
+        print(f"错误：{e.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

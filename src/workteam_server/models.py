@@ -35,6 +35,9 @@ class Account(ServerModel, table=True):
     password_hash: str
     disabled: bool = False
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+    # The work team of a member account: its scope is the team's villages (and the team's
+    # own rows), kept in ``scopes`` by ``directory.refresh_team_scopes``.
+    team_id: str | None = Field(default=None, sa_column=sa.Column(sa.String(36), nullable=True))
 
 
 class Token(ServerModel, table=True):
@@ -85,10 +88,50 @@ class AttachmentArea(ServerModel, table=True):
     area_code: str = Field(sa_column=sa.Column(AREA_CODE, primary_key=True))
 
 
+class Device(ServerModel, table=True):
+    """A laptop an account syncs from: when it last pushed and pulled, and how many of its
+    changes were waiting to be sent (the laptop says so at each pull)."""
+
+    __tablename__ = "device"
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    device: str = Field(primary_key=True, max_length=100)
+    first_seen: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+    last_push_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(), nullable=True))
+    last_pull_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(), nullable=True))
+    pending: int | None = None
+    cursor: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger(), nullable=True))
+
+
+class DirectoryRow(ServerModel, table=True):
+    """The current values of the rows that say who works where (areas, teams, their
+    villages, cadres), folded from the accepted changes field by field (highest HLC wins,
+    as on every laptop), so the server can list teams and derive a team's scope."""
+
+    __tablename__ = "directory_row"
+    entity: str = Field(primary_key=True, max_length=40)
+    row_id: str = Field(primary_key=True, max_length=64)
+    fields: str = "{}"  # JSON: field -> value
+    clocks: str = "{}"  # JSON: field -> HLC of the value
+
+
+class ServerClock(ServerModel, table=True):
+    """The clock of the changes the server makes itself (a county's areas and teams): its
+    device id and last reading, so it never goes backwards."""
+
+    __tablename__ = "server_clock"
+    id: int = Field(default=1, primary_key=True)
+    device: str = Field(max_length=32)
+    wall_ms: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    counter: int
+
+
 change_table: sa.Table = ChangeRow.__table__  # type: ignore[attr-defined]
 row_area_table: sa.Table = RowArea.__table__  # type: ignore[attr-defined]
 attachment_area_table: sa.Table = AttachmentArea.__table__  # type: ignore[attr-defined]
 account_table: sa.Table = Account.__table__  # type: ignore[attr-defined]
 token_table: sa.Table = Token.__table__  # type: ignore[attr-defined]
+device_table: sa.Table = Device.__table__  # type: ignore[attr-defined]
+directory_table: sa.Table = DirectoryRow.__table__  # type: ignore[attr-defined]
+clock_table: sa.Table = ServerClock.__table__  # type: ignore[attr-defined]
 
 metadata: sa.MetaData = ServerModel.metadata

@@ -13,6 +13,7 @@ import orjson
 
 from workteam_desktop.domain.hlc import Timestamp
 
+from . import directory
 from . import scope as sc
 from .store import AccountInfo, ServerStore
 
@@ -115,6 +116,7 @@ def push(store: ServerStore, account: AccountInfo,
 
         seen: set[str] = set()
         rows: list[dict] = []
+        folded: list[dict] = []  # accepted changes of the directory's entities
         new_areas: dict[tuple[str, str], str] = {}
         attachments: set[tuple[str, str]] = set()
         for i, change in enumerate(changes):
@@ -171,8 +173,11 @@ def push(store: ServerStore, account: AccountInfo,
                 attachments.add((sha, code))
             rows.append({"id": change_id, "entity": entity, "row_id": row_id, "area_code": code,
                          "account": account.name, "body": _body(change)})
+            if entity in directory.ENTITIES:
+                folded.append(change)
             results[i] = {"id": change_id, "status": "accepted"}
         inserted = store.insert_changes(conn, rows, new_areas, attachments)
+        directory.fold(conn, [c for c in folded if c["id"] in inserted])
         end = store.log_end(conn)
     for r in results:
         assert r is not None

@@ -6,12 +6,20 @@ writes rows whose code starts with one of the user's scopes, and reads (never wr
 rows of the areas above a scope (the county and township of a village), so a village team
 sees its county's area rows and county-wide thresholds.
 
+A work team's own rows (the team, its cadres, its trainings) carry a *team code*: the
+smallest area holding the team's villages, ``#`` and a key of the team
+(``140222206#3f2a…``). It starts with that area's code, so supervisors above see it; the
+team's member accounts have it among their prefixes (with the team's villages), so they
+read and write their team's rows; members of other teams in the same township do not see it
+(a team code is never an "area above" anyone).
+
 Pure Python: the rules here are shared by push (write checks), pull (the SQL filter) and
 the tests.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +30,14 @@ ROLES = ("member", "supervisor", "admin")
 
 EVERYTHING = ""
 """The scope of an admin: the empty prefix, which every code starts with."""
+
+TEAM_MARK = "#"
+
+
+def team_code(area: str, team_id: str) -> str:
+    """The code of a team's own rows: its area, ``#`` and 16 hex digits of its row id's
+    SHA-256 (short enough for the code columns, unique in practice)."""
+    return f"{area}{TEAM_MARK}{hashlib.sha256(team_id.encode()).hexdigest()[:16]}"
 
 
 class ScopeError(ValueError):
@@ -115,8 +131,10 @@ class Scope:
         return any(code.startswith(p) for p in self.prefixes)
 
     def can_read(self, code: str) -> bool:
-        """Inside the scope, or an area above it (its township, county, province, global)."""
-        return self.can_write(code) or any(p.startswith(code) for p in self.prefixes)
+        """Inside the scope, or an area above it (its township, county, province, global).
+        A team code is never above anything: only its team and the areas above read it."""
+        return self.can_write(code) or (
+            TEAM_MARK not in code and any(p.startswith(code) for p in self.prefixes))
 
     def read_filter(self) -> tuple[list[tuple[str, str]], list[str]]:
         """The pull filter as index-friendly pieces: code ranges ``[low, high)`` (one per
@@ -124,7 +142,8 @@ class Scope:
         if self.everything:
             return [], []
         ranges = [(p, p[:-1] + chr(ord(p[-1]) + 1)) for p in self.prefixes]
-        above = sorted({a for p in self.prefixes for a in ancestors(p)} - set(self.prefixes))
+        above = sorted({a for p in self.prefixes for a in ancestors(p.split(TEAM_MARK)[0])}
+                       - set(self.prefixes))
         return ranges, above
 
 
@@ -134,8 +153,8 @@ class Scope:
 MEMBER_WRITES = frozenset({
     "cadre", "household", "member", "income", "monitoring_event", "household_industry",
     "rights_item", "visit", "visit_household", "visit_cadre", "urgent_need",
-    "delivery_action", "delivery_beneficiary", "assistance_record", "training", "attachment",
-    "form_submission",
+    "delivery_action", "delivery_beneficiary", "assistance_record", "training",
+    "training_participant", "attachment", "form_submission",
 })
 SUPERVISOR_WRITES = MEMBER_WRITES | {"area", "team", "team_area", "observation_threshold"}
 
@@ -171,6 +190,7 @@ PARENT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "delivery_beneficiary": (("action_id", "delivery_action"), ("household_id", "household")),
     "assistance_record": (("household_id", "household"),),
     "training": (("team_id", "team"),),
+    "training_participant": (("training_id", "training"), ("member_id", "member")),
     "attachment": (),
     "form_submission": (("household_id", "household"),),
 }
@@ -192,7 +212,7 @@ PLACING_CHILDREN: dict[str, tuple[str, str, str, str]] = {
 NEEDS_PARENT = frozenset({
     "team_area", "member", "income", "monitoring_event", "household_industry", "rights_item",
     "visit_household", "visit_cadre", "urgent_need", "delivery_beneficiary",
-    "assistance_record", "household",
+    "assistance_record", "household", "training_participant",
 })
 
 
@@ -234,7 +254,8 @@ def row_area(entity: str, row_id: str, fields: dict[str, object], *, lookup, bat
             if code is not None:
                 codes.append(code)
         if codes:
-            return common_area(codes)
+            area = common_area(codes)
+            return team_code(area, row_id) if entity == "team" else area
     if entity == "attachment":
         owner_entity, owner_id = fields.get("owner_entity"), fields.get("owner_id")
         if isinstance(owner_entity, str) and owner_entity in ENTITIES and owner_id:
@@ -243,7 +264,7 @@ def row_area(entity: str, row_id: str, fields: dict[str, object], *, lookup, bat
                 return code
     if entity in NEEDS_PARENT or home is None:
         raise Unplaced
-    return home
+    return team_code(home, row_id) if entity == "team" else home
 
 
 def moved_area(entity: str, fields: dict[str, object], *, lookup) -> str | None:

@@ -31,7 +31,7 @@ from .scope import Scope
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration (a test keeps it in step): a database already there opens without
 # importing alembic, which is most of a CLI command's start-up time.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 PUSH_LOCK = 0x77746B73  # "wtks": the advisory lock key that serialises pushes
 
 
@@ -109,6 +109,8 @@ class AccountInfo:
     role: str
     scopes: tuple[str, ...]
     disabled: bool
+    team_id: str | None = None
+    device: str = ""  # the laptop of the token this request came with
 
     @property
     def scope(self) -> Scope:
@@ -118,7 +120,7 @@ class AccountInfo:
 
 def _account(row: sa.Row) -> AccountInfo:
     scopes = tuple(s for s in row.scopes.split(",") if s)
-    return AccountInfo(row.id, row.name, row.role, scopes, bool(row.disabled))
+    return AccountInfo(row.id, row.name, row.role, scopes, bool(row.disabled), row.team_id)
 
 
 class ServerStore:
@@ -160,7 +162,8 @@ class ServerStore:
 
     # ------------------------------------------------------------ accounts
 
-    def add_account(self, name: str, role: str, scopes: Sequence[str], password_hash: str) -> None:
+    def add_account(self, name: str, role: str, scopes: Sequence[str], password_hash: str,
+                    *, team_id: str | None = None) -> None:
         """Create an account; StoreError if the name is taken."""
         with self.writing() as conn:
             taken = conn.execute(sa.select(account_table.c.id)
@@ -169,7 +172,7 @@ class ServerStore:
                 raise StoreError(f"用户“{name}”已存在")
             conn.execute(account_table.insert().values(
                 name=name, role=role, scopes=",".join(scopes), password_hash=password_hash,
-                disabled=False, created_at=now()))
+                disabled=False, created_at=now(), team_id=team_id))
 
     def accounts(self) -> list[AccountInfo]:
         """Every account, by name."""

@@ -36,7 +36,8 @@ def test_login_answers_tokens_and_the_user(server: RunningServer) -> None:
     r = login(server, "wang", PASSWORD)
     assert r.status_code == 200
     body = r.json()
-    assert body["user"] == {"name": "wang", "role": "member", "scopes": ["140215101201"]}
+    assert body["user"] == {"name": "wang", "role": "member", "scopes": ["140215101201"],
+                            "team": None}
     assert body["expires_in"] == 15 * 60
     assert body["access_token"] != body["refresh_token"]
     assert me(server, body["access_token"]).json()["name"] == "wang"

@@ -23,7 +23,7 @@ def test_pushed_changes_come_back_by_pull(server: RunningServer) -> None:
     server.add_user("admin", "admin", "", "admin-pass")
     with server.client("admin", "admin-pass") as c:
         me = c.get("/api/v1/me").json()
-        assert me == {"name": "admin", "role": "admin", "scopes": []}
+        assert me == {"name": "admin", "role": "admin", "scopes": [], "team": None}
         sent = area_changes() + household_changes("h1", "village1", members=2)
         r = c.post("/api/v1/changes/push", json={"device": "d1", "changes": sent})
         assert r.status_code == 200

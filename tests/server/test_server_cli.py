@@ -39,9 +39,11 @@ def test_users_add_list_disable(offline: RunningServer) -> None:
     offline.cli("users", "add", "root", "--role", "admin", "--password-stdin", stdin="long-password\n")
     assert users(offline) == [
         # a full 12-digit county code is shortened; a township inside it is covered already
-        {"name": "chen", "role": "supervisor", "scopes": ["140215"], "disabled": False},
-        {"name": "root", "role": "admin", "scopes": [], "disabled": False},
-        {"name": "wang", "role": "member", "scopes": ["140215101201", "140215101202"], "disabled": False},
+        {"name": "chen", "role": "supervisor", "scopes": ["140215"], "disabled": False,
+         "team": None, "devices": []},
+        {"name": "root", "role": "admin", "scopes": [], "disabled": False, "team": None, "devices": []},
+        {"name": "wang", "role": "member", "scopes": ["140215101201", "140215101202"], "disabled": False,
+         "team": None, "devices": []},
     ]
     listing = offline.cli("users", "list")
     assert "wang\tmember\t140215101201,140215101202" in listing.stdout

@@ -8,13 +8,18 @@ import sys
 from typing import Any
 
 from ..domain import idnumber, phone
+from ..domain.catalogues import ACCOUNT_ROLES, ENTITIES
 from ..store.conflicts import ConflictView, list_conflicts
+from ..store.outbox import rejections
+from ..store.rejections import group_rejections
 from ..sync.account import Account, keyring_available, login
 from ..sync.errors import PasswordNeeded, SyncError
 from ..sync.session import sync_once
 from .common import open_store
 from .main import CliError
 from .output import print_json, print_table
+
+EXIT_REFUSED = 2  # the sync ran, but the server refused some changes (listed on stdout)
 
 # Personal fields shown masked unless --full (DOMAIN: masked in lists by default).
 _MASKS = {"id_number": idnumber.mask, "phone": phone.mask}
@@ -32,6 +37,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     sy.add_argument("--json", action="store_true", help="输出JSON")
     sy.add_argument("--password-stdin", action="store_true",
                     help="从标准输入读取密码（本机没有密钥环时需要）")
+    sy.add_argument("--rejections", action="store_true",
+                    help="不同步，列出服务器拒绝过的全部更改及原因")
     sy.set_defaults(handler=_sync)
 
     cf = sub.add_parser("conflicts", help="同步冲突：被覆盖的并发修改", parents=[common])
@@ -64,15 +71,26 @@ def _login(args: argparse.Namespace) -> int:
         except SyncError as exc:
             raise CliError(exc.message) from None
     account = result.account
-    scopes = "、".join(account.scopes) or "全部"
-    print(f"已登录 {account.server_url}，用户 {account.username}（角色 {account.role}，范围 {scopes}）")
+    print(f"已登录 {account.server_url}，用户 {account.username}（{account_where(account)}）")
     if not result.kept_in_keyring:
         print("workteam: 系统没有可用的密钥环（keyring），登录凭据未保存：每次同步都需要输入密码"
               "（workteam sync --password-stdin）", file=sys.stderr)
     return 0
 
 
+def account_where(account: Account) -> str:
+    """Where an account works, as a person reads it: its team and villages, else its role
+    and the codes of its scope."""
+    if account.team is not None:
+        villages = "、".join(name for _, name in account.team.villages) or "尚未驻村"
+        return f"工作队 {account.team.name}：{villages}"
+    scopes = "、".join(s for s in account.scopes if "#" not in s) or "全部"
+    return f"{ACCOUNT_ROLES.label(account.role)}，范围 {scopes}"
+
+
 def _sync(args: argparse.Namespace) -> int:
+    if args.rejections:
+        return _list_rejections(args)
     with open_store(args) as store:
         try:
             account = Account.load(store)
@@ -84,19 +102,45 @@ def _sync(args: argparse.Namespace) -> int:
             report = sync_once(store, account, password=password)
         except SyncError as exc:
             raise CliError(exc.message) from None
+        groups = group_rejections(store, report.rejections)
     data: dict[str, Any] = report.as_dict()
+    data["rejection_groups"] = [g.as_dict() for g in groups]
+    refused = EXIT_REFUSED if report.rejected else 0
     if args.json:
         print_json(data)
-        return 0
+        return refused
     print(f"上传 {report.pushed} 条（重复 {report.duplicates}，被拒 {report.rejected}），"
           f"下载 {report.pulled} 条（新 {report.applied}），冲突 {report.conflicts} 条")
     if report.attachments_up or report.attachments_down or report.forms_updated:
         print(f"附件上传 {report.attachments_up} 个，下载 {report.attachments_down} 个；"
               f"表单更新 {report.forms_updated} 个")
-    for r in data["rejections"]:
-        print(f"被拒：{r['entity']} {r['row_id']}：{r['reason']}（{r['code']}）")
+    if groups:
+        print(f"服务器拒绝了 {report.rejected} 条更改，原因如下（全部列表：workteam sync --rejections）：")
+        for g in groups:
+            example = f"，例如 {'；'.join(g.examples)}" if g.examples else ""
+            print(f"  {g.count} 条：{g.reason}（{g.code}）{example}")
     if report.conflicts:
         print("有冲突待处理：运行 workteam conflicts list 查看")
+    return refused
+
+
+def _list_rejections(args: argparse.Namespace) -> int:
+    from ..store.conflicts import RecordLabels
+
+    with open_store(args) as store:
+        rows = rejections(store)
+        with store.read() as cur:
+            labels = RecordLabels(cur, "zh")
+            named = [{**r, "record": labels.row(r["entity"], r["row_id"])} for r in rows]
+    if args.json:
+        print_json(named)
+        return 0
+    if not named:
+        print("服务器没有拒绝过本机的更改")
+        return 0
+    print_table(["记录类型", "记录", "原因", "代码", "时间"],
+                [[ENTITIES.label(r["entity"]), r["record"], r["reason"], r["code"], r["at"]]
+                 for r in named])
     return 0
 
 

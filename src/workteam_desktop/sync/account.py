@@ -20,7 +20,7 @@ import keyring.errors
 
 from ..store import sync_state
 from ..store.store import Store
-from .client import SyncClient, Tokens, normalize_url
+from .client import SyncClient, TeamRef, Tokens, normalize_url
 from .errors import BundleError, NotLoggedIn, PasswordNeeded, SyncError, TokenRevoked
 from .keys import _usable_backend
 
@@ -44,6 +44,7 @@ class Account:
     username: str
     role: str = ""
     scopes: list[str] = field(default_factory=list)
+    team: TeamRef | None = None  # the work team of a member account (from the server)
     # The short-lived access token of the last connection, in memory only (never written):
     # the next sync within its life skips one round trip. (token, monotonic expiry)
     _access: tuple[str, float] | None = field(default=None, repr=False, compare=False)
@@ -61,7 +62,8 @@ class Account:
         if not url or not user:
             raise NotLoggedIn()
         return cls(url, user, state.get(sync_state.ROLE, ""),
-                   list(json.loads(state.get(sync_state.SCOPES) or "[]")))
+                   list(json.loads(state.get(sync_state.SCOPES) or "[]")),
+                   TeamRef.from_json(json.loads(state.get(sync_state.TEAM) or "null")))
 
     # ------------------------------------------------------------------ keyring
 
@@ -139,6 +141,7 @@ class Account:
 
     def _update_user(self, tokens: Tokens) -> None:
         self.role, self.scopes = tokens.user.role, list(tokens.user.scopes)
+        self.team = tokens.user.team
 
     def save(self, store: Store) -> None:
         """Store server, user, role and scopes in ``sync_state`` (no write when unchanged)."""
@@ -146,7 +149,8 @@ class Account:
         previous = stored.get(sync_state.SERVER_URL)
         values: dict[str, str | None] = {
             sync_state.SERVER_URL: self.server_url, sync_state.USERNAME: self.username,
-            sync_state.ROLE: self.role, sync_state.SCOPES: json.dumps(self.scopes)}
+            sync_state.ROLE: self.role, sync_state.SCOPES: json.dumps(self.scopes),
+            sync_state.TEAM: json.dumps(self.team.to_json(), ensure_ascii=False) if self.team else None}
         if all(stored.get(k) == v for k, v in values.items()):
             return
         if previous is not None and previous != self.server_url:

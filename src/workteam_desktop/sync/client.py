@@ -32,12 +32,37 @@ TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
 
 
 @dataclass(frozen=True, slots=True)
+class TeamRef:
+    """The work team an account belongs to, as the server holds it."""
+
+    id: str
+    name: str
+    unit: str
+    villages: tuple[tuple[str, str], ...]  # (code, name)
+
+    @classmethod
+    def from_json(cls, data: Any) -> TeamRef | None:
+        """The team of a login answer (None when the account has none)."""
+        if not isinstance(data, dict) or not data.get("id"):
+            return None
+        return cls(str(data["id"]), str(data.get("name", "")), str(data.get("unit", "")),
+                   tuple((str(v.get("code", "")), str(v.get("name", "")))
+                         for v in data.get("villages") or [] if isinstance(v, dict)))
+
+    def to_json(self) -> dict[str, Any]:
+        """As the server sends it (kept in sync_state)."""
+        return {"id": self.id, "name": self.name, "unit": self.unit,
+                "villages": [{"code": c, "name": n} for c, n in self.villages]}
+
+
+@dataclass(frozen=True, slots=True)
 class User:
     """Who the server says we are."""
 
     name: str
     role: str
     scopes: list[str]
+    team: TeamRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +190,10 @@ class SyncClient:
         except orjson.JSONDecodeError:
             raise ServerError(f"{self.server_url} 的回答无法识别，可能不是 workteam 同步服务器") from None
 
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        """One authenticated JSON call under ``/api/v1`` (administration), its answer."""
+        return self._json(self._send(method, f"{API}/{path}", json=body))
+
     # ------------------------------------------------------------------- the calls
 
     def health(self) -> dict[str, Any]:
@@ -204,7 +233,8 @@ class SyncClient:
             tokens = Tokens(str(data["access_token"]), str(data["refresh_token"]),
                             int(data.get("expires_in", 0)),
                             User(str(user["name"]), str(user.get("role", "")),
-                                 [str(s) for s in user.get("scopes", [])]))
+                                 [str(s) for s in user.get("scopes", [])],
+                                 TeamRef.from_json(user.get("team"))))
         except (KeyError, TypeError, ValueError):
             raise ServerError(f"{self.server_url} 的登录回答无法识别") from None
         self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
@@ -229,10 +259,14 @@ class SyncClient:
             raise ServerError("同步服务器对上传的回答与所发更改不符，未标记为已上传，请稍后重试")
         return results, cursor
 
-    def pull(self, after: int, limit: int = 5000) -> PullPage:
-        """The changes after server cursor ``after`` (one page)."""
-        data = self._json(self._send("GET", f"{API}/changes",
-                                     params={"after": after, "limit": limit}))
+    def pull(self, after: int, limit: int = 5000, pending: int | None = None) -> PullPage:
+        """The changes after server cursor ``after`` (one page). ``pending`` (the first
+        page of a sync) tells the server how many changes this laptop still has to send,
+        for the county's list of laptops."""
+        params: dict[str, int] = {"after": after, "limit": limit}
+        if pending is not None:
+            params["pending"] = pending
+        data = self._json(self._send("GET", f"{API}/changes", params=params))
         try:
             rows = data["changes"]
             changes = [Change(d["id"], d["entity"], d["row_id"], d["fields"], d["hlc"],

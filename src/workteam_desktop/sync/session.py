@@ -35,6 +35,7 @@ from ..store.attachments import content_path
 from ..store.changes import apply_page
 from ..store.merge import UnknownEntity, collector_off
 from ..store.outbox import Rejection, next_batch, pending_count, record_push
+from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, joined_values
 from ..store.store import Store
 from .account import Account
 from .client import PullPage, SyncClient
@@ -98,7 +99,12 @@ def sync_once(store: Store, account: Account, *, progress: Progress | None = Non
                   cancel or (lambda: False))
     try:
         with account.connect(password, device=store.device_id, transport=transport) as client:
-            account.save(store)  # role and scopes as the server says now
+            account.save(store)  # role, scopes and team as the server says now
+            if account.team is not None and sync_state.get(store, PROVISIONAL_TEAM):
+                # Set up offline: bring the server's team first, then move this laptop's
+                # cadres and records onto it before anything is sent.
+                step.pull(client)
+                adopt_server_team(store, account.team.id)
             step.push(client)
             step.upload_attachments(client)
             step.pull(client)
@@ -108,7 +114,8 @@ def sync_once(store: Store, account: Account, *, progress: Progress | None = Non
         sync_state.set_values(store, {sync_state.LAST_ERROR: exc.message})
         raise
     # One write for the bookkeeping of the whole sync (every commit is an fsync).
-    sync_state.set_values(store, {**step.state, sync_state.LAST_SYNC_AT: sync_state.now_iso(),
+    sync_state.set_values(store, {**step.state, **joined_values(store, account),
+                                  sync_state.LAST_SYNC_AT: sync_state.now_iso(),
                                   sync_state.LAST_ERROR: None})
     return report
 
@@ -184,7 +191,7 @@ class _Steps:
         fetcher = ThreadPoolExecutor(1, thread_name_prefix="workteam-pull")
         try:
             limit = PULL_PAGE
-            pending = fetcher.submit(_fetch, client, cursor, limit)
+            pending = fetcher.submit(_fetch, client, cursor, limit, pending_count(store))
             while True:
                 page, seconds = pending.result()
                 self._check_cancel()
@@ -308,10 +315,12 @@ def _write_atomic(target: Path, content: bytes) -> None:
         raise
 
 
-def _fetch(client: SyncClient, after: int, limit: int) -> tuple[PullPage, float]:
-    """One pull request and how long it took."""
+def _fetch(client: SyncClient, after: int, limit: int,
+           waiting: int | None = None) -> tuple[PullPage, float]:
+    """One pull request and how long it took (``waiting``: this laptop's unsent changes,
+    told to the server on a sync's first page)."""
     started = time.perf_counter()
-    page = client.pull(after, limit)
+    page = client.pull(after, limit, waiting)
     return page, time.perf_counter() - started
 
 
