@@ -131,6 +131,8 @@ def add_local_village(store: ServerStore, actor: AccountInfo, township_code: str
     taken = {str(f.get("code")): str(f.get("name")) for f in areas.values()
              if str(f.get("code", "")).startswith(township.code[:9])}
     village = dv.local_village(township.code, clean, taken=taken)
+    if village.code in taken:  # the same village added before, perhaps spelled 于家窑 for 于家窑村
+        return AreaRecord(village.code, taken[village.code], village.level, township.code, local=True)
     record = AreaRecord(village.code, village.short, village.level, township.code, local=True)
     _pushed(store, actor, [_wire(reference_change(record, dv.EDITION))])
     return record

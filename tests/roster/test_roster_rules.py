@@ -170,3 +170,42 @@ def test_money_that_is_not_a_plain_amount_is_refused(text: str) -> None:
         rv.parse_money(text, "人均纯收入")
     assert caught.value.problem.code == "money.invalid"
     assert text in caught.value.message()
+
+
+# ---------------------------------------------------------------- a real county's villages
+
+def _county_index() -> VillageIndex:
+    """A home set up for 左云县 whose team works in 店湾镇's 曹家沟村 and 店湾村."""
+    return VillageIndex([("140226102208", "曹家沟村", "店湾镇"), ("140226102209", "店湾村", "店湾镇")],
+                        counties=["140226000000"])
+
+
+def test_a_real_county_roster_names_its_villages_as_people_write_them() -> None:
+    index = _county_index()
+    for text in ("店湾", "店湾村", "店湾村村委会", "店湾镇店湾村", "140226102209", "左云县店湾镇店湾村"):
+        assert index.lookup(text) == ("140226102209", None), text
+    assert index.lookup("店湾镇曹家沟") == ("140226102208", None)
+
+
+def test_an_ambiguous_or_foreign_village_is_a_problem_that_lists_the_candidates() -> None:
+    index = _county_index()
+    # 曹家沟村 is in two townships of the county: never a guess, even though the team works in one.
+    code, problem = index.lookup("曹家沟")
+    assert code is None and problem is not None and problem.code == "village.ambiguous"
+    assert "鹊儿山镇曹家沟村（140226101208）" in problem.message()
+    assert "店湾镇曹家沟村（140226102208，本队所驻）" in problem.message()
+    code, problem = index.lookup("木代村")  # in the county, not the team's
+    assert code is None and problem is not None and problem.code == "village.outside_team"
+    assert "店湾镇木代村（140226102207）" in problem.message() and "曹家沟村、店湾村" in problem.message()
+    code, problem = index.lookup("上庄村")
+    assert code is None and problem is not None and problem.code == "roster.unknown_village"
+
+
+def test_roster_rows_with_village_problems_are_skipped_with_their_reason() -> None:
+    headers = ["所在村", "户主姓名", "身份证号", "家庭人口"]
+    mapping = ["village", "head_name", "id_number", "members"]
+    rows = [(2, ["店湾", "王建国", ident(1), "3"]), (3, ["曹家沟", "赵二虎", ident(2), "2"]),
+            (4, ["木代", "刘三", ident(3), "2"])]
+    p = build_plan(headers, rows, mapping, _county_index(), today=TODAY)
+    assert [h.village_code for h in p.households] == ["140226102209"]
+    assert codes(p) == {3: "village.ambiguous", 4: "village.outside_team"}

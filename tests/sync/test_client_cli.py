@@ -76,7 +76,7 @@ def test_login_keeps_the_token_only_in_the_keyring(tmp_path, capsys, monkeypatch
     code, out, err = run(capsys, monkeypatch, "login", "--home", home, "--server", server.url,
                          "--user", user, "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 0, err
-    assert f"已登录 {server.url}，用户 {user}（角色 supervisor，范围 140215）" in out
+    assert f"已登录 {server.url}，用户 {user}（督导，范围 140215）" in out
     token = memory_keyring.secrets[(KEYRING_SERVICE, f"{server.url}|{user}")]
     assert len(token) >= 20
     assert scan_for(home, token) == []
@@ -128,10 +128,11 @@ def test_a_change_outside_the_scope_is_rejected_with_its_reason(tmp_path, capsys
         [hid] = add_households(store, 1, village=other, start=10)
     _login(capsys, monkeypatch, home, server, user)
     code, out, err = run(capsys, monkeypatch, "sync", "--home", home)
-    assert code == 0, err
+    assert code == 2, err  # the sync ran, but something was refused
     assert "被拒 2" in out  # the village outside the scope and its household
-    rejected_lines = [line for line in out.splitlines() if line.startswith("被拒：")]
-    assert any(hid in line for line in rejected_lines)
+    # One line per reason, with its count and the records named as people read them.
+    [line] = [line for line in out.splitlines() if "out_of_scope" in line]
+    assert line.strip().startswith("2 条：") and "地区 东村；农户 户主10（0010）" in line
     with Store.open(home) as store, store.read() as cur:
         reason = cur.execute("SELECT code, reason FROM sync_rejection WHERE row_id = ?",
                              (hid,)).fetchone()
@@ -141,7 +142,12 @@ def test_a_change_outside_the_scope_is_rejected_with_its_reason(tmp_path, capsys
         assert pushed[0] == 2
     # A rejected change is not sent again.
     code, out, _err = run(capsys, monkeypatch, "sync", "--home", home, "--json")
+    assert code == 0
     assert json.loads(out)["rejected"] == 0 and json.loads(out)["pushed"] == 0
+    # The whole list stays available, each refusal with its record and reason.
+    code, out, _err = run(capsys, monkeypatch, "sync", "--home", home, "--rejections", "--json")
+    listed = {r["row_id"]: r for r in json.loads(out)}
+    assert code == 0 and listed[hid]["code"] == "out_of_scope" and listed[hid]["record"] == "户主10（0010）"
 
 
 def test_conflicts_list_shows_both_values(tmp_path, capsys, monkeypatch, server, user) -> None:

@@ -131,9 +131,9 @@ def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(
     pages: list[int] = []
     real = session._fetch
 
-    def counting(client, after, limit):
+    def counting(client, after, limit, waiting=None):
         pages.append(limit)
-        return real(client, after, limit)
+        return real(client, after, limit, waiting)
 
     monkeypatch.setattr(session, "_fetch", counting)
     phases: list[str] = []

@@ -220,7 +220,9 @@ def _is_code(text: str) -> bool:
 
 
 def _local_key(name: str) -> str:
-    return normalize(short_name(normalize(name)))
+    # 于家窑, 于家窑村 and 于家窑村委会 name one natural village; 于家窑社区 is another place.
+    key = normalize(short_name(normalize(name)))
+    return key[:-1] if key.endswith("村") and len(key) >= 3 else key
 
 
 def local_code(township_code: str, name: str, taken: Mapping[str, str]) -> str:

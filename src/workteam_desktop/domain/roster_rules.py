@@ -140,7 +140,7 @@ class VillageIndex:
                         return match.found.code, None
                     return None, Problem("village.outside_team", {
                         "value": value, "name": self._where(match.found),
-                        "villages": "、".join(sorted(self._names.values())) or "无"})
+                        "villages": "、".join(self._names[c] for c in sorted(self._names)) or "无"})
         code = self._by_key.get(value) or self._by_key.get(_bare(value))
         if code is None:
             return None, Problem("roster.unknown_village", {"value": text.strip()})

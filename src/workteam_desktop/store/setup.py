@@ -324,6 +324,8 @@ def add_local_village(store: Store, township: dv.Division, name: str) -> dv.Divi
     for shipped in dv.shipped().villages(township.code):
         taken.setdefault(shipped.code, shipped.name)
     village = dv.local_village(township.code, clean, taken=taken)
+    if village.code in taken:  # added before (perhaps as 于家窑 for 于家窑村): that one
+        return dv.local_village(township.code, taken[village.code], village.code)
     with store.write() as w:
         write_reference_areas(w, [
             AreaRecord(county.code, county.short, "county"),
