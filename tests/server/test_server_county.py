@@ -80,7 +80,8 @@ def test_teams_and_member_accounts(offline: RunningServer) -> None:
                       "--password-stdin", stdin=PASSWORD + "\n"), "只有工作队员")
     fails(offline.cli("teams", "add", "店湾工作队", "--villages", CAOJIAGOU), "已存在")
     fails(offline.cli("teams", "add", "新队", "--villages", CAOJIAGOU), "已由工作队“店湾工作队”驻村")
-    fails(offline.cli("teams", "add", "新队", "--villages", "140222206201"), "服务器上没有代码为“140222206201”的村")
+    fails(offline.cli("teams", "add", "新队", "--villages", "140222206201"),
+          "服务器上没有代码为“140222206201”的村")
     fails(offline.cli("teams", "add", "新队", "--villages", "140226102000"), "不是村或社区")
     assert "zhao" not in {u["name"] for u in json.loads(ok(offline.cli("users", "list", "--json")))}
 
