@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         roster,
         setup,
         supervisor,
+        team,
         visits,
     )
     from . import sync as sync_cli
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="数据目录 (默认: $WORKTEAM_HOME 或系统用户数据目录)")
-    for module in (gui, demo, setup, households, visits, report, bundles, maintenance,
+    for module in (gui, demo, setup, households, visits, team, report, bundles, maintenance,
                    supervisor, roster, sync_cli):
         module.register(sub, common)
     return parser

@@ -174,7 +174,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "本机有几个工作队（{teams}），请用 --team 指定是哪一个",
         "This data home holds several teams ({teams}); name one with --team",
     ),
-    "team.not_found": ("找不到工作队“{key}”；本机的工作队：{teams}", "No team “{key}”; the teams here: {teams}"),
+    "team.not_found": (
+        "找不到工作队“{key}”；本机的工作队：{teams}", "No team “{key}”; the teams here: {teams}",
+    ),
     "cadre.exists": ("本工作队已有在岗干部“{name}”", "{name} already serves in this team"),
     "cadre.already_ended": ("{name}已于{date}离岗，不能再次离岗", "{name} already left on {date}"),
     "cadre.successor_self": ("接任干部不能是离岗干部本人", "The successor cannot be the cadre who leaves"),

@@ -79,7 +79,9 @@ def build(store: Store, request: ReportRequest, ctx: BuildContext) -> ReportDoc:
         f"新发现急难愁盼问题 {q.needs_raised:,} 件，本季度解决 {q.needs_resolved:,} 件"
         + (f"，解决用时中位数 {median} 天" if median is not None else "")
         + f"，季度末仍有 {q.needs_open_at_end:,} 件未解决。",
-        f"开展培训 {q.trainings:,} 次，参训 {q.training_attendees:,} 人次。",
+        f"开展培训 {q.trainings:,} 次，参训 {q.training_attendees:,} 人次，其中登记参训的"
+        f"农户成员 {q.training_participants:,} 人次，取得证书 {q.training_certificates:,} 本"
+        f"（人人持证）。",
     ]
     for line in lines:
         story.append(para(line, styles.body))
@@ -187,5 +189,7 @@ def build(store: Store, request: ReportRequest, ctx: BuildContext) -> ReportDoc:
                       "deliveries": deliveries_total, "assistance_amount": assistance_amount,
                       "needs_raised": q.needs_raised, "needs_resolved": q.needs_resolved,
                       "median_days": q.median_days_to_resolve,
+                      "trainings": q.trainings, "training_participants": q.training_participants,
+                      "training_certificates": q.training_certificates,
                       "observation": figures.observation,
                       "zero_employment": figures.zero_employment, "overdue": figures.overdue})

@@ -223,15 +223,18 @@ def household_brief(store: Store, key: str) -> dict[str, Any]:
 
 
 def list_cadres(store: Store, search: str = "", limit: int = 20,
-                lang: str = "zh") -> list[dict[str, Any]]:
-    """Cadres whose name contains ``search`` (all when empty), by name, for type-ahead."""
+                lang: str = "zh", *, serving_only: bool = False) -> list[dict[str, Any]]:
+    """Cadres whose name contains ``search`` (all when empty), by name, for type-ahead;
+    with ``serving_only`` only those in post today (a record being edited keeps its own)."""
     text = search.strip()
+    serving = "(c.ended_on IS NULL OR c.ended_on > ?)" if serving_only else "? IS NOT NULL"
     with store.read() as cur:
         rows = [dict(r) for r in cur.execute(
             "SELECT c.id, c.name, c.role, t.name AS team_name FROM cadre c "
             "LEFT JOIN team t ON t.id = c.team_id "
-            "WHERE c.deleted = 0 AND (? = '' OR instr(c.name, ?) > 0) "
-            "ORDER BY instr(c.name, ?) <> 1, c.name LIMIT ?", (text, text, text, limit))]
+            f"WHERE c.deleted = 0 AND (? = '' OR instr(c.name, ?) > 0) AND {serving} "
+            "ORDER BY instr(c.name, ?) <> 1, c.name LIMIT ?",
+            (text, text, dt.date.today().isoformat(), text, limit))]
     for r in rows:
         r["role_label"] = cat.CADRE_ROLES.label(r["role"], lang)
         r["team_name"] = r["team_name"] or ""

@@ -264,6 +264,8 @@ class QuarterFigures:
     trainings: int = 0
     training_attendees: int = 0
     training_hours: float = 0.0
+    training_participants: int = 0  # household members listed as taking part
+    training_certificates: int = 0  # certificates they obtained (人人持证)
 
 
 def quarter_figures(store: Store, scope: Scope, start: dt.date, end: dt.date) -> QuarterFigures:
@@ -358,14 +360,22 @@ def quarter_figures(store: Store, scope: Scope, start: dt.date, end: dt.date) ->
             f"AND t.team_id IN (SELECT ta.team_id FROM team_area ta "
             f"WHERE ta.deleted = 0 AND {twhere})", [*span, *tparams]).fetchone()
         out.trainings, out.training_attendees, out.training_hours = row[0], row[1], float(row[2])
+        out.training_participants, out.training_certificates = cur.execute(
+            f"SELECT count(*), coalesce(sum(p.certificate <> ''), 0) FROM training_participant p "
+            f"JOIN training t ON t.id = p.training_id "
+            f"WHERE p.deleted = 0 AND t.deleted = 0 AND t.training_date BETWEEN ? AND ? "
+            f"AND t.team_id IN (SELECT ta.team_id FROM team_area ta "
+            f"WHERE ta.deleted = 0 AND {twhere})", [*span, *tparams]).fetchone()
     return out
 
 
 # ---------------------------------------------------------------- wall charts
 
-def teams_and_cadres(store: Store, scope: Scope, *, full_phone: bool = False) -> list[dict[str, Any]]:
-    """The teams working in the scope, each with its villages and cadres (phones masked
-    unless ``full_phone``)."""
+def teams_and_cadres(store: Store, scope: Scope, *, full_phone: bool = False,
+                     today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The teams working in the scope, each with its villages and the cadres in post
+    ``today`` (phones masked unless ``full_phone``)."""
+    day = (today or dt.date.today()).isoformat()
     where, params = scope.village_filter("ta.area_id")
     with store.read() as cur:
         teams: dict[str, dict[str, Any]] = {}
@@ -381,7 +391,8 @@ def teams_and_cadres(store: Store, scope: Scope, *, full_phone: bool = False) ->
         order = {code: i for i, code in enumerate(cat.CADRE_ROLES.codes())}
         for tid, team in teams.items():
             rows = cur.execute("SELECT name, role, phone FROM cadre WHERE team_id = ? "
-                               "AND deleted = 0", (tid,)).fetchall()
+                               "AND deleted = 0 AND (ended_on IS NULL OR ended_on > ?)",
+                               (tid, day)).fetchall()
             rows.sort(key=lambda r: (order.get(r["role"], 99), r["name"]))
             team["cadres"] = [{"name": r["name"], "role": r["role"],
                                "role_label": cat.CADRE_ROLES.label(r["role"]),

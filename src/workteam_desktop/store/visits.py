@@ -344,21 +344,33 @@ def _cadre_rows(cur: sqlite3.Cursor, where: str, params: list[Any],
     return out
 
 
-def cadre_choices(store: Store, text: str = "", limit: int = 20) -> list[dict[str, Any]]:
+_SERVING = "(c.ended_on IS NULL OR c.ended_on > ?)"  # in post today (left: ended_on set)
+
+
+def cadre_choices(store: Store, text: str = "", limit: int = 20, *,
+                  serving_only: bool = False) -> list[dict[str, Any]]:
     """Cadres whose name contains ``text`` (all when empty): id, name, role, role_label,
-    team_name (at most ``limit``)."""
+    team_name (at most ``limit``); with ``serving_only`` not those who left (for new
+    records: a rotated-out cadre keeps the records they made, but makes no new ones)."""
     text = text.strip()
+    where, params = (["instr(c.name, ?) > 0"], [text]) if text else (["1"], [])
+    if serving_only:
+        where.append(_SERVING)
+        params.append(dt.date.today().isoformat())
     with store.read() as cur:
-        if not text:
-            return _cadre_rows(cur, "1", [], limit)
-        return _cadre_rows(cur, "instr(c.name, ?) > 0", [text], limit)
+        return _cadre_rows(cur, " AND ".join(where), params, limit)
 
 
-def cadres_by_ids(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """The cadres ``ids`` that still exist, in the order given (as cadre_choices)."""
+def cadres_by_ids(store: Store, ids: Sequence[str], *,
+                  serving_only: bool = False) -> list[dict[str, Any]]:
+    """The cadres ``ids`` that still exist (and with ``serving_only`` are in post), in the
+    order given (as cadre_choices)."""
     if not ids:
         return []
+    where, params = f"c.id IN ({','.join('?' * len(ids))})", list(ids)
+    if serving_only:
+        where += f" AND {_SERVING}"
+        params.append(dt.date.today().isoformat())
     with store.read() as cur:
-        rows = {r["id"]: r for r in _cadre_rows(
-            cur, f"c.id IN ({','.join('?' * len(ids))})", list(ids))}
+        rows = {r["id"]: r for r in _cadre_rows(cur, where, params)}
     return [rows[i] for i in ids if i in rows]

@@ -437,16 +437,17 @@ class CadrePicker(TypeAheadPicker):
     """
 
     def __init__(self, ctx: AppContext, *, multiple: bool = True, chips_below: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 serving_only: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(ctx, multiple=multiple, chips_below=chips_below, parent=parent)
+        self.serving_only = serving_only  # new records: cadres who left are not offered
         self.line_edit.setPlaceholderText(self.tr("输入干部姓名，回车选中；↓ 列出全部"))
         self._fit_placeholder()
 
     def search(self, store: Store, text: str) -> list[dict[str, Any]]:
-        return cadre_choices(store, text, MAX_CHOICES)
+        return cadre_choices(store, text, MAX_CHOICES, serving_only=self.serving_only)
 
     def lookup(self, store: Store, keys: Sequence[str]) -> list[dict[str, Any]]:
-        return cadres_by_ids(store, keys)
+        return cadres_by_ids(store, keys, serving_only=self.serving_only)
 
     def display(self, row: dict[str, Any]) -> str:
         parts = [row["name"], row.get("role_label", ""), row.get("team_name", "")]

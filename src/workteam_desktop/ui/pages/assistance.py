@@ -71,9 +71,9 @@ TOTAL = "__total__"  # the 合计 tile
 
 
 def fetch_cadres(store: Store, text: str) -> list[tuple[str, str, str]]:
-    """Up to 20 cadres whose name contains ``text``: (id, "name（role）", team)."""
+    """Up to 20 cadres in post whose name contains ``text``: (id, "name（role）", team)."""
     return [(c["id"], f"{c['name']}（{c['role_label']}）", c["team_name"])
-            for c in list_cadres(store, text)]
+            for c in list_cadres(store, text, serving_only=True)]
 
 
 def household_label(row: dict[str, Any]) -> str:

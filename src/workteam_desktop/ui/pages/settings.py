@@ -2,7 +2,8 @@
 
 Tabs, so every part fits a 1366×768 screen: 常规 (language, role, user, server, backups),
 规则与标准 (form update period, observation thresholds per year and region), 考核权重
-(assessment weights), 目录扩展 (the region's industries and measure kinds).
+(assessment weights), 目录扩展 (the region's industries and measure kinds), 工作队 (the
+team and its cadres: ui/pages/team_settings.py; its changes are written at once).
 
 The settings are saved together with 保存设置 (or thrown away with 放弃修改; leaving the
 page asks first). Thresholds are synced rows, not settings: each add, change or delete
@@ -61,6 +62,7 @@ from ..context import AppContext
 from ..tasks import Cancelled, JobState, TaskHandle
 from ..widgets import accent_button, field_error, page_title
 from .base import Page
+from .team_settings import TeamSettings
 
 LEVEL_INDENT = {"county": "", "township": "　", "village": "　　", "community": "　　"}
 
@@ -136,6 +138,8 @@ class SettingsPage(Page):
         self.tabs.addTab(self._rules_tab(), self.tr("规则与标准"))
         self.tabs.addTab(self._weights_tab(), self.tr("考核权重"))
         self.tabs.addTab(self._catalogues_tab(), self.tr("目录扩展"))
+        self.team_settings = TeamSettings(ctx)
+        self.tabs.addTab(self.team_settings, self.tr("工作队"))
         layout.addWidget(self.tabs, 1)
 
         self.error_label = field_error()
@@ -150,6 +154,8 @@ class SettingsPage(Page):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.saved_label, 1)
         layout.addLayout(buttons)
+        # The 工作队 tab writes each change at once: 保存设置/放弃修改 are not for it.
+        self.tabs.currentChanged.connect(self._tab_changed)
 
     # ------------------------------------------------------------------ tabs
 
@@ -352,6 +358,14 @@ class SettingsPage(Page):
         self.user_edit.setText(self.ctx.store.user)
         self.saved_label.clear()
         self.reload_thresholds()
+        self.team_settings.reload()
+        if params.get("tab") == "team":
+            self.tabs.setCurrentWidget(self.team_settings)
+
+    def _tab_changed(self, _index: int) -> None:
+        team = self.tabs.currentWidget() is self.team_settings
+        for widget in (self.save_button, self.cancel_button, self.saved_label):
+            widget.setVisible(not team)
 
     def _show(self, s: Settings) -> None:
         self.lang_box.setCurrentIndex(max(self.lang_box.findData(s.language), 0))

@@ -309,7 +309,7 @@ class VisitEntryPage(Page):
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText(self.tr("如 2026-12-20，可不填"))
         self.follow_up.setFixedWidth(190)
-        self.visitors = CadrePicker(self.ctx)
+        self.visitors = CadrePicker(self.ctx, serving_only=True)
         people.addWidget(self.follow_up)
         visitors_label = QLabel(self.tr("走访干部"))
         visitors_label.setContentsMargins(14, 0, 0, 0)
