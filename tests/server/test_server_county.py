@@ -111,7 +111,8 @@ def test_a_member_gets_its_villages_and_writes_its_team_rows_only(server: Runnin
         assert all(c["row_id"] == area_id(c["fields"]["code"]) for c in changes if c["entity"] == "area")
         assert {c["row_id"] for c in changes if c["entity"] == "team"} == {team_id}
         # Its own team's cadre is accepted; a cadre for the other team is out of scope.
-        ours = wire_change("cadre", "cadre-1", {"name": "张伟", "role": "first_secretary", "team_id": team_id})
+        ours = wire_change("cadre", "cadre-1",
+                           {"name": "张伟", "role": "first_secretary", "team_id": team_id})
         theirs = wire_change("cadre", "cadre-2", {"name": "赵强", "role": "member", "team_id": li_team})
         household = wire_change("household", "h-1", {"number": "1", "head_name": "王一",
                                                       "village_id": area_id(CAOJIAGOU)})
@@ -139,7 +140,8 @@ def test_admin_api_is_scoped_for_supervisors(server: RunningServer) -> None:
         assert refused.status_code == 404 and refused.json()["detail"]["code"] == "unknown_team"
         refused = chen.post("/api/v1/admin/accounts", json={
             "name": "liu", "role": "supervisor", "password": PASSWORD, "scopes": ["140226102"]})
-        assert refused.status_code == 403 and "督导只能添加工作队员账号" in refused.json()["detail"]["message"]
+        assert refused.status_code == 403
+        assert "督导只能添加工作队员账号" in refused.json()["detail"]["message"]
         made = chen.post("/api/v1/admin/accounts", json={
             "name": "liu", "role": "member", "password": PASSWORD, "team": "店湾工作队"})
         assert made.status_code == 201 and made.json()["team"] == "店湾工作队"

@@ -77,7 +77,7 @@ def test_bad_plans_say_what_to_fix() -> None:
         plan_setup("999999", [CAOJIAGOU], TEAM)
     with pytest.raises(DomainError, match=r"代码140222206201（.*赵家沟乡杨家庄村委会）不在左云县内"):
         plan_setup(COUNTY_CODE, ["140222206201"], TEAM)
-    with pytest.raises(DomainError, match="可以是几个村.*鹊儿山镇.*店湾镇"):
+    with pytest.raises(DomainError, match=r"可以是几个村.*鹊儿山镇.*店湾镇"):
         plan_setup(COUNTY_CODE, ["曹家沟村"], TEAM)
     assert plan_setup(COUNTY_CODE, ["店湾镇曹家沟村"], TEAM).villages[0].code == CAOJIAGOU
     with pytest.raises(DomainError, match="一名在岗的第一书记"):
@@ -136,7 +136,8 @@ def test_cli_setup_and_its_bad_input(tmp_path: Path, capsys: pytest.CaptureFixtu
                           f"{CAOJIAGOU},店湾村", "--team", TEAM, "--cadre", "张伟:第一书记", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["county"] == "140226000000" and [v["name"] for v in data["villages"]] == ["曹家沟村", "店湾村"]
+    assert data["county"] == "140226000000"
+    assert [v["name"] for v in data["villages"]] == ["曹家沟村", "店湾村"]
     code, _out, err = _cli(capsys, "setup", "--home", home, "--county", "天镇县", "--villages",
                            "140222206201", "--team", TEAM)
     assert code == 1 and "本机已设置为左云县的数据" in err
