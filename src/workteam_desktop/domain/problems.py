@@ -129,8 +129,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "This laptop is already set up for the team “{team}” ({villages}); nothing to change",
     ),
     "setup.other_team": (
-        "本机已设置为工作队“{team}”，不能再设置为“{other}”；改名请到 设置 → 工作队",
-        "This laptop is set up for the team “{team}”, not “{other}”; rename it in Settings → Team",
+        "本机已设置为工作队“{team}”，不能再设置为“{other}”；另一个工作队请另用一个数据目录（--home）",
+        "This laptop is set up for the team “{team}”, not “{other}”; use another data home (--home)",
     ),
     "setup.joined_server": (
         "本机已登录服务器 {server}，工作队和所驻村由服务器下发，请同步而不是单机设置",
