@@ -8,8 +8,8 @@ from pathlib import Path
 from .main import CliError
 
 SCREENSHOT_PAGES = ("dashboard", "households", "household", "visits", "visit", "deliveries",
-                    "assistance", "form", "reports", "sync", "settings", "supervisor", "quality",
-                    "duplicates", "assessment", "backups")
+                    "assistance", "trainings", "form", "reports", "sync", "settings", "supervisor",
+                    "quality", "duplicates", "assessment", "backups", "accounts")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

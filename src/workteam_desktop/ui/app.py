@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication
 from ..paths import resources_dir
 from ..settings import LEGACY_KEYS, import_legacy, load_settings
 from ..store import Store
+from ..store.home import resolve_home
+from ..store.setup import home_is_empty
 from .context import AppContext
 from .main_window import MainWindow
 
@@ -91,21 +93,57 @@ def install_translators(app: QApplication, lang: str) -> None:
         app.installTranslator(translator)
 
 
-def open_window(home: str | None) -> tuple[QApplication, MainWindow]:
-    """The application and main window on the data home ``home``."""
+def open_window(home: str | None, *, styled: bool = False) -> tuple[QApplication, MainWindow]:
+    """The application and main window on the data home ``home`` (``styled``: the
+    application is set up already, by the first-run window)."""
     app = QApplication.instance() or QApplication(sys.argv)
     store = Store.open(home)
     settings = settings_for(store)
     lang = choose_lang(store.home)
-    setup_application(app, lang)  # type: ignore[arg-type]
+    if not styled:
+        setup_application(app, lang)  # type: ignore[arg-type]
     ctx = AppContext(store, settings, lang)
     window = MainWindow(ctx)
     return app, window  # type: ignore[return-value]
 
 
 def run(home: str | None, page: str | None = None) -> int:
-    """Run the GUI until the window closes."""
-    app, window = open_window(home)
+    """Run the GUI until the last window closes. A new or empty data home shows the
+    first-run window (连接服务器, 单机开始, 从数据包开始, 看看演示数据) instead of an empty main
+    window; the main window opens on the home it ends with."""
+    path = resolve_home(home)
+    if not home_is_empty(path):
+        app, window = open_window(str(path))
+        _start(window, page)
+        try:
+            return app.exec()
+        finally:
+            window.store.close()
+
+    from .first_run import FirstRunWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    setup_application(app, choose_lang(path))  # type: ignore[arg-type]
+    first = FirstRunWindow(path, choose_lang(path),
+                           server=load_settings(path).server_url)
+    opened: list[MainWindow] = []
+
+    def open_main(target: Path) -> None:
+        _, window = open_window(str(target), styled=True)
+        opened.append(window)
+        _start(window, None)
+        first.close()
+
+    first.sig_done.connect(open_main)
+    first.show()
+    try:
+        return app.exec()
+    finally:
+        for window in opened:
+            window.store.close()
+
+
+def _start(window: MainWindow, page: str | None) -> None:
     window.show()
     window.show_page(page or window.start_page())
     # The day's first start keeps a backup; copying a county-sized file takes a while, so
@@ -114,10 +152,6 @@ def run(home: str | None, page: str | None = None) -> int:
 
     window.ctx.tasks.run(daily_backup_if_due, window.store,
                          keep=window.ctx.app_settings.backup_keep)
-    try:
-        return app.exec()
-    finally:
-        window.store.close()
 
 
 def wait_idle(app: QApplication, window: MainWindow, timeout: float = 30.0) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..store.outbox import pending_count
-from ..store.supervisor import is_supervisor
+from ..store.supervisor import is_supervisor, sync_role
 from .context import AppContext
 from .diagnostics import install_help_menu
 from .pages.base import Page
@@ -37,12 +37,14 @@ PAGE_SPECS: list[tuple[str, str, str, bool]] = [
     ("visit", "visit_entry", "VisitEntryPage", False),
     ("deliveries", "deliveries", "DeliveriesPage", True),
     ("assistance", "assistance", "AssistancePage", True),
+    ("trainings", "trainings", "TrainingsPage", True),
     ("form", "forms", "FormsPage", True),
     ("reports", "reports", "ReportsPage", True),
     ("supervisor", "supervisor_overview", "SupervisorOverviewPage", True),
     ("quality", "supervisor_quality", "SupervisorQualityPage", True),
     ("duplicates", "supervisor_duplicates", "SupervisorDuplicatesPage", True),
     ("assessment", "supervisor_assessment", "SupervisorAssessmentPage", True),
+    ("accounts", "accounts", "AccountsPage", True),
     ("sync", "sync", "SyncPage", True),
     ("backups", "backups", "BackupsPage", True),
     ("settings", "settings", "SettingsPage", True),
@@ -50,6 +52,8 @@ PAGE_SPECS: list[tuple[str, str, str, bool]] = [
 
 # Pages of supervisor mode: in the navigation only when the home is used by a supervisor.
 SUPERVISOR_PAGES = frozenset({"supervisor", "quality", "duplicates", "assessment"})
+# Pages for the county's administrators and supervisors signed in to a server.
+MANAGER_PAGES = frozenset({"accounts"})
 
 
 # Pages without a navigation entry highlight the entry they belong to.
@@ -66,12 +70,14 @@ def page_titles() -> dict[str, str]:
         "visit": QCoreApplication.translate("MainWindow", "记录走访"),
         "deliveries": QCoreApplication.translate("MainWindow", "十送行动"),
         "assistance": QCoreApplication.translate("MainWindow", "帮扶记录"),
+        "trainings": QCoreApplication.translate("MainWindow", "培训"),
         "form": QCoreApplication.translate("MainWindow", "信息采集"),
         "reports": QCoreApplication.translate("MainWindow", "报表"),
         "supervisor": QCoreApplication.translate("MainWindow", "全域总览"),
         "quality": QCoreApplication.translate("MainWindow", "数据质量"),
         "duplicates": QCoreApplication.translate("MainWindow", "重复农户"),
         "assessment": QCoreApplication.translate("MainWindow", "考核评定"),
+        "accounts": QCoreApplication.translate("MainWindow", "账号与工作队"),
         "sync": QCoreApplication.translate("MainWindow", "同步"),
         "backups": QCoreApplication.translate("MainWindow", "备份与恢复"),
         "settings": QCoreApplication.translate("MainWindow", "设置"),
@@ -136,11 +142,13 @@ class MainWindow(QMainWindow):
     def fill_nav(self) -> None:
         """The navigation entries; the supervisor pages only in supervisor mode."""
         self.supervisor_mode = is_supervisor(self.store)
+        self.manager_mode = sync_role(self.store) in ("admin", "supervisor")
         titles = page_titles()
         self.nav.blockSignals(True)
         self.nav.clear()
         for name, _module, _cls, shown in PAGE_SPECS:
-            if shown and (self.supervisor_mode or name not in SUPERVISOR_PAGES):
+            if (shown and (self.supervisor_mode or name not in SUPERVISOR_PAGES)
+                    and (self.manager_mode or name not in MANAGER_PAGES)):
                 item = QListWidgetItem(titles[name])
                 item.setData(Qt.ItemDataRole.UserRole, name)
                 self.nav.addItem(item)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +35,9 @@ from PySide6.QtWidgets import (
 
 from ...domain import catalogues as cat
 from ...store.outbox import pending_by_entity
+from ...store.outbox import rejections as all_rejections
+from ...store.rejections import RejectionGroup, group_rejections
+from ...store.store import Store
 from ...store.sync_status import RejectionView, SyncOverview, list_rejections, overview
 from ...sync.errors import BundleError, PasswordNeeded, SyncError
 from ...sync.session import SyncReport
@@ -43,6 +48,13 @@ from ..sync_controller import sync_controller
 from ..sync_login import LoginDialog
 from ..widgets import accent_button, alert_badge, empty_state, field_error, page_title
 from .base import Page
+
+
+def rejection_summary(store: Store, lang: str) -> tuple[list[RejectionGroup], list[RejectionView]]:
+    """Every refused change grouped by reason (the largest group first, each with a few
+    examples), and the newest refusals one per record (a plain job)."""
+    return (group_rejections(store, all_rejections(store), lang=lang),
+            list_rejections(store, lang=lang))
 
 
 class SyncPage(Page):
@@ -57,13 +69,24 @@ class SyncPage(Page):
         self.login_dialog: LoginDialog | None = None
         self.conflict_dialog: ConflictReviewDialog | None = None
         self.last_report: SyncReport | None = None
-        layout = QVBoxLayout(self)
+        # On a small screen (1024×600) with refused changes listed the groups need more
+        # height than there is: the page scrolls instead of crushing them.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        scroll.setWidget(content)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         layout.addWidget(page_title(self.tr("同步")))
         # The network group and the outbox side by side, USB transfer below.
         self.top = QHBoxLayout()
         self.top.addWidget(self._build_network(), 3)
         layout.addLayout(self.top)
-        layout.addWidget(self._build_rejections(), 1)
+        self.page_layout = layout
+        layout.addWidget(self._build_rejections())
 
         usb = QGroupBox(self.tr("U盘传输"))
         usb_layout = QVBoxLayout(usb)
@@ -221,6 +244,20 @@ class SyncPage(Page):
         hint.setWordWrap(True)
         hint.setObjectName("tileLabel")
         inner.addWidget(hint)
+        # One line per reason (count, reason, a few examples), as `workteam sync` prints
+        # them; the whole list behind a button.
+        self.groups_box = QVBoxLayout()
+        self.groups_box.setSpacing(2)
+        inner.addLayout(self.groups_box)
+        self.group_labels: list[QLabel] = []
+        self._rejection_rows = 0
+        toggle_row = QHBoxLayout()
+        self.all_rejections_button = QPushButton()
+        self.all_rejections_button.setCheckable(True)
+        self.all_rejections_button.toggled.connect(self._show_all_rejections)
+        toggle_row.addWidget(self.all_rejections_button)
+        toggle_row.addStretch(1)
+        inner.addLayout(toggle_row)
         self.rejections_model = QStandardItemModel(0, 4, self)
         self.rejections_model.setHorizontalHeaderLabels(
             [self.tr("记录类型"), self.tr("记录"), self.tr("原因"), self.tr("时间")])
@@ -236,6 +273,7 @@ class SyncPage(Page):
         for column, width in ((0, 110), (1, 260), (3, 140)):
             self.rejections_table.setColumnWidth(column, width)
         inner.addWidget(self.rejections_table)
+        self.rejections_table.hide()
         self.rejections_box.hide()
         return self.rejections_box
 
@@ -251,7 +289,7 @@ class SyncPage(Page):
     def refresh(self) -> None:
         """Re-read account, last sync, outbox and conflicts (off the GUI thread)."""
         self.ctx.tasks.run(overview, self.ctx.store, done=self._show_overview)
-        self.ctx.tasks.run(list_rejections, self.ctx.store, lang=self.ctx.lang,
+        self.ctx.tasks.run(rejection_summary, self.ctx.store, self.ctx.lang,
                            done=self._show_rejections)
         self.ctx.tasks.run(pending_by_entity, self.ctx.store, done=self._show_pending)
 
@@ -290,7 +328,22 @@ class SyncPage(Page):
         self.sync_button.setEnabled(logged_in and not self.sync.running)
         self._show_conflict_count(info.open_conflicts)
 
-    def _show_rejections(self, rejections: list[RejectionView]) -> None:
+    def _show_rejections(self, summary: tuple[list[RejectionGroup], list[RejectionView]]) -> None:
+        groups, rejections = summary
+        for label in self.group_labels:
+            label.deleteLater()
+        self.group_labels = []
+        for g in groups:
+            line = self.tr("{n} 条：{reason}").format(n=f"{g.count:,}", reason=g.reason)
+            if g.examples:
+                line += self.tr("（例如 {examples}）").format(examples="；".join(g.examples))
+            label = QLabel(line)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.groups_box.addWidget(label)
+            self.group_labels.append(label)
+        self._rejection_rows = len(rejections)
+        self._label_all_button()
         self.rejections_model.setRowCount(0)
         for r in rejections:
             when = r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at else ""
@@ -299,6 +352,18 @@ class SyncPage(Page):
             items[2].setToolTip(r.reason)
             self.rejections_model.appendRow(items)
         self.rejections_box.setVisible(bool(rejections))
+
+    def _label_all_button(self) -> None:
+        n = f"{self._rejection_rows:,}"
+        self.all_rejections_button.setText(
+            self.tr("收起逐条列表") if self.all_rejections_button.isChecked()
+            else self.tr("逐条查看（{n} 条记录）…").format(n=n))
+
+    def _show_all_rejections(self, on: bool) -> None:
+        self.rejections_table.setVisible(on)
+        # The list takes the room below when open; the reason lines alone stay compact.
+        self.page_layout.setStretchFactor(self.rejections_box, 1 if on else 0)
+        self._label_all_button()
 
     def _show_conflict_count(self, n: int) -> None:
         self.conflict_badge.setText(self.tr("{n} 处冲突待处理").format(n=f"{n:,}"))
