@@ -127,7 +127,7 @@ def add_local_village(store: ServerStore, actor: AccountInfo, township_code: str
     with store.engine.connect() as conn:
         areas = directory.rows(conn, "area")
     if area_id(township.code) not in areas:
-        raise _refuse("unknown_township", f"服务器上还没有{township.short}：先运行 init 设置其所在县")
+        raise _refuse("unknown_township", f"服务器上还没有{township.short}：请先在服务器上设置其所在县（init）")
     taken = {str(f.get("code")): str(f.get("name")) for f in areas.values()
              if str(f.get("code", "")).startswith(township.code[:9])}
     village = dv.local_village(township.code, clean, taken=taken)
@@ -176,7 +176,7 @@ def _villages(store: ServerStore, actor: AccountInfo, codes: Sequence[str]) -> l
     """(row id, fields) of the villages named by ``codes``, checked: known on the server,
     villages (not townships), inside the actor's scope."""
     if not codes:
-        raise _refuse("no_villages", "请用 --villages 给出工作队所驻的村（12位行政区划代码，逗号分隔）")
+        raise _refuse("no_villages", "请给出工作队所驻的村（12位行政区划代码）")
     with store.engine.connect() as conn:
         areas = directory.rows(conn, "area")
     out: list[tuple[str, dict]] = []
@@ -185,7 +185,7 @@ def _villages(store: ServerStore, actor: AccountInfo, codes: Sequence[str]) -> l
         row_id = area_id(code)
         fields = areas.get(row_id)
         if fields is None:
-            raise _refuse("unknown_village", f"服务器上没有代码为“{raw.strip()}”的村：先用 init 设置其所在县")
+            raise _refuse("unknown_village", f"服务器上没有代码为“{raw.strip()}”的村：请先在服务器上设置其所在县（init）")
         if fields.get("level") not in ("village", "community"):
             raise _refuse("not_a_village", f"“{raw.strip()}”（{fields.get('name')}）不是村或社区")
         if not actor.scope.can_write(sc.normalize_code(code)):
@@ -210,7 +210,7 @@ def add_team(store: ServerStore, actor: AccountInfo, name: str, unit: str,
     villages = _villages(store, actor, village_codes)
     with store.engine.connect() as conn:
         if directory.team_by_name(conn, clean):
-            raise _refuse("team_exists", f"工作队“{clean}”已存在（改驻村用 teams set）", 409)
+            raise _refuse("team_exists", f"工作队“{clean}”已存在", 409)
         _check_free(conn, [v for v, _ in villages], None)
     team_id = new_id()
     rows: list[tuple[str, str, dict[str, Any]]] = [
@@ -382,14 +382,14 @@ def check_new_account(store: ServerStore, actor: AccountInfo, name: str, role: s
     scopes = list(scopes)
     if team:
         if role != "member":
-            raise _refuse("bad_team", "只有工作队员（member）账号属于工作队；督导用 --scope 给出管辖范围")
+            raise _refuse("bad_team", "只有工作队员账号属于工作队；督导账号请给出管辖范围")
         info = _one_team(store, actor, team)
         team_id = info.id
         scopes = directory.team_scopes(info)
         if not scopes:
-            raise _refuse("no_villages", f"工作队“{info.name}”还没有驻村（teams set … --villages）")
+            raise _refuse("no_villages", f"工作队“{info.name}”还没有驻村，请先为它设置所驻的村")
     elif role != "admin" and not scopes:
-        raise _refuse("no_scope", "请用 --team 给出工作队，或用 --scope 给出管辖范围（县、乡镇或村的代码）")
+        raise _refuse("no_scope", "请给出所属的工作队，或管辖范围（县、乡镇或村的代码）")
     if not _manages(actor, role, scopes):
         raise _refuse("out_of_scope", "这个管辖范围超出了您的管辖范围", 403)
     if any(a.name == clean for a in store.accounts()):

@@ -54,3 +54,33 @@ def test_choosing_a_village_narrows_the_figures(qtbot, ctx) -> None:
     expected = area_figures(ctx.store, page.area_box.currentData())
     assert 0 < page.figures.households == expected.households < everyone
     assert page.tile_observation.value_label.text() == f"{expected.observation:,}"
+
+
+def test_a_home_just_set_up_says_the_next_step_is_the_roster(qtbot, qapp, tmp_path, monkeypatch) -> None:
+    from PySide6.QtCore import QSettings
+
+    from workteam_desktop.domain.team_setup import plan_setup
+    from workteam_desktop.store import Store
+    from workteam_desktop.store.setup import set_up_home
+    from workteam_desktop.ui.context import AppContext
+    from workteam_desktop.ui.pages.households import HouseholdsPage
+
+    opened: list[bool] = []
+    monkeypatch.setattr(HouseholdsPage, "open_roster_import", lambda self: opened.append(True))
+    store = Store.open(tmp_path / "home")
+    set_up_home(store, plan_setup("140226", ["140226102207"], "店湾镇工作队"))
+    ctx = AppContext(store, QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat), "zh")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("dashboard")
+    wait_for_tasks(qtbot, ctx)
+    page = window.current_page()
+    assert page.next_step.isVisible()
+    page.import_button.click()
+    wait_for_tasks(qtbot, ctx)
+    assert window.current_page().name == "households"
+    qtbot.waitUntil(lambda: opened == [True])
+    window.close()
+    assert ctx.tasks.wait(10000)
+    store.close()

@@ -15,7 +15,15 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...domain import catalogues as cat
 from ...store.figures import AreaFigures, area_figures, pickable_areas
@@ -84,6 +92,18 @@ class DashboardPage(Page):
         self.summary = QLabel()
         self.summary.setObjectName("tileLabel")
         layout.addWidget(self.summary)
+        # A home just set up has villages but no households yet: say what comes next.
+        self.next_step = QWidget()
+        step = QHBoxLayout(self.next_step)
+        step.setContentsMargins(0, 0, 0, 0)
+        step.addWidget(QLabel(self.tr("还没有农户。下一步：导入工作队的花名册（Excel 或 CSV），"
+                                      "或登录服务器同步。")))
+        self.import_button = QPushButton(self.tr("导入花名册…"))
+        self.import_button.clicked.connect(lambda: ctx.navigate("households", import_roster=True))
+        step.addWidget(self.import_button)
+        step.addStretch(1)
+        self.next_step.hide()
+        layout.addWidget(self.next_step)
 
         charts = QHBoxLayout()
         self.income_chart, income_view = _chart(self.tr("收入构成"))
@@ -120,6 +140,7 @@ class DashboardPage(Page):
     def show_figures(self, f: AreaFigures) -> None:
         """Fill the tiles and charts."""
         self.figures = f
+        self.next_step.setVisible(f.households == 0 and self.area_box.currentData() is None)
         self.tile_observation.set_value(f"{f.observation:,}", f.observation > 0)
         self.tile_zero.set_value(f"{f.zero_employment:,}", f.zero_employment > 0)
         self.tile_overdue.set_value(f"{f.overdue:,}", f.overdue > 0)

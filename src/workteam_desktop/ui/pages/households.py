@@ -193,7 +193,10 @@ class HouseholdsPage(Page):
 
     def activate(self, **params: Any) -> None:
         """Show the list; ``flag``, ``village`` (code), ``grid``, ``type``, ``status`` or
-        ``search`` given (e.g. from a dashboard tile) replace the current filters."""
+        ``search`` given (e.g. from a dashboard tile) replace the current filters;
+        ``import_roster`` opens the roster import (the dashboard's next step)."""
+        if params.get("import_roster"):
+            QTimer.singleShot(0, self.open_roster_import)
         wanted = {k: params[k] for k in ("flag", "village", "grid", "type", "status", "search")
                   if k in params}
         if wanted:
