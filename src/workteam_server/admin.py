@@ -127,7 +127,8 @@ def add_local_village(store: ServerStore, actor: AccountInfo, township_code: str
     with store.engine.connect() as conn:
         areas = directory.rows(conn, "area")
     if area_id(township.code) not in areas:
-        raise _refuse("unknown_township", f"服务器上还没有{township.short}：请先在服务器上设置其所在县（init）")
+        raise _refuse("unknown_township",
+                      f"服务器上还没有{township.short}：请先在服务器上设置其所在县（init）")
     taken = {str(f.get("code")): str(f.get("name")) for f in areas.values()
              if str(f.get("code", "")).startswith(township.code[:9])}
     village = dv.local_village(township.code, clean, taken=taken)
@@ -185,7 +186,8 @@ def _villages(store: ServerStore, actor: AccountInfo, codes: Sequence[str]) -> l
         row_id = area_id(code)
         fields = areas.get(row_id)
         if fields is None:
-            raise _refuse("unknown_village", f"服务器上没有代码为“{raw.strip()}”的村：请先在服务器上设置其所在县（init）")
+            raise _refuse("unknown_village",
+                          f"服务器上没有代码为“{raw.strip()}”的村：请先在服务器上设置其所在县（init）")
         if fields.get("level") not in ("village", "community"):
             raise _refuse("not_a_village", f"“{raw.strip()}”（{fields.get('name')}）不是村或社区")
         if not actor.scope.can_write(sc.normalize_code(code)):
