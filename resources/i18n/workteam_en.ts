@@ -2,6 +2,295 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
+    <name>AccountDialogs</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>密码：</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>再输一次：</source>
+        <translation>Again:</translation>
+    </message>
+    <message>
+        <source>至少8个字符</source>
+        <translation>At least 8 characters</translation>
+    </message>
+    <message>
+        <source>请填写密码</source>
+        <translation>Enter the password</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致，请再输一次</source>
+        <translation>The two passwords differ; type it again</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsPage</name>
+    <message>
+        <source>账号与工作队</source>
+        <translation>Accounts and teams</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>本机还没有以管理员或督导的账号登录服务器。在“同步”页用管理员或督导的账号登录后，这里可以为工作队员开账号、停用账号、重置密码和调整工作队。</source>
+        <translation>This computer is not logged in to the server with an administrator or supervisor account. After logging in with one on the Sync page, you can open accounts for work-team members here, disable accounts, reset passwords and change teams.</translation>
+    </message>
+    <message>
+        <source>去“同步”页登录</source>
+        <translation>Log in on the Sync page</translation>
+    </message>
+    <message>
+        <source>账号</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>添加账号…</source>
+        <translation>Add account…</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>停用后此账号不能再登录和同步；可随时重新启用</source>
+        <translation>A disabled account can no longer log in or sync; it can be enabled again at any time</translation>
+    </message>
+    <message>
+        <source>重置密码…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <source>调整工作队…</source>
+        <translation>Change team…</translation>
+    </message>
+    <message>
+        <source>查找用户名或工作队</source>
+        <translation>Find a user name or team</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>工作队或管辖范围</source>
+        <translation>Team or scope</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>电脑与上次同步</source>
+        <translation>Computers and last sync</translation>
+    </message>
+    <message>
+        <source>还没有您可以管理的账号。点“添加账号…”为工作队员开账号。</source>
+        <translation>No accounts you can manage yet. Click &quot;Add account…&quot; to open one for a work-team member.</translation>
+    </message>
+    <message>
+        <source>电脑超过{days}天未同步的，以黄色标出。</source>
+        <translation>Computers not synced for over {days} days are marked in yellow.</translation>
+    </message>
+    <message>
+        <source>添加工作队…</source>
+        <translation>Add team…</translation>
+    </message>
+    <message>
+        <source>修改驻村…</source>
+        <translation>Edit villages…</translation>
+    </message>
+    <message>
+        <source>派驻单位</source>
+        <translation>Sending unit</translation>
+    </message>
+    <message>
+        <source>队员账号</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <source>所驻的村</source>
+        <translation>Villages</translation>
+    </message>
+    <message>
+        <source>还没有工作队。点“添加工作队…”，填写名称并勾选所驻的村。</source>
+        <translation>No work teams yet. Click &quot;Add team…&quot;, enter a name and tick the team&apos;s villages.</translation>
+    </message>
+    <message>
+        <source>以 {user}（{role}）身份管理 · {server}</source>
+        <translation>Managing as {user} ({role}) · {server}</translation>
+    </message>
+    <message>
+        <source>正在同步，同步结束后继续…</source>
+        <translation>A sync is running; continuing when it ends…</translation>
+    </message>
+    <message>
+        <source>操作失败，请稍后重试；如果一再出现，请导出诊断包交给管理员</source>
+        <translation>The action failed; try again later. If it keeps happening, export a diagnostics file for the administrator</translation>
+    </message>
+    <message>
+        <source>输入密码</source>
+        <translation>Enter password</translation>
+    </message>
+    <message>
+        <source>本机无法保存登录，请输入您的登录密码：</source>
+        <translation>This computer cannot keep the login; enter your password:</translation>
+    </message>
+    <message>
+        <source>全部地区</source>
+        <translation>All areas</translation>
+    </message>
+    <message>
+        <source>未分配</source>
+        <translation>None assigned</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>还没有电脑同步过</source>
+        <translation>No computer has synced yet</translation>
+    </message>
+    <message>
+        <source>账号（{n}）</source>
+        <translation>Accounts ({n})</translation>
+    </message>
+    <message>
+        <source>尚未驻村</source>
+        <translation>No villages yet</translation>
+    </message>
+    <message>
+        <source>工作队（{n}）</source>
+        <translation>Work teams ({n})</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never synced</translation>
+    </message>
+    <message>
+        <source>{when} · 电脑 {device}</source>
+        <translation>{when} · computer {device}</translation>
+    </message>
+    <message>
+        <source> · 待同步 {n} 条</source>
+        <translation> · unsent: {n}</translation>
+    </message>
+    <message>
+        <source> · 超过{days}天未同步</source>
+        <translation> · not synced for over {days} days</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Enable</translation>
+    </message>
+    <message>
+        <source>已添加账号 {name}。请把用户名和密码告诉本人，第一次登录后可在“同步”页使用。</source>
+        <translation>Account {name} added. Tell its owner the user name and password; they log in on the Sync page.</translation>
+    </message>
+    <message>
+        <source>已停用 {name}：此账号不能再登录和同步。要恢复，选中后点“启用”。</source>
+        <translation>Disabled {name}: this account can no longer log in or sync. To restore it, select it and click &quot;Enable&quot;.</translation>
+    </message>
+    <message>
+        <source>已启用 {name}。</source>
+        <translation>Enabled {name}.</translation>
+    </message>
+    <message>
+        <source>已为 {name} 重置密码。</source>
+        <translation>The password of {name} has been reset.</translation>
+    </message>
+    <message>
+        <source>{name} 已调到 {team}。</source>
+        <translation>{name} moved to {team}.</translation>
+    </message>
+    <message>
+        <source>已添加工作队 {name}。</source>
+        <translation>Work team {name} added.</translation>
+    </message>
+    <message>
+        <source>已保存 {name} 的驻村：{villages}。</source>
+        <translation>Saved the villages of {name}: {villages}.</translation>
+    </message>
+</context>
+<context>
+    <name>AddAccountDialog</name>
+    <message>
+        <source>添加账号</source>
+        <translation>Add account</translation>
+    </message>
+    <message>
+        <source>登录用的名字，如 wangwei，不含空格</source>
+        <translation>Name to log in with, e.g. wangwei (no spaces)</translation>
+    </message>
+    <message>
+        <source>用户名：</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <source>角色：</source>
+        <translation>Role:</translation>
+    </message>
+    <message>
+        <source>选择工作队</source>
+        <translation>Choose a work team</translation>
+    </message>
+    <message>
+        <source>工作队：</source>
+        <translation>Work team:</translation>
+    </message>
+    <message>
+        <source>{county}（全县）</source>
+        <translation>{county} (whole county)</translation>
+    </message>
+    <message>
+        <source>督导的管辖范围：全县或一个乡镇</source>
+        <translation>Supervisor&apos;s scope: the whole county or one township</translation>
+    </message>
+    <message>
+        <source>管辖范围：</source>
+        <translation>Scope:</translation>
+    </message>
+    <message>
+        <source>还没有工作队：先在“工作队”页添加工作队，再为队员开账号。</source>
+        <translation>No work teams yet: add one on the &quot;Work teams&quot; tab first, then open accounts for its members.</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>请填写用户名（不含空格）</source>
+        <translation>Enter a user name (no spaces)</translation>
+    </message>
+    <message>
+        <source>请选择工作队</source>
+        <translation>Choose a work team</translation>
+    </message>
+    <message>
+        <source>请选择管辖范围</source>
+        <translation>Choose the scope</translation>
+    </message>
+</context>
+<context>
     <name>AssistanceDialog</name>
     <message>
         <source>编辑帮扶记录</source>
@@ -359,6 +648,61 @@ The current data is first kept as a “before restore” backup, so it can be re
     </message>
 </context>
 <context>
+    <name>CadreDialog</name>
+    <message>
+        <source>编辑干部</source>
+        <translation>Edit cadre</translation>
+    </message>
+    <message>
+        <source>添加干部</source>
+        <translation>Add cadre</translation>
+    </message>
+    <message>
+        <source>如：张伟</source>
+        <translation>e.g. Zhang Wei</translation>
+    </message>
+    <message>
+        <source>派出单位，如 大同市财政局</source>
+        <translation>Sending unit, e.g. Datong Finance Bureau</translation>
+    </message>
+    <message>
+        <source>到岗日期</source>
+        <translation>Started on</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>离岗日期</source>
+        <translation>Left on</translation>
+    </message>
+    <message>
+        <source>请填写干部姓名</source>
+        <translation>Enter the cadre&apos;s name</translation>
+    </message>
+    <message>
+        <source>已添加 {name}</source>
+        <translation>Added {name}</translation>
+    </message>
+    <message>
+        <source>已保存 {name}</source>
+        <translation>Saved {name}</translation>
+    </message>
+</context>
+<context>
     <name>CadrePicker</name>
     <message>
         <source>输入干部姓名，回车选中；↓ 列出全部</source>
@@ -370,10 +714,64 @@ The current data is first kept as a “before restore” backup, so it can be re
     </message>
 </context>
 <context>
+    <name>CadreRows</name>
+    <message>
+        <source>再添加一名干部</source>
+        <translation>Add another cadre</translation>
+    </message>
+</context>
+<context>
     <name>ChoiceEditor</name>
     <message>
         <source>按数字键 1–{n} 直接选择，0 清空</source>
         <translation>Press 1–{n} to choose, 0 to clear</translation>
+    </message>
+</context>
+<context>
+    <name>ChoicePanel</name>
+    <message>
+        <source>欢迎使用驻村工作队工作平台</source>
+        <translation>Welcome to the Village Work Team Platform</translation>
+    </message>
+    <message>
+        <source>这台电脑上还没有工作队的数据。请选择怎样开始：</source>
+        <translation>This computer holds no work team data yet. Choose how to start:</translation>
+    </message>
+    <message>
+        <source>连接服务器</source>
+        <translation>Connect to a server</translation>
+    </message>
+    <message>
+        <source>县里有同步服务器时选这个：填写服务器地址、用户名和密码，本机取回您工作队的全部数据。</source>
+        <translation>Choose this when the county has a sync server: enter the server address, user name and password, and this computer fetches all your team&apos;s data.</translation>
+    </message>
+    <message>
+        <source>单机开始</source>
+        <translation>Start offline</translation>
+    </message>
+    <message>
+        <source>暂时没有服务器：选择所在的县和所驻的村，填写工作队和驻村干部。以后仍可登录服务器同步。</source>
+        <translation>No server for now: choose your county and villages, and enter the work team and its cadres. You can still log in to a server and sync later.</translation>
+    </message>
+    <message>
+        <source>从数据包开始</source>
+        <translation>Start from a bundle</translation>
+    </message>
+    <message>
+        <source>乡镇或县里用U盘给了数据包（.wtb 文件）：选择它，核对后导入。</source>
+        <translation>The township or county gave you a bundle (.wtb file) on a USB drive: choose it, check it and import it.</translation>
+    </message>
+    <message>
+        <source>看看演示数据</source>
+        <translation>Try the demo</translation>
+    </message>
+    <message>
+        <source>先熟悉一下程序：打开一个虚构的演示县。演示数据单独存放，不会混进正式数据。</source>
+        <translation>Get to know the program first: open a made-up demo county. The demo data is kept apart and never mixes with real data.</translation>
+    </message>
+    <message>
+        <source>数据目录：{home}</source>
+        <translation>Data folder: {home}</translation>
     </message>
 </context>
 <context>
@@ -484,6 +882,168 @@ The current data is first kept as a “before restore” backup, so it can be re
     </message>
 </context>
 <context>
+    <name>ConnectPanel</name>
+    <message>
+        <source>连接服务器</source>
+        <translation>Connect to a server</translation>
+    </message>
+    <message>
+        <source>服务器地址、用户名和初始密码由县里的管理员提供。连接成功后，本机会取回您工作队的全部数据，以后有网络时自动同步。</source>
+        <translation>The county&apos;s administrator gives you the server address, user name and first password. Once connected, this computer fetches all your team&apos;s data, then syncs automatically when online.</translation>
+    </message>
+    <message>
+        <source>如 http://192.168.1.10:8800</source>
+        <translation>e.g. http://192.168.1.10:8800</translation>
+    </message>
+    <message>
+        <source>服务器地址：</source>
+        <translation>Server address:</translation>
+    </message>
+    <message>
+        <source>用户名：</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <source>密码：</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>连接并同步</source>
+        <translation>Connect and sync</translation>
+    </message>
+    <message>
+        <source>进入程序</source>
+        <translation>Open the program</translation>
+    </message>
+    <message>
+        <source>请填写服务器地址</source>
+        <translation>Enter the server address</translation>
+    </message>
+    <message>
+        <source>请填写用户名</source>
+        <translation>Enter the user name</translation>
+    </message>
+    <message>
+        <source>请填写密码</source>
+        <translation>Enter the password</translation>
+    </message>
+    <message>
+        <source>正在连接服务器…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>正在上传更改</source>
+        <translation>Sending changes</translation>
+    </message>
+    <message>
+        <source>正在取回数据</source>
+        <translation>Fetching data</translation>
+    </message>
+    <message>
+        <source>正在上传照片</source>
+        <translation>Uploading photos</translation>
+    </message>
+    <message>
+        <source>正在下载照片</source>
+        <translation>Downloading photos</translation>
+    </message>
+    <message>
+        <source>正在更新表单</source>
+        <translation>Updating forms</translation>
+    </message>
+    <message>
+        <source>正在整理数据（建立索引、计算户情）</source>
+        <translation>Organising the data (building indexes, household facts)</translation>
+    </message>
+    <message>
+        <source>正在同步</source>
+        <translation>Syncing</translation>
+    </message>
+    <message>
+        <source>{what}：{done} / {total}</source>
+        <translation>{what}: {done} / {total}</translation>
+    </message>
+    <message>
+        <source>{what}：{done}</source>
+        <translation>{what}: {done}</translation>
+    </message>
+    <message>
+        <source>已取消。账号已保存，已取回的数据也已保存；进入程序后在“同步”页继续。</source>
+        <translation>Cancelled. The account is saved, and so is the data fetched so far; continue on the Sync page once in the program.</translation>
+    </message>
+    <message>
+        <source>账号已保存，但第一次同步没有完成：{message}。进入程序后在“同步”页重试。</source>
+        <translation>The account is saved, but the first sync did not finish: {message}. Try again on the Sync page once in the program.</translation>
+    </message>
+    <message>
+        <source>已取消，没有保存任何内容。</source>
+        <translation>Cancelled; nothing was saved.</translation>
+    </message>
+    <message>
+        <source>连接失败，没有保存任何内容。请重试；如果一再出现，请联系县里的管理员。</source>
+        <translation>Connecting failed; nothing was saved. Try again; if it keeps happening, contact the county&apos;s administrator.</translation>
+    </message>
+    <message>
+        <source>这台电脑没有连上网络：请先接好网线或连上WiFi，再点“连接并同步”。</source>
+        <translation>This computer is not on a network: plug in the cable or join a Wi-Fi network first, then click &quot;Connect and sync&quot;.</translation>
+    </message>
+    <message>
+        <source>找不到服务器“{url}”：请核对服务器地址是否写对。</source>
+        <translation>Server &quot;{url}&quot; not found: check that the server address is right.</translation>
+    </message>
+    <message>
+        <source>{url} 上没有同步服务器在运行：请核对地址和端口号，或请管理员确认服务器已开启。</source>
+        <translation>No sync server is running at {url}: check the address and port number, or ask the administrator whether the server is on.</translation>
+    </message>
+    <message>
+        <source>服务器 {url} 没有响应：网络可能不通或太慢，请稍后重试。</source>
+        <translation>Server {url} does not answer: the network may be down or too slow. Try again later.</translation>
+    </message>
+    <message>
+        <source>{url} 不是同步服务器：请核对服务器地址。</source>
+        <translation>{url} is not a sync server: check the server address.</translation>
+    </message>
+    <message>
+        <source>服务器地址“{url}”写得不对，应形如 http://192.168.1.10:8800。</source>
+        <translation>The server address &quot;{url}&quot; is not valid; it should look like http://192.168.1.10:8800.</translation>
+    </message>
+    <message>
+        <source>用户名或密码不正确：请核对后重试（密码区分大小写）。</source>
+        <translation>Wrong user name or password: check them and try again (the password is case-sensitive).</translation>
+    </message>
+</context>
+<context>
+    <name>CountyPicker</name>
+    <message>
+        <source>输入县（区）名称或6位代码，如 左云县、140226</source>
+        <translation>County name or 6-digit code, e.g. 左云县, 140226</translation>
+    </message>
+    <message>
+        <source>省</source>
+        <translation>Province</translation>
+    </message>
+    <message>
+        <source>市</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>县（区）</source>
+        <translation>County</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
         <source>首页</source>
@@ -526,6 +1086,14 @@ Problems found on visits</translation>
 已走访户 / 总户数</source>
         <translation>Visit coverage this month
 Visited / all households</translation>
+    </message>
+    <message>
+        <source>还没有农户。下一步：导入工作队的花名册（Excel 或 CSV），或登录服务器同步。</source>
+        <translation>No households yet. Next step: import the team&apos;s roster (Excel or CSV), or log in to a server and sync.</translation>
+    </message>
+    <message>
+        <source>导入花名册…</source>
+        <translation>Import roster…</translation>
     </message>
     <message>
         <source>收入构成</source>
@@ -855,6 +1423,35 @@ Visited / all households</translation>
     <message>
         <source>导出失败，请检查U盘后重试。</source>
         <translation>Export failed; check the USB drive and try again.</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWindow</name>
+    <message>
+        <source>驻村工作队工作平台 · 开始使用</source>
+        <translation>Village Work Team Platform · Getting started</translation>
+    </message>
+    <message>
+        <source>看看演示数据</source>
+        <translation>Try the demo</translation>
+    </message>
+    <message>
+        <source>正在生成演示数据（约 {n} 户虚构农户），请稍候…
+演示数据存放在 {home}，不会混进正式数据。</source>
+        <translation>Creating the demo data (about {n} made-up households), please wait…
+The demo data is kept in {home} and never mixes with real data.</translation>
+    </message>
+    <message>
+        <source>已取消生成演示数据。</source>
+        <translation>Creating the demo data was cancelled.</translation>
+    </message>
+    <message>
+        <source>演示数据没有生成：{error}</source>
+        <translation>The demo data was not created: {error}</translation>
+    </message>
+    <message>
+        <source>没有导入数据包。可以重新选择，或换一种方式开始。</source>
+        <translation>No bundle was imported. Choose again, or start another way.</translation>
     </message>
 </context>
 <context>
@@ -1983,6 +2580,10 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
         <translation>Assistance</translation>
     </message>
     <message>
+        <source>培训</source>
+        <translation>Trainings</translation>
+    </message>
+    <message>
         <source>信息采集</source>
         <translation>Data collection</translation>
     </message>
@@ -2005,6 +2606,10 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>考核评定</source>
         <translation>Assessment</translation>
+    </message>
+    <message>
+        <source>账号与工作队</source>
+        <translation>Accounts</translation>
     </message>
     <message>
         <source>同步</source>
@@ -2048,6 +2653,108 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>{amount} 元</source>
         <translation>¥{amount}</translation>
+    </message>
+</context>
+<context>
+    <name>MoveTeamDialog</name>
+    <message>
+        <source>调整工作队</source>
+        <translation>Change team</translation>
+    </message>
+    <message>
+        <source>把 {name}（现属{team}）调到另一个工作队。调整后，此账号只能同步新工作队所驻的村。</source>
+        <translation>Move {name} (now in {team}) to another work team. Afterwards this account can only sync the new team&apos;s villages.</translation>
+    </message>
+    <message>
+        <source>选择工作队</source>
+        <translation>Choose a work team</translation>
+    </message>
+    <message>
+        <source>新的工作队：</source>
+        <translation>New team:</translation>
+    </message>
+    <message>
+        <source>调整</source>
+        <translation>Move</translation>
+    </message>
+    <message>
+        <source>请选择工作队</source>
+        <translation>Choose a work team</translation>
+    </message>
+</context>
+<context>
+    <name>OfflinePanel</name>
+    <message>
+        <source>单机开始</source>
+        <translation>Start offline</translation>
+    </message>
+    <message>
+        <source>没有服务器也能用：选择所在的县和所驻的村，填写工作队。以后县里有了服务器，登录后数据会一并同步上去。</source>
+        <translation>Works without a server: choose your county and villages, and enter the work team. When the county has a server later, log in and the data is synced to it.</translation>
+    </message>
+    <message>
+        <source>所在县和驻村</source>
+        <translation>County and villages</translation>
+    </message>
+    <message>
+        <source>县（区）：</source>
+        <translation>County:</translation>
+    </message>
+    <message>
+        <source>所驻的村（可多选，可跨乡镇）：</source>
+        <translation>Villages (several allowed, across townships):</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>如 店湾村驻村工作队</source>
+        <translation>e.g. Dianwan Village work team</translation>
+    </message>
+    <message>
+        <source>如 县财政局</source>
+        <translation>e.g. County Finance Bureau</translation>
+    </message>
+    <message>
+        <source>工作队名称：</source>
+        <translation>Team name:</translation>
+    </message>
+    <message>
+        <source>派驻单位：</source>
+        <translation>Sending unit:</translation>
+    </message>
+    <message>
+        <source>驻村干部（一个工作队只有一名第一书记）：</source>
+        <translation>Cadres (one first secretary per team):</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>开始使用</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>请填写工作队名称</source>
+        <translation>Enter the team name</translation>
+    </message>
+    <message>
+        <source>请选择县（区），或输入县名、6位代码</source>
+        <translation>Choose a county, or type its name or 6-digit code</translation>
+    </message>
+    <message>
+        <source>请至少勾选一个所驻的村</source>
+        <translation>Tick at least one village</translation>
+    </message>
+    <message>
+        <source>正在设置…</source>
+        <translation>Setting up…</translation>
+    </message>
+    <message>
+        <source>设置没有完成，没有保存任何内容：{error}</source>
+        <translation>Setup did not finish; nothing was saved: {error}</translation>
     </message>
 </context>
 <context>
@@ -2310,6 +3017,17 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>打印没有成功，请检查打印机后再试。</source>
         <translation>Printing failed; check the printer and try again.</translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>为 {name} 设置新密码。设置后，此账号的电脑需要用新密码重新登录。</source>
+        <translation>Set a new password for {name}. This account&apos;s computers then need to log in again with the new password.</translation>
     </message>
 </context>
 <context>
@@ -2665,6 +3383,69 @@ The result is previewed here and can be printed.</translation>
     </message>
 </context>
 <context>
+    <name>RotationDialog</name>
+    <message>
+        <source>离岗/轮换：{name}</source>
+        <translation>Leave or rotate: {name}</translation>
+    </message>
+    <message>
+        <source>{name}（{role}）</source>
+        <translation>{name} ({role})</translation>
+    </message>
+    <message>
+        <source>，{day}到岗</source>
+        <translation>, started {day}</translation>
+    </message>
+    <message>
+        <source>有人同日接任（驻村干部轮换）</source>
+        <translation>Someone takes over the same day (rotation)</translation>
+    </message>
+    <message>
+        <source>接任干部的姓名</source>
+        <translation>Successor&apos;s name</translation>
+    </message>
+    <message>
+        <source>离岗干部</source>
+        <translation>Leaving</translation>
+    </message>
+    <message>
+        <source>离岗日期</source>
+        <translation>Leaves on</translation>
+    </message>
+    <message>
+        <source>接任干部（离岗当日到岗）</source>
+        <translation>Successor (starts on the leaving date)</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>离岗的干部不会被删除：他以前的走访和帮扶记录仍署他的名字，新记录里不再列出他。</source>
+        <translation>A cadre who leaves is not deleted: their earlier visit and assistance records keep their name; new records no longer list them.</translation>
+    </message>
+    <message>
+        <source>请填写接任干部的姓名；没有人接任请取消勾选“有人同日接任”</source>
+        <translation>Enter the successor&apos;s name; if no one takes over, untick &quot;Someone takes over the same day&quot;</translation>
+    </message>
+    <message>
+        <source>已轮换：{old}离岗，{new}接任</source>
+        <translation>Rotated: {old} left, {new} took over</translation>
+    </message>
+    <message>
+        <source>已登记 {name} 离岗</source>
+        <translation>Recorded that {name} left</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>设置</source>
@@ -2749,6 +3530,10 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>数据目录：</source>
         <translation>Data folder:</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
     </message>
     <message>
         <source>设备编号：</source>
@@ -3637,6 +4422,22 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>The last sync did not finish: {message}</translation>
     </message>
     <message>
+        <source>{n} 条：{reason}</source>
+        <translation>{n} changes: {reason}</translation>
+    </message>
+    <message>
+        <source>（例如 {examples}）</source>
+        <translation> (e.g. {examples})</translation>
+    </message>
+    <message>
+        <source>收起逐条列表</source>
+        <translation>Hide the list</translation>
+    </message>
+    <message>
+        <source>逐条查看（{n} 条记录）…</source>
+        <translation>Show all {n} records…</translation>
+    </message>
+    <message>
         <source>{n} 处冲突待处理</source>
         <translation>{n} conflicts to review</translation>
     </message>
@@ -3710,6 +4511,144 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     </message>
 </context>
 <context>
+    <name>TeamDialog</name>
+    <message>
+        <source>修改驻村</source>
+        <translation>Edit villages</translation>
+    </message>
+    <message>
+        <source>添加工作队</source>
+        <translation>Add team</translation>
+    </message>
+    <message>
+        <source>如 店湾村驻村工作队</source>
+        <translation>e.g. Dianwan Village work team</translation>
+    </message>
+    <message>
+        <source>工作队名称：</source>
+        <translation>Team name:</translation>
+    </message>
+    <message>
+        <source>如 县财政局</source>
+        <translation>e.g. County Finance Bureau</translation>
+    </message>
+    <message>
+        <source>派驻单位：</source>
+        <translation>Sending unit:</translation>
+    </message>
+    <message>
+        <source>所驻的村（可多选，可跨乡镇；一个村只能有一个工作队）：</source>
+        <translation>Villages (several allowed, across townships; one team per village):</translation>
+    </message>
+    <message>
+        <source>不知道本县是哪个县：请先在“同步”页同步一次。</source>
+        <translation>The county is not known yet: sync once on the Sync page first.</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>请填写工作队名称</source>
+        <translation>Enter the team name</translation>
+    </message>
+    <message>
+        <source>请至少勾选一个村</source>
+        <translation>Tick at least one village</translation>
+    </message>
+</context>
+<context>
+    <name>TeamSettings</name>
+    <message>
+        <source>工作队：</source>
+        <translation>Work team:</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>名称：</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>派驻单位：</source>
+        <translation>Sending unit:</translation>
+    </message>
+    <message>
+        <source>所驻村：</source>
+        <translation>Villages:</translation>
+    </message>
+    <message>
+        <source>驻村干部</source>
+        <translation>Cadres</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>到岗日期</source>
+        <translation>Started on</translation>
+    </message>
+    <message>
+        <source>离岗日期</source>
+        <translation>Left on</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>本机还没有工作队：运行 workteam setup（或在首次启动页面选“单机开始”），或登录服务器同步</source>
+        <translation>No work team on this computer yet: run workteam setup (or choose &quot;Start offline&quot; on the first-run page), or log in to a server and sync</translation>
+    </message>
+    <message>
+        <source>添加干部…</source>
+        <translation>Add cadre…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>离岗/轮换…</source>
+        <translation>Leave/rotate…</translation>
+    </message>
+    <message>
+        <source>（未设置）</source>
+        <translation>(not set up)</translation>
+    </message>
+    <message>
+        <source>（未填写）</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <source>在岗干部在前，已离岗的干部以灰色列出（他们的走访和帮扶记录保留）。一个工作队只能有一名在岗的第一书记，现任：{name}。</source>
+        <translation>Serving cadres first; those who left are greyed (their visit and assistance records are kept). A team has one serving first secretary at a time; now: {name}.</translation>
+    </message>
+    <message>
+        <source>暂无</source>
+        <translation>none</translation>
+    </message>
+</context>
+<context>
     <name>ThresholdDialog</name>
     <message>
         <source>修改观测对象标准</source>
@@ -3741,6 +4680,216 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     </message>
 </context>
 <context>
+    <name>TrainingDialog</name>
+    <message>
+        <source>编辑培训</source>
+        <translation>Edit training</translation>
+    </message>
+    <message>
+        <source>新建培训</source>
+        <translation>New training</translation>
+    </message>
+    <message>
+        <source>不填则按登记的参训人员人数</source>
+        <translation>Leave empty to use the number of listed participants</translation>
+    </message>
+    <message>
+        <source>如：电焊工技能培训</source>
+        <translation>e.g. Welding skills training</translation>
+    </message>
+    <message>
+        <source>如：县人社局 王老师</source>
+        <translation>e.g. Teacher Wang, county HR bureau</translation>
+    </message>
+    <message>
+        <source>如：村委会会议室</source>
+        <translation>e.g. village committee room</translation>
+    </message>
+    <message>
+        <source>输入参训人员姓名或身份证号后几位，回车加入</source>
+        <translation>Participant name or last ID digits; Enter to add</translation>
+    </message>
+    <message>
+        <source>参训人员</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>所在户</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>取得证书（可不填）</source>
+        <translation>Certificate earned (optional)</translation>
+    </message>
+    <message>
+        <source>移除所选 (Delete)</source>
+        <translation>Remove selected (Delete)</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>学时</source>
+        <translation>Hours</translation>
+    </message>
+    <message>
+        <source>参训人次</source>
+        <translation>Attendance</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>培训主题</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>授课人</source>
+        <translation>Trainer</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>双击或直接输入证书名称，如 电焊工证</source>
+        <translation>Double-click or just type the certificate&apos;s name, e.g. welder certificate</translation>
+    </message>
+    <message>
+        <source>已选 {n} 人，其中取得证书 {k} 人</source>
+        <translation>{n} selected, {k} of them with a certificate</translation>
+    </message>
+    <message>
+        <source>还没有登记参训人员：在上面输入姓名或身份证号后几位</source>
+        <translation>No participants listed yet: type a name or last ID digits above</translation>
+    </message>
+    <message>
+        <source>至少 {n} 人次（已选 {n} 人）</source>
+        <translation>At least {n} ({n} selected)</translation>
+    </message>
+    <message>
+        <source>请填写培训主题，如“电焊工技能培训”</source>
+        <translation>Enter the topic, e.g. &quot;Welding skills training&quot;</translation>
+    </message>
+    <message>
+        <source>本机还没有工作队：请先在 设置 → 工作队 中设置</source>
+        <translation>No work team on this computer yet: set one up under Settings → Work team first</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingsPage</name>
+    <message>
+        <source>培训</source>
+        <translation>Trainings</translation>
+    </message>
+    <message>
+        <source>新建培训 (Ctrl+N)</source>
+        <translation>New training (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>工作队</source>
+        <translation>Work team</translation>
+    </message>
+    <message>
+        <source>全部工作队</source>
+        <translation>All teams</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>培训主题</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>授课人</source>
+        <translation>Trainer</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>学时</source>
+        <translation>Hours</translation>
+    </message>
+    <message>
+        <source>参训人次</source>
+        <translation>Attended</translation>
+    </message>
+    <message>
+        <source>登记人员</source>
+        <translation>Listed</translation>
+    </message>
+    <message>
+        <source>取得证书</source>
+        <translation>Certified</translation>
+    </message>
+    <message>
+        <source>{period}：培训 {n} 次，共 {hours} 学时，参训 {attendees} 人次；登记参训人员 {people} 人，取得证书 {certs} 本（人人持证）</source>
+        <translation>{period}: {n} trainings, {hours} hours in all, attendance {attendees}; {people} participants listed, {certs} certificates earned (&quot;Certificates for All&quot;)</translation>
+    </message>
+    <message>
+        <source>本机还没有工作队：请先在 设置 → 工作队 中设置，或登录服务器同步</source>
+        <translation>No work team on this computer yet: set one up under Settings → Work team, or log in to a server and sync</translation>
+    </message>
+    <message>
+        <source>还没有培训记录，按 Ctrl+N 新建</source>
+        <translation>No trainings yet. Press Ctrl+N to add one</translation>
+    </message>
+    <message>
+        <source>这段时间没有培训记录。可以把时间改为“全部时间”，或按 Ctrl+N 新建</source>
+        <translation>No trainings in this period. Set the time to &quot;All time&quot;, or press Ctrl+N to add one</translation>
+    </message>
+    <message>
+        <source>这条记录已不存在，列表已刷新。</source>
+        <translation>This record no longer exists; the list has been refreshed.</translation>
+    </message>
+    <message>
+        <source>已保存“{title}”</source>
+        <translation>Saved &quot;{title}&quot;</translation>
+    </message>
+    <message>
+        <source>删除培训</source>
+        <translation>Delete training</translation>
+    </message>
+    <message>
+        <source>确定删除“{title}”吗？删除后几秒内可以撤销。</source>
+        <translation>Delete &quot;{title}&quot;? You can undo for a few seconds.</translation>
+    </message>
+    <message>
+        <source>已删除“{title}”</source>
+        <translation>Deleted &quot;{title}&quot;</translation>
+    </message>
+    <message>
+        <source>已恢复“{title}”</source>
+        <translation>Restored &quot;{title}&quot;</translation>
+    </message>
+</context>
+<context>
     <name>TypeAheadPicker</name>
     <message>
         <source>没有找到，请换个关键字</source>
@@ -3752,6 +4901,61 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>撤销</source>
         <translation>Undo</translation>
+    </message>
+</context>
+<context>
+    <name>VillageChecklist</name>
+    <message>
+        <source>查找村名</source>
+        <translation>Find a village</translation>
+    </message>
+    <message>
+        <source>先选择县（区）和乡镇，再勾选所驻的村。</source>
+        <translation>Choose the county and township first, then tick the villages.</translation>
+    </message>
+    <message>
+        <source>名单里没有的村…</source>
+        <translation>Village not listed…</translation>
+    </message>
+    <message>
+        <source>统计用区划代码里没有的村（自然村、新安置社区），按名称添加到所选乡镇</source>
+        <translation>A village missing from the official division codes (a natural village, a new resettlement community): add it by name to the chosen township</translation>
+    </message>
+    <message>
+        <source>村名，如 于家窑村</source>
+        <translation>Village name, e.g. 于家窑村</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>乡镇</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <source>（自行添加）</source>
+        <translation> (added here)</translation>
+    </message>
+    <message>
+        <source>还没有勾选村。</source>
+        <translation>No villages ticked yet.</translation>
+    </message>
+    <message>
+        <source>已选 {n} 个村：{names}</source>
+        <translation>{n} villages ticked: {names}</translation>
+    </message>
+    <message>
+        <source>请先选择乡镇</source>
+        <translation>Choose a township first</translation>
+    </message>
+    <message>
+        <source>请填写村名</source>
+        <translation>Enter the village name</translation>
+    </message>
+    <message>
+        <source>这个乡镇已不能再添加村</source>
+        <translation>No more villages can be added to this township</translation>
     </message>
 </context>
 <context>
@@ -4229,10 +5433,78 @@ Try another period, village or household, or press Ctrl+N to record one</transla
     </message>
 </context>
 <context>
+    <name>WorkPanel</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+</context>
+<context>
+    <name>_AdminDialog</name>
+    <message>
+        <source>正在提交…</source>
+        <translation>Submitting…</translation>
+    </message>
+</context>
+<context>
+    <name>_CadreRow</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除这一行</source>
+        <translation>Remove this row</translation>
+    </message>
+</context>
+<context>
     <name>_Chip</name>
     <message>
         <source>移除</source>
         <translation>Remove</translation>
+    </message>
+</context>
+<context>
+    <name>_Form</name>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>没有保存成功，请再试一次。</source>
+        <translation>Not saved. Please try again.</translation>
+    </message>
+    <message>
+        <source>11位手机号或带区号的固话，可不填</source>
+        <translation>11-digit mobile or landline with area code; optional</translation>
+    </message>
+    <message>
+        <source>{name}是在岗的第一书记，一个工作队只能有一名；请先为{name}办理离岗或轮换</source>
+        <translation>{name} is the serving first secretary and a team has one at a time; end {name}&apos;s post or rotate first</translation>
+    </message>
+    <message>
+        <source>一个工作队只能有一名在岗的第一书记：{name}离岗当日起可由接任干部担任</source>
+        <translation>A team has one serving first secretary at a time: the successor may take the post from the day {name} leaves</translation>
+    </message>
+    <message>
+        <source>一个工作队只能有一名在岗的第一书记（现任：{name}）</source>
+        <translation>A team has one serving first secretary at a time (now: {name})</translation>
+    </message>
+    <message>
+        <source>暂无</source>
+        <translation>none</translation>
     </message>
 </context>
 </TS>

@@ -82,6 +82,9 @@ def _error_text(exc: BaseException) -> str:
 
 # ------------------------------------------------------------------------ the wizard
 
+WRAPPED_ROWS = 2000  # problem rows sized to their wrapped text (more: one line each, fast)
+
+
 class RosterImportDialog(QDialog):
     """导入花名册: file → columns → check → import → result."""
 
@@ -244,7 +247,8 @@ class RosterImportDialog(QDialog):
         self.problem_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.problem_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.problem_table.setAlternatingRowColors(True)
-        self.problem_table.setWordWrap(False)
+        # A village problem lists every candidate: the whole sentence must be readable.
+        self.problem_table.setWordWrap(True)
         for column, width in enumerate((60, 140, 170)):
             self.problem_table.setColumnWidth(column, width)
         self.problem_table.horizontalHeader().setStretchLastSection(True)
@@ -485,6 +489,8 @@ class RosterImportDialog(QDialog):
             for column, item in enumerate(cells):
                 self.problem_table.setItem(i, column, item)
             self.problem_table.item(i, 3).setToolTip(p.message(self.ctx.lang))
+        if len(plan.problems) <= WRAPPED_ROWS:
+            self.problem_table.resizeRowsToContents()
         has_problems = bool(plan.problems)
         self.problem_table.setVisible(has_problems)
         self.no_problems.setVisible(not has_problems)

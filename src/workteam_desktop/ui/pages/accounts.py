@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -149,7 +149,8 @@ def _dialog_buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QP
                                | QDialogButtonBox.StandardButton.Cancel)
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(dialog.tr("取消"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+        QCoreApplication.translate("AccountDialogs", "取消"))
     buttons.accepted.connect(dialog.submit)  # type: ignore[attr-defined]
     buttons.rejected.connect(dialog.reject)
     return buttons, ok
@@ -221,7 +222,9 @@ def _show(error: QLabel, message: str | None) -> bool:
 
 
 class PasswordFields:
-    """A new password typed twice."""
+    """A new password typed twice. Its strings are in one fixed context ("AccountDialogs"):
+    ``dialog.tr`` would look them up under each dialog's own class name, which lupdate cannot
+    know."""
 
     def __init__(self, dialog: QDialog, form: QFormLayout) -> None:
         self.dialog = dialog
@@ -229,18 +232,21 @@ class PasswordFields:
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
         self.second = QLineEdit()
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = _error_under(form, dialog.tr("密码："), self.first)
-        self.second_error = _error_under(form, dialog.tr("再输一次："), self.second)
-        self.first.setPlaceholderText(dialog.tr("至少8个字符"))
+        first_label = QCoreApplication.translate("AccountDialogs", "密码：")
+        second_label = QCoreApplication.translate("AccountDialogs", "再输一次：")
+        self.error = _error_under(form, first_label, self.first)
+        self.second_error = _error_under(form, second_label, self.second)
+        self.first.setPlaceholderText(QCoreApplication.translate("AccountDialogs", "至少8个字符"))
 
     def value(self) -> str | None:
         """The password when both agree, else None with the error shown."""
         first, second = self.first.text(), self.second.text()
-        if not _show(self.error, None if first else self.dialog.tr("请填写密码")):
+        missing = QCoreApplication.translate("AccountDialogs", "请填写密码")
+        if not _show(self.error, None if first else missing):
             self.first.setFocus()
             return None
         if not _show(self.second_error, None if first == second
-                     else self.dialog.tr("两次输入的密码不一致，请再输一次")):
+                     else QCoreApplication.translate("AccountDialogs", "两次输入的密码不一致，请再输一次")):
             self.second.selectAll()
             self.second.setFocus()
             return None

@@ -316,7 +316,7 @@ class RotationDialog(_Form):
         self.team = team
         self.cadre = cadre
         self.first_secretary = first_secretary
-        who = QLabel(f"{cadre.name}（{cadre.role_label}）"
+        who = QLabel(self.tr("{name}（{role}）").format(name=cadre.name, role=cadre.role_label)
                      + (self.tr("，{day}到岗").format(day=cadre.started_on)
                         if cadre.started_on else ""))
         self.end_edit = _date_field()
