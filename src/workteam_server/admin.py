@@ -24,7 +24,7 @@ from workteam_desktop.domain.ids import new_id
 from . import directory
 from . import scope as sc
 from .authoring import CLI_ACTOR, make_changes
-from .models import account_table, device_table, directory_table
+from .models import account_table, device_table
 from .push import push
 from .store import AccountInfo, ServerStore, StoreError, now
 
@@ -246,7 +246,7 @@ def set_team(store: ServerStore, actor: AccountInfo, name: str, *,
     bases: list[dict[str, str]] = []
     with store.engine.connect() as conn:
         current = directory.row(conn, "team", team.id) or {}
-        clocks = _clocks(conn, "team", team.id)
+        clocks = directory.clocks(conn, "team", team.id)
         edit: dict[str, Any] = {}
         if unit is not None and unit.strip() != current.get("unit", ""):
             edit["unit"] = unit.strip()
@@ -273,21 +273,13 @@ def set_team(store: ServerStore, actor: AccountInfo, name: str, *,
             for village_id, link_id in have.items():
                 if village_id not in keep:
                     rows.append(("team_area", link_id, {"deleted": True}))
-                    bases.append({k: v for k, v in _clocks(conn, "team_area", link_id).items()
+                    bases.append({k: v for k, v in directory.clocks(conn, "team_area", link_id).items()
                                   if k == "deleted"})
     changes = make_changes(store, actor, rows)
     for change, base in zip(changes, bases, strict=True):
         change["base"] = base
     _pushed(store, actor, changes)
     return _one_team(store, actor, rename.strip() if rename else team.name)
-
-
-def _clocks(conn: sa.Connection, entity: str, row_id: str) -> dict[str, str]:
-    import orjson
-
-    t = directory_table
-    found = conn.execute(sa.select(t.c.clocks).where(t.c.entity == entity, t.c.row_id == row_id)).first()
-    return orjson.loads(found.clocks) if found else {}
 
 
 # ---------------------------------------------------------------- accounts
@@ -305,15 +297,8 @@ class DeviceInfo:
 
     device: str
     first_seen: dt.datetime
-    last_push_at: dt.datetime | None
-    last_pull_at: dt.datetime | None
+    last_sync: dt.datetime
     pending: int | None
-
-    @property
-    def last_sync(self) -> dt.datetime | None:
-        """The later of its last push and last pull."""
-        times = [t for t in (self.last_push_at, self.last_pull_at) if t is not None]
-        return max(times) if times else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +332,7 @@ def list_accounts(store: ServerStore, actor: AccountInfo) -> list[AccountView]:
         devices: dict[int, list[DeviceInfo]] = {}
         for r in conn.execute(sa.select(d).order_by(d.c.first_seen)):
             devices.setdefault(r.account_id, []).append(DeviceInfo(
-                r.device, r.first_seen, r.last_push_at, r.last_pull_at, r.pending))
+                r.device, r.first_seen, r.last_sync_at, r.pending))
         out = []
         for r in conn.execute(sa.select(a).order_by(a.c.name)):
             scopes = tuple(s for s in r.scopes.split(",") if s)
@@ -446,21 +431,17 @@ def set_account_team(store: ServerStore, actor: AccountInfo, name: str, team: st
     return account_view(store, actor, name)
 
 
-def record_device(store: ServerStore, account: AccountInfo, device: str, *, pushed: bool = False,
-                  pending: int | None = None, cursor: int | None = None) -> None:
-    """Remember that a laptop of ``account`` synced now (for the accounts list)."""
+def record_device(store: ServerStore, account: AccountInfo, device: str, *, pending: int,
+                  cursor: int) -> None:
+    """Remember that a laptop of ``account`` began a sync now with ``pending`` changes to
+    send (for the accounts list)."""
     if not device or account.id <= 0:
         return
     d = device_table
-    t = now()
-    values: dict[str, Any] = {"last_push_at": t} if pushed else {"last_pull_at": t}
-    if pending is not None:
-        values["pending"] = max(0, pending)
-    if cursor is not None:
-        values["cursor"] = cursor
+    values: dict[str, Any] = {"last_sync_at": now(), "pending": max(0, pending), "cursor": cursor}
     with store.writing() as conn:
         done = conn.execute(d.update().where(d.c.account_id == account.id, d.c.device == device[:100])
                             .values(**values))
         if done.rowcount == 0:
             conn.execute(d.insert().values(account_id=account.id, device=device[:100],
-                                           first_seen=t, **values))
+                                           first_seen=values["last_sync_at"], **values))

@@ -245,7 +245,6 @@ def create_app(home: Path, db_url: str | None = None) -> FastAPI:
         if len(changes) > MAX_BATCH:
             raise fail(413, "batch_too_large", f"一批最多 {MAX_BATCH} 条变更")
         results, end = await run_in_threadpool(push, store, user, changes)
-        await run_in_threadpool(admin.record_device, store, user, user.device, pushed=True)
         return OrjsonResponse({"results": results, "cursor": end})
 
     @app.get("/api/v1/changes")

@@ -12,8 +12,11 @@ import os
 import sys
 from pathlib import Path
 
+from . import admin
 from . import scope as sc
 from .admin import AdminError
+from .auth import hash_password
+from .authoring import CLI_ACTOR
 from .store import ServerStore, StoreError, sqlite_url
 
 
@@ -23,7 +26,6 @@ class CliError(Exception):
 
 class Parser(argparse.ArgumentParser):
     """argparse with the project's error rule: one line on stderr, exit code 1."""
-
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"workteam-server: {message}", file=sys.stderr)
         sys.exit(1)
@@ -81,11 +83,9 @@ def _password(args: argparse.Namespace) -> str:
 
 def cmd_init(args: argparse.Namespace) -> None:
     """Create a county, its townships and villages (synced area rows)."""
-    from .admin import init_county
-
     store = _store(args)
     try:
-        result = init_county(store, args.county)
+        result = admin.init_county(store, args.county)
     finally:
         store.close()
     county = result.county
@@ -99,12 +99,9 @@ def cmd_init(args: argparse.Namespace) -> None:
 
 def cmd_areas_add_local(args: argparse.Namespace) -> None:
     """Add a village missing from the divisions (a natural village, a new 安置社区)."""
-    from .admin import add_local_village
-    from .authoring import CLI_ACTOR
-
     store = _store(args)
     try:
-        record = add_local_village(store, CLI_ACTOR, args.township, args.name)
+        record = admin.add_local_village(store, CLI_ACTOR, args.township, args.name)
     finally:
         store.close()
     print(f"已添加 {record.name}（自行添加，代码 {record.code}）")
@@ -117,12 +114,9 @@ def _team_line(team) -> str:  # type: ignore[no-untyped-def]
 
 def cmd_teams_add(args: argparse.Namespace) -> None:
     """Create a work team on some villages."""
-    from .admin import add_team
-    from .authoring import CLI_ACTOR
-
     store = _store(args)
     try:
-        team = add_team(store, CLI_ACTOR, args.name, args.unit or "", _codes(args.villages))
+        team = admin.add_team(store, CLI_ACTOR, args.name, args.unit or "", _codes(args.villages))
     finally:
         store.close()
     print(f"已添加工作队 {team.name}，驻 {'、'.join(n for _, n in team.villages)}")
@@ -130,14 +124,11 @@ def cmd_teams_add(args: argparse.Namespace) -> None:
 
 def cmd_teams_set(args: argparse.Namespace) -> None:
     """Change a team's villages, unit or name."""
-    from .admin import set_team
-    from .authoring import CLI_ACTOR
-
     if args.villages is None and args.unit is None and args.rename is None:
         raise CliError("请给出要改的内容：--villages、--unit 或 --rename")
     store = _store(args)
     try:
-        team = set_team(store, CLI_ACTOR, args.name,
+        team = admin.set_team(store, CLI_ACTOR, args.name,
                         village_codes=_codes(args.villages) if args.villages is not None else None,
                         unit=args.unit, rename=args.rename)
     finally:
@@ -147,12 +138,9 @@ def cmd_teams_set(args: argparse.Namespace) -> None:
 
 def cmd_teams_list(args: argparse.Namespace) -> None:
     """Print the work teams."""
-    from .admin import list_teams
-    from .authoring import CLI_ACTOR
-
     store = _store(args)
     try:
-        teams = list_teams(store, CLI_ACTOR)
+        teams = admin.list_teams(store, CLI_ACTOR)
     finally:
         store.close()
     if args.json:
@@ -172,10 +160,6 @@ def _codes(text: str) -> list[str]:
 
 def cmd_users_add(args: argparse.Namespace) -> None:
     """Create a user."""
-    from .admin import add_account
-    from .auth import hash_password
-    from .authoring import CLI_ACTOR
-
     if args.role not in sc.ROLES:
         raise CliError(f"角色只能是 {'、'.join(sc.ROLES)}")
     if args.team and args.scope:
@@ -187,12 +171,10 @@ def cmd_users_add(args: argparse.Namespace) -> None:
     store = _store(args)
     try:
         # Everything about the account is checked before the password is asked for.
-        from .admin import check_new_account
-
-        check_new_account(store, CLI_ACTOR, args.name, args.role, team=args.team, scopes=scopes)
+        admin.check_new_account(store, CLI_ACTOR, args.name, args.role, team=args.team, scopes=scopes)
         password = _password(args)
-        view = add_account(store, CLI_ACTOR, args.name, args.role, hash_password(password),
-                           team=args.team, scopes=scopes)
+        view = admin.add_account(store, CLI_ACTOR, args.name, args.role, hash_password(password),
+                                 team=args.team, scopes=scopes)
     finally:
         store.close()
     where = f"工作队 {view.team}" if view.team else (",".join(view.scopes) or "全部")
@@ -201,12 +183,9 @@ def cmd_users_add(args: argparse.Namespace) -> None:
 
 def cmd_users_list(args: argparse.Namespace) -> None:
     """Print the users, their teams and each laptop's last sync."""
-    from .admin import list_accounts
-    from .authoring import CLI_ACTOR
-
     store = _store(args)
     try:
-        accounts = list_accounts(store, CLI_ACTOR)
+        accounts = admin.list_accounts(store, CLI_ACTOR)
     finally:
         store.close()
     if args.json:
@@ -214,7 +193,6 @@ def cmd_users_list(args: argparse.Namespace) -> None:
             "name": a.name, "role": a.role, "scopes": list(a.scopes), "disabled": a.disabled,
             "team": a.team or None,
             "devices": [{"device": d.device, "last_sync": _iso(d.last_sync),
-                         "last_push": _iso(d.last_push_at), "last_pull": _iso(d.last_pull_at),
                          "pending": d.pending} for d in a.devices]}
             for a in accounts], ensure_ascii=False))
         return
@@ -223,7 +201,7 @@ def cmd_users_list(args: argparse.Namespace) -> None:
         where = f"工作队 {a.team}" if a.team else (",".join(a.scopes) or "全部")
         print(f"{a.name}\t{a.role}\t{where}{state}")
         for d in a.devices:
-            last = d.last_sync.strftime("%Y-%m-%d %H:%M") if d.last_sync else "从未同步"
+            last = d.last_sync.strftime("%Y-%m-%d %H:%M")
             pending = f"，待上传 {d.pending} 条" if d.pending else ""
             print(f"  \u2514 电脑 {d.device}：最近同步 {last}（UTC）{pending}")
 
@@ -244,12 +222,9 @@ def cmd_users_disable(args: argparse.Namespace) -> None:
 
 def cmd_users_enable(args: argparse.Namespace) -> None:
     """Enable a disabled user again."""
-    from .admin import set_disabled
-    from .authoring import CLI_ACTOR
-
     store = _store(args)
     try:
-        set_disabled(store, CLI_ACTOR, args.name, False)
+        admin.set_disabled(store, CLI_ACTOR, args.name, False)
     finally:
         store.close()
     print(f"已启用用户 {args.name}")
@@ -257,14 +232,10 @@ def cmd_users_enable(args: argparse.Namespace) -> None:
 
 def cmd_users_passwd(args: argparse.Namespace) -> None:
     """Set a user's password (every login of the user ends)."""
-    from .admin import account_view, reset_password
-    from .auth import hash_password
-    from .authoring import CLI_ACTOR
-
     store = _store(args)
     try:
-        account_view(store, CLI_ACTOR, args.name)
-        reset_password(store, CLI_ACTOR, args.name, hash_password(_password(args)))
+        admin.account_view(store, CLI_ACTOR, args.name)
+        admin.reset_password(store, CLI_ACTOR, args.name, hash_password(_password(args)))
     finally:
         store.close()
     print(f"已为用户 {args.name} 设置新密码，其各台电脑需重新登录")
@@ -272,12 +243,9 @@ def cmd_users_passwd(args: argparse.Namespace) -> None:
 
 def cmd_users_set_team(args: argparse.Namespace) -> None:
     """Move a member to another team."""
-    from .admin import set_account_team
-    from .authoring import CLI_ACTOR
-
     store = _store(args)
     try:
-        view = set_account_team(store, CLI_ACTOR, args.name, args.team)
+        view = admin.set_account_team(store, CLI_ACTOR, args.name, args.team)
     finally:
         store.close()
     print(f"用户 {view.name} 现属工作队 {view.team}")

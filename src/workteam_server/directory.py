@@ -85,6 +85,13 @@ def rows(conn: Connection, entity: str) -> dict[str, dict]:
     return out
 
 
+def clocks(conn: Connection, entity: str, row_id: str) -> dict[str, str]:
+    """The HLC of each field's current value of one row (for a change's ``base``)."""
+    t = directory_table
+    found = conn.execute(sa.select(t.c.clocks).where(t.c.entity == entity, t.c.row_id == row_id)).first()
+    return orjson.loads(found.clocks) if found else {}
+
+
 def row(conn: Connection, entity: str, row_id: str) -> dict | None:
     """One current row (None when unknown or tombstoned)."""
     t = directory_table

@@ -89,15 +89,14 @@ class AttachmentArea(ServerModel, table=True):
 
 
 class Device(ServerModel, table=True):
-    """A laptop an account syncs from: when it last pushed and pulled, and how many of its
-    changes were waiting to be sent (the laptop says so at each pull)."""
+    """A laptop an account syncs from: when it last synced and how many of its changes were
+    waiting to be sent then (the laptop says so with the first pull of each sync)."""
 
     __tablename__ = "device"
     account_id: int = Field(foreign_key="account.id", primary_key=True)
     device: str = Field(primary_key=True, max_length=100)
     first_seen: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
-    last_push_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(), nullable=True))
-    last_pull_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(), nullable=True))
+    last_sync_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
     pending: int | None = None
     cursor: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger(), nullable=True))
 

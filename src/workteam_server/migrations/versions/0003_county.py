@@ -25,8 +25,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.Integer(), sa.ForeignKey("account.id"), primary_key=True),
         sa.Column("device", sa.String(100), primary_key=True),
         sa.Column("first_seen", sa.DateTime(), nullable=False),
-        sa.Column("last_push_at", sa.DateTime(), nullable=True),
-        sa.Column("last_pull_at", sa.DateTime(), nullable=True),
+        sa.Column("last_sync_at", sa.DateTime(), nullable=False),
         sa.Column("pending", sa.Integer(), nullable=True),
         sa.Column("cursor", sa.BigInteger(), nullable=True),
     )
