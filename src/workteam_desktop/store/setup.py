@@ -23,11 +23,11 @@ from pathlib import Path
 from ..domain import divisions as dv
 from ..domain.areas import AreaRecord, area_id, reference_change
 from ..domain.problems import DomainError, Problem
-from ..domain.team_setup import SetupPlan
+from ..domain.team_setup import CadrePlan, SetupPlan
 from . import sync_state
 from .home import store_path
 from .merge import apply_changes
-from .models import Cadre, Team, TeamArea
+from .models import Team, TeamArea
 from .outbox import WITHHELD
 from .store import Store
 from .writer import Writer
@@ -134,6 +134,8 @@ def set_up_home(store: Store, plan: SetupPlan, *, add: bool = False,
     """Set the home up for ``plan`` (one transaction), or with ``add`` add the plan's new
     villages and cadres to the team it is set up for. Refuses another county or team, and
     villages not asked to be added, before writing anything."""
+    from .team import CadreInput, insert_cadre  # team.py reads this module's keys
+
     today = today or dt.date.today()
     state = sync_state.read_all(store)
     if state.get(DEMO):
@@ -153,7 +155,9 @@ def set_up_home(store: Store, plan: SetupPlan, *, add: bool = False,
         have = {code for code, _ in existing.villages}
         new = [v for v in plan.villages if v.code not in have]
         names = "、".join(n for _, n in existing.villages)
-        if not new and not _new_cadres(store, existing.team_id, plan):
+        with store.read() as cur:
+            cadres_to_add = _new_cadres(cur, existing.team_id, plan)
+        if not new and not cadres_to_add:
             raise DomainError(Problem("setup.done_already", {"team": existing.team_name,
                                                              "villages": names}))
         if new and not add:
@@ -171,9 +175,10 @@ def set_up_home(store: Store, plan: SetupPlan, *, add: bool = False,
             have = {code for code, _ in existing.villages}
         added = [v for v in plan.villages if v.code not in have]
         w.insert(TeamArea, [{"team_id": team_id, "area_id": area_id(v.code)} for v in added])
-        cadres = _new_cadres_in(w, team_id, plan)
-        w.insert(Cadre, [{"name": c.name, "role": c.role, "team_id": team_id, "unit": plan.unit,
-                          "started_on": today} for c in cadres])
+        cadres = _new_cadres(w.cursor, team_id, plan)
+        for cadre in cadres:  # through 工作队's own rules (one first secretary, names)
+            insert_cadre(w, team_id, CadreInput(cadre.name, cadre.role, unit=plan.unit,
+                                                started_on=today), today)
         values: dict[str, str | None] = {COUNTY: plan.county.code, TEAM_ID: team_id}
         if existing is None and not state.get(sync_state.SERVER_URL):
             values[PROVISIONAL_TEAM] = team_id
@@ -191,25 +196,11 @@ def check_same_county(store: Store, county: dv.Division) -> None:
             "county": home.short if home else home_county, "other": county.short}))
 
 
-def _serving(cur, team_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {r[0]: r[1] for r in cur.execute(
-        "SELECT name, role FROM cadre WHERE team_id = ? AND deleted = 0 AND ended_on IS NULL",
-        (team_id,))}
-
-
-def _new_cadres(store: Store, team_id: str, plan: SetupPlan) -> list:  # type: ignore[type-arg]
-    with store.read() as cur:
-        serving = _serving(cur, team_id)
+def _new_cadres(cur: sqlite3.Cursor, team_id: str, plan: SetupPlan) -> list[CadrePlan]:
+    """The plan's cadres not yet serving in the team (a repeated set-up adds only those)."""
+    serving = {r[0] for r in cur.execute(
+        "SELECT name FROM cadre WHERE team_id = ? AND deleted = 0 AND ended_on IS NULL", (team_id,))}
     return [c for c in plan.cadres if c.name not in serving]
-
-
-def _new_cadres_in(w: Writer, team_id: str, plan: SetupPlan) -> list:  # type: ignore[type-arg]
-    from ..domain.team_setup import check_one_first_secretary
-
-    serving = _serving(w.cursor, team_id)
-    new = [c for c in plan.cadres if c.name not in serving]
-    check_one_first_secretary([*serving.values(), *(c.role for c in new)])
-    return new
 
 
 # ---------------------------------------------------------------- joining a server

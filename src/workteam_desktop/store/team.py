@@ -284,7 +284,9 @@ def _check_name_free(cur: sqlite3.Cursor, team_id: str, name: str, today: dt.dat
             raise _fail("cadre.exists", "name", name=name)
 
 
-def _insert_cadre(w: Any, team_id: str, cadre: CadreInput, today: dt.date) -> str:
+def insert_cadre(w: Any, team_id: str, cadre: CadreInput, today: dt.date) -> str:
+    """Add a cadre inside a write transaction, by the team's rules (name, role, phone, one
+    first secretary); its id."""
     cur = w.cursor
     name = _name(cadre.name)
     role = _role(cadre.role)
@@ -307,7 +309,7 @@ def add_cadre(store: Store, team_id: str, cadre: CadreInput, *, user: str | None
     Checked before anything is written: name, role, phone, one first secretary."""
     today = today or dt.date.today()
     with store.write(user) as w:
-        return _insert_cadre(w, team_id, cadre, today)
+        return insert_cadre(w, team_id, cadre, today)
 
 
 def parse_cadre_fields(assignments: Mapping[str, str]) -> dict[str, Any]:
@@ -394,7 +396,7 @@ def end_cadre(store: Store, team_id: str, key: str, ended_on: dt.date,
         plan = CadreInput(successor.name, successor.role or row["role"], successor.phone,
                           successor.unit or row["unit"], ended_on)
         try:
-            new_id = _insert_cadre(w, team_id, plan, today)
+            new_id = insert_cadre(w, team_id, plan, today)
         except DomainError as exc:
             # Point the form at the successor's fields, not the leaver's.
             raise DomainError(exc.problem, f"successor_{exc.field_name or 'name'}") from None
