@@ -65,9 +65,14 @@ def bare() -> dict:
 
 def _households(home: str, marks: dict[str, float] | None = None):
     marks = {} if marks is None else marks
+    from pathlib import Path
+
+    from workteam_desktop.store.setup import home_is_empty
     from workteam_desktop.ui.app import open_window
 
     marks["imported"] = time.time()
+    # What ui.app.run() asks first: a new or empty home gets the first-run page instead.
+    assert not home_is_empty(Path(home))
     app, window = open_window(home)
     marks["window_built"] = time.time()
     window.resize(1366, 740)

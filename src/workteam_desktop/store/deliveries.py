@@ -15,6 +15,7 @@ from typing import Any
 from ..domain import catalogues as cat
 from ..domain.problems import DomainError, Problem
 from .households import find_household_id
+from .links import delete_with_links, restore_with_links
 from .models import DeliveryAction, DeliveryBeneficiary
 from .store import Store
 
@@ -225,19 +226,12 @@ def action_detail(store: Store, action_id: str, lang: str = "zh") -> dict[str, A
 def delete_action(store: Store, action_id: str, user: str | None = None) -> DeletedAction:
     """Tombstone an action and its live beneficiary links; returns what to undo."""
     with store.write(user) as w:
-        links = tuple(r[0] for r in w.cursor.execute(
-            "SELECT id FROM delivery_beneficiary WHERE action_id = ? AND deleted = 0",
-            (action_id,)))
-        if not w.delete(DeliveryAction, action_id):
-            raise LookupError(f"delivery_action {action_id} is already deleted")
-        for link in links:
-            w.delete(DeliveryBeneficiary, link)
+        links = delete_with_links(w, DeliveryAction, action_id, DeliveryBeneficiary, "action_id")
     return DeletedAction(action_id, links)
 
 
 def restore_action(store: Store, deleted: DeletedAction, user: str | None = None) -> None:
     """Undo :func:`delete_action`: the action and the same links are live again."""
     with store.write(user) as w:
-        w.update(DeliveryAction, deleted.action_id, {"deleted": False})
-        for link in deleted.beneficiary_ids:
-            w.update(DeliveryBeneficiary, link, {"deleted": False})
+        restore_with_links(w, DeliveryAction, deleted.action_id, DeliveryBeneficiary,
+                           deleted.beneficiary_ids)

@@ -18,6 +18,7 @@ from typing import Any
 from ..domain import catalogues as cat
 from ..domain import idnumber
 from ..domain.problems import DomainError, Problem
+from .links import delete_with_links, restore_with_links
 from .models import Training, TrainingParticipant
 from .store import Store
 
@@ -248,22 +249,15 @@ def save_training(store: Store, training: TrainingInput, training_id: str | None
 def delete_training(store: Store, training_id: str, user: str | None = None) -> DeletedTraining:
     """Tombstone a training and its live participants; returns what to undo."""
     with store.write(user) as w:
-        links = tuple(r[0] for r in w.cursor.execute(
-            "SELECT id FROM training_participant WHERE training_id = ? AND deleted = 0",
-            (training_id,)))
-        if not w.delete(Training, training_id):
-            raise LookupError(f"training {training_id} is already deleted")
-        for link in links:
-            w.delete(TrainingParticipant, link)
+        links = delete_with_links(w, Training, training_id, TrainingParticipant, "training_id")
     return DeletedTraining(training_id, links)
 
 
 def restore_training(store: Store, deleted: DeletedTraining, user: str | None = None) -> None:
     """Undo :func:`delete_training`: the training and the same participants are live again."""
     with store.write(user) as w:
-        w.update(Training, deleted.training_id, {"deleted": False})
-        for link in deleted.participant_ids:
-            w.update(TrainingParticipant, link, {"deleted": False})
+        restore_with_links(w, Training, deleted.training_id, TrainingParticipant,
+                           deleted.participant_ids)
 
 
 # ---------------------------------------------------------------- reading

@@ -61,6 +61,7 @@ from ..sync.errors import BadCredentials, ServerError, ServerUnreachable, SyncEr
 from ..sync.session import SyncReport, sync_once
 from .context import AppContext
 from .division_pickers import CountyPicker, VillageChecklist
+from .record_widgets import set_invalid, with_error
 from .tasks import Cancelled, JobState, TaskHandle, TaskRunner
 from .widgets import accent_button, field_error, page_title
 
@@ -724,8 +725,8 @@ class OfflinePanel(_Panel):
         self.unit = QLineEdit()
         self.unit.setPlaceholderText(self.tr("如 县财政局"))
         self.unit_error = field_error()
-        form.addRow(self.tr("工作队名称："), _with_error(self.team_name, self.team_error))
-        form.addRow(self.tr("派驻单位："), _with_error(self.unit, self.unit_error))
+        form.addRow(self.tr("工作队名称："), with_error(self.team_name, self.team_error))
+        form.addRow(self.tr("派驻单位："), with_error(self.unit, self.unit_error))
         team_layout.addLayout(form)
         team_layout.addWidget(QLabel(self.tr("驻村干部（一个工作队只有一名第一书记）：")))
         self.cadres = CadreRows(lang)
@@ -774,18 +775,18 @@ class OfflinePanel(_Panel):
 
     def _touch(self, edit: QLineEdit, error: QLabel) -> None:
         self._touched.add(edit)
-        _set_invalid(edit, error, None)
+        set_invalid(edit, error, None)
 
     def _check_team_name(self) -> None:
         if self.team_name in self._touched and not self.team_name.text().strip():
-            _set_invalid(self.team_name, self.team_error, self.tr("请填写工作队名称"))
+            set_invalid(self.team_name, self.team_error, self.tr("请填写工作队名称"))
 
     def clear_errors(self) -> None:
         """Hide every field's message."""
         self.county.error.hide()
         self.villages.show_error(None)
-        _set_invalid(self.team_name, self.team_error, None)
-        _set_invalid(self.unit, self.unit_error, None)
+        set_invalid(self.team_name, self.team_error, None)
+        set_invalid(self.unit, self.unit_error, None)
         self.cadres.error.hide()
         self.error.hide()
 
@@ -810,7 +811,7 @@ class OfflinePanel(_Panel):
             self.villages.township.setFocus()
             missing = True
         if not self.team_name.text().strip():
-            _set_invalid(self.team_name, self.team_error, self.tr("请填写工作队名称"))
+            set_invalid(self.team_name, self.team_error, self.tr("请填写工作队名称"))
             if not missing:
                 self.team_name.setFocus()
             missing = True
@@ -836,10 +837,10 @@ class OfflinePanel(_Panel):
             self.villages.show_error(message)
             self.villages.township.setFocus()
         elif where == "team":
-            _set_invalid(self.team_name, self.team_error, message)
+            set_invalid(self.team_name, self.team_error, message)
             self.team_name.setFocus()
         elif where == "unit":
-            _set_invalid(self.unit, self.unit_error, message)
+            set_invalid(self.unit, self.unit_error, message)
             self.unit.setFocus()
         elif where == "cadres":
             self.cadres.error.setText(message)
@@ -898,22 +899,6 @@ def field_of(problem: Problem) -> str:
     return ""
 
 
-def _with_error(field: QWidget, error: QLabel) -> QWidget:
-    holder = QWidget()
-    box = QVBoxLayout(holder)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.setSpacing(2)
-    box.addWidget(field)
-    box.addWidget(error)
-    return holder
-
-
-def _set_invalid(field: QWidget, error: QLabel, message: str | None) -> None:
-    field.setProperty("invalid", message is not None)
-    field.style().unpolish(field)
-    field.style().polish(field)
-    error.setText(message or "")
-    error.setVisible(message is not None)
 
 
 class WorkPanel(_Panel):
