@@ -18,7 +18,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from workteam_desktop.domain import divisions as dv
-from workteam_desktop.domain.areas import AreaRecord, area_id, full_code, reference_change
+from workteam_desktop.domain.areas import (
+    AreaRecord,
+    area_id,
+    area_records,
+    full_code,
+    reference_change,
+)
 from workteam_desktop.domain.ids import new_id
 
 from . import directory
@@ -85,13 +91,9 @@ class InitResult:
 
 
 def county_records(county: dv.Division, divisions: dv.Divisions) -> list[AreaRecord]:
-    """The area rows of a county, its townships and every village, parents first."""
-    records = [AreaRecord(county.code, county.short, "county")]
-    for township in divisions.townships(county.code):
-        records.append(AreaRecord(township.code, township.short, "township", county.code))
-        for village in divisions.villages(township.code):
-            records.append(AreaRecord(village.code, village.short, village.level, township.code))
-    return records
+    """The area rows of a county, every township and every village, parents first."""
+    townships = divisions.townships(county.code)
+    return area_records(county, townships, [v for t in townships for v in divisions.villages(t.code)])
 
 
 def init_county(store: ServerStore, county_code: str, *,

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .changes import Change, dumps
-from .divisions import to_code12
+from .divisions import Division, to_code12
 from .hlc import Timestamp
 
 AREA_NAMESPACE = uuid.UUID("5b0c6a52-7f0e-5b9e-9a53-0d7e2a3c9f41")
@@ -66,6 +67,16 @@ class AreaRecord:
         return {"code": full_code(self.code), "name": self.name, "level": self.level,
                 "parent_id": area_id(self.parent_code) if self.parent_code else None,
                 "local": self.local}
+
+
+def area_records(county: Division, townships: Iterable[Division],
+                 villages: Iterable[Division]) -> list[AreaRecord]:
+    """Area rows for a county, some of its townships and some of their villages (the
+    shipped or local divisions), parents first: what ``init`` and ``setup`` write."""
+    records = [AreaRecord(county.code, county.short, "county")]
+    records += [AreaRecord(t.code, t.short, "township", county.code) for t in townships]
+    records += [AreaRecord(v.code, v.short, v.level, v.parent, local=v.local) for v in villages]
+    return records
 
 
 def reference_clock(record: AreaRecord, edition: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain import divisions as dv
-from ..domain.areas import AreaRecord, area_id, reference_change
+from ..domain.areas import AreaRecord, area_id, area_records, reference_change
 from ..domain.problems import DomainError, Problem
 from ..domain.team_setup import CadrePlan, SetupPlan
 from . import sync_state
@@ -80,15 +80,6 @@ def write_reference_areas(writer: Writer, records: Iterable[AreaRecord], edition
     cur.executemany("UPDATE change_log SET origin = 'local', pushed = 0 WHERE id = ?",
                     [(i,) for i in new])
     return len(new)
-
-
-def plan_records(plan: SetupPlan) -> list[AreaRecord]:
-    """The area rows of a set-up: county, townships, villages (parents first)."""
-    county = plan.county
-    records = [AreaRecord(county.code, county.short, "county")]
-    records += [AreaRecord(t.code, t.short, "township", county.code) for t in plan.townships]
-    records += [AreaRecord(v.code, v.short, v.level, v.parent, local=v.local) for v in plan.villages]
-    return records
 
 
 def home_team(store: Store) -> HomeTeam | None:
@@ -165,7 +156,7 @@ def set_up_home(store: Store, plan: SetupPlan, *, add: bool = False,
                 "team": existing.team_name, "villages": names,
                 "added": "、".join(v.short for v in new)}))
     with store.write() as w:
-        written = write_reference_areas(w, plan_records(plan))
+        written = write_reference_areas(w, area_records(plan.county, plan.townships, plan.villages))
         if existing is None:
             [team_id] = w.insert(Team, [{"name": plan.team_name, "unit": plan.unit,
                                          "started_on": today}])
@@ -318,10 +309,7 @@ def add_local_village(store: Store, township: dv.Division, name: str) -> dv.Divi
     if village.code in taken:  # added before (perhaps as 于家窑 for 于家窑村): that one
         return dv.local_village(township.code, taken[village.code], village.code)
     with store.write() as w:
-        write_reference_areas(w, [
-            AreaRecord(county.code, county.short, "county"),
-            AreaRecord(township.code, township.short, "township", county.code),
-            AreaRecord(village.code, village.short, village.level, township.code, local=True)])
+        write_reference_areas(w, area_records(county, [township], [village]))
     return village
 
 
