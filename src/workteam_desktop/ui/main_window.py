@@ -92,7 +92,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.store = ctx.store
         self.setWindowTitle(self.tr("驻村工作队工作平台"))
-        self.setMinimumSize(QSize(1024, 640))
+        # Netbooks with a 1024×600 screen are common in village offices: the window must fit.
+        self.setMinimumSize(QSize(960, 560))
         self._pages: dict[str, Page] = {}
         self._current = ""
 
@@ -222,6 +223,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1366, 740)
+        # Never larger than the screen it opens on (a size saved on a bigger screen, or the
+        # default on a 1024×600 netbook).
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None and screen.isValid():
+            self.resize(min(self.width(), screen.width()), min(self.height(), screen.height()))
 
     def start_page(self) -> str:
         """The page to open with: the last one shown, else the dashboard."""
