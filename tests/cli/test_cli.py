@@ -11,24 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run, run_json
 
 from workteam_desktop import __version__
 from workteam_desktop.cli.main import main
 from workteam_desktop.domain import idnumber, rules
 
 MASKED = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
-
-
-def run(capsys: pytest.CaptureFixture[str], home: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["--home", str(home), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys: pytest.CaptureFixture[str], home: Path, *args: str):
-    code, out, err = run(capsys, home, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def fingerprint(home: Path) -> tuple:

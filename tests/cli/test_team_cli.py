@@ -5,7 +5,6 @@ and nothing written."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sqlite3
 import subprocess
@@ -13,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run, run_json
 
 from workteam_desktop.cli.main import main
 from workteam_desktop.domain import idnumber
@@ -20,21 +20,6 @@ from workteam_desktop.domain import idnumber
 TODAY = dt.date.today()
 VILLAGES = ("140226102208", "140226102209")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def run(capsys: pytest.CaptureFixture[str], home: Path, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--home", str(home), *args])
-    except SystemExit as exc:  # argparse's own refusals (a missing option)
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys: pytest.CaptureFixture[str], home: Path, *args: str):
-    code, out, err = run(capsys, home, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def fingerprint(home: Path) -> tuple:
