@@ -46,18 +46,15 @@ def fold(conn: Connection, changes: Sequence[dict]) -> set[str]:
     for c in mine:
         key = (c["entity"], c["row_id"])
         fields, clocks = current.setdefault(key, ({}, {}))
+        before = fields.get("team_id")
         for name, value in c["fields"].items():
             if c["hlc"] > clocks.get(name, ""):
                 fields[name], clocks[name] = value, c["hlc"]
         if c["entity"] == "team":
             teams.add(c["row_id"])
         elif c["entity"] == "team_area":
-            if isinstance(fields.get("team_id"), str):
-                teams.add(fields["team_id"])
-            # A village moved from one team to another: the old team's scope changes too.
-            old = c["fields"].get("team_id")
-            if isinstance(old, str):
-                teams.add(old)
+            # A village moved from one team to another: the team it left changes too.
+            teams.update(t for t in (before, fields.get("team_id")) if isinstance(t, str))
     rows = [{"entity": e, "row_id": r, "fields": orjson.dumps(f).decode(),
              "clocks": orjson.dumps(k).decode()} for (e, r), (f, k) in current.items()]
     new = [r for r in rows if (r["entity"], r["row_id"]) not in existing]

@@ -12,6 +12,7 @@ import pytest
 from serverlib import RunningServer, pull_all, wire_change
 from workteam_desktop.domain import divisions as dv
 from workteam_desktop.domain.areas import area_id
+from workteam_desktop.domain.hlc import Timestamp, wall_ms
 
 COUNTY = "140226"  # 左云县: 8 townships, 154 villages; 曹家沟村 in two townships
 CAOJIAGOU, DIANWAN = "140226102208", "140226102209"  # 店湾镇
@@ -174,3 +175,23 @@ def test_users_list_shows_each_laptops_last_sync(server: RunningServer) -> None:
     assert wang["devices"][0]["last_sync"]
     listing = ok(server.cli("users", "list"))
     assert "电脑 laptop-A：最近同步" in listing and "待上传 12 条" in listing
+
+
+def test_a_village_moved_to_another_team_leaves_the_old_teams_scope(server: RunningServer) -> None:
+    set_up_county(server)
+    ok(server.cli("users", "add", "boss", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n"))
+    li_team = server.login("li", PASSWORD)["user"]["team"]["id"]
+    with _client(server, "boss") as boss:
+        changes, _ = pull_all(boss)
+    [link] = [c["row_id"] for c in changes if c["entity"] == "team_area"
+              and c["fields"].get("area_id") == area_id(DIANWAN)]
+    # An administrator's laptop moves 店湾村's link from 店湾工作队 to 鹊儿山工作队 (a change made
+    # now, so it wins over the server's earlier one).
+    move = wire_change("team_area", link, {"team_id": li_team})
+    move["hlc"] = Timestamp(wall_ms(), 0, "boss-laptop").encode()
+    with _client(server, "boss") as boss:
+        answer = boss.post("/api/v1/changes/push", json={"changes": [move]}).json()
+    assert answer["results"][0]["status"] == "accepted"
+    users = {u["name"]: u for u in json.loads(ok(server.cli("users", "list", "--json")))}
+    assert DIANWAN not in users["wang"]["scopes"] and CAOJIAGOU in users["wang"]["scopes"]
+    assert DIANWAN in users["li"]["scopes"]
