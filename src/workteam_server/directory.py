@@ -71,11 +71,19 @@ def fold(conn: Connection, changes: Sequence[dict]) -> set[str]:
     return teams
 
 
-def rows(conn: Connection, entity: str) -> dict[str, dict]:
-    """Every current row of a directory entity (tombstoned ones left out), by row id."""
+def rows(conn: Connection, entity: str, ids: Iterable[str] | None = None) -> dict[str, dict]:
+    """The current rows of a directory entity (tombstoned ones left out), by row id: every
+    one, or those of ``ids``."""
     t = directory_table
+    query = sa.select(t.c.row_id, t.c.fields).where(t.c.entity == entity)
+    if ids is None:
+        found = list(conn.execute(query))
+    else:
+        wanted = sorted(set(ids))
+        found = [r for i in range(0, len(wanted), 500)
+                 for r in conn.execute(query.where(t.c.row_id.in_(wanted[i:i + 500])))]
     out: dict[str, dict] = {}
-    for r in conn.execute(sa.select(t.c.row_id, t.c.fields).where(t.c.entity == entity)):
+    for r in found:
         fields = orjson.loads(r.fields)
         if not fields.get("deleted"):
             out[r.row_id] = fields
@@ -112,14 +120,16 @@ class TeamInfo:
 
 def teams(conn: Connection, only: Iterable[str] | None = None) -> list[TeamInfo]:
     """Every team (or those of ``only``), with its villages, by name."""
-    wanted = set(only) if only is not None else None
-    team_rows = {i: f for i, f in rows(conn, "team").items() if wanted is None or i in wanted}
-    areas = rows(conn, "area")
+    team_rows = rows(conn, "team", only)
+    links = [link for link in rows(conn, "team_area").values() if link.get("team_id") in team_rows]
+    # Only the areas the teams work in (a province's server holds tens of thousands; the login
+    # of a team account asks for its one team).
+    areas = rows(conn, "area", (str(link.get("area_id")) for link in links))
     villages: dict[str, list[tuple[str, str]]] = {i: [] for i in team_rows}
-    for link in rows(conn, "team_area").values():
-        team, area = link.get("team_id"), areas.get(str(link.get("area_id")))
-        if team in villages and area is not None:
-            villages[team].append((str(area.get("code", "")), str(area.get("name", ""))))
+    for link in links:
+        area = areas.get(str(link.get("area_id")))
+        if area is not None:
+            villages[str(link["team_id"])].append((str(area.get("code", "")), str(area.get("name", ""))))
     codes = _team_codes(conn, list(team_rows))
     return sorted((TeamInfo(i, str(f.get("name", "")), str(f.get("unit", "")),
                             tuple(sorted(set(villages[i]))), codes.get(i, ""))
