@@ -138,6 +138,11 @@ def test_a_county_starts_for_real(county_server: RunningServer, tmp_path: Path,
     assert len(households(b)) == 6
     with Store.open(b) as store, store.read() as cur:
         assert sorted(r[0] for r in cur.execute("SELECT name FROM cadre")) == ["张伟", "李娜"]
+    # The county sees each laptop of the member, when it last synced and nothing left unsent.
+    listing = county_server.cli("users", "list", "--json")
+    [wang] = [u for u in json.loads(listing.stdout) if u["name"] == "wang"]
+    assert wang["team"] == "店湾镇工作队" and len(wang["devices"]) == 2
+    assert all(d["last_sync"] and d["pending"] == 0 for d in wang["devices"])
     login(capsys, monkeypatch, tmp_path / "county", county_server, "boss")
     sync(capsys, monkeypatch, tmp_path / "county")
     county_areas = areas(tmp_path / "county")

@@ -129,6 +129,9 @@ class _Steps:
         self.stored = sync_state.read_all(store)  # the state as the sync began
         self.state: dict[str, str | None] = {}  # what to store when the sync succeeds
         self.progress, self.cancel = progress, cancel
+        # Changes still to send after the push (told to the server with the first pull);
+        # known from the push's own count, so the pull asks the store nothing more.
+        self.unsent: int | None = None
 
     def _check_cancel(self) -> None:
         if self.cancel():
@@ -167,6 +170,7 @@ class _Steps:
             after = batch[-1][0]
             done += len(batch)
             self.progress(done, max(total, done), "push")
+        self.unsent = max(0, total - done)
 
     # ------------------------------------------------------------------ pull
 
@@ -191,7 +195,8 @@ class _Steps:
         fetcher = ThreadPoolExecutor(1, thread_name_prefix="workteam-pull")
         try:
             limit = PULL_PAGE
-            pending = fetcher.submit(_fetch, client, cursor, limit, pending_count(store))
+            unsent = self.unsent if self.unsent is not None else pending_count(store)
+            pending = fetcher.submit(_fetch, client, cursor, limit, unsent)
             while True:
                 page, seconds = pending.result()
                 self._check_cancel()
