@@ -55,6 +55,12 @@ class Token(ServerModel, table=True):
     # The refresh token this one was traded for (its SHA-256): the old token may be traded
     # again while the successor is unused, because the answer carrying it can be lost.
     replaced_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    # Every token traded from one login shares a family: reusing a spent token ends it.
+    family: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True, index=True))
+    rotated_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(), nullable=True))
+    # The trade's answer, sealed with a key derived from the traded token, kept for the
+    # grace window: a retry (the answer lost on a cut link) gets the same successor.
+    sealed_answer: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary(), nullable=True))
 
 
 class ChangeRow(ServerModel, table=True):
@@ -124,6 +130,58 @@ class ServerClock(ServerModel, table=True):
     counter: int
 
 
+class LoginThrottle(ServerModel, table=True):
+    """Failed logins of one account name or one client address, and its lockout."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=200)  # "user:<name>" | "addr:<ip>"
+    failures: int = 0
+    last_failure_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+    locked_until: dt.datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(), nullable=True))
+
+
+class AuditEntry(ServerModel, table=True):
+    """What happened on the server that an administrator may need to check later: logins,
+    lockouts, refused tokens and changes, quarantines. No passwords, no personal data."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_at", "at"),)
+    id: int | None = Field(default=None, sa_column=sa.Column(SEQ, primary_key=True, autoincrement=True))
+    at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+    account: str = Field(max_length=64)
+    address: str = Field(max_length=64)
+    action: str = Field(max_length=40)
+    detail: str = "{}"  # JSON
+
+
+class AttachmentUpload(ServerModel, table=True):
+    """Who uploaded the bytes of an attachment, with the scope they had then: the bytes
+    are readable only through rows inside an uploader's scope (a known hash gives nothing)."""
+
+    __tablename__ = "attachment_upload"
+    sha256: str = Field(primary_key=True, max_length=64)
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    scopes: str = ""  # comma-separated prefixes; "" = everything (an admin)
+    size: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    uploaded_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+
+
+class QuarantinedChange(ServerModel, table=True):
+    """A change an administrator took out of the pull stream, kept as it was."""
+
+    __tablename__ = "quarantined_change"
+    seq: int = Field(sa_column=sa.Column(SEQ, primary_key=True))
+    id: str = Field(max_length=64)
+    entity: str = Field(max_length=40)
+    row_id: str = Field(max_length=64)
+    area_code: str = Field(sa_column=sa.Column(AREA_CODE, nullable=False))
+    account: str = Field(max_length=64)
+    body: str
+    quarantined_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
+    quarantined_by: str = Field(max_length=64)
+    reason: str = ""
+
+
 change_table: sa.Table = ChangeRow.__table__  # type: ignore[attr-defined]
 row_area_table: sa.Table = RowArea.__table__  # type: ignore[attr-defined]
 attachment_area_table: sa.Table = AttachmentArea.__table__  # type: ignore[attr-defined]
@@ -132,5 +190,9 @@ token_table: sa.Table = Token.__table__  # type: ignore[attr-defined]
 device_table: sa.Table = Device.__table__  # type: ignore[attr-defined]
 directory_table: sa.Table = DirectoryRow.__table__  # type: ignore[attr-defined]
 clock_table: sa.Table = ServerClock.__table__  # type: ignore[attr-defined]
+throttle_table: sa.Table = LoginThrottle.__table__  # type: ignore[attr-defined]
+audit_table: sa.Table = AuditEntry.__table__  # type: ignore[attr-defined]
+upload_table: sa.Table = AttachmentUpload.__table__  # type: ignore[attr-defined]
+quarantine_table: sa.Table = QuarantinedChange.__table__  # type: ignore[attr-defined]
 
 metadata: sa.MetaData = ServerModel.metadata

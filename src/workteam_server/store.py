@@ -31,7 +31,7 @@ from .scope import Scope
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration (a test keeps it in step): a database already there opens without
 # importing alembic, which is most of a CLI command's start-up time.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 PUSH_LOCK = 0x77746B73  # "wtks": the advisory lock key that serialises pushes
 
 
