@@ -26,6 +26,7 @@ from .attachments import AttachmentError, AttachmentFiles, is_sha256
 from .forms import available_forms
 from .push import MAX_BATCH, push
 from .scope import Scope
+from .settings import ServerSettings, load_settings
 from .store import AccountInfo, ServerStore, sqlite_url
 
 PROTOCOL = 1
@@ -127,9 +128,12 @@ def current_account(request: Request,
 Account = Annotated[AccountInfo, Depends(current_account)]
 
 
-def create_app(home: Path, db_url: str | None = None) -> FastAPI:
-    """The application for a server home and database (SQLite in the home by default)."""
+def create_app(home: Path, db_url: str | None = None,
+               settings: ServerSettings | None = None) -> FastAPI:
+    """The application for a server home and database (SQLite in the home by default);
+    settings from the home's ``server.toml`` unless given."""
     home.mkdir(parents=True, exist_ok=True)
+    settings = settings or load_settings(home)
     store = ServerStore.open(db_url or sqlite_url(home), pool_size=20)
     files = AttachmentFiles(home / "attachments")
     app = FastAPI(title="workteam-server", version=workteam_desktop.__version__,
@@ -138,6 +142,7 @@ def create_app(home: Path, db_url: str | None = None) -> FastAPI:
     # Level 5: nearly the size of level 9 at a fraction of the CPU (pull pages are large).
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.state.store = store
+    app.state.settings = settings
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request: Request, exc: RequestValidationError) -> Response:

@@ -197,3 +197,35 @@ class SyncRejection(SQLModel, table=True):
     code: str
     reason: str
     at: str
+
+
+class HeldChange(SQLModel, table=True):
+    """A received change this program cannot apply (it fails the entity declarations: a
+    newer program's record type or field, a malformed value): kept aside with the reason,
+    shown on the sync page and retried after an upgrade, so one bad change never stops
+    the sync."""
+
+    __tablename__ = "held_change"
+
+    id: str = Field(primary_key=True)
+    entity: str
+    row_id: str
+    body: str  # the change's JSON as received
+    code: str
+    reason: str
+    source: str  # "server" or "bundle"
+    held_at: str
+
+
+class PendingField(SQLModel, table=True):
+    """A change to an existing row whose reference field names a row not here (yet): the
+    field waits for its parent, as a new row waits in ``pending_row``."""
+
+    __tablename__ = "pending_field"
+
+    change_id: str = Field(primary_key=True)
+    entity: str
+    row_id: str = Field(index=True)
+    field: str
+    parent_entity: str
+    parent_id: str = Field(index=True)
