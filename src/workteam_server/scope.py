@@ -23,6 +23,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from workteam_desktop.domain.entities import DECLARATIONS, writable_by
+
 LEVEL_LENGTHS = (2, 4, 6, 9, 12)
 """Lengths of the administrative levels of a code (province … village)."""
 
@@ -147,16 +149,11 @@ class Scope:
         return ranges, above
 
 
-# What each role may write. Household work (households, visits, deliveries, assistance,
-# forms, photos) is every team member's job; who works where (areas, teams, their villages,
-# thresholds) is set by supervisors for their area; admins may write everything.
-MEMBER_WRITES = frozenset({
-    "cadre", "household", "member", "income", "monitoring_event", "household_industry",
-    "rights_item", "visit", "visit_household", "visit_cadre", "urgent_need",
-    "delivery_action", "delivery_beneficiary", "assistance_record", "training",
-    "training_participant", "attachment", "form_submission",
-})
-SUPERVISOR_WRITES = MEMBER_WRITES | {"area", "team", "team_area", "observation_threshold"}
+# What each role may write (domain.entities: household work is every member's job; who
+# works where — areas, teams, their villages, thresholds — is set by supervisors for their
+# area; admins may write everything).
+MEMBER_WRITES = writable_by("member")
+SUPERVISOR_WRITES = writable_by("supervisor")
 
 
 def role_may_write(role: str, entity: str) -> bool:
@@ -171,31 +168,9 @@ def role_may_write(role: str, entity: str) -> bool:
 # ---------------------------------------------------------------- the area code of a row
 
 PARENT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "area": (),
-    "team": (),
-    "team_area": (("area_id", "area"),),
-    "cadre": (("team_id", "team"),),
-    "observation_threshold": (("area_id", "area"),),
-    "household": (("village_id", "area"),),
-    "member": (("household_id", "household"),),
-    "income": (("household_id", "household"),),
-    "monitoring_event": (("household_id", "household"),),
-    "household_industry": (("household_id", "household"),),
-    "rights_item": (("household_id", "household"),),
-    "visit": (("village_id", "area"),),
-    "visit_household": (("visit_id", "visit"), ("household_id", "household")),
-    "visit_cadre": (("visit_id", "visit"),),
-    "urgent_need": (("household_id", "household"),),
-    "delivery_action": (("village_id", "area"), ("team_id", "team")),
-    "delivery_beneficiary": (("action_id", "delivery_action"), ("household_id", "household")),
-    "assistance_record": (("household_id", "household"),),
-    "training": (("team_id", "team"),),
-    "training_participant": (("training_id", "training"), ("member_id", "member")),
-    "attachment": (),
-    "form_submission": (("household_id", "household"),),
-}
+    e.name: e.parent_fields for e in DECLARATIONS}
 """Every synced entity and the foreign keys that give a new row its area code, tried in
-order (the desktop's store/models.py; a test checks the two agree)."""
+order (from the declarations in domain.entities)."""
 
 ENTITIES = frozenset(PARENT_FIELDS)
 
@@ -209,11 +184,7 @@ PLACING_CHILDREN: dict[str, tuple[str, str, str, str]] = {
 
 # Rows that only make sense as a part of their parent; when the parent field is empty the
 # row cannot be placed (rather than falling back to the user's own area).
-NEEDS_PARENT = frozenset({
-    "team_area", "member", "income", "monitoring_event", "household_industry", "rights_item",
-    "visit_household", "visit_cadre", "urgent_need", "delivery_beneficiary",
-    "assistance_record", "household", "training_participant",
-})
+NEEDS_PARENT = frozenset(e.name for e in DECLARATIONS if e.needs_parent)
 
 
 class Unplaced(Exception):

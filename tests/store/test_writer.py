@@ -209,9 +209,3 @@ def test_hlc_never_goes_backwards_even_when_the_wall_clock_does(tmp_path) -> Non
     assert len(set(hlcs)) == len(hlcs)
     assert hlcs[-2] > newest
     assert Timestamp.decode(hlcs[-1]).wall_ms >= Timestamp.decode(newest).wall_ms
-
-
-def test_every_synced_table_has_a_chinese_name_for_people() -> None:
-    from workteam_desktop.domain.catalogues import ENTITIES
-
-    assert set(ENTITIES.codes()) == set(MODEL_BY_ENTITY)

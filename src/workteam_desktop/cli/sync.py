@@ -8,7 +8,8 @@ import sys
 from typing import Any
 
 from ..domain import idnumber, phone
-from ..domain.catalogues import ACCOUNT_ROLES, ENTITIES
+from ..domain.catalogues import ACCOUNT_ROLES
+from ..domain.entities import ENTITIES
 from ..store.conflicts import ConflictView, list_conflicts
 from ..store.outbox import rejections
 from ..store.rejections import group_rejections

@@ -138,10 +138,13 @@ def normalise_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
         except (TypeError, ValueError):
             value = 0.0
         clean[key] = value if math.isfinite(value) and value > 0 else 0.0
-    total = sum(clean.values())
-    if total <= 0:
+    largest = max(clean.values())
+    if largest <= 0:
         return dict(DEFAULT_WEIGHTS)
-    return {k: v / total for k, v in clean.items()}
+    # Scaled by the largest first: two weights near the float maximum would sum to inf.
+    scaled = {k: v / largest for k, v in clean.items()}
+    total = sum(scaled.values())
+    return {k: v / total for k, v in scaled.items()}
 
 
 def weighted_total(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:

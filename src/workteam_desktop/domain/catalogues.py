@@ -272,33 +272,6 @@ RIGHT_SIDES = Catalogue("right_side", [
 ])
 
 
-# Record types as people call them (sync status, conflicts, bundle summaries).
-ENTITIES = Catalogue("entity", [
-    ("area", "地区", "Area"),
-    ("team", "工作队", "Work team"),
-    ("team_area", "工作队驻村", "Team village"),
-    ("cadre", "干部", "Cadre"),
-    ("observation_threshold", "监测标准", "Observation threshold"),
-    ("household", "农户", "Household"),
-    ("member", "家庭成员", "Household member"),
-    ("income", "收入", "Income"),
-    ("monitoring_event", "监测记录", "Monitoring event"),
-    ("household_industry", "产业", "Industry"),
-    ("rights_item", "权益清单", "Rights item"),
-    ("visit", "走访", "Visit"),
-    ("visit_household", "走访农户", "Visited household"),
-    ("visit_cadre", "走访干部", "Visiting cadre"),
-    ("urgent_need", "急难愁盼", "Urgent need"),
-    ("delivery_action", "十送行动", "Ten-deliveries action"),
-    ("delivery_beneficiary", "十送受益户", "Action beneficiary"),
-    ("assistance_record", "帮扶记录", "Assistance record"),
-    ("training", "培训", "Training"),
-    ("training_participant", "参训人员", "Training participant"),
-    ("attachment", "照片附件", "Attachment"),
-    ("form_submission", "信息采集表", "Form submission"),
-])
-
-
 def right_side(code: str) -> str:
     """Which side ("origin" or "destination") a right code belongs to."""
     if code in ORIGIN_RIGHTS:
@@ -309,6 +282,8 @@ def right_side(code: str) -> str:
 
 
 ALL_RIGHTS: list[Entry] = [*ORIGIN_RIGHTS, *DESTINATION_RIGHTS]
+RIGHTS = Catalogue("right", [(e.code, e.zh, e.en) for e in ALL_RIGHTS])
+"""Both sides' rights in one catalogue (a rights item's ``right``)."""
 
 CATALOGUES: dict[str, Catalogue] = {
     c.name: c
@@ -317,7 +292,7 @@ CATALOGUES: dict[str, Catalogue] = {
         EDUCATION_LEVELS, HEALTH_STATES, LABOUR_CAPACITIES, INCOME_KINDS, INDUSTRIES,
         DELIVERY_CATEGORIES, MEASURE_KINDS, ASSISTANCE_STATUSES, URGENT_NEED_CATEGORIES,
         URGENT_NEED_STATUSES, RIGHT_STATUSES, CADRE_ROLES, ORIGIN_RIGHTS, DESTINATION_RIGHTS,
-        RIGHT_SIDES, ENTITIES, ACCOUNT_ROLES,
+        RIGHT_SIDES, RIGHTS, ACCOUNT_ROLES,
     )
 }
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer
 
-from ..domain.catalogues import ENTITIES
+from ..domain.entities import DECLARATIONS, ENTITIES
 from ..domain.field_labels import FIELD_CATALOGUES, MONEY_FIELDS, field_label
 from ..domain.hlc import Timestamp
 from .models import MODEL_BY_ENTITY
@@ -282,33 +282,11 @@ class RecordLabels:
         return str(value)
 
 
-# Parent rows that name a record (a member is named by its household, then its own name).
+# Parent rows that name a record (a member is named by its household, then its own name),
+# and the record's own words after its parents' (domain.entities).
 _REFS: dict[str, tuple[tuple[str, str], ...]] = {
-    "team_area": (("team_id", "team"), ("area_id", "area")),
-    "member": (("household_id", "household"),),
-    "income": (("household_id", "household"),),
-    "monitoring_event": (("household_id", "household"),),
-    "household_industry": (("household_id", "household"),),
-    "rights_item": (("household_id", "household"),),
-    "visit_household": (("visit_id", "visit"), ("household_id", "household")),
-    "visit_cadre": (("visit_id", "visit"), ("cadre_id", "cadre")),
-    "urgent_need": (("household_id", "household"),),
-    "delivery_beneficiary": (("action_id", "delivery_action"), ("household_id", "household")),
-    "assistance_record": (("household_id", "household"),),
-    "training_participant": (("training_id", "training"), ("member_id", "member")),
-    "form_submission": (("household_id", "household"),),
-}
-# The record's own words after its parents'.
-_TITLES: dict[str, tuple[str, ...]] = {
-    "area": ("name",), "team": ("name",), "cadre": ("name",),
-    "observation_threshold": ("year",), "member": ("name",), "income": ("year",),
-    "monitoring_event": ("event_date", "status"), "household_industry": ("industry",),
-    "rights_item": ("right",), "visit": ("visit_date", "purpose"), "urgent_need": ("text",),
-    "delivery_action": ("action_date", "title"), "assistance_record": ("record_date", "content"),
-    "training": ("training_date", "title"), "training_participant": ("certificate",),
-    "attachment": ("filename",),
-    "form_submission": ("submitted_at",),
-}
+    e.name: tuple((n, e.references[n]) for n in e.named_by) for e in DECLARATIONS if e.named_by}
+_TITLES: dict[str, tuple[str, ...]] = {e.name: e.title for e in DECLARATIONS if e.title}
 # Reference columns: their value is shown as the name of the row they point to.
 _REF_COLUMNS: dict[tuple[str, str], str] = {
     (entity, column.name): next(iter(column.foreign_keys)).column.table.name

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain import idnumber
+from ..domain.entities import household_children
 from ..domain.problems import DomainError, Problem
 from .store import Store
 from .supervisor import village_teams
@@ -53,18 +54,7 @@ _FIELD_COLUMNS = {"village": ("village_id", "grid_id")}
 
 #: Child tables: (table, column naming the household, columns that make a row a double
 #: of one the kept household already has: such rows are tombstoned instead of moved).
-CHILDREN: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("member", "household_id", ("id_number",)),
-    ("income", "household_id", ("year",)),
-    ("monitoring_event", "household_id", ()),
-    ("household_industry", "household_id", ("industry",)),
-    ("rights_item", "household_id", ("right",)),
-    ("visit_household", "household_id", ("visit_id",)),
-    ("urgent_need", "household_id", ()),
-    ("delivery_beneficiary", "household_id", ("action_id",)),
-    ("assistance_record", "household_id", ()),
-    ("form_submission", "household_id", ()),
-)
+CHILDREN: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(household_children())
 
 
 def field_label(name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..domain.catalogues import ENTITIES
+from ..domain.entities import ENTITIES
 from .conflicts import RecordLabels
 from .store import Store
 

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..domain.catalogues import ENTITIES
+from ..domain.entities import ENTITIES, pages
 from .conflicts import RecordLabels
 from .store import Store
 
@@ -43,17 +43,8 @@ class RowSyncState:
 SYNCED = RowSyncState(SyncState.SYNCED)
 PENDING = RowSyncState(SyncState.PENDING)
 
-# Rows that belong to a record's page, by the column naming their owner.
-_OWNED: dict[str, tuple[tuple[str, str], ...]] = {
-    "household": (
-        ("member", "household_id"), ("income", "household_id"),
-        ("monitoring_event", "household_id"), ("household_industry", "household_id"),
-        ("rights_item", "household_id"), ("urgent_need", "household_id"),
-        ("assistance_record", "household_id"), ("form_submission", "household_id"),
-    ),
-    "visit": (("visit_household", "visit_id"), ("visit_cadre", "visit_id")),
-    "delivery_action": (("delivery_beneficiary", "action_id"),),
-}
+# Rows that belong to a record's page, by the column naming their owner (domain.entities).
+_OWNED: dict[str, tuple[tuple[str, str], ...]] = pages()
 
 
 def _sql(entity: str) -> str:

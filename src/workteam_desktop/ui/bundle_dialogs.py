@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import catalogues as cat
+from ..domain.entities import ENTITIES
 from ..store import Store
 from ..sync.bundle import ExportResult, export_bundle
 from ..sync.bundle_import import ImportResult, import_bundle
@@ -625,10 +625,10 @@ class ImportDialog(_CancellableWork, QDialog):
             for entity, stats in r.per_entity.items():
                 totals.setdefault(entity, Counter()).update(stats)
         self.model.setRowCount(0)
-        order = {code: i for i, code in enumerate(cat.ENTITIES.codes())}
+        order = {code: i for i, code in enumerate(ENTITIES.codes())}
         for entity in sorted(totals, key=lambda e: order.get(e, len(order))):
             c = totals[entity]
-            row = [QStandardItem(cat.ENTITIES.label(entity, self.ctx.lang))]
+            row = [QStandardItem(ENTITIES.label(entity, self.ctx.lang))]
             for key in ("new", "updated", "unchanged", "conflict"):
                 item = QStandardItem(f"{c[key]:,}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -673,7 +673,7 @@ class ImportDialog(_CancellableWork, QDialog):
         applied = sum(r.applied for r in done.results)
         if done.results:
             # Every page may show imported records: tell them all to refresh.
-            self.ctx.data_changed(*cat.ENTITIES.codes())
+            self.ctx.data_changed(*ENTITIES.codes())
         text = self.tr("已导入 {n} 条新更改（{d} 条本机已有，{c} 处冲突待处理）。").format(
             n=f"{applied:,}", d=f"{sum(r.duplicate for r in done.results):,}",
             c=f"{sum(r.conflicts for r in done.results):,}")

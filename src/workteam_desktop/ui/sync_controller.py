@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..domain import catalogues as cat
+from ..domain.entities import ENTITIES
 from ..store import sync_state
 from ..store.store import Store
 from ..sync import errors
@@ -198,7 +198,7 @@ class SyncController(QObject):
         self._set_status("ok")
         self.sig_finished.emit(report)
         if report.applied:
-            self.ctx.data_changed(*cat.ENTITIES.codes())  # anything may have changed
+            self.ctx.data_changed(*ENTITIES.codes())  # anything may have changed
         elif report.pushed or report.rejected or report.duplicates:
             self.ctx.data_changed("household", "visit")  # their sync column changed
         self._arm(self.schedule.next_delay())

@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor
 
 from ...domain import catalogues as cat
 from ...domain import rules
+from ...domain.entities import ENTITIES
 from ...store.households import HouseholdFilter, count_households, list_households
 from ...store.store import Store
 from ...store.sync_status import RowSyncState, SyncState, row_states
@@ -93,7 +94,7 @@ def sync_words(state: RowSyncState, lang: str) -> tuple[str, str]:
     if state.state is SyncState.REJECTED:
         reasons = "\n".join(
             translate("HouseholdTableModel", "{record}：{reason}").format(
-                record=cat.ENTITIES.label(entity, lang), reason=reason)
+                record=ENTITIES.label(entity, lang), reason=reason)
             for entity, reason in state.reasons)
         return (translate("HouseholdTableModel", "被拒绝"),
                 translate("HouseholdTableModel", "服务器没有接受这户的修改：\n{reasons}").format(

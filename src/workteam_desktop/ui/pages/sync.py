@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import catalogues as cat
+from ...domain.entities import ENTITIES
 from ...store.outbox import pending_by_entity
 from ...store.outbox import rejections as all_rejections
 from ...store.rejections import RejectionGroup, group_rejections
@@ -502,7 +502,7 @@ class SyncPage(Page):
     def _show_pending(self, counts: dict[str, int]) -> None:
         self.model.setRowCount(0)
         for entity, n in counts.items():
-            name = QStandardItem(cat.ENTITIES.label(entity, self.ctx.lang))
+            name = QStandardItem(ENTITIES.label(entity, self.ctx.lang))
             value = QStandardItem(f"{n:,}")
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.model.appendRow([name, value])
