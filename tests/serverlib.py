@@ -6,6 +6,7 @@ on a throwaway PostgreSQL cluster.
     server.add_user("wang", "member", ["140215101"], "secret-pass")
     tokens = server.login("wang", "secret-pass")           # the login answer (dict)
     server.restart(); server.stop()
+    server = start_server(home, tls=TlsFiles(cert, key, ca))  # https (--tls-cert/--tls-key)
 
 Fixtures (registered by tests/conftest.py): ``pg_cluster`` (session), ``server_db`` (None for
 SQLite, a fresh PostgreSQL URL; parametrized over both), ``server`` (a RunningServer on
@@ -17,36 +18,56 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-_READY = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
+_READY = re.compile(r"Uvicorn running on https?://127\.0\.0\.1:(\d+)")
 _STARTED = "Application startup complete"
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """The server's certificate and key (PEM), and the CA that signed it (for clients)."""
+
+    cert: Path
+    key: Path
+    ca: Path | None = None
 
 
 class RunningServer:
     """A workteam-server subprocess (``workteam-server serve``) on 127.0.0.1."""
 
-    def __init__(self, home: Path, db_url: str | None = None, workers: int = 1) -> None:
+    def __init__(self, home: Path, db_url: str | None = None, workers: int = 1,
+                 tls: TlsFiles | None = None) -> None:
         self.home = home
         self.db_url = db_url
         self.workers = workers
+        self.tls = tls
         self.port = 0
         self.process: subprocess.Popen[str] | None = None
         self.log: list[str] = []
 
     @property
     def url(self) -> str:
-        """The server's base URL (``http://127.0.0.1:<port>``)."""
-        return f"http://127.0.0.1:{self.port}"
+        """The server's base URL (``http://127.0.0.1:<port>``, ``https://`` with TLS)."""
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """httpx's ``verify`` for this server: its CA with TLS, else the default."""
+        if self.tls is None or self.tls.ca is None:
+            return True
+        return ssl.create_default_context(cafile=str(self.tls.ca))
 
     def _cli(self) -> list[str]:
         args = [sys.executable, "-m", "workteam_server"]
@@ -65,6 +86,8 @@ class RunningServer:
         assert self.process is None, "already running"
         cmd = [*self._cli(), "serve", *self._where(), "--port", str(self.port),
                "--workers", str(self.workers), "--log-level", "info"]
+        if self.tls is not None:
+            cmd += ["--tls-cert", str(self.tls.cert), "--tls-key", str(self.tls.key)]
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, bufsize=1)
         assert self.process.stdout is not None
@@ -137,7 +160,7 @@ class RunningServer:
 
     def login(self, name: str, password: str, device: str = "test-device") -> dict:
         """Log in; the server's answer (access_token, refresh_token, user …)."""
-        r = httpx.post(f"{self.url}/api/v1/auth/login",
+        r = httpx.post(f"{self.url}/api/v1/auth/login", verify=self.verify,
                        json={"username": name, "password": password, "device": device})
         r.raise_for_status()
         return r.json()
@@ -146,7 +169,7 @@ class RunningServer:
         """An httpx client logged in as ``name`` (bearer token set)."""
         token = self.login(name, password)["access_token"]
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"},
-                            timeout=60)
+                            timeout=60, verify=self.verify)
 
     def __enter__(self) -> RunningServer:
         return self
@@ -155,9 +178,11 @@ class RunningServer:
         self.stop()
 
 
-def start_server(home: Path, db_url: str | None = None, *, workers: int = 1) -> RunningServer:
-    """Start a real server on a free loopback port (SQLite in ``home`` unless ``db_url``)."""
-    return RunningServer(home, db_url, workers).start()
+def start_server(home: Path, db_url: str | None = None, *, workers: int = 1,
+                 tls: TlsFiles | None = None) -> RunningServer:
+    """Start a real server on a free loopback port (SQLite in ``home`` unless ``db_url``;
+    https with ``tls``)."""
+    return RunningServer(home, db_url, workers, tls).start()
 
 
 # ---------------------------------------------------------------- PostgreSQL

@@ -1,24 +1,28 @@
 """Push: a batch of changes checked, placed in their area, and stored in one transaction.
 
 Every change gets exactly one result, in the order sent: ``accepted``, ``duplicate`` (the
-server has that change id already) or ``rejected`` with a code and a Chinese reason.
+server has that change id already) or ``rejected`` with a code and a Chinese reason. A
+change is checked against the declarations of domain/entities.py (the same check a laptop
+runs on what it receives), its clock against the server's, its references against the
+rows the pusher may read; what is stored is exactly what every laptop can apply.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
-from workteam_desktop.domain.hlc import Timestamp
+from workteam_desktop.domain import entities as E
 
-from . import directory
+from . import directory, rehome
 from . import scope as sc
 from .store import AccountInfo, ServerStore
 
 MAX_BATCH = 5000
-_MAX_ID = 64
+DEFAULT_SKEW_MS = 10 * 60_000
 _SHA256_CHARS = frozenset("0123456789abcdef")
 
 REASONS = {
@@ -27,7 +31,11 @@ REASONS = {
     "unknown_entity": "服务器不认识此类记录（{entity}）",
     "bad_change": "变更格式不正确：{what}",
     "unknown_parent": "找不到记录所属的村（上级记录不在服务器上，也不在本批之前）",
+    "parent_refused": "所引用的记录（{field}）在本批中被拒收，此记录也不能接收",
+    "parent_unknown": "所引用的记录（{field}）不在服务器上，请先同步它",
+    "parent_out_of_scope": "所引用的记录（{field}）不在您的管辖范围内",
     "area_change": "记录不能移到另一个地区（{old} → {new}），请在新地区新建记录",
+    "clock_skew": "此变更的时间比服务器快 {ahead}（最多允许 {bound}）：请校正电脑时间，程序会自动重新标记",
 }
 
 
@@ -36,27 +44,28 @@ def _reject(change_id: str, why: str, **details: object) -> dict[str, str]:
             "reason": REASONS[why].format(**details)}
 
 
-def _problem(change: Any) -> str | None:
-    """What is malformed in a change, or None."""
+def _refuse(change_id: str, problem: E.Problem) -> dict[str, str]:
+    return {"id": change_id, "status": "rejected", "code": problem.code, "reason": problem.message}
+
+
+def _span(ms: int) -> str:
+    """A duration as people say it, rounded: 3 分钟, 5 小时, 400 天."""
+    minutes = round(ms / 60_000)
+    if minutes < 120:
+        return f"{max(minutes, 1)} 分钟"
+    if minutes < 48 * 60:
+        return f"{round(minutes / 60)} 小时"
+    return f"{round(minutes / (24 * 60))} 天"
+
+
+def _shape(change: Any) -> E.Problem | None:
+    """What is malformed in a change's frame (not its fields), or None."""
     if not isinstance(change, dict):
-        return "不是 JSON 对象"
-    for key in ("id", "entity", "row_id", "hlc", "device"):
-        value = change.get(key)
-        if not isinstance(value, str) or not value:
-            return f"缺少 {key}"
-    if not isinstance(change.get("user", ""), str):  # may be empty: made before any login
-        return "user 不是文本"
-    if len(change["id"]) > _MAX_ID or len(change["row_id"]) > _MAX_ID:
-        return "id 过长"
-    if not isinstance(change.get("fields"), dict):
-        return "fields 不是对象"
-    if not isinstance(change.get("base", {}), dict):
-        return "base 不是对象"
-    try:
-        Timestamp.decode(change["hlc"])
-    except ValueError:
-        return "hlc 不是混合逻辑时钟"
-    return None
+        return E.Problem("bad_change", "变更格式不正确：不是 JSON 对象")
+    for key in ("id", "entity", "row_id", "hlc"):
+        if not isinstance(change.get(key), str) or not change[key]:
+            return E.Problem("bad_change", f"变更格式不正确：缺少 {key}")
+    return E.check_change(change)
 
 
 class _Batch:
@@ -80,30 +89,44 @@ class _Batch:
         yield from self._children.get((entity, link, row_id), [])
 
 
-def push(store: ServerStore, account: AccountInfo,
-         changes: list[Any]) -> tuple[list[dict[str, str]], int]:
+def now_ms() -> int:
+    """The server's wall clock in milliseconds (what it tells laptops at every sync)."""
+    return time.time_ns() // 1_000_000
+
+
+def _references(entity: str, fields: dict) -> Iterator[tuple[str, str, str]]:
+    """(field, parent entity, parent id) of every reference a change sets (an attachment's
+    owner included)."""
+    declared = E.BY_NAME[entity]
+    for name, parent in declared.references.items():
+        value = fields.get(name)
+        if isinstance(value, str):
+            yield name, parent, value
+    owner = E.owner_of(entity, fields)
+    if owner is not None:
+        yield "owner", *owner
+
+
+def push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
+         max_skew_ms: int = DEFAULT_SKEW_MS) -> tuple[list[dict[str, str]], int]:
     """Check and store a batch (one transaction); the per-change results and the end of the
     server's log after the batch."""
     scope = account.scope
     home = scope.prefixes[0] if len(scope.prefixes) == 1 else None
-    batch = _Batch(changes)
     results: list[dict[str, str] | None] = [None] * len(changes)
+    latest = now_ms() + max_skew_ms
+    # Checked before anything reaches the database: an id with a NUL byte or 10,000
+    # characters must never be a query parameter (PostgreSQL refuses NUL in text).
+    problems = [_shape(c) for c in changes]
+    valid = [c for c, p in zip(changes, problems, strict=True) if p is None]
+    batch = _Batch(valid)
     with store.pushing() as conn:
-        ids = [c["id"] for c in changes if isinstance(c, dict) and isinstance(c.get("id"), str)]
-        known = store.known_ids(conn, ids)
+        known = store.known_ids(conn, [c["id"] for c in valid])
         keys: set[tuple[str, str]] = set()
-        for c in changes:
-            if isinstance(c, dict) and c.get("entity") in sc.ENTITIES and isinstance(c.get("fields"), dict):
-                keys.add((c["entity"], str(c.get("row_id"))))
-                for field, parent in sc.PARENT_FIELDS[c["entity"]]:
-                    if c["fields"].get(field) is not None:
-                        keys.add((parent, str(c["fields"][field])))
-                for child, _link, field, parent in sc.PLACING_CHILDREN.values():
-                    if c["entity"] == child and c["fields"].get(field) is not None:
-                        keys.add((parent, str(c["fields"][field])))
-                owner = c["fields"].get("owner_entity")
-                if c["entity"] == "attachment" and owner in sc.ENTITIES and c["fields"].get("owner_id"):
-                    keys.add((owner, str(c["fields"]["owner_id"])))
+        for c in valid:
+            keys.add((c["entity"], c["row_id"]))
+            for _field, parent, value in _references(c["entity"], c["fields"]):
+                keys.add((parent, value))
         areas = store.row_areas(conn, keys)  # grows as the batch places new rows
 
         refused: set[tuple[str, str]] = set()  # new rows of this batch that were rejected
@@ -119,22 +142,26 @@ def push(store: ServerStore, account: AccountInfo,
         folded: list[dict] = []  # accepted changes of the directory's entities
         new_areas: dict[tuple[str, str], str] = {}
         attachments: set[tuple[str, str]] = set()
+        moves: list[rehome.Move] = []
         for i, change in enumerate(changes):
             change_id = change.get("id") if isinstance(change, dict) else None
             change_id = change_id if isinstance(change_id, str) else ""
-            if change_id and (change_id in known or change_id in seen):
+            problem = problems[i]
+            if problem:
+                results[i] = _refuse(change_id[:64], problem)
+                continue
+            if change_id in known or change_id in seen:
                 results[i] = {"id": change_id, "status": "duplicate"}
                 continue
-            problem = _problem(change)
-            if problem:
-                results[i] = _reject(change_id, "bad_change", what=problem)
-                continue
             entity, row_id, fields = change["entity"], change["row_id"], change["fields"]
-            if entity not in sc.ENTITIES:
-                results[i] = _reject(change_id, "unknown_entity", entity=entity)
+            ahead = E.hlc_wall_ms(change["hlc"]) - latest
+            if ahead > 0:
+                results[i] = _reject(change_id, "clock_skew", ahead=_span(ahead + max_skew_ms),
+                                     bound=_span(max_skew_ms))
                 continue
             code = areas.get((entity, row_id))
             new_row = code is None
+            moving = None
             leans_on_refused[0] = False
             try:
                 if new_row:
@@ -147,8 +174,13 @@ def push(store: ServerStore, account: AccountInfo,
                 else:
                     moved = sc.moved_area(entity, fields, lookup=lookup)
                     if moved is not None and moved != code:
-                        results[i] = _reject(change_id, "area_change", old=code, new=moved)
-                        continue
+                        # Only someone who may write both areas moves a row (a supervisor's
+                        # merge of duplicates from two villages); the row's history follows.
+                        if not (account.role in ("supervisor", "admin") and entity != "area"
+                                and scope.can_write(code) and scope.can_write(moved)):
+                            results[i] = _reject(change_id, "area_change", old=code, new=moved)
+                            continue
+                        moving = rehome.Move(entity, row_id, code, moved)
             except sc.Unplaced:
                 results[i] = _reject(change_id, "unknown_parent")
                 continue
@@ -164,7 +196,25 @@ def push(store: ServerStore, account: AccountInfo,
                 # row pointing at a parent that never arrives.
                 results[i] = _reject(change_id, "unknown_parent")
                 continue
+            # Every row it points to: known (here or earlier in the batch), not refused in
+            # this batch, and one the pusher may read — no links into another team's rows.
+            bad_ref = None
+            for name, parent, value in _references(entity, fields):
+                if (parent, value) in refused:
+                    bad_ref = _reject(change_id, "parent_refused", field=name)
+                elif (parent_code := areas.get((parent, value))) is None:
+                    bad_ref = _reject(change_id, "parent_unknown", field=name)
+                elif not scope.can_read(parent_code):
+                    bad_ref = _reject(change_id, "parent_out_of_scope", field=name)
+                if bad_ref is not None:
+                    break
+            if bad_ref is not None:
+                results[i] = bad_ref
+                continue
             seen.add(change_id)
+            if moving is not None:
+                moves.append(moving)
+                areas[(entity, row_id)] = moving.new  # later changes of the batch: there
             if new_row:
                 refused.discard((entity, row_id))
                 new_areas[(entity, row_id)] = code
@@ -172,11 +222,13 @@ def push(store: ServerStore, account: AccountInfo,
             if entity == "attachment" and isinstance(sha, str) and _is_sha256(sha):
                 attachments.add((sha, code))
             rows.append({"id": change_id, "entity": entity, "row_id": row_id, "area_code": code,
-                         "account": account.name, "body": _body(change)})
+                         "account": account.name, "body": _body(change, account)})
             if entity in directory.ENTITIES:
                 folded.append(change)
             results[i] = {"id": change_id, "status": "accepted"}
         inserted = store.insert_changes(conn, rows, new_areas, attachments)
+        if moves:
+            rehome.rehome(conn, moves)
         directory.fold(conn, [c for c in folded if c["id"] in inserted])
         end = store.log_end(conn)
     for r in results:
@@ -190,10 +242,11 @@ def _is_sha256(text: str) -> bool:
     return len(text) == 64 and set(text) <= _SHA256_CHARS
 
 
-def _body(change: dict) -> str:
-    """The change as stored and served: exactly the wire fields (nothing extra)."""
+def _body(change: dict, account: AccountInfo) -> str:
+    """The change as stored and served: exactly the wire fields, with who sent it taken from
+    the token (the account and its laptop), never from the body."""
     return orjson.dumps({
         "id": change["id"], "entity": change["entity"], "row_id": change["row_id"],
         "fields": change["fields"], "base": change.get("base") or {}, "hlc": change["hlc"],
-        "device": change["device"], "user": change["user"],
+        "device": account.device or "?", "user": account.name,
     }).decode()

@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from workteam_desktop.domain.entities import DECLARATIONS, writable_by
+from workteam_desktop.domain.entities import DECLARATIONS, owner_of, writable_by
 
 LEVEL_LENGTHS = (2, 4, 6, 9, 12)
 """Lengths of the administrative levels of a code (province … village)."""
@@ -227,12 +227,11 @@ def row_area(entity: str, row_id: str, fields: dict[str, object], *, lookup, bat
         if codes:
             area = common_area(codes)
             return team_code(area, row_id) if entity == "team" else area
-    if entity == "attachment":
-        owner_entity, owner_id = fields.get("owner_entity"), fields.get("owner_id")
-        if isinstance(owner_entity, str) and owner_entity in ENTITIES and owner_id:
-            code = lookup(owner_entity, str(owner_id))
-            if code is not None:
-                return code
+    owner = owner_of(entity, fields)  # a photo, a conflict settlement: where their record is
+    if owner is not None:
+        code = lookup(*owner)
+        if code is not None:
+            return code
     if entity in NEEDS_PARENT or home is None:
         raise Unplaced
     return team_code(home, row_id) if entity == "team" else home

@@ -10,7 +10,8 @@ seen seq N has seen every seq below N, and a cursor never skips a late commit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,9 @@ from .models import (
     attachment_area_table,
     change_table,
     row_area_table,
+    throttle_table,
     token_table,
+    upload_table,
 )
 from .scope import Scope
 
@@ -33,6 +36,11 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # importing alembic, which is most of a CLI command's start-up time.
 HEAD_REVISION = "0004"
 PUSH_LOCK = 0x77746B73  # "wtks": the advisory lock key that serialises pushes
+ATTACHMENT_LOCK = 0x77746B61  # "wtka": the advisory lock space of one attachment's hash
+SWEEP_LOCK = 0x77746B63  # "wtkc": held by the one worker cleaning attachments up
+# What a pull answer adds to a stored change body: `{"seq":N,` for its `{` and a comma.
+PAGE_ROW_OVERHEAD = 28
+PULL_FETCH = 500  # rows fetched at a time while a pull page is filled by size
 
 
 class StoreError(RuntimeError):
@@ -116,6 +124,37 @@ class AccountInfo:
     def scope(self) -> Scope:
         """What the account may read and write."""
         return Scope.of(self.role, self.scopes)
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """What became of a refresh token handed in (:meth:`ServerStore.trade_refresh`, logout)."""
+
+    outcome: str  # traded | replayed | reused | refused | ended
+    account: AccountInfo | None = None
+    device: str = ""
+    family: str | None = None
+    sealed: bytes | None = None  # replayed: the first trade's answer, still sealed
+    reason: str = ""  # refused: unknown | expired | revoked | disabled
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    """The failed logins of one key (``user:<name>`` or ``addr:<ip>``) and its lockout."""
+
+    key: str
+    failures: int
+    last_failure_at: dt.datetime
+    locked_until: dt.datetime | None
+
+
+def new_family() -> str:
+    """A new token family id (one per login; every token traded from it inherits it)."""
+    return secrets.token_hex(16)
+
+
+def _refresh_hash(tokens: Iterable[tuple[str, str, dt.datetime]]) -> str:
+    return next(h for kind, h, _ in tokens if kind == "refresh")
 
 
 def _account(row: sa.Row) -> AccountInfo:
@@ -214,58 +253,155 @@ class ServerStore:
     @staticmethod
     def _revoke(conn: Connection, name: str) -> int:
         ids = sa.select(account_table.c.id).where(account_table.c.name == name).scalar_subquery()
+        # Counted: the tokens that still worked; sealed trade answers go too (nobody may
+        # collect a successor of a revoked login).
         done = conn.execute(token_table.update()
                             .where(token_table.c.account_id == ids, token_table.c.revoked.is_(False))
-                            .values(revoked=True))
+                            .values(revoked=True, sealed_answer=None))
+        conn.execute(token_table.update()
+                     .where(token_table.c.account_id == ids, token_table.c.sealed_answer.is_not(None))
+                     .values(sealed_answer=None))
         return done.rowcount
 
     # ------------------------------------------------------------ tokens
 
-    def add_tokens(self, account_id: int, device: str,
-                   tokens: Iterable[tuple[str, str, dt.datetime]],
-                   *, rotating: str | None = None) -> bool:
-        """Store new tokens (kind, SHA-256, expiry). With ``rotating`` (the hash of the
-        refresh token being traded) the old token is retired in the same transaction and
-        remembers the new refresh token as its successor; False if it may not be traded.
+    def start_family(self, conn: Connection, account_id: int, device: str, family: str,
+                     tokens: Iterable[tuple[str, str, dt.datetime]], *,
+                     sealed_before: dt.datetime) -> int:
+        """Store the tokens of a login (kind, SHA-256, expiry) as a new family, in the
+        caller's write transaction, and end every other family of the same account on the
+        same laptop (a laptop holds one login; the tokens of its earlier logins are of no
+        use to anyone but a thief). Sealed trade answers of the account older than
+        ``sealed_before`` are dropped on the way. The number of tokens ended. An empty
+        ``device`` ends nothing: unnamed clients cannot be told apart."""
+        t = token_table
+        device = device[:100]
+        ended = 0
+        if device:
+            ended = conn.execute(t.update().where(
+                t.c.account_id == account_id, t.c.device == device,
+                sa.or_(t.c.revoked.is_(False), t.c.sealed_answer.is_not(None)))
+                .values(revoked=True, sealed_answer=None)).rowcount
+        self._insert_tokens(conn, account_id, device, family, tokens)
+        self._forget_sealed(conn, sealed_before, account_id)
+        return ended
 
-        A retired token may be traded once more while its successor has never been used nor
-        revoked: the laptop never received the answer that carried the successor (a link cut
-        at the wrong moment), so it still holds the old one and must not be logged out. The
-        unused successor is revoked then; once a successor has been used, the old token is
-        dead for good."""
-        new_refresh = next((h for kind, h, _ in tokens if kind == "refresh"), None)
+    def trade_refresh(self, old: str, tokens: Sequence[tuple[str, str, dt.datetime]],
+                      sealed: bytes, *, sealed_before: dt.datetime) -> Trade:
+        """Trade the refresh token whose SHA-256 is ``old`` for ``tokens`` in one transaction.
+
+        - An unused token is traded: it remembers its successor, the time, and ``sealed``
+          (the answer, sealed for the holder of the old token); the new tokens join its
+          family.
+        - A token traded after ``sealed_before`` whose successor is still unused is a retry
+          of the same trade (the answer was lost on a cut link): the first trade's sealed
+          answer comes back and nothing new is made, however many retries run at once.
+        - Any other use of a traded token (after the grace window, or once the successor
+          was traded in turn) means two parties hold the family's tokens: the whole family
+          is revoked ("reused").
+        - Unknown, expired, revoked (logout, administrator, ended family) or a disabled
+          account: "refused", nothing changes.
+        """
+        t = token_table
+        at = now()
         with self.writing() as conn:
-            if rotating is not None and not self._retire(conn, rotating, new_refresh):
-                return False
-            created = now()
-            conn.execute(token_table.delete().where(token_table.c.account_id == account_id,
-                                                    token_table.c.expires_at < created))
-            conn.execute(token_table.insert(), [
-                {"token_hash": h, "account_id": account_id, "kind": kind, "device": device[:100],
-                 "expires_at": expires, "revoked": False, "created_at": created}
-                for kind, h, expires in tokens])
-            return True
+            # The row lock makes simultaneous trades of one token queue here (SQLite: the
+            # write lock taken at BEGIN does the same), so only one of them can trade.
+            row = conn.execute(sa.select(t).where(t.c.token_hash == old, t.c.kind == "refresh")
+                               .with_for_update()).first()
+            if row is None:
+                return Trade("refused", reason="unknown")
+            account = conn.execute(sa.select(account_table)
+                                   .where(account_table.c.id == row.account_id)).first()
+            info = _account(account)
+            base = {"account": info, "device": row.device, "family": row.family}
+            if info.disabled:
+                return Trade("refused", reason="disabled", **base)
+            if row.expires_at < at:
+                return Trade("refused", reason="expired", **base)
+            if row.replaced_by is None:
+                if row.revoked:
+                    return Trade("refused", reason="revoked", **base)
+                family = row.family or new_family()  # a token from before families existed
+                conn.execute(t.update().where(t.c.id == row.id).values(
+                    revoked=True, replaced_by=_refresh_hash(tokens), rotated_at=at,
+                    sealed_answer=sealed, family=family))
+                self._insert_tokens(conn, row.account_id, row.device, family, tokens)
+                self._forget_sealed(conn, sealed_before, row.account_id)
+                return Trade("traded", account=info, device=row.device, family=family)
+            if row.family is None:
+                return Trade("refused", reason="revoked", **base)  # spent before families
+            successor = conn.execute(sa.select(t.c.revoked, t.c.replaced_by)
+                                     .where(t.c.token_hash == row.replaced_by)).first()
+            if (row.sealed_answer is not None and row.rotated_at is not None
+                    and row.rotated_at >= sealed_before and successor is not None
+                    and not successor.revoked and successor.replaced_by is None):
+                return Trade("replayed", sealed=row.sealed_answer, **base)
+            if self._family_alive(conn, row.family):
+                self._end_family(conn, row.family)
+                return Trade("reused", **base)
+            return Trade("refused", reason="revoked", **base)
+
+    def end_family(self, token_hash: str) -> Trade:
+        """Logout: end the family of a refresh token (every access and refresh token of it);
+        a token from before families existed is revoked alone. "ended" with the account when
+        something still worked; "refused" for an unknown token or an ended family."""
+        t = token_table
+        with self.writing() as conn:
+            row = conn.execute(sa.select(t.c.id, t.c.account_id, t.c.device, t.c.family)
+                               .where(t.c.token_hash == token_hash, t.c.kind == "refresh")).first()
+            if row is None:
+                return Trade("refused", reason="unknown")
+            if row.family is not None:
+                alive = self._family_alive(conn, row.family)
+                self._end_family(conn, row.family)
+            else:
+                alive = conn.execute(t.update().where(t.c.id == row.id, t.c.revoked.is_(False))
+                                     .values(revoked=True, sealed_answer=None)).rowcount > 0
+            account = conn.execute(sa.select(account_table)
+                                   .where(account_table.c.id == row.account_id)).first()
+            return Trade("ended" if alive else "refused", account=_account(account),
+                         device=row.device, family=row.family, reason="" if alive else "revoked")
+
+    def forget_sealed_answers(self, before: dt.datetime) -> int:
+        """Drop every sealed trade answer older than ``before`` (past the grace window); how
+        many. The trades of an account are swept at its next login or refresh anyway: this
+        catches the accounts that went quiet."""
+        with self.writing() as conn:
+            return self._forget_sealed(conn, before, None)
 
     @staticmethod
-    def _retire(conn: Connection, old: str, successor: str | None) -> bool:
+    def _insert_tokens(conn: Connection, account_id: int, device: str, family: str,
+                       tokens: Iterable[tuple[str, str, dt.datetime]]) -> None:
+        created = now()
+        # Expired tokens of the account go on the way (the table never grows by itself).
+        conn.execute(token_table.delete().where(token_table.c.account_id == account_id,
+                                                token_table.c.expires_at < created))
+        conn.execute(token_table.insert(), [
+            {"token_hash": h, "account_id": account_id, "kind": kind, "device": device[:100],
+             "expires_at": expires, "revoked": False, "created_at": created, "family": family}
+            for kind, h, expires in tokens])
+
+    @staticmethod
+    def _forget_sealed(conn: Connection, before: dt.datetime, account_id: int | None) -> int:
         t = token_table
-        row = conn.execute(sa.select(t.c.revoked, t.c.replaced_by)
-                           .where(t.c.token_hash == old, t.c.kind == "refresh")).first()
-        if row is None:
-            return False
-        if row.revoked:
-            if row.replaced_by is None:
-                return False  # revoked by logout or by an administrator
-            unused = conn.execute(t.update().where(
-                t.c.token_hash == row.replaced_by, t.c.revoked.is_(False),
-                t.c.replaced_by.is_(None)).values(revoked=True))
-            if unused.rowcount != 1:
-                return False  # the successor was used (or revoked): this token is spent
-            conn.execute(t.update().where(t.c.token_hash == old).values(replaced_by=successor))
-            return True
-        done = conn.execute(t.update().where(t.c.token_hash == old, t.c.revoked.is_(False))
-                            .values(revoked=True, replaced_by=successor))
-        return done.rowcount == 1
+        query = t.update().where(t.c.sealed_answer.is_not(None), t.c.rotated_at < before)
+        if account_id is not None:
+            query = query.where(t.c.account_id == account_id)
+        return conn.execute(query.values(sealed_answer=None)).rowcount
+
+    @staticmethod
+    def _family_alive(conn: Connection, family: str) -> bool:
+        t = token_table
+        return conn.execute(sa.select(t.c.id).where(
+            t.c.family == family, t.c.kind == "refresh", t.c.revoked.is_(False)).limit(1)).first() is not None
+
+    @staticmethod
+    def _end_family(conn: Connection, family: str) -> None:
+        t = token_table
+        conn.execute(t.update().where(t.c.family == family,
+                                      sa.or_(t.c.revoked.is_(False), t.c.sealed_answer.is_not(None)))
+                     .values(revoked=True, sealed_answer=None))
 
     def token(self, token_hash: str, kind: str) -> tuple[AccountInfo, dt.datetime, bool, str] | None:
         """The account behind a token, its expiry, whether it is revoked, and its device."""
@@ -279,11 +415,46 @@ class ServerStore:
             return None
         return _account(row), row.expires_at, bool(row.revoked), row.device
 
-    def revoke_token(self, token_hash: str) -> None:
-        """Revoke one token (logout)."""
-        with self.writing() as conn:
-            conn.execute(token_table.update().where(token_table.c.token_hash == token_hash)
-                         .values(revoked=True))
+    # ------------------------------------------------------------ login throttle
+
+    def throttles(self, keys: Sequence[str]) -> dict[str, Throttle]:
+        """The failed-login state of each key that has one ("user:<name>", "addr:<ip>")."""
+        t = throttle_table
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t).where(t.c.key.in_(list(keys)))).all()
+            conn.rollback()
+        return {r.key: Throttle(r.key, r.failures, r.last_failure_at, r.locked_until) for r in rows}
+
+    def note_login_failure(self, conn: Connection, keys: Sequence[str], *, lock_at: int,
+                           lockout: dt.timedelta) -> list[Throttle]:
+        """Count one failed login against each key, in the caller's transaction: a key
+        reaching ``lock_at`` failures is locked for ``lockout``; the first failure after a
+        lockout has ended starts the count again. The new state of each key."""
+        t = throttle_table
+        at = now()
+        out = []
+        # Always the same order, so two workers counting the same keys cannot deadlock.
+        for key in sorted(set(keys)):
+            conn.execute(self._insert(t).on_conflict_do_nothing(index_elements=["key"]),
+                         {"key": key, "failures": 0, "last_failure_at": at, "locked_until": None})
+            row = conn.execute(sa.select(t).where(t.c.key == key).with_for_update()).one()
+            failures, locked = row.failures + 1, row.locked_until
+            if locked is not None and locked <= at:
+                failures, locked = 1, None
+            if failures >= lock_at and locked is None:
+                locked = at + lockout
+            conn.execute(t.update().where(t.c.key == key).values(
+                failures=failures, last_failure_at=at, locked_until=locked))
+            out.append(Throttle(key, failures, at, locked))
+        return out
+
+    @staticmethod
+    def clear_login_failures(conn: Connection, keys: Sequence[str]) -> int:
+        """Forget the failed logins (and lockout) of ``keys``, in the caller's transaction;
+        how many keys had any."""
+        return conn.execute(throttle_table.delete()
+                            .where(throttle_table.c.key.in_(list(keys)))).rowcount
+
 
     # ------------------------------------------------------------ changes
 
@@ -392,13 +563,23 @@ class ServerStore:
             from sqlalchemy.dialects.sqlite import insert
         return insert(table)
 
-    def pull(self, scope: Scope, after: int, limit: int) -> tuple[list[tuple[int, str]], int, bool]:
+    def pull(self, scope: Scope, after: int, limit: int,
+             max_bytes: int | None = None) -> tuple[list[tuple[int, str]], int, bool]:
         """Changes in ``scope`` after seq ``after``: (seq, body) rows, the new cursor, more?
+
+        A page holds at most ``limit`` rows and, when ``max_bytes`` is given, stops before
+        the row that would take its size (each body in UTF-8 plus :data:`PAGE_ROW_OVERHEAD`,
+        what the pull answer adds around it) past ``max_bytes``; a first row larger than
+        that comes alone. Rows are read as they are needed (a server-side cursor on
+        PostgreSQL), so a page of large changes never loads ``limit`` of them. The cursor is
+        the last row returned whenever the page stopped early, so the next pull continues
+        exactly after it.
 
         The end of the log is read first; every seq up to it is committed (pushes commit in
         seq order), so a cursor at that end skips nothing that commits later.
         """
         c = change_table.c
+        full = False
         with self.engine.connect() as conn:
             high = conn.execute(sa.select(sa.func.max(c.seq))).scalar() or 0
             if after >= high:
@@ -411,10 +592,25 @@ class ServerStore:
                 if above:
                     parts.append(c.area_code.in_(above))
                 query = query.where(sa.or_(*parts))
-            rows = [(r[0], r[1]) for r in conn.execute(query.order_by(c.seq).limit(limit))]
+            query = query.order_by(c.seq).limit(limit)
+            rows: list[tuple[int, str]] = []
+            if max_bytes is None:
+                rows = [(r[0], r[1]) for r in conn.execute(query)]
+            else:
+                size = 0
+                result = conn.execute(query.execution_options(yield_per=PULL_FETCH))
+                for seq, body in result:
+                    cost = (len(body) if body.isascii() else len(body.encode())) + PAGE_ROW_OVERHEAD
+                    if rows and size + cost > max_bytes:
+                        full = True
+                        break
+                    rows.append((seq, body))
+                    size += cost
+                result.close()
             conn.rollback()
-        if len(rows) == limit:
-            return rows, rows[-1][0], rows[-1][0] < high
+        if full or len(rows) == limit:
+            # The rows after the last one returned (up to ``high``) wait for the next page.
+            return rows, rows[-1][0], full or rows[-1][0] < high
         return rows, high, False
 
     def change_count(self) -> int:
@@ -422,8 +618,206 @@ class ServerStore:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(change_table)).scalar() or 0
 
-    def attachment_areas(self, sha256: str) -> list[str]:
-        """The area codes of the rows that point at an attachment."""
-        t = attachment_area_table
+    # ------------------------------------------------------------ attachments
+    # Bytes are readable through a row (attachment_area) only when an upload record of the
+    # same hash has that row's area in its uploader's scope (attachments.py says why).
+
+    def _in_uploader_scope(self) -> str:
+        """SQL: some ``attachment_area`` of the upload's hash lies in the scope recorded with
+        ``attachment_upload`` (comma-separated prefixes; ``""`` = an admin's everything)."""
+        if self.dialect == "postgresql":
+            split = "unnest(string_to_array(attachment_upload.scopes, ',')) AS p(code)"
+            match = 'left(a.area_code, length(p.code)) = p.code COLLATE "C"'
+        else:  # SQLite splits through JSON (prefixes are digits, '#' and hex: nothing to escape)
+            split = "json_each('[\"' || replace(attachment_upload.scopes, ',', '\",\"') || '\"]') AS p"
+            match = "substr(a.area_code, 1, length(p.value)) = p.value"
+        return ("EXISTS (SELECT 1 FROM attachment_area a WHERE a.sha256 = attachment_upload.sha256 "
+                f"AND (attachment_upload.scopes = '' OR EXISTS (SELECT 1 FROM {split} WHERE {match})))")
+
+    def _lock_attachment(self, conn: Connection, sha256: str) -> None:
+        """Serialise the writers of one hash (uploads, clean-ups) until the commit, so a
+        clean-up never deletes a file an upload has just recorded. SQLite: its single
+        writer does that already."""
+        if self.dialect == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), "
+                                 "CAST(:key AS integer))"),
+                         {"space": ATTACHMENT_LOCK, "key": int(sha256[:8], 16) - 2**31})
+
+    def attachment_readable(self, sha256: str, scope: Scope) -> bool:
+        """Whether a reader of ``scope`` may download the bytes: a row pointing at them in
+        an area it reads, and that area inside the scope of someone who uploaded them."""
+        a, u = attachment_area_table, upload_table
         with self.engine.connect() as conn:
-            return list(conn.execute(sa.select(t.c.area_code).where(t.c.sha256 == sha256)).scalars())
+            areas = [c for c in conn.execute(sa.select(a.c.area_code).where(a.c.sha256 == sha256))
+                     .scalars() if scope.can_read(c)]
+            if not areas:
+                return False
+            uploads = [_upload_prefixes(s) for s in
+                       conn.execute(sa.select(u.c.scopes).where(u.c.sha256 == sha256)).scalars()]
+        return any(c.startswith(p) for c in areas for prefixes in uploads for p in prefixes)
+
+    def attachments_uploaded_for(self, sha256s: Sequence[str], scope: Scope) -> set[str]:
+        """The hashes whose bytes were uploaded within every prefix of ``scope`` (by the
+        caller or by anyone whose scope holds the caller's): the caller's rows anywhere in
+        its scope can be read through them, so its laptop need not upload them again.
+        Every prefix, not just one: a supervisor of two townships whose photo a village
+        member uploaded must still upload it for its rows in the other township."""
+        if not scope.prefixes:
+            return set()
+        u = upload_table
+        found: dict[str, list[tuple[str, ...]]] = {}
+        unique = sorted(set(sha256s))
+        with self.engine.connect() as conn:
+            for i in range(0, len(unique), 1000):
+                for sha, scopes in conn.execute(sa.select(u.c.sha256, u.c.scopes)
+                                                .where(u.c.sha256.in_(unique[i:i + 1000]))):
+                    found.setdefault(sha, []).append(_upload_prefixes(scopes))
+        return {sha for sha, uploads in found.items()
+                if all(any(mine.startswith(p) for prefixes in uploads for p in prefixes)
+                       for mine in scope.prefixes)}
+
+    def record_upload(self, sha256: str, account: AccountInfo, size: int, quota: int,
+                      place: Callable[[], None]) -> bool:
+        """Record that ``account`` uploaded the bytes of ``sha256`` (checked by the caller),
+        with its scope now, and call ``place`` (moving the file into place) before the
+        commit, under the hash's lock. False, with nothing recorded or placed, when a new
+        upload would take the account past ``quota`` bytes.
+
+        The same account sending the same bytes again is not counted twice; its record then
+        holds its old and new scope prefixes (the bytes were uploaded within both) and a
+        new time (the age of an unreferenced upload starts again)."""
+        u = upload_table
+        scopes = ",".join(account.scope.prefixes)
+        with self.writing() as conn:
+            # One upload of an account at a time (PostgreSQL: the account's row; SQLite: the
+            # single writer), so two at once cannot both fit under the quota. NO KEY UPDATE:
+            # logins of the account (tokens point at it) need not wait.
+            conn.execute(sa.select(account_table.c.id).where(account_table.c.id == account.id)
+                         .with_for_update(key_share=True))
+            self._lock_attachment(conn, sha256)
+            mine = (u.c.sha256 == sha256) & (u.c.account_id == account.id)
+            earlier = conn.execute(sa.select(u.c.scopes).where(mine)).first()
+            if earlier is None:
+                used = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(u.c.size), 0))
+                                    .where(u.c.account_id == account.id)).scalar() or 0
+                if used + size > quota:
+                    return False
+                conn.execute(u.insert().values(sha256=sha256, account_id=account.id, scopes=scopes,
+                                               size=size, uploaded_at=now()))
+            else:
+                conn.execute(u.update().where(mine).values(
+                    scopes=_merge_prefixes(earlier.scopes, scopes), uploaded_at=now()))
+            place()
+        return True
+
+    def unreferenced_uploads(self, before: dt.datetime) -> list[tuple[str, int]]:
+        """(hash, account id) of the uploads made before ``before`` that no row in their
+        uploader's scope points to."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.text(
+                "SELECT sha256, account_id FROM attachment_upload WHERE uploaded_at < :before "
+                f"AND NOT {self._in_uploader_scope()} ORDER BY sha256"), {"before": before})
+            return [(r[0], r[1]) for r in rows]
+
+    def remove_unreferenced_upload(self, sha256: str, account_id: int, before: dt.datetime,
+                                   remove_file: Callable[[], int]) -> tuple[bool, int | None]:
+        """Delete one upload record if it is still unreferenced and older than ``before``
+        (checked again under the hash's lock: a row or a new upload may have come since it
+        was listed), and, when no record of the hash is left, the file (``remove_file``,
+        before the commit, still under the lock). Whether the record went, and the bytes
+        freed or None when the file stays."""
+        with self.writing() as conn:
+            self._lock_attachment(conn, sha256)
+            done = conn.execute(sa.text(
+                "DELETE FROM attachment_upload WHERE sha256 = :sha AND account_id = :account "
+                f"AND uploaded_at < :before AND NOT {self._in_uploader_scope()}"),
+                {"sha": sha256, "account": account_id, "before": before})
+            if done.rowcount == 0:
+                return False, None
+            left = conn.execute(sa.select(sa.func.count()).select_from(upload_table)
+                                .where(upload_table.c.sha256 == sha256)).scalar()
+            return True, (remove_file() if not left else None)
+
+    def uploaded(self, sha256s: Sequence[str]) -> set[str]:
+        """Which of these hashes have an upload record."""
+        u = upload_table
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(sha256s), 1000):
+                found.update(conn.execute(sa.select(u.c.sha256).distinct()
+                                          .where(u.c.sha256.in_(sha256s[i:i + 1000]))).scalars())
+        return found
+
+    def remove_orphan_file(self, sha256: str, remove_file: Callable[[], int]) -> int | None:
+        """Delete a stored file that has no upload record and that no row points to
+        (checked under the hash's lock); the bytes freed, or None when it stays."""
+        a, u = attachment_area_table, upload_table
+        with self.writing() as conn:
+            self._lock_attachment(conn, sha256)
+            for table in (u, a):
+                if conn.execute(sa.select(table.c.sha256).where(table.c.sha256 == sha256)
+                                .limit(1)).first():
+                    return None
+            return remove_file()
+
+    @contextmanager
+    def attachment_sweep(self) -> Iterator[bool]:
+        """Whether this process may clean attachments up now: on PostgreSQL one worker of
+        all the servers at a time (a session lock, given up at the end); on SQLite always
+        (its single writer already runs the removals one by one, each re-checked)."""
+        if self.dialect != "postgresql":
+            yield True
+            return
+        with self.engine.connect() as conn:
+            mine = bool(conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"),
+                                     {"k": SWEEP_LOCK}).scalar())
+            conn.commit()
+            try:
+                yield mine
+            finally:
+                if mine:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": SWEEP_LOCK})
+                    conn.commit()
+
+    def attachment_usage(self) -> list[UploadUsage]:
+        """Per account, by name: the files and bytes its upload records hold (its quota)."""
+        a, u = account_table, upload_table
+        query = (sa.select(a.c.name, a.c.role, sa.func.count(u.c.sha256),
+                           sa.func.coalesce(sa.func.sum(u.c.size), 0))
+                 .select_from(a.outerjoin(u, u.c.account_id == a.c.id))
+                 .group_by(a.c.id, a.c.name, a.c.role).order_by(a.c.name))
+        with self.engine.connect() as conn:
+            return [UploadUsage(r[0], r[1], int(r[2]), int(r[3])) for r in conn.execute(query)]
+
+    def attachment_totals(self) -> tuple[int, int]:
+        """Distinct files recorded and their bytes (what the attachment folder should hold)."""
+        u = upload_table
+        per_file = (sa.select(u.c.sha256, sa.func.max(u.c.size).label("size"))
+                    .group_by(u.c.sha256).subquery())
+        with self.engine.connect() as conn:
+            files, total = conn.execute(sa.select(sa.func.count(),
+                                                  sa.func.coalesce(sa.func.sum(per_file.c.size), 0))
+                                        .select_from(per_file)).one()
+        return int(files), int(total)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadUsage:
+    """The attachment bytes one account has uploaded (``attachments usage``)."""
+
+    name: str
+    role: str
+    files: int
+    bytes: int
+
+
+def _upload_prefixes(scopes: str) -> tuple[str, ...]:
+    """The prefixes of an upload record (``""`` stored for an admin: the empty prefix)."""
+    return tuple(scopes.split(",")) if scopes else ("",)
+
+
+def _merge_prefixes(old: str, new: str) -> str:
+    """Both scopes of an account that uploaded the same bytes twice (an admin's covers all)."""
+    if not old or not new:
+        return ""
+    return ",".join(sorted(set(old.split(",")) | set(new.split(","))))

@@ -8,6 +8,8 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -57,6 +59,7 @@ def upgrade() -> None:
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
     )
+    _own_earlier_uploads()
     op.create_table(
         "quarantined_change",
         sa.Column("seq", SEQ, primary_key=True),
@@ -70,6 +73,28 @@ def upgrade() -> None:
         sa.Column("quarantined_by", sa.String(64), nullable=False),
         sa.Column("reason", sa.String(), nullable=False),
     )
+
+
+def _own_earlier_uploads() -> None:
+    """Files uploaded before uploads were recorded stay readable as they were: through rows
+    of the areas that pointed at them when the server was upgraded (an upload record per
+    file, size 0 so no quota is charged, under the first account: the uploader is unknown)."""
+    conn = op.get_bind()
+    first = conn.execute(sa.text("SELECT min(id) FROM account")).scalar()
+    if first is None:
+        return
+    areas: dict[str, set[str]] = {}
+    for sha, code in conn.execute(sa.text("SELECT sha256, area_code FROM attachment_area")):
+        if code:  # "" would read as "everywhere"
+            areas.setdefault(sha, set()).add(code)
+    if not areas:
+        return
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    conn.execute(sa.text(
+        "INSERT INTO attachment_upload (sha256, account_id, scopes, size, uploaded_at) "
+        "VALUES (:s, :a, :c, 0, :t)"),
+        [{"s": sha, "a": first, "c": ",".join(sorted(codes)), "t": now}
+         for sha, codes in areas.items()])
 
 
 def downgrade() -> None:
