@@ -83,6 +83,24 @@ def test_bad_values_fall_back_one_by_one(tmp_path: Path) -> None:
         assert f"“{key}”" in joined
 
 
+def test_plain_http_setting(tmp_path: Path) -> None:
+    """``[sync] allow_plain_http``: off by default and not written then; kept when on; a
+    value that is not true/false falls back to off with a warning."""
+    path = save_settings(tmp_path, Settings())
+    assert "sync" not in tomllib.loads(path.read_text(encoding="utf-8"))
+    assert load_settings(tmp_path).allow_plain_http is False
+    save_settings(tmp_path, Settings(allow_plain_http=True))
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["sync"] == {"allow_plain_http": True}
+    assert load_settings(tmp_path).allow_plain_http is True
+    # Edited by hand (no page shows it): it is not an unsaved edit of a settings form.
+    assert Settings(allow_plain_http=True) == Settings()
+    for text, key in (('[sync]\nallow_plain_http = "yes"\n', "sync.allow_plain_http"),
+                      ('sync = 1\n', "sync")):
+        path.write_text(text, encoding="utf-8")
+        s = load_settings(tmp_path)
+        assert s.allow_plain_http is False and s.warnings == [f"设置项“{key}”的值无效，已使用默认值"]
+
+
 def test_all_zero_weights_are_refused(tmp_path: Path) -> None:
     zero = dict.fromkeys(DEFAULT_WEIGHTS, 0.0)
     with pytest.raises(ValueError, match="不能全为0"):
@@ -159,7 +177,7 @@ _values = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan
 @hsettings(max_examples=150, deadline=None)
 @given(st.dictionaries(st.sampled_from(["language", "role", "server_url", "backup_keep",
                                         "form_period_days", "assessment_weights",
-                                        "catalogue_extensions", "other"]),
+                                        "catalogue_extensions", "sync", "other"]),
                        st.one_of(_values, st.dictionaries(st.text(max_size=12), _values,
                                                           max_size=3)), max_size=6))
 def test_any_toml_content_loads_to_valid_settings(data: dict) -> None:
@@ -178,4 +196,5 @@ def test_any_toml_content_loads_to_valid_settings(data: dict) -> None:
         s = load_settings(folder)
         assert problems(s) == []
         save_settings(folder, s)
-        assert load_settings(folder) == s
+        back = load_settings(folder)
+        assert back == s and back.allow_plain_http == s.allow_plain_http

@@ -892,8 +892,16 @@ The current data is first kept as a “before restore” backup, so it can be re
         <translation>The county&apos;s administrator gives you the server address, user name and first password. Once connected, this computer fetches all your team&apos;s data, then syncs automatically when online.</translation>
     </message>
     <message>
-        <source>如 http://192.168.1.10:8800</source>
-        <translation>e.g. http://192.168.1.10:8800</translation>
+        <source>如 https://192.168.1.10:8800</source>
+        <translation>e.g. https://192.168.1.10:8800</translation>
+    </message>
+    <message>
+        <source>可不填：县里用自己的证书时才需要</source>
+        <translation>Optional: the county&apos;s own CA</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
     </message>
     <message>
         <source>服务器地址：</source>
@@ -906,6 +914,10 @@ The current data is first kept as a “before restore” backup, so it can be re
     <message>
         <source>密码：</source>
         <translation>Password:</translation>
+    </message>
+    <message>
+        <source>证书：</source>
+        <translation>Certificate:</translation>
     </message>
     <message>
         <source>取消</source>
@@ -938,6 +950,14 @@ The current data is first kept as a “before restore” backup, so it can be re
     <message>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <source>选择县里的证书颁发机构文件</source>
+        <translation>Choose the county&apos;s certificate authority file</translation>
+    </message>
+    <message>
+        <source>证书文件 (*.pem *.crt);;所有文件 (*)</source>
+        <translation>Certificate files (*.pem *.crt);;All files (*)</translation>
     </message>
     <message>
         <source>正在取消…</source>
@@ -1016,12 +1036,16 @@ The current data is first kept as a “before restore” backup, so it can be re
         <translation>{url} is not a sync server: check the server address.</translation>
     </message>
     <message>
-        <source>服务器地址“{url}”写得不对，应形如 http://192.168.1.10:8800。</source>
-        <translation>The server address &quot;{url}&quot; is not valid; it should look like http://192.168.1.10:8800.</translation>
+        <source>服务器地址“{url}”写得不对，应形如 https://192.168.1.10:8800。</source>
+        <translation>The server address “{url}” is not valid; it should look like https://192.168.1.10:8800.</translation>
     </message>
     <message>
         <source>用户名或密码不正确：请核对后重试（密码区分大小写）。</source>
         <translation>Wrong user name or password: check them and try again (the password is case-sensitive).</translation>
+    </message>
+    <message>
+        <source>“{url}”是不加密的 http:// 地址，账号和数据会明文经过网络：请改用县里提供的 https:// 地址。</source>
+        <translation>“{url}” is an unencrypted http:// address: your account and data would cross the network in clear. Use the https:// address the county gave you.</translation>
     </message>
 </context>
 <context>
@@ -2505,8 +2529,24 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
         <translation>The county&apos;s administrator gives you the server address, user name and first password.</translation>
     </message>
     <message>
-        <source>如 http://192.168.1.10:8800</source>
-        <translation>e.g. http://192.168.1.10:8800</translation>
+        <source>如 https://192.168.1.10:8800</source>
+        <translation>e.g. https://192.168.1.10:8800</translation>
+    </message>
+    <message>
+        <source>沿用已保存的县里的证书</source>
+        <translation>The county&apos;s saved certificate is used</translation>
+    </message>
+    <message>
+        <source>可不填：县里用自己的证书时才需要</source>
+        <translation>Optional: the county&apos;s own CA</translation>
+    </message>
+    <message>
+        <source>县里自己的证书颁发机构文件（PEM），由县里的管理员提供；登录成功后保存在数据目录，以后同步都用它验证服务器</source>
+        <translation>The county&apos;s own certificate authority file (PEM), from the county&apos;s administrator; after a successful login it is kept in the data folder and every sync checks the server with it</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
     </message>
     <message>
         <source>服务器地址：</source>
@@ -2521,12 +2561,24 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
         <translation>Password:</translation>
     </message>
     <message>
+        <source>证书：</source>
+        <translation>Certificate:</translation>
+    </message>
+    <message>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>选择县里的证书颁发机构文件</source>
+        <translation>Choose the county&apos;s certificate authority file</translation>
+    </message>
+    <message>
+        <source>证书文件 (*.pem *.crt);;所有文件 (*)</source>
+        <translation>Certificate files (*.pem *.crt);;All files (*)</translation>
     </message>
     <message>
         <source>请填写服务器地址</source>
@@ -4368,6 +4420,18 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>时间</source>
         <translation>Time</translation>
+    </message>
+    <message>
+        <source>暂存的下载更改</source>
+        <translation>Received changes kept aside</translation>
+    </message>
+    <message>
+        <source>这些更改来自服务器或数据包，本版本程序无法应用（可能来自更新版本的程序，或数据有误），已单独存放，同步照常进行；升级程序后会自动重试。如一直存在，请告诉县里的管理员。</source>
+        <translation>These changes came from the server or a bundle and this version cannot apply them (they may come from a newer version, or the data is wrong). They are kept aside and sync goes on; they are tried again after an upgrade. If they stay, tell the county&apos;s administrator.</translation>
+    </message>
+    <message>
+        <source>共 {n} 条</source>
+        <translation>{n} in total</translation>
     </message>
     <message>
         <source>尚未登录。有网络时，点“登录…”填写县里提供的服务器地址和账号。</source>

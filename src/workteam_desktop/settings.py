@@ -54,6 +54,10 @@ class Settings:
     assessment_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # catalogue name ("industry", "measure_kind") → extra (code, Chinese label) entries
     catalogue_extensions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # ``[sync] allow_plain_http = true``: allow unencrypted http:// to servers that are not
+    # this machine (a test network only; docs/server.md). Edited by hand, no page shows it,
+    # so it does not count when a page compares its form with the saved settings.
+    allow_plain_http: bool = field(default=False, compare=False)
     # What was ignored while loading (Chinese, for the user); never saved.
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
@@ -186,6 +190,15 @@ def _from_mapping(data: Mapping[str, Any], warnings: list[str]) -> Settings:
             _warn(warnings, "assessment_weights")
     else:
         _warn(warnings, "assessment_weights")
+    sync = data.get("sync", {})
+    if isinstance(sync, Mapping):
+        allow = sync.get("allow_plain_http", False)
+        if isinstance(allow, bool):
+            s.allow_plain_http = allow
+        else:
+            _warn(warnings, "sync.allow_plain_http")
+    else:
+        _warn(warnings, "sync")
     extensions = data.get("catalogue_extensions", {})
     if not isinstance(extensions, Mapping):
         _warn(warnings, "catalogue_extensions")
@@ -235,7 +248,7 @@ def load_settings(home: str | os.PathLike[str]) -> Settings:
 
 
 def _as_toml(settings: Settings) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "language": settings.language,
         "role": settings.role,
         "server_url": settings.server_url.strip(),
@@ -246,6 +259,9 @@ def _as_toml(settings: Settings) -> dict[str, Any]:
                                  for name, entries in settings.catalogue_extensions.items()
                                  if entries},
     }
+    if settings.allow_plain_http:  # only when set: a file without it keeps its shape
+        data["sync"] = {"allow_plain_http": True}
+    return data
 
 
 def save_settings(home: str | os.PathLike[str], settings: Settings) -> Path:

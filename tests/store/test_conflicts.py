@@ -110,8 +110,11 @@ def test_restoring_the_lost_value_is_a_new_change_that_syncs_and_wins(laptops) -
     assert resolve(a, kind.id, "lost", "赵敏") is True
     assert resolve(a, date.id, "lost", "赵敏") is True
     new = _outbox(a)[len(before):]
-    assert new == [(household, {"type": "monitored"}, "赵敏"),
-                   (household, {"form_updated_on": "2026-03-01"}, "赵敏")]
+    assert [n for n in new if n[0] == household] == [
+        (household, {"type": "monitored"}, "赵敏"),
+        (household, {"form_updated_on": "2026-03-01"}, "赵敏")]
+    # Each decision is a record too, so the laptops that queued the conflict settle it.
+    assert sorted(n[1]["field"] for n in new if n[0] != household) == ["form_updated_on", "type"]
     with a.read() as cur:
         row = cur.execute("SELECT type, form_updated_on FROM household WHERE id = ?",
                           (household,)).fetchone()
@@ -120,14 +123,15 @@ def test_restoring_the_lost_value_is_a_new_change_that_syncs_and_wins(laptops) -
     settled = {v.field: v for v in list_conflicts(a, include_resolved=True)}
     assert settled["type"].resolved and settled["type"].resolution == "restored"
 
-    # The choice reaches B and wins there too, without a new conflict: it knew B's value.
+    # The choice reaches B and wins there too, without a new conflict (it knew B's value),
+    # and B's own queue of the same two conflicts is settled by the decisions.
     open_on_b = count_open(b)
     _send(a, b)
     with b.read() as cur:
         row = cur.execute("SELECT type, form_updated_on FROM household WHERE id = ?",
                           (household,)).fetchone()
     assert tuple(row) == ("monitored", "2026-03-01")
-    assert count_open(b) == open_on_b
+    assert count_open(b) == open_on_b - 2
 
 
 def test_keeping_the_current_value_writes_nothing_and_leaves_the_value(laptops) -> None:
@@ -137,7 +141,10 @@ def test_keeping_the_current_value_writes_nothing_and_leaves_the_value(laptops) 
     [view] = list_conflicts(a)
     assert (view.kept.text, view.lost.text) == ("13900000003", "13800000002")
     assert resolve(a, view.id, "kept", "赵敏") is False
-    assert _outbox(a) == before  # every replica already has this value
+    # Every replica already has this value: only the decision is new (it settles the
+    # same conflict on the other laptops).
+    [decision] = _outbox(a)[len(before):]
+    assert decision[1]["choice"] == "kept" and decision[1]["field"] == "phone"
     with a.read() as cur:
         assert cur.execute("SELECT phone FROM household").fetchone()[0] == "13900000003"
     assert list_conflicts(a) == []
@@ -155,7 +162,7 @@ def test_keeping_the_winner_after_a_later_edit_writes_it_back(laptops) -> None:
     [view] = list_conflicts(a)
     assert view.current_text == "13700000004"  # the review shows it changed since
     assert resolve(a, view.id, "kept") is True
-    assert _outbox(a)[-1][1] == {"phone": "13900000003"}
+    assert _outbox(a)[-2][1] == {"phone": "13900000003"}  # then the decision itself
 
 
 def test_unknown_conflict_is_refused_with_a_chinese_message(store: Store) -> None:

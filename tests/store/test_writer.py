@@ -75,6 +75,8 @@ def _sample(entity: str, p: dict[str, str]) -> dict[str, object]:
         "attachment": {"sha256": "0" * 64, "filename": "照片.jpg"},
         "form_submission": {"form_id": "household_survey", "form_version": 1,
                             "submitted_at": dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)},
+        "conflict_settlement": {"target_entity": "household", "target_id": p["household"],
+                                "field": "phone", "up_to": "0190000000000000abc"},
     }[entity]
 
 

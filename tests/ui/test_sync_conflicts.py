@@ -104,13 +104,15 @@ def test_review_keeps_each_chosen_value_and_the_choice_reaches_the_other_laptop(
 
     dialog.table.selectRow(rows["户类型"])
     assert (dialog.kept_value.text(), dialog.lost_value.text()) == ("一般户", "监测户")
-    assert dialog.kept_who.text().startswith("李娜，设备 ")
+    # Who made a received value is what the server vouches for: the account that sent it
+    # (not a name the laptop wrote into the change).
+    assert dialog.kept_who.text().startswith("lina，设备 ")
     assert dialog.lost_who.text().startswith("张伟，本机，") and dialog.lost_who.text().endswith("修改")
     before = len(outbox(a))
     qtbot.mouseClick(dialog.use_other_button, Qt.MouseButton.LeftButton)  # 改用另一值
     wait_for_tasks(qtbot, ctx)
     assert household(a)["type"] == "monitored"
-    assert outbox(a)[before:] == [{"type": "monitored"}]
+    assert [c for c in outbox(a)[before:] if "target_entity" not in c] == [{"type": "monitored"}]
     assert dialog.model.rowCount() == 1 and page.conflict_badge.text() == "1 处冲突待处理"
 
     assert dialog.model.index(0, 1).data() == "联系电话"
@@ -118,7 +120,9 @@ def test_review_keeps_each_chosen_value_and_the_choice_reaches_the_other_laptop(
     qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)  # 保留当前值
     wait_for_tasks(qtbot, ctx)
     assert household(a)["phone"] == "13922222222"
-    assert len(outbox(a)) == before + 1  # the value in use is everywhere already
+    # The value in use is everywhere already: only the two decisions are new besides.
+    assert len([c for c in outbox(a)[before:] if "target_entity" not in c]) == 1
+    assert len(outbox(a)) == before + 3
     assert dialog.model.rowCount() == 0 and not dialog.empty.isHidden()
     dialog.accept()
     wait_for_tasks(qtbot, ctx)
@@ -131,4 +135,7 @@ def test_review_keeps_each_chosen_value_and_the_choice_reaches_the_other_laptop(
     sync_once(b, Account.load(b))
     assert household(b) == household(a) == {
         "phone": "13922222222", "type": "monitored", "address": "村东头"}
+    # …and B, which queued the same two conflicts, has them settled by A's decisions.
+    with b.read() as cur:
+        assert cur.execute("SELECT count(*) FROM conflict WHERE resolved = 0").fetchone()[0] == 0
     page.sync.shutdown()

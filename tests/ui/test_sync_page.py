@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 from ui_helpers import wait_for_tasks
 
 from store_content import dump
-from workteam_desktop.domain import catalogues as cat
+from workteam_desktop.domain.entities import ENTITIES
 from workteam_desktop.store import Store
 from workteam_desktop.sync.bundle import export_bundle
 from workteam_desktop.sync.bundle_format import MSG_CORRUPT
@@ -153,7 +153,7 @@ def test_import_dialog_dry_run_then_trust_then_import(
     with qtbot.waitSignal(ctx_b.sig_data_changed) as changed:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
         wait_for_tasks(qtbot, ctx_b)
-    assert set(cat.ENTITIES.codes()) <= changed.args[0]
+    assert set(ENTITIES.codes()) <= changed.args[0]
     assert households(ctx_b.store) == expected
     assert dialog.status.text().startswith("已导入 ")
     assert not dialog.import_button.isEnabled()  # done: no second import by accident

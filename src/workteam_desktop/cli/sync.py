@@ -13,10 +13,16 @@ from ..domain.entities import ENTITIES
 from ..store.conflicts import ConflictView, list_conflicts
 from ..store.outbox import rejections
 from ..store.rejections import group_rejections
-from ..sync.account import Account, keyring_available, login
+from ..sync.account import (
+    SERVER_CA_FILE,
+    Account,
+    check_login_options,
+    keyring_available,
+    login,
+)
 from ..sync.errors import PasswordNeeded, SyncError
 from ..sync.session import sync_once
-from .common import open_store
+from .common import home_path, open_store
 from .main import CliError
 from .output import print_json, print_table
 
@@ -32,6 +38,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     lg.add_argument("--server", required=True, metavar="URL", help="同步服务器地址，如 https://服务器:8800")
     lg.add_argument("--user", required=True, metavar="NAME", help="用户名")
     lg.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    lg.add_argument("--ca", metavar="FILE",
+                    help="县里自己的证书颁发机构（PEM 文件）：复制到数据目录，以后每次同步都用它验证服务器")
     lg.set_defaults(handler=_login)
 
     sy = sub.add_parser("sync", help="与同步服务器同步：先上传本机更改，再下载", parents=[common])
@@ -65,14 +73,20 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _login(args: argparse.Namespace) -> int:
+    try:  # refused before a password is asked or a connection tried
+        check_login_options(args.server, home_path(args), args.ca)
+    except SyncError as exc:
+        raise CliError(exc.message) from None
     password = _read_password(args.password_stdin)
     with open_store(args, create=True) as store:
         try:
-            result = login(store, args.server, args.user, password)
+            result = login(store, args.server, args.user, password, ca_file=args.ca)
         except SyncError as exc:
             raise CliError(exc.message) from None
     account = result.account
     print(f"已登录 {account.server_url}，用户 {account.username}（{account_where(account)}）")
+    if args.ca:
+        print(f"已把证书保存到数据目录（{SERVER_CA_FILE}），以后每次同步都用它验证服务器")
     if not result.kept_in_keyring:
         print("workteam: 系统没有可用的密钥环（keyring），登录凭据未保存：每次同步都需要输入密码"
               "（workteam sync --password-stdin）", file=sys.stderr)
@@ -120,6 +134,13 @@ def _sync(args: argparse.Namespace) -> int:
         for g in groups:
             example = f"，例如 {'；'.join(g.examples)}" if g.examples else ""
             print(f"  {g.count} 条：{g.reason}（{g.code}）{example}")
+    if report.restamped:
+        print(f"本机时钟比服务器快，已为 {report.restamped} 条更改重新标记时间并上传（请校正电脑时间）")
+    if report.held_changes:
+        print(f"有 {len(report.held_changes)} 条下载的更改本程序无法应用，已暂存（同步照常完成），"
+              "升级程序后会自动重试：")
+        for h in report.held_changes[:5]:
+            print(f"  {ENTITIES.label(h['entity'])} {h['row_id']}：{h['reason']}")
     if report.conflicts:
         print("有冲突待处理：运行 workteam conflicts list 查看")
     return refused

@@ -73,6 +73,9 @@ class EntitySpec:
     title: tuple[str, ...] = ()  # the record's own words in a title, after its parents'
     named_by: tuple[str, ...] = ()  # the references whose rows name it first (a member: its household)
     page_of: str | None = None  # the reference to the record whose page shows this row
+    # The (record type field, record id field) of a row attached to a record of any type
+    # (a photo, a conflict settlement): it is placed where that record is.
+    owner: tuple[str, str] | None = None
     # A household's child: the columns that make a row a double of one the kept household
     # already has when duplicates are merged (empty: never a double); None: not a child.
     household_child: tuple[str, ...] | None = None
@@ -297,7 +300,7 @@ DECLARATIONS: tuple[EntitySpec, ...] = (
         F('owner_entity', TEXT, '所属记录类型', 'Record type', size=40, catalogue='entity'),
         F('owner_id', TEXT, '所属记录', 'Record', size=64),
         F('caption', TEXT, '说明', 'Caption', size=LONG),
-    ), title=('filename',)),
+    ), title=('filename',), owner=('owner_entity', 'owner_id')),
     E('form_submission', '信息采集表', 'Form submission', fields=(
         F('form_id', TEXT, '表单', 'Form', size=100, required=True),
         F('form_version', INT, '表单版本', 'Form version', required=True),
@@ -307,6 +310,14 @@ DECLARATIONS: tuple[EntitySpec, ...] = (
         F('data', TEXT, '填报内容', 'Answers', size=200_000),
     ), named_by=('household_id',), placed_by=('household_id',),
        title=('submitted_at',), page_of='household_id', household_child=()),
+    E('conflict_settlement', '冲突处理', 'Conflict settlement', fields=(
+        F('target_entity', TEXT, '记录类型', 'Record type', size=40, required=True,
+          catalogue='entity'),
+        F('target_id', TEXT, '记录', 'Record', size=REF_SIZE, required=True),
+        F('field', TEXT, '字段', 'Field', size=64, required=True),
+        F('up_to', TEXT, '已核对到', 'Reviewed up to', size=60, required=True),
+        F('choice', TEXT, '处理结果', 'Choice', size=16),
+    ), title=('field',), owner=('target_entity', 'target_id')),
 )
 """Every synced record type, parents before children (the order rows are made in)."""
 
@@ -326,6 +337,18 @@ def writable_by(role: str) -> frozenset[str]:
     """The record types an account with ``role`` may write (scope aside)."""
     rank = ROLE_RANK.get(role, -1)
     return frozenset(e.name for e in DECLARATIONS if ROLE_RANK[e.writers] <= rank)
+
+
+def owner_of(entity: str, fields: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The (record type, id) a change attaches its row to (a photo's record), if it names
+    one of a known type."""
+    declared = BY_NAME.get(entity)
+    if declared is None or declared.owner is None:
+        return None
+    kind, row = (fields.get(name) for name in declared.owner)
+    if isinstance(kind, str) and kind in BY_NAME and isinstance(row, str) and row:
+        return kind, row
+    return None
 
 
 def household_children() -> Iterator[tuple[str, str, tuple[str, ...]]]:
@@ -348,9 +371,9 @@ def pages() -> dict[str, tuple[tuple[str, str], ...]]:
 
 # ---------------------------------------------------------------- checking a change
 
-HLC_PATTERN = re.compile(r"[0-9a-f]{16}[0-9a-z]{1,40}", re.ASCII)
+HLC_PATTERN = re.compile(r"[0-9a-f]{16}[0-9a-z_-]{1,40}", re.ASCII)
 """An HLC in its one canonical form: 12 hex digits of wall milliseconds, 4 of counter, the
-device id (lower-case letters and digits)."""
+device id (lower-case letters, digits, _ and -)."""
 
 _REF = re.compile(r"[0-9A-Za-z_.:-]{1,64}", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

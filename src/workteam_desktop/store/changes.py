@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from ..domain.changes import Change
+from .conflicts import settle_from_settlements
 from .merge import ApplyResult, NeedsReferencePath, apply_changes
 from .store import Store
 from .sync_state import CURSOR, put
@@ -35,6 +36,10 @@ def merge(store: Store, changes: Iterable[Change], user: str | None = None, *,
         try:
             with store.write(user) as w:
                 result = apply_changes(w, changes, fast=fast)
+                if result.conflicts or "conflict_settlement" in result.touched:
+                    # A settlement made elsewhere settles the same conflict here, whichever
+                    # of the two arrived first.
+                    settle_from_settlements(w.cursor)
                 if then is not None:
                     then(w, result)
                 return result

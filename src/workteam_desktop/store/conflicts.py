@@ -117,11 +117,11 @@ def resolve(store: Store, conflict_id: int, keep: Keep, user: str | None = None)
         raise ValueError(f"keep must be 'kept' or 'lost', not {keep!r}")
     with store.write(user) as w:
         cur = w.cursor
-        row = cur.execute("SELECT entity, row_id, field, kept_value, lost_value, resolved "
-                          "FROM conflict WHERE id = ?", (conflict_id,)).fetchone()
+        row = cur.execute("SELECT entity, row_id, field, kept_value, lost_value, resolved, "
+                          "kept_hlc, lost_hlc FROM conflict WHERE id = ?", (conflict_id,)).fetchone()
         if row is None:
             raise ConflictError("找不到这条冲突记录，请刷新后再试")
-        entity, row_id, name, kept_text, lost_text, resolved = row
+        entity, row_id, name, kept_text, lost_text, resolved, kept_hlc, lost_hlc = row
         if resolved:
             raise ConflictError("这条冲突已经处理过了")
         model = MODEL_BY_ENTITY.get(entity)
@@ -131,9 +131,30 @@ def resolve(store: Store, conflict_id: int, keep: Keep, user: str | None = None)
             raise ConflictError("这条记录在本机已不存在，无法处理这条冲突")
         chosen = _python_value(entity, name, _unwrap(kept_text if keep == "kept" else lost_text))
         written = w.update(entity, row_id, {name: chosen})
+        choice = "kept" if keep == "kept" else "restored"
         cur.execute("UPDATE conflict SET resolved = 1, resolution = ? WHERE id = ?",
-                    ("kept" if keep == "kept" else "restored", conflict_id))
+                    (choice, conflict_id))
+        # The decision syncs: every laptop that queued this conflict settles it too.
+        w.insert("conflict_settlement", [{
+            "target_entity": entity, "target_id": row_id, "field": name,
+            "up_to": max(kept_hlc, lost_hlc), "choice": choice}])
     return written
+
+
+SETTLED_ELSEWHERE = "elsewhere"
+"""The resolution of a conflict settled on another laptop (a settlement received)."""
+
+
+def settle_from_settlements(cur: sqlite3.Cursor) -> int:
+    """Mark settled every open conflict a received settlement covers: the same field of the
+    same record, both values no newer than what the person reviewed. How many."""
+    done = cur.execute(
+        "UPDATE conflict SET resolved = 1, resolution = ? WHERE resolved = 0 AND EXISTS ("
+        "SELECT 1 FROM conflict_settlement s WHERE NOT s.deleted "
+        "AND s.target_entity = conflict.entity AND s.target_id = conflict.row_id "
+        "AND s.field = conflict.field AND s.up_to >= conflict.kept_hlc "
+        "AND s.up_to >= conflict.lost_hlc)", (SETTLED_ELSEWHERE,))
+    return done.rowcount
 
 
 # ---------------------------------------------------------------- helpers

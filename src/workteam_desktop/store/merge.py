@@ -7,9 +7,25 @@ field's current HLC (the highest logged HLC naming it); a row that does not exis
 made from every change received for it once they carry its required fields and its parent
 rows exist (until then it waits in ``pending_row`` and is retried after every batch).
 
+A change to a row that was here before the batch may point a reference field (a foreign
+key: ``member.household_id``, ``visit.village_id`` …) at a row that is not here: outside
+this laptop's scope, or not arrived yet. Writing it would fail the deferred foreign-key
+check at commit, and so every later sync of the same page. Instead the change is logged
+(it is never applied twice and its HLC is the field's clock), the other fields it wins
+are written, and its reference fields wait together in ``pending_field`` (keyed on the
+first one whose row is missing; all of a change's references wait as one, as a new row
+waits for all its parents, so a household never takes a new village with its old grid).
+After every batch (``finish``), a waiting change whose rows are all there is written for
+the reference fields it still wins (no later logged change names them); one that no
+longer wins any is dropped. During the batch, only a row that was here before it counts
+as there: the reference path makes the batch's new rows only at its end, and both paths
+must hold the same fields (a parent made by the batch lets its waiting fields go in
+``finish``, as if it had been there).
+
 When a change overwrites a value it did not know (the value is not in the chain of values
 its ``base`` links back through), or loses to a value that did not know it, the losing
-value goes to the ``conflict`` table for a person to review. Nothing is lost.
+value goes to the ``conflict`` table for a person to review. Nothing is lost. A waiting
+value is compared when it is written, not before (see ``_merge_into_row``).
 
 Changes are classified a chunk at a time (one query for which are already logged, one per
 table for which rows exist, one for the field clocks of rows already logged). Rows this
@@ -52,6 +68,10 @@ _CONFLICT_SQL = (
     "INSERT INTO conflict (entity, row_id, field, kept_value, kept_hlc, lost_value, lost_hlc, "
     "lost_device, lost_user, created_at, resolved, resolution) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '')"
+)
+_PENDING_FIELD_SQL = (
+    "INSERT INTO pending_field (change_id, entity, row_id, field, parent_entity, parent_id) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 _CHUNK = 5_000  # changes classified together
 _ROW_CACHE = 20_000  # rows whose field clocks are kept in memory during one merge
@@ -203,9 +223,26 @@ class _Merge:
         # row id → [entity, values, HLC of the last change]: new rows of this chunk
         self.new_rows: dict[str, list[Any]] = {}
         self.parents: dict[str, set[str]] = {}  # parent table → ids known to exist
+        # parent table → ids known not to have been here before the batch (what changes to
+        # existing rows are checked against until finish: stable for the whole batch)
+        self.absent: dict[str, set[str]] = {}
+        # The chunk (and its logged ids) whose references are not asked for yet: asked on
+        # the first change that needs one, so a chunk with none costs nothing (a first sync).
+        self.unasked: tuple[list[Change], set[str]] | None = None
         # (parent table, id) named by later changes to rows made here: must exist at the end
         self.moved: list[tuple[str, str]] = []
         self.parent_tables = {p for t in self.tables.values() for p in t.foreign_keys.values()}
+        # Reference columns of each table in column order (foreign_keys comes from a set:
+        # its order could differ between runs, and which field a change waits on must not).
+        self.ref_columns = {entity: [c for c in info.columns if c in info.foreign_keys]
+                            for entity, info in self.tables.items()}
+        # Whether any field waits for its parent: asked once, so that a change naming a
+        # reference field looks for waiting values only when some field waits at all.
+        self.fields_wait = self.cur.execute(
+            "SELECT 1 FROM pending_field LIMIT 1").fetchone() is not None
+        # Rows where a change of this batch won a field whose value waited: the waiting
+        # change may win nothing now, or only fields it can have (settled in finish).
+        self.recheck: set[str] = set()
 
     # -- classification --------------------------------------------------------------
 
@@ -263,6 +300,7 @@ class _Merge:
                 need.setdefault(ch.entity, {})[ch.row_id] = None
         if need:
             self._probe(need)
+        self.unasked = (chunk, logged)  # parents asked for on the first need (_exists)
         seen: set[str] = set()
         log, new_rows, allowed = self.log, self.new_rows, self.allowed
         new_count: dict[str, int] = {}
@@ -320,7 +358,7 @@ class _Merge:
             elif kind == _EXISTS:
                 self._flush_log()
                 result.count(entity, "updated")
-                _merge_into_row(self.writer, info, ch, clocks, result, self.now)
+                self._merge_into_row(info, ch, clocks)
             else:
                 new_count[entity] = new_count.get(entity, 0) + 1
                 self._fold_into_made(info, ch, clocks)
@@ -347,7 +385,13 @@ class _Merge:
 
     def _fold_into_made(self, info: TableInfo, ch: Change, clocks: dict[str, str]) -> None:
         """A change to a row this merge made: the fields it wins, and the row's HLC the
-        highest of its changes (what making the row from all of them at the end gives)."""
+        highest of its changes (what making the row from all of them at the end gives).
+
+        Its reference fields never wait in ``pending_field``: the reference makes such a
+        row from all its changes at the end of the batch, so a row whose newest reference
+        names a row that never came waits whole in ``pending_row``, as any new row does.
+        A field waiting here would leave the row made, unlike the reference; so a parent
+        still missing at the end sends the batch to the reference path (``moved``)."""
         self.log.append((ch.id, ch.entity, ch.row_id, dumps(ch.fields), dumps(ch.base), ch.hlc,
                          ch.device, ch.user))
         self._flush_log()
@@ -383,6 +427,286 @@ class _Merge:
             # The household it was made in was noted when it was made.
             self.writer.note(info.entity, ch.row_id, winners)
             self.result.touched.setdefault(info.entity, set()).add(ch.row_id)
+
+    # -- rows that were here before the batch ------------------------------------------
+
+    def _merge_into_row(self, info: TableInfo, ch: Change, clocks: dict[str, str]) -> None:
+        """Log a change to a row that existed before this merge, write the fields it wins
+        and queue conflicts. Reference fields it wins that name a row not here wait in
+        ``pending_field`` (all of them, with the change) instead of being written."""
+        cur, result, now = self.cur, self.result, self.now
+        row_id, hlc = ch.row_id, ch.hlc
+        names = list(ch.fields)
+        existing = None
+        if names:
+            cols = ", ".join(f'"{n}"' for n in names)
+            existing = cur.execute(f'SELECT {cols} FROM "{info.entity}" WHERE id = ?',
+                                   (row_id,)).fetchone()
+        winners = {n: v for n, v in ch.fields.items() if hlc > clocks.get(n, "")}
+        fks = info.foreign_keys
+        # Most changes name no reference field: for them, no query and no set is made here.
+        held: list[str] = []
+        awaited: tuple[str, str, str] | None = None
+        waiting: set[str] = set()
+        if fks and not fks.keys().isdisjoint(names):
+            refs = [n for n in self.ref_columns[info.entity] if n in winners]
+            awaited = self._awaited(info, winners, refs, settled=False) if refs else None
+            if awaited is not None:
+                held = refs
+            if self.fields_wait:
+                waiting = self._waiting(row_id, names, fks, clocks)
+        # Conflicts and waiting values. A value that waits has never been in the row: a
+        # conflict naming it could not be shown (the row it points to is not here) nor
+        # settled (keeping or restoring it would write a reference to a missing row), and
+        # pairing it with the row's value would pair a value with an HLC that did not set
+        # it. So, for conflict review, a waiting value is not there until it is written:
+        # - a change whose value waits is compared when it is written (``_settle``), with
+        #   the value it then replaces and the values that lost to it meanwhile;
+        # - a change that loses to a waiting value is compared then too (it is one of
+        #   those values), or by the change that overtakes the waiting one;
+        # - a change that overtakes a waiting value is compared with the value the row
+        #   holds and with the values named since it was set (``_queue_overwritten``).
+        # Every replica still ends with the same rows; the queue is this laptop's own.
+        for i, name in enumerate(names):
+            if name in held:
+                continue
+            value = ch.fields[name]
+            if name in waiting:
+                if name in winners:
+                    self._queue_overwritten(info, row_id, name, value, hlc,
+                                            ch.base.get(name, ""), existing[i],
+                                            self._row_log(row_id), settled=False)
+                continue
+            current_hlc = clocks.get(name, "")
+            differs = existing is not None and info.db_value(name, value) != existing[i]
+            if name in winners:
+                # The change overwrote a value it had not seen: keep that value.
+                if current_hlc and differs and current_hlc not in _known(
+                        cur, row_id, name, ch.base.get(name, "")):
+                    device, user, _ = _who(cur, row_id, current_hlc)
+                    cur.execute(_CONFLICT_SQL, (
+                        info.entity, row_id, name, dumps({"v": value}), hlc,
+                        dumps({"v": existing[i]}), current_hlc, device, user, now))
+                    result.conflicts += 1
+                    result.count(info.entity, "conflict")
+            elif differs:
+                # The change lost; if the value that beat it did not know it, keep it too.
+                _, _, base_text = _who(cur, row_id, current_hlc)
+                if hlc not in _known(cur, row_id, name,
+                                     json.loads(base_text).get(name, "")):
+                    cur.execute(_CONFLICT_SQL, (
+                        info.entity, row_id, name, dumps({"v": existing[i]}), current_hlc,
+                        dumps({"v": value}), hlc, ch.device, ch.user, now))
+                    result.conflicts += 1
+                    result.count(info.entity, "conflict")
+        # Logged even when every field it wins waits: never applied twice, and its HLC is
+        # the clock of those fields (a later change must beat it, as on every replica).
+        cur.execute(_CHANGE_SQL, (ch.id, ch.entity, row_id, dumps(ch.fields),
+                                  dumps(ch.base), hlc, ch.device, ch.user))
+        written = {n: v for n, v in winners.items() if n not in held} if held else winners
+        if written:
+            sets = ", ".join(f'"{n}" = ?' for n in written)
+            params = [info.db_value(n, v) for n, v in written.items()]
+            cur.execute(f'UPDATE "{info.entity}" SET {sets}, updated_hlc = ? WHERE id = ?',
+                        (*params, hlc, row_id))
+            self.writer.note(info.entity, row_id, written,
+                             dict(zip(names, existing, strict=True))
+                             if existing is not None else None)
+            result.touched.setdefault(info.entity, set()).add(row_id)
+        if awaited is not None:
+            cur.execute(_PENDING_FIELD_SQL, (ch.id, info.entity, row_id, *awaited))
+            self.fields_wait = True
+        if waiting and not waiting.isdisjoint(winners):
+            self.recheck.add(row_id)
+
+    def _ask_parents(self, chunk: list[Change], logged: set[str]) -> None:
+        """Which rows the references of this chunk's changes to existing rows name were
+        here before the batch: one query per parent table for the chunk, instead of one
+        per change in ``_exists``."""
+        wanted: dict[str, set[Any]] = {}
+        rows, tables, made = self.rows, self.tables, self.made
+        for ch in chunk:
+            fks = tables[ch.entity].foreign_keys
+            if not fks or ch.id in logged:
+                continue
+            row = rows.get(ch.row_id)
+            if row is None or row[1] != _EXISTS:
+                continue
+            for name, value in ch.fields.items():
+                parent = fks.get(name)
+                if parent is not None and value is not None and value not in made:
+                    wanted.setdefault(parent, set()).add(value)
+        for parent, refs in wanted.items():
+            refs -= self.absent.get(parent, set())
+            refs -= self.parents.get(parent, set())
+            if refs:
+                self._note_absent(parent, refs - self._parents_exist(parent, refs))
+
+    def _note_absent(self, parent: str, refs: set[Any]) -> None:
+        if refs:
+            absent = self.absent.setdefault(parent, set())
+            if len(absent) + len(refs) > _ROW_CACHE:
+                absent.clear()
+            absent |= refs
+
+    def _exists(self, parent: str, ref: Any, *, settled: bool) -> bool:
+        """Whether ``ref`` is a row of ``parent``. Before the end of the batch
+        (``settled`` False) only a row that was here before the batch counts: the
+        reference path makes the batch's new rows only at its end, and both paths must
+        hold the same fields. (So, until then, an absent row stays absent: remembered.)"""
+        if settled:
+            return ref in self._parents_exist(parent, {ref})
+        if ref in self.made or ref in self.absent.get(parent, ()):
+            return False
+        if self.unasked is not None and ref not in self.parents.get(parent, ()):
+            chunk, logged = self.unasked
+            self.unasked = None
+            self._ask_parents(chunk, logged)
+            if ref in self.absent.get(parent, ()):
+                return False
+        if ref in self._parents_exist(parent, {ref}):
+            return True
+        self._note_absent(parent, {ref})
+        return False
+
+    def _awaited(self, info: TableInfo, values: dict[str, Any], refs: list[str], *,
+                 settled: bool) -> tuple[str, str, str] | None:
+        """(field, parent table, id) of the first of ``refs`` naming a row not there."""
+        for name in refs:
+            ref = values[name]
+            if ref is not None:
+                parent = info.foreign_keys[name]
+                if not self._exists(parent, ref, settled=settled):
+                    return name, parent, ref
+        return None
+
+    def _waiting(self, row_id: str, names: list[str], fks: dict[str, str],
+                 clocks: dict[str, str]) -> set[str]:
+        """Which reference fields among ``names`` have a waiting value as their clock (the
+        row holds an older value): a waiting change wins every reference it names that
+        no later change named."""
+        found: set[str] = set()
+        for change_hlc, fields_text in self.cur.execute(
+                "SELECT c.hlc, c.fields FROM pending_field p JOIN change_log c "
+                "ON c.id = p.change_id WHERE p.row_id = ?", (row_id,)):
+            for name in json.loads(fields_text):
+                if name in fks and name in names and clocks.get(name) == change_hlc:
+                    found.add(name)
+        return found
+
+    def _row_log(self, row_id: str) -> list[tuple[str, dict[str, Any], str, str]]:
+        """(HLC, fields, device, user) of every logged change of a row, oldest first."""
+        return [(h, json.loads(f), d, u) for h, f, d, u in self.cur.execute(
+            "SELECT hlc, fields, device, user FROM change_log WHERE row_id = ? ORDER BY hlc",
+            (row_id,))]
+
+    def _queue_overwritten(self, info: TableInfo, row_id: str, name: str, value: Any,
+                           hlc: str, base_hlc: str, current: Any,
+                           log: list[tuple[str, dict[str, Any], str, str]], *,
+                           settled: bool) -> None:
+        """Queue what a value written now replaced without knowing it, where waiting
+        values came in between: the value the row held (set by the newest change below
+        ``hlc`` naming that value) and every value named for the field since (each waited,
+        or lost to one that waited: none was ever compared). A value naming a row still
+        not here is left out: the review could neither show nor restore it."""
+        below = [entry for entry in log if entry[0] < hlc and name in entry[1]]
+        start = ""  # no logged change set the row's value (a default): all are candidates
+        for h, fields, _, _ in reversed(below):
+            if info.db_value(name, fields[name]) == current:
+                start = h
+                break
+        mine = info.db_value(name, value)
+        parent = info.foreign_keys[name]
+        known: set[str] | None = None
+        for h, fields, device, user in below:
+            lost = fields[name]
+            if h < start or info.db_value(name, lost) == mine:
+                continue
+            if known is None:
+                known = _known(self.cur, row_id, name, base_hlc)
+            if h in known:
+                continue
+            if h != start and lost is not None and not self._exists(parent, lost,
+                                                                    settled=settled):
+                continue
+            self.cur.execute(_CONFLICT_SQL, (info.entity, row_id, name, dumps({"v": value}),
+                                             hlc, dumps({"v": lost}), h, device, user,
+                                             self.now))
+            self.result.conflicts += 1
+            self.result.count(info.entity, "conflict")
+
+    def _settle_waiting_fields(self) -> None:
+        """Write every waiting change whose rows are all there now, for the reference
+        fields it still wins; drop those that win none; re-key those that wait on."""
+        cur = self.cur
+        due: set[str] = set()
+        for (parent,) in cur.execute("SELECT DISTINCT parent_entity FROM pending_field"
+                                     ).fetchall():
+            if parent in self.tables:
+                due.update(r[0] for r in cur.execute(
+                    f'SELECT p.change_id FROM pending_field p JOIN "{parent}" t '
+                    "ON t.id = p.parent_id WHERE p.parent_entity = ?", (parent,)))
+        if self.recheck:
+            due.update(r[0] for r in cur.execute(
+                "SELECT change_id FROM pending_field WHERE row_id IN "
+                "(SELECT value FROM json_each(?))", (_json_list(self.recheck),)))
+            self.recheck.clear()
+        if not due:
+            return
+        # Oldest first: a row with several waiting changes ends with the newest one's HLC.
+        for entry in cur.execute(
+                "SELECT c.id, c.entity, c.row_id, c.fields, c.base, c.hlc, p.field, "
+                "p.parent_entity, p.parent_id FROM pending_field p JOIN change_log c "
+                "ON c.id = p.change_id WHERE p.change_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY c.hlc, c.id", (_json_list(due),)).fetchall():
+            self._settle(*entry)
+
+    def _settle(self, change_id: str, entity: str, row_id: str, fields_text: str,
+                base_text: str, hlc: str, field: str, parent_entity: str,
+                parent_id: str) -> None:
+        """One waiting change: written, dropped or still waiting (see the caller)."""
+        cur = self.cur
+        info = self.tables[entity]
+        fields = json.loads(fields_text)
+        log = self._row_log(row_id)
+        later = {n for h, named, _, _ in log if h > hlc for n in named}
+        group = [n for n in self.ref_columns[entity] if n in fields and n not in later]
+        if not group:  # later changes won every field it waited for
+            cur.execute("DELETE FROM pending_field WHERE change_id = ?", (change_id,))
+            return
+        awaited = self._awaited(info, fields, group, settled=True)
+        if awaited is not None:
+            if awaited != (field, parent_entity, parent_id):
+                cur.execute("UPDATE pending_field SET field = ?, parent_entity = ?, "
+                            "parent_id = ? WHERE change_id = ?", (*awaited, change_id))
+            return
+        cols = ", ".join(f'"{n}"' for n in group)
+        found = cur.execute(f'SELECT updated_hlc, {cols} FROM "{entity}" WHERE id = ?',
+                            (row_id,)).fetchone()
+        if found is None:  # cannot happen (rows are never deleted): nothing to write into
+            return
+        current_hlc, existing = found[0], found[1:]
+        base = json.loads(base_text)
+        for name, old in zip(group, existing, strict=True):
+            self._queue_overwritten(info, row_id, name, fields[name], hlc,
+                                    base.get(name, ""), old, log, settled=True)
+        sets = ", ".join(f'"{n}" = ?' for n in group)
+        params = [info.db_value(n, fields[n]) for n in group]
+        if current_hlc != hlc:  # the row's HLC: this change, the last one applied to it
+            cur.execute(f'UPDATE "{entity}" SET {sets}, updated_hlc = ? WHERE id = ?',
+                        (*params, hlc, row_id))
+        else:
+            # Its other fields were written when it came and nothing since: the guard
+            # refuses an update that keeps the row's HLC, so step through another logged
+            # HLC of the row (the change that made it, before this one) and back.
+            other = next(h for h, *_ in log if h != hlc)
+            cur.execute(f'UPDATE "{entity}" SET {sets}, updated_hlc = ? WHERE id = ?',
+                        (*params, other, row_id))
+            cur.execute(f'UPDATE "{entity}" SET updated_hlc = ? WHERE id = ?', (hlc, row_id))
+        values = {n: fields[n] for n in group}
+        self.writer.note(entity, row_id, values, dict(zip(group, existing, strict=True)))
+        self.result.touched.setdefault(entity, set()).add(row_id)
+        cur.execute("DELETE FROM pending_field WHERE change_id = ?", (change_id,))
 
     # -- making rows -----------------------------------------------------------------
 
@@ -471,12 +795,16 @@ class _Merge:
     # -- end of the batch ------------------------------------------------------------
 
     def finish(self) -> None:
-        """Queue the rows still waiting and make every waiting row that now can be."""
+        """Queue the rows still waiting and make every waiting row that now can be; then
+        write the waiting reference fields whose rows are all there now."""
         self._queue_pending()
         _materialize_pending(self.writer, self.result)
         for parent, ref in self.moved:
             if not self.cur.execute(f'SELECT 1 FROM "{parent}" WHERE id = ?', (ref,)).fetchone():
                 raise NeedsReferencePath(parent)
+        # After the rows: a parent made at the end of the batch lets its fields go now.
+        if self.fields_wait:
+            self._settle_waiting_fields()
 
 
 def _layout(info: TableInfo) -> tuple[Any, list[tuple[int, Any, Any]]]:
@@ -510,54 +838,6 @@ def _record(info: TableInfo, layout: tuple[Any, list[tuple[int, Any, Any]]], row
             value = proc(value)
         record[i] = value
     return tuple(record), merged
-
-
-def _merge_into_row(writer: Writer, info: TableInfo, ch: Change, clocks: dict[str, str],
-                    result: ApplyResult, now: str) -> None:
-    """Log a change to an existing row and write the fields it wins; queue conflicts."""
-    cur = writer.cursor
-    names = list(ch.fields)
-    existing = None
-    if names:
-        cols = ", ".join(f'"{n}"' for n in names)
-        existing = cur.execute(f'SELECT {cols} FROM "{info.entity}" WHERE id = ?',
-                               (ch.row_id,)).fetchone()
-    winners: dict[str, Any] = {}
-    for i, name in enumerate(names):
-        value = ch.fields[name]
-        current_hlc = clocks.get(name, "")
-        differs = existing is not None and info.db_value(name, value) != existing[i]
-        if ch.hlc > current_hlc:
-            winners[name] = value
-            # The change overwrote a value it had not seen: keep that value.
-            if current_hlc and differs and current_hlc not in _known(
-                    cur, ch.row_id, name, ch.base.get(name, "")):
-                device, user, _ = _who(cur, ch.row_id, current_hlc)
-                cur.execute(_CONFLICT_SQL, (
-                    info.entity, ch.row_id, name, dumps({"v": value}), ch.hlc,
-                    dumps({"v": existing[i]}), current_hlc, device, user, now))
-                result.conflicts += 1
-                result.count(info.entity, "conflict")
-        elif differs:
-            # The change lost; if the value that beat it did not know it, keep it too.
-            _, _, base_text = _who(cur, ch.row_id, current_hlc)
-            if ch.hlc not in _known(cur, ch.row_id, name,
-                                    json.loads(base_text).get(name, "")):
-                cur.execute(_CONFLICT_SQL, (
-                    info.entity, ch.row_id, name, dumps({"v": existing[i]}), current_hlc,
-                    dumps({"v": value}), ch.hlc, ch.device, ch.user, now))
-                result.conflicts += 1
-                result.count(info.entity, "conflict")
-    cur.execute(_CHANGE_SQL, (ch.id, ch.entity, ch.row_id, dumps(ch.fields),
-                              dumps(ch.base), ch.hlc, ch.device, ch.user))
-    if winners:
-        sets = ", ".join(f'"{n}" = ?' for n in winners)
-        params = [info.db_value(n, v) for n, v in winners.items()]
-        cur.execute(f'UPDATE "{info.entity}" SET {sets}, updated_hlc = ? WHERE id = ?',
-                    (*params, ch.hlc, ch.row_id))
-        writer.note(info.entity, ch.row_id, winners,
-                    dict(zip(names, existing, strict=True)) if existing is not None else None)
-        result.touched.setdefault(info.entity, set()).add(ch.row_id)
 
 
 def _materialize_pending(writer: Writer, result: ApplyResult) -> None:

@@ -310,11 +310,23 @@ class FormSubmission(Synced, table=True):
     data: str = "{}"  # JSON of the answers
 
 
+class ConflictSettlement(Synced, table=True):
+    """A person's review of a sync conflict on one field of one record, up to a clock: the
+    laptops that queued the same conflict mark it settled when this arrives."""
+
+    __tablename__ = "conflict_settlement"
+    target_entity: str  # the record type of the reviewed record
+    target_id: str = Field(index=True)  # the reviewed record (any table: no foreign key)
+    field: str
+    up_to: str  # the HLC of the newest value the person saw
+    choice: str = "kept"  # "kept" or "restored"
+
+
 SYNCED_MODELS: tuple[type[Synced], ...] = (
     Area, Team, TeamArea, Cadre, ObservationThreshold, Household, Member, Income,
     MonitoringEvent, HouseholdIndustry, RightsItem, Visit, VisitHousehold, VisitCadre,
     UrgentNeed, DeliveryAction, DeliveryBeneficiary, AssistanceRecord, Training,
-    TrainingParticipant, Attachment, FormSubmission,
+    TrainingParticipant, Attachment, FormSubmission, ConflictSettlement,
 )
 """Every synced table, parents before children (the order to create rows in)."""
 

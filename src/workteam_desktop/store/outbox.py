@@ -28,6 +28,7 @@ def pending_count(store: Store) -> int:
 
 # ---------------------------------------------------------------- network push
 
+UNSENT = 0  # waiting to be sent
 PUSHED = 1  # accepted or duplicate
 REJECTED = 2  # refused by the server; the reason is in sync_rejection
 # Never to be sent: made before this laptop joined a server, for rows only it ever had and

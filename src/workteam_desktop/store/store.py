@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session
 
-from ..domain.hlc import HybridClock, wall_ms
+from ..domain.hlc import MAX_AHEAD_MS, HybridClock, wall_ms
 from . import bulk_load, facts, migrate
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
@@ -46,6 +46,9 @@ class Store:
         self.device_id = ""
         self.user = ""
         self.wall = wall_ms  # the wall clock the HLC reads (tests turn it back)
+        # The server's clock minus this laptop's, learnt at the last sync (0: unknown, or
+        # within a minute): the HLC reads the wall clock corrected by it.
+        self.clock_offset_ms = 0
         # During a bulk load (store.bulk_load) household facts are computed once at its end.
         self.facts_deferred = False
 
@@ -84,6 +87,9 @@ class Store:
     def _load_device(self) -> None:
         with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
             cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            offset = cur.execute("SELECT value FROM sync_state WHERE key = 'clock_offset_ms'"
+                                 ).fetchone()
+            self.clock_offset_ms = int(offset[0]) if offset and offset[0] else 0
             row = cur.execute("SELECT id, user FROM device").fetchone()
             if row is None:
                 # 8 random bytes: unique enough across a province's laptops, short in HLCs.
@@ -115,7 +121,8 @@ class Store:
             last_ms, counter = cur.execute(
                 "SELECT wall_ms, counter FROM clock_state WHERE device = ?",
                 (self.device_id,)).fetchone()
-            clock = HybridClock(self.device_id, (last_ms, counter), self.wall)
+            clock = HybridClock(self.device_id, (last_ms, counter), self.corrected_wall,
+                                max_ahead_ms=MAX_AHEAD_MS)
             writer = Writer(conn, clock, user if user is not None else self.user,
                             self._tables)
             yield writer
@@ -129,6 +136,10 @@ class Store:
             # The clock is saved with the changes it stamped: it can never go backwards.
             cur.execute("UPDATE clock_state SET wall_ms = ?, counter = ? WHERE device = ?",
                         (ms, count, self.device_id))
+
+    def corrected_wall(self) -> int:
+        """The wall clock in milliseconds, corrected by the offset the server told."""
+        return self.wall() + self.clock_offset_ms
 
     def set_user(self, name: str) -> None:
         """Remember the local user's name (recorded in each change)."""

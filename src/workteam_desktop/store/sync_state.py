@@ -22,6 +22,7 @@ TEAM = "team"  # JSON: the account's work team as the server holds it (id, name,
 CURSOR = "cursor"
 LAST_SYNC_AT = "last_sync_at"
 LAST_ERROR = "last_error"
+CLOCK_OFFSET = "clock_offset_ms"  # the server's clock minus this laptop's (store.Store reads it)
 
 _UPSERT = ("INSERT INTO sync_state (key, value) VALUES (?, ?) "
            "ON CONFLICT(key) DO UPDATE SET value = excluded.value")

@@ -5,26 +5,104 @@ token lives ONLY in the OS keyring (service ``workteam-sync``, key ``<server>|<u
 a copied data home or a backup holds no credential. When the machine has no real keyring
 (the fail backend, a plain-text file backend) nothing is stored, and each sync asks for
 the password instead.
+
+Transport: the county's own certificate authority, when it has one, is kept in the home as
+``server-ca.pem`` (``workteam login --ca FILE``; it is not a secret) and used to verify the
+server at every sync; ``[sync] allow_plain_http`` in the home's settings.toml is the one
+exception to refusing unencrypted http:// to other machines (:func:`check_server_address`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import keyring
 import keyring.errors
 
+from ..settings import load_settings
 from ..store import sync_state
 from ..store.store import Store
-from .client import SyncClient, TeamRef, Tokens, normalize_url
+from .client import SyncClient, TeamRef, Tokens, check_plain_http, normalize_url, tls_context
 from .errors import BundleError, NotLoggedIn, PasswordNeeded, SyncError, TokenRevoked
 from .keys import _usable_backend
 
 KEYRING_SERVICE = "workteam-sync"
+SERVER_CA_FILE = "server-ca.pem"  # the county's certificate authority, in the data home
+CA_MAX_BYTES = 1024 * 1024  # a CA file is a few KB; more is the wrong file
+
+
+def check_server_address(server_url: str, home: str | os.PathLike[str]) -> str:
+    """The server address as stored, if this home may use it: the one check the CLI and the
+    GUI make before anything else (plain http:// only to this machine unless the home's
+    settings allow it). Raises :class:`SyncError` (:class:`PlainHttpRefused`)."""
+    url = normalize_url(server_url)
+    check_plain_http(url, load_settings(home).allow_plain_http)
+    return url
+
+
+def check_login_options(server_url: str, home: str | os.PathLike[str],
+                        ca_file: str | os.PathLike[str] | None = None) -> tuple[str, bytes | None]:
+    """What ``login`` checks before it connects: the address (:func:`check_server_address`)
+    and the CA file, if any (https only, a usable PEM certificate). The address as stored
+    and the CA's content; :class:`SyncError` (Chinese) otherwise."""
+    url = check_server_address(server_url, home)
+    if ca_file is None or not str(ca_file).strip():
+        return url, None
+    if not url.startswith("https:"):
+        raise SyncError("证书文件只用于 https:// 地址：请把服务器地址改为 https://…")
+    return url, read_ca_file(ca_file)
+
+
+def server_ca(home: str | os.PathLike[str]) -> Path | None:
+    """The county's certificate authority kept in the home (``login --ca``), if any."""
+    path = Path(home) / SERVER_CA_FILE
+    return path if path.is_file() else None
+
+
+def read_ca_file(path: str | os.PathLike[str]) -> bytes:
+    """The content of a certificate authority file (PEM), checked; :class:`SyncError`
+    (Chinese) for a missing, huge or unusable file."""
+    file = Path(path).expanduser()
+    try:
+        if file.stat().st_size > CA_MAX_BYTES:
+            raise SyncError(f"证书文件 {file.name} 太大，不像是证书，请向县里的管理员要证书文件")
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise SyncError(f"找不到证书文件 {file}") from None
+    except OSError as exc:
+        raise SyncError(f"无法读取证书文件 {file}（{exc.strerror or exc}）") from None
+    if b"-----BEGIN CERTIFICATE-----" not in data:
+        raise SyncError(f"证书文件 {file.name} 不是 PEM 格式的证书（应以 -----BEGIN CERTIFICATE----- "
+                        "开头），请向县里的管理员要证书文件")
+    tls_context(file)  # OpenSSL must be able to use it
+    return data
+
+
+def keep_server_ca(home: str | os.PathLike[str], data: bytes) -> Path:
+    """Keep the county's certificate authority in the home (atomically); its path."""
+    path = Path(home) / SERVER_CA_FILE
+    name = ""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".server-ca-", suffix=".pem", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(name, path)
+    except OSError as exc:
+        raise SyncError(f"无法把证书保存到数据目录 {path.parent}（{exc.strerror or exc}）") from None
+    finally:
+        if name:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
+    return path
 
 
 def keyring_available() -> bool:
@@ -45,6 +123,10 @@ class Account:
     role: str = ""
     scopes: list[str] = field(default_factory=list)
     team: TeamRef | None = None  # the work team of a member account (from the server)
+    # How to reach the server, from the home (not from sync_state): the county's certificate
+    # authority and the settings' exception for plain http (see the module docstring).
+    ca_file: Path | None = field(default=None, compare=False)
+    allow_plain_http: bool = field(default=False, compare=False)
     # The short-lived access token of the last connection, in memory only (never written):
     # the next sync within its life skips one round trip. (token, monotonic expiry)
     _access: tuple[str, float] | None = field(default=None, repr=False, compare=False)
@@ -63,7 +145,14 @@ class Account:
             raise NotLoggedIn()
         return cls(url, user, state.get(sync_state.ROLE, ""),
                    list(json.loads(state.get(sync_state.SCOPES) or "[]")),
-                   TeamRef.from_json(json.loads(state.get(sync_state.TEAM) or "null")))
+                   TeamRef.from_json(json.loads(state.get(sync_state.TEAM) or "null")),
+                   ca_file=server_ca(store.home),
+                   allow_plain_http=load_settings(store.home).allow_plain_http)
+
+    def client(self, transport: httpx.BaseTransport | None = None) -> SyncClient:
+        """A client of this account's server (not logged in), with the home's TLS rules."""
+        return SyncClient(self.server_url, transport=transport, ca_file=self.ca_file,
+                          allow_plain_http=self.allow_plain_http)
 
     # ------------------------------------------------------------------ keyring
 
@@ -103,7 +192,7 @@ class Account:
         Raises :class:`PasswordNeeded` when no keyring exists and no password is given,
         :class:`TokenRevoked` when the kept login is gone and no password is given.
         """
-        client = SyncClient(self.server_url, transport=transport)
+        client = self.client(transport)
         try:
             token = self.stored_token()
             if token is not None and password is None:
@@ -169,16 +258,24 @@ class LoginResult:
 
 
 def login(store: Store, server_url: str, username: str, password: str, *,
+          ca_file: str | os.PathLike[str] | None = None,
           transport: httpx.BaseTransport | None = None) -> LoginResult:
     """Log in to a server, remember the account in the store and the login in the keyring.
 
     Without a usable keyring the account is still remembered, but the refresh token is
     revoked at once (it could not be kept safely) and each sync asks for the password.
+    ``ca_file``: the county's certificate authority (PEM); the server must verify with it,
+    and only then is it kept in the home for every later sync. Without it a CA the home
+    already keeps is used. Plain http:// follows :func:`check_server_address`.
     """
-    account = Account(normalize_url(server_url), username.strip())
+    url, ca_data = check_login_options(server_url, store.home, ca_file)
+    account = Account(url, username.strip(), ca_file=server_ca(store.home),
+                      allow_plain_http=load_settings(store.home).allow_plain_http)
     if not account.username:
         raise SyncError("请填写用户名")
-    with SyncClient(account.server_url, transport=transport) as client:
+    if ca_data is not None and ca_file is not None:  # verify with the file as given
+        account.ca_file = Path(ca_file).expanduser()
+    with account.client(transport) as client:
         client.health()
         tokens = client.login(account.username, password, store.device_id)
         account._update_user(tokens)
@@ -186,6 +283,8 @@ def login(store: Store, server_url: str, username: str, password: str, *,
         if not kept:
             with contextlib.suppress(SyncError):
                 client.logout()  # a token no one can keep should not stay valid
+    if ca_data is not None:  # it verified the server: keep it for the syncs to come
+        account.ca_file = keep_server_ca(store.home, ca_data)
     account.save(store)
     if not store.user:
         store.set_user(account.username)  # changes made from now on name who made them
@@ -198,7 +297,7 @@ def logout(store: Store) -> None:
     token = account.stored_token()
     if token:
         try:
-            with SyncClient(account.server_url) as client:
+            with account.client() as client:
                 client.refresh_token = token
                 client.logout()
         except SyncError:

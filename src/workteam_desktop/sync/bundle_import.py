@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..domain.changes import Change
+from ..domain.entities import Problem
 from ..store import bulk_load
 from ..store.attachments import content_path
 from ..store.changes import apply, merge
+from ..store.held import APPLY_ERRORS, hold, screen
 from ..store.merge import ApplyResult
 from ..store.store import Store
 from ..store.writer import Writer, table_infos
@@ -62,6 +64,7 @@ class ImportResult:
     dry_run: bool = False
     newly_trusted: bool = False
     replay: bool = False  # every change was already here
+    held: int = 0  # changes this program cannot apply, kept aside (store.held)
     per_entity: dict[str, dict[str, int]] = field(default_factory=dict)  # dry run only
 
     def as_dict(self) -> dict[str, Any]:
@@ -133,6 +136,41 @@ class _Changes:
         if digest.hexdigest() != self.verified.manifest["members"][fmt.CHANGES]["sha256"]:
             raise BundleError(MSG_TAMPERED)
         self.watch.tick(done, total)
+
+
+class _Screened:
+    """The bundle's changes without those the entity declarations refuse (collected in
+    ``bad`` at each reading)."""
+
+    def __init__(self, changes: _Changes) -> None:
+        self.changes = changes
+        self.bad: list[tuple[Change, Problem]] = []
+
+    def __iter__(self) -> Iterator[Change]:
+        self.bad = []
+        for change in self.changes:
+            good, bad = screen((change,))
+            self.bad.extend(bad)
+            yield from good
+
+
+def _apply_screened(store: Store, zf: zipfile.ZipFile, verified: Verified, watch: _Watch,
+                    result: ImportResult) -> ApplyResult:
+    """Merge the bundle; if a change in it cannot be applied (a newer program's record
+    type, a malformed value), merge it again without the changes the declarations refuse
+    and keep those aside, so one bad change does not refuse a whole bundle."""
+    try:
+        return apply(store, _Changes(zf, verified, watch))
+    except APPLY_ERRORS as failure:
+        if isinstance(failure, BundleError):
+            raise
+        screened = _Screened(_Changes(zf, verified, watch))
+        merged = apply(store, screened)
+        if not screened.bad:
+            raise failure from None
+        hold(store, screened.bad, "bundle")
+        result.held = len(screened.bad)
+        return merged
 
 
 class _Watch:
@@ -279,7 +317,7 @@ def import_bundle(store: Store, path: Path, *, trust: bool = False,
                 # Into an empty store (a supervisor's new laptop): indexes and facts once,
                 # at the end (the store stays as it was if the merge is refused).
                 with bulk_load.loading(store):
-                    merged = apply(store, _Changes(zf, verified, watch))
+                    merged = _apply_screened(store, zf, verified, watch, result)
                 result.applied, result.duplicate, result.conflicts = (
                     merged.applied, merged.duplicate, merged.conflicts)
         except BundleError:

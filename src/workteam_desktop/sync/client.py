@@ -5,15 +5,26 @@ links are slow), refreshes an expired access token once and repeats the call, an
 every failure (network, timeout, HTTP error, an answer that is not the protocol) into a
 :class:`~workteam_desktop.sync.errors.SyncError` with one Chinese line. Tokens are never
 logged: they travel only in headers and bodies, which nothing here logs.
+
+Transport security: the one rule for plain ``http://`` is :func:`check_plain_http` (only to
+this machine, unless the home's settings allow it), enforced by the constructor so no path
+bypasses it; https servers are verified against the public authorities plus, when given,
+the county's own certificate authority (``workteam login --ca``); a certificate that does
+not verify is :class:`CertificateRefused`, one Chinese line.
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
+import os
+import random
 import ssl
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +33,16 @@ import orjson
 
 from .. import __version__
 from ..domain.changes import Change
-from .errors import BadCredentials, ServerError, ServerUnreachable, SyncError, TokenRevoked
+from ..domain.hlc import wall_ms
+from .errors import (
+    BadCredentials,
+    CertificateRefused,
+    PlainHttpRefused,
+    ServerError,
+    ServerUnreachable,
+    SyncError,
+    TokenRevoked,
+)
 
 API = "/api/v1"
 PROTOCOL = 1
@@ -95,6 +115,63 @@ class PullPage:
     seqs: list[int] = field(default_factory=list)
 
 
+# Why and what to do, in one line (the CLI and the GUI show it as it is).
+PLAIN_HTTP_REFUSED = (
+    "不能用不加密的 http:// 连接 {host}：密码和农户信息会明文经过网络。请改用 https:// 地址"
+    "（不清楚的请问县里的管理员）；仅限测试网络：在数据目录的 settings.toml 中设置 "
+    "[sync] allow_plain_http = true")
+CERTIFICATE_REFUSED = (
+    "无法验证同步服务器 {host} 的证书（{reason}）：若县里使用自己的证书颁发机构，请用 "
+    "workteam login --ca 证书文件 重新登录（登录窗口：在“证书”栏选择文件），否则请联系县里的管理员")
+# OpenSSL's X509_V_ERR_* codes → what they mean for a person.
+_CERT_REASONS = {
+    9: "证书尚未生效，也请检查本机的日期和时间",
+    10: "证书已过期，也请检查本机的日期和时间",
+    62: "证书上的名称与服务器地址不符",
+    64: "证书上的IP地址与服务器地址不符",
+}
+_CERT_UNTRUSTED = "证书不是受信任的机构签发的"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ``::1``."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def check_plain_http(url: str, allow_plain_http: bool = False) -> None:
+    """The one rule for unencrypted connections: ``http://`` only to this machine, unless
+    the settings allow it (``[sync] allow_plain_http``, a test network). Raises
+    :class:`PlainHttpRefused` before any connection is tried."""
+    parts = urlsplit(url.strip() if "://" in url else "http://" + url.strip())
+    host = parts.hostname or ""
+    if parts.scheme == "http" and not allow_plain_http and not is_loopback(host):
+        raise PlainHttpRefused(PLAIN_HTTP_REFUSED.format(host=host))
+
+
+def tls_context(ca_file: str | os.PathLike[str] | None = None) -> ssl.SSLContext:
+    """What https servers are verified against: the usual public certificate authorities,
+    plus the county's own in ``ca_file`` (a PEM file) when given. Made once per file
+    version. Raises :class:`SyncError` for a file that is not a PEM certificate."""
+    if ca_file is None:
+        return _tls()
+    path = Path(ca_file)
+    try:
+        stat = path.stat()
+        return _tls_with(str(path), stat.st_mtime_ns, stat.st_size)
+    except (OSError, ssl.SSLError, ValueError):
+        raise SyncError(f"证书文件 {path.name} 无法读取或不是 PEM 格式的证书（应以 "
+                        "-----BEGIN CERTIFICATE----- 开头），请向县里的管理员要证书文件") from None
+
+
 def normalize_url(url: str) -> str:
     """A server address as stored: scheme, host, port and path, no trailing slash.
 
@@ -109,21 +186,33 @@ def normalize_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
+BUSY_RETRIES = 8  # answers "busy" waited out before the error is shown
+
+
 class SyncClient:
     """Talks to one sync server. Use as a context manager (closes the connection)."""
 
     def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None,
-                 timeout: httpx.Timeout = TIMEOUT) -> None:
+                 timeout: httpx.Timeout = TIMEOUT,
+                 ca_file: str | os.PathLike[str] | None = None,
+                 allow_plain_http: bool = False) -> None:
+        """``ca_file``: the county's certificate authority (PEM), trusted besides the public
+        ones; ``allow_plain_http``: the settings' exception to :func:`check_plain_http`."""
         self.server_url = normalize_url(server_url)
+        check_plain_http(self.server_url, allow_plain_http)
+        https = self.server_url.startswith("https:")
         self.access_token: str | None = None
         self.refresh_token: str | None = None
         # Called with the new refresh token whenever the server rotates it, so the caller
         # can keep it (in the keyring) before anything else can go wrong.
         self.on_refresh: Callable[[Tokens], None] | None = None
+        # The server's clock from the last answer that told it, and this laptop's wall
+        # clock when that answer arrived (both milliseconds).
+        self.server_clock: tuple[int, int] | None = None
         self._http = httpx.Client(
             base_url=self.server_url, timeout=timeout, transport=transport,
             # Loading the CA bundle takes ~100 ms: once per process, and only for https.
-            verify=_tls() if self.server_url.startswith("https:") else False,
+            verify=tls_context(ca_file) if https else False,
             headers={"Accept-Encoding": "gzip", "User-Agent": f"workteam/{__version__}"})
 
     def close(self) -> None:
@@ -147,7 +236,10 @@ class SyncClient:
             raise ServerUnreachable(
                 f"同步服务器 {self.server_url} 响应超时，请检查网络后重试（已完成的部分已保存）"
             ) from None
-        except httpx.ConnectError:
+        except httpx.ConnectError as exc:
+            refused = _tls_failure(exc, self.server_url)
+            if refused is not None:
+                raise refused from None
             raise ServerUnreachable(
                 f"无法连接同步服务器 {self.server_url}，请检查网络和服务器地址后重试") from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError,
@@ -168,8 +260,7 @@ class SyncClient:
                 if self.access_token is None:
                     self.refresh()
                 headers["Authorization"] = f"Bearer {self.access_token}"
-            with self._network():
-                response = self._http.request(method, path, headers=headers, **kwargs)
+            response = self._request_waiting(method, path, headers, kwargs)
             if (auth and attempt == 0 and response.status_code == 401
                     and _error_code(response) == "token_expired"):
                 self.access_token = None  # refresh and repeat, once
@@ -183,6 +274,24 @@ class SyncClient:
             response.stream = httpx.ByteStream(b"")
             return response
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _request_waiting(self, method: str, path: str, headers: dict[str, str],
+                         kwargs: dict[str, Any]) -> httpx.Response:
+        """One request; while the server answers 429 ``busy`` (a county's laptops logging in
+        at once: it bounds its password checks per address) it is sent again after the wait
+        the server names, a few times, with a little jitter so the laptops spread out."""
+        for attempt in range(BUSY_RETRIES + 1):
+            with self._network():
+                response = self._http.request(method, path, headers=headers, **kwargs)
+            if (response.status_code != 429 or _error_code(response) != "busy"
+                    or attempt == BUSY_RETRIES):
+                return response
+            try:
+                wait = float(response.headers.get("Retry-After") or 1)
+            except ValueError:
+                wait = 1.0
+            time.sleep(min(max(wait, 0.2), 5.0) * random.uniform(0.5, 1.5))
+        return response
 
     def _json(self, response: httpx.Response) -> Any:
         try:
@@ -240,6 +349,12 @@ class SyncClient:
         self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
         return tokens
 
+    def _saw_clock(self, data: Any) -> None:
+        """Remember how far the server's clock is from this laptop's (its ``now``)."""
+        now = data.get("now") if isinstance(data, dict) else None
+        if isinstance(now, int) and not isinstance(now, bool) and now > 0:
+            self.server_clock = (now, wall_ms())
+
     def push(self, device: str, changes: Sequence[Change]) -> tuple[list[PushResult], int]:
         """Send one batch; the server's answer for each change, in order, and its cursor."""
         # The change lines are already JSON (orjson): join them instead of re-encoding.
@@ -253,6 +368,7 @@ class SyncClient:
             cursor = int(data.get("cursor") or 0)
         except (KeyError, TypeError, ValueError):
             raise ServerError("同步服务器对上传的回答无法识别") from None
+        self._saw_clock(data)
         if [r.id for r in results] != [c.id for c in changes]:
             # The protocol promises one result per change, in order: anything else means
             # we cannot tell what was stored, so nothing is marked as sent.
@@ -276,6 +392,7 @@ class SyncClient:
                             [int(d.get("seq") or 0) for d in rows])
         except (KeyError, TypeError, ValueError):
             raise ServerError("同步服务器下发的更改无法识别") from None
+        self._saw_clock(data)
         if page.cursor < after:
             raise ServerError("同步服务器的进度标记倒退了，请联系管理员")
         return page
@@ -289,13 +406,18 @@ class SyncClient:
         except (KeyError, TypeError):
             raise ServerError("同步服务器对附件查询的回答无法识别") from None
 
-    def upload_attachment(self, sha256: str, content: bytes) -> None:
-        """Upload one attachment's bytes (the server checks the hash)."""
-        self._send("PUT", f"{API}/attachments/{sha256}", content=content,
-                   headers={"Content-Type": "application/octet-stream"})
+    def upload_attachment(self, sha256: str, content: bytes) -> str | None:
+        """Upload one attachment's bytes (the server checks the hash): None when stored,
+        or the server's reason when it refuses this file as it stands (413: too large, or
+        the account's upload quota is full), so the caller can still send the others."""
+        response = self._send("PUT", f"{API}/attachments/{sha256}", content=content,
+                              headers={"Content-Type": "application/octet-stream"}, allow=(413,))
+        return _http_error(response).message if response.status_code == 413 else None
 
     def download_attachment(self, sha256: str) -> bytes | None:
-        """One attachment's bytes; None when the server does not have them (yet)."""
+        """One attachment's bytes; None when the server has none this account may read (yet):
+        the owner has not uploaded them, and the server answers the same 404 for that as
+        for bytes that are not this account's to read."""
         response = self._send("GET", f"{API}/attachments/{sha256}", allow=(404,))
         return None if response.status_code == 404 else response.content
 
@@ -315,6 +437,32 @@ class SyncClient:
 def _tls() -> ssl.SSLContext:
     """The TLS settings (certificate authorities) of https servers, made once."""
     return httpx.create_ssl_context()
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_with(path: str, _mtime_ns: int, _size: int) -> ssl.SSLContext:
+    """The public authorities plus those in the PEM file ``path`` (cached by its version)."""
+    context = httpx.create_ssl_context()
+    context.load_verify_locations(cafile=path)
+    return context
+
+
+def _tls_failure(exc: BaseException, url: str) -> CertificateRefused | None:
+    """The refusal a failed connection stands for when TLS failed (the ssl error is the
+    cause of httpx's ConnectError), else None."""
+    host = urlsplit(url).hostname or url
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            reason = _CERT_REASONS.get(cause.verify_code, _CERT_UNTRUSTED)
+            return CertificateRefused(CERTIFICATE_REFUSED.format(host=host, reason=reason))
+        if isinstance(cause, ssl.SSLError):
+            return CertificateRefused(f"无法与同步服务器 {host} 建立加密连接（它可能没有启用 "
+                                      "https，或用的不是 https 端口），请检查地址或联系县里的管理员")
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _error_code(response: httpx.Response) -> str:

@@ -70,3 +70,12 @@ class SyncCancelled(SyncError):
     """The person cancelled; what was done before (whole batches and pages) is kept."""
 
     default = "同步已取消，已完成的部分已保存"
+
+
+class PlainHttpRefused(SyncError):
+    """An unencrypted ``http://`` address of another machine, not allowed by the settings."""
+
+
+class CertificateRefused(SyncError):
+    """The https server's certificate does not verify (unknown authority, another name,
+    expired), or no encrypted connection could be made."""

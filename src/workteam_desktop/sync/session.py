@@ -32,8 +32,10 @@ from ..domain.forms import FormDefinitionError, parse_form
 from ..paths import forms_dir
 from ..store import bulk_load, sync_state
 from ..store.attachments import content_path
-from ..store.changes import apply_page
-from ..store.merge import UnknownEntity, collector_off
+from ..store.changes import apply, apply_page
+from ..store.clock_skew import learn_offset, restamp_ahead
+from ..store.held import held, merge_screened, retry_held
+from ..store.merge import collector_off
 from ..store.outbox import Rejection, next_batch, pending_count, record_push
 from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, joined_values
 from ..store.store import Store
@@ -72,8 +74,13 @@ class SyncReport:
     attachments_up: int = 0
     attachments_down: int = 0
     forms_updated: int = 0
+    restamped: int = 0  # own changes given a new clock (this laptop's ran ahead)
+    held: int = 0  # received changes kept aside (this program cannot apply them)
     # The changes refused in this sync: change_id, entity, row_id, code, reason.
     rejections: list[dict[str, str]] = field(default_factory=list)
+    # Every change kept aside, this sync's and earlier ones: change_id, entity, row_id,
+    # code, reason, source, held_at.
+    held_changes: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The counts (and this sync's rejections) as plain data (for ``--json``)."""
@@ -110,6 +117,8 @@ def sync_once(store: Store, account: Account, *, progress: Progress | None = Non
             step.pull(client)
             step.download_attachments(client)
             step.fetch_forms(client)
+            learn_offset(store, client.server_clock)
+            restamp_ahead(store)  # the clock back within the bound for the next edits
     except SyncError as exc:
         sync_state.set_values(store, {sync_state.LAST_ERROR: exc.message})
         raise
@@ -117,6 +126,7 @@ def sync_once(store: Store, account: Account, *, progress: Progress | None = Non
     sync_state.set_values(store, {**step.state, **joined_values(store, account),
                                   sync_state.LAST_SYNC_AT: sync_state.now_iso(),
                                   sync_state.LAST_ERROR: None})
+    report.held_changes = [h.as_dict() for h in held(store)]
     return report
 
 
@@ -132,6 +142,7 @@ class _Steps:
         # Changes still to send after the push (told to the server with the first pull);
         # known from the push's own count, so the pull asks the store nothing more.
         self.unsent: int | None = None
+        self.sent = 0  # changes sent by the last round of batches
 
     def _check_cancel(self) -> None:
         if self.cancel():
@@ -142,8 +153,22 @@ class _Steps:
     def push(self, client: SyncClient) -> None:
         store, report = self.store, self.report
         total = pending_count(store)
-        done, after = 0, 0
         self.progress(0, total, "push")
+        skewed = self._push_batches(client, total, 0, retry=False)
+        if skewed:
+            # This laptop's clock ran ahead of the server's: new stamps within the bound
+            # (the server told its time with the answer), then those changes again.
+            learn_offset(store, client.server_clock)
+            report.restamped += restamp_ahead(store)
+            self._push_batches(client, total, 0, retry=True)
+        self.unsent = max(0, pending_count(store) if skewed else total - self.sent)
+
+    def _push_batches(self, client: SyncClient, total: int, done: int, *, retry: bool) -> int:
+        """Send the outbox in batches; how many were refused for their clock alone (counted
+        as refused only when ``retry``: the first time they are re-stamped and sent again)."""
+        store, report = self.store, self.report
+        after, skewed = 0, 0
+        self.sent = 0
         while batch := next_batch(store, PUSH_BATCH, after):
             self._check_cancel()
             results, _cursor = client.push(store.device_id, [c for _, c in batch])
@@ -157,9 +182,12 @@ class _Steps:
                     report.duplicates += 1
                     ok.append(r.id)
                 elif r.status == "rejected":
-                    report.rejected += 1
                     rejection = Rejection(r.id, r.code or "rejected", r.reason or "服务器拒绝了此更改")
                     rejected.append(rejection)
+                    if r.code == "clock_skew" and not retry:
+                        skewed += 1
+                        continue
+                    report.rejected += 1
                     report.rejections.append({
                         "change_id": r.id, "entity": sent[r.id].entity,
                         "row_id": sent[r.id].row_id, "code": rejection.code,
@@ -169,8 +197,9 @@ class _Steps:
             record_push(store, ok, rejected)
             after = batch[-1][0]
             done += len(batch)
+            self.sent += len(batch)
             self.progress(done, max(total, done), "push")
-        self.unsent = max(0, total - done)
+        return skewed
 
     # ------------------------------------------------------------------ pull
 
@@ -182,6 +211,8 @@ class _Steps:
         store = self.store
         cursor = sync_state.cursor(store)
         self.progress(0, None, "pull")
+        # Changes kept aside earlier that this program can apply now (after an upgrade).
+        self.report.applied += retry_held(store, lambda good: apply(store, good))
         # The pull makes no reference cycles (the client frees each response at once): the
         # collector would only rescan the pages being decoded while the merge (which
         # switches it off itself) is between pages. Into an empty store (a new laptop),
@@ -204,11 +235,11 @@ class _Steps:
                     limit = _next_limit(limit, len(page.changes), seconds)
                     pending = fetcher.submit(_fetch, client, page.cursor, limit)
                 if page.changes or page.cursor != cursor:  # nothing new: no write, no fsync
-                    try:
-                        result = apply_page(store, page.changes, page.cursor)
-                    except UnknownEntity:
-                        raise SyncError(
-                            "服务器上的数据来自更新版本的程序，请先升级本程序再同步") from None
+                    # A change this program cannot apply is kept aside; the page goes on.
+                    result, kept = merge_screened(
+                        store, page.changes, "server",
+                        lambda changes, at=page.cursor: apply_page(store, changes, at))
+                    report.held += kept
                     report.pulled += len(page.changes)
                     report.applied += result.applied
                     report.conflicts += result.conflicts
@@ -245,11 +276,19 @@ class _Steps:
         missing: list[str] = []
         for i in range(0, len(present), _CHECK_BATCH):
             missing += client.missing_attachments(present[i:i + _CHECK_BATCH])
+        refused: list[str] = []
         for n, sha in enumerate(missing, 1):
             self._check_cancel()
-            client.upload_attachment(sha, content_path(store.home, sha).read_bytes())
+            reason = client.upload_attachment(sha, content_path(store.home, sha).read_bytes())
+            if reason is not None:
+                refused.append(reason)  # the others still go up first
+                continue
             self.report.attachments_up += 1
             self.progress(n, len(missing), "attachments_up")
+        if refused:
+            # Not marked as done: the next sync asks again (the quota may have been raised).
+            raise ServerError(refused[0] if len(refused) == 1
+                              else f"{len(refused)} 个附件未能上传：{refused[0]}")
         if last != after:
             self.state[_UP_SEQ] = str(last)
 

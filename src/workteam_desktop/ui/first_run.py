@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QDir, QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -53,10 +54,11 @@ from PySide6.QtWidgets import (
 from ..domain import catalogues as cat
 from ..domain.problems import DomainError, Problem
 from ..domain.team_setup import SetupPlan, plan_setup
+from ..settings import load_settings
 from ..store import Store
 from ..store.setup import SetupResult, discard_empty_store, home_is_empty, set_up_home
-from ..sync.account import login
-from ..sync.client import SyncClient, normalize_url
+from ..sync.account import login, read_ca_file
+from ..sync.client import SyncClient, check_plain_http, normalize_url
 from ..sync.errors import BadCredentials, ServerError, ServerUnreachable, SyncError
 from ..sync.session import SyncReport, sync_once
 from .context import AppContext
@@ -143,15 +145,29 @@ def diagnose_unreachable(url: str) -> str:
         return "other"
 
 
-def check_login(server: str, user: str, password: str) -> str:
+def check_login(server: str, user: str, password: str, ca_file: str = "",
+                allow_plain_http: bool = False) -> str:
     """Check the address, the account and the password with a throwaway client (the login
-    is revoked at once); the address as stored. Raises :class:`ConnectFailure`."""
+    is revoked at once); the address as stored. Raises :class:`ConnectFailure`.
+    ``ca_file``: the county's own certificate authority, if it has one."""
     try:
         url = normalize_url(server)
     except SyncError as e:
         raise ConnectFailure("address", e.message, server.strip()) from None
     try:
-        with SyncClient(url) as client:
+        check_plain_http(url, allow_plain_http)
+    except SyncError as e:
+        raise ConnectFailure("plain_http", e.message, url) from None
+    try:
+        if ca_file.strip():
+            if not url.startswith("https:"):
+                raise SyncError("证书文件只用于 https:// 地址：请把服务器地址改为 https://…")
+            read_ca_file(ca_file)
+    except SyncError as e:
+        raise ConnectFailure("other", e.message, url) from None
+    try:
+        with SyncClient(url, ca_file=ca_file.strip() or None,
+                        allow_plain_http=allow_plain_http) as client:
             try:
                 client.health()
             except ServerError as e:
@@ -180,14 +196,15 @@ class FirstSync:
 
 
 def first_connect(state: JobState, home: Path, server: str, user: str, password: str,
-                  progress: Callable[[int, int | None, str], None]) -> FirstSync:
+                  progress: Callable[[int, int | None, str], None], ca_file: str = "",
+                  allow_plain_http: bool = False) -> FirstSync:
     """Check the login, then make the store, keep the account and sync once. Nothing is
     written when the login fails (:class:`ConnectFailure`)."""
-    url = check_login(server, user, password)
+    url = check_login(server, user, password, ca_file, allow_plain_http)
     state.check()
     store = Store.open(home)
     try:
-        result = login(store, url, user, password)
+        result = login(store, url, user, password, ca_file=ca_file.strip() or None)
     except BaseException:
         store.close()
         discard_empty_store(home)
@@ -414,16 +431,31 @@ class ConnectPanel(_Panel):
         form.setVerticalSpacing(10)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.server_edit = QLineEdit(server)
-        self.server_edit.setPlaceholderText(self.tr("如 http://192.168.1.10:8800"))
+        self.server_edit.setPlaceholderText(self.tr("如 https://192.168.1.10:8800"))
         self.user_edit = QLineEdit()
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        for edit in (self.server_edit, self.user_edit, self.password_edit):
+        # The county's own certificate authority: usually empty (public certificates).
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setClearButtonEnabled(True)
+        self.ca_edit.setPlaceholderText(self.tr("可不填：县里用自己的证书时才需要"))
+        self.ca_button = QPushButton(self.tr("选择…"))
+        self.ca_button.setAutoDefault(False)
+        self.ca_button.clicked.connect(self.choose_ca)
+        ca_row = QHBoxLayout()
+        ca_row.setContentsMargins(0, 0, 0, 0)
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(self.ca_button)
+        ca_box = QWidget()
+        ca_box.setLayout(ca_row)
+        ca_box.setMaximumWidth(460)  # as wide as the fields above, the button inside
+        for edit in (self.server_edit, self.user_edit, self.password_edit, self.ca_edit):
             edit.setMaximumWidth(460)
             edit.textEdited.connect(lambda _t: self.error.hide())
         form.addRow(self.tr("服务器地址："), self.server_edit)
         form.addRow(self.tr("用户名："), self.user_edit)
         form.addRow(self.tr("密码："), self.password_edit)
+        form.addRow(self.tr("证书："), ca_box)  # last: rarely needed
         layout.addLayout(form)
         self.error = field_error()
         layout.addWidget(self.error)
@@ -495,8 +527,17 @@ class ConnectPanel(_Panel):
         self._running(True)
         self.phase_label.setText(self.tr("正在连接服务器…"))
         self.task = self.tasks.run(first_connect, self.home, server, user, password,
-                                   self._sig_worker_progress.emit, with_state=True,
+                                   self._sig_worker_progress.emit, self.ca_edit.text().strip(),
+                                   load_settings(self.home).allow_plain_http, with_state=True,
                                    done=self._done, failed=self._failed)
+
+    def choose_ca(self) -> None:
+        """Pick the county's certificate authority file."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择县里的证书颁发机构文件"), self.ca_edit.text(),
+            self.tr("证书文件 (*.pem *.crt);;所有文件 (*)"))
+        if path:
+            self.ca_edit.setText(QDir.toNativeSeparators(path))
 
     def cancel(self) -> None:
         """Stop: before the login nothing is kept; during the sync whole pages are."""
@@ -510,8 +551,8 @@ class ConnectPanel(_Panel):
             w.setVisible(on)
         self.cancel_button.setEnabled(on)
         self.progress.setRange(0, 0)
-        for w in (self.server_edit, self.user_edit, self.password_edit, self.connect_button,
-                  self.back_button):
+        for w in (self.server_edit, self.user_edit, self.password_edit, self.ca_edit,
+                  self.ca_button, self.connect_button, self.back_button):
             w.setEnabled(not on)
 
     def _progress(self, done: int, total: int | None, phase: str) -> None:
@@ -550,8 +591,8 @@ class ConnectPanel(_Panel):
                 message=message.rstrip("。"))
         self.note.setText(text)
         self.note.show()
-        for w in (self.server_edit, self.user_edit, self.password_edit, self.connect_button,
-                  self.back_button):
+        for w in (self.server_edit, self.user_edit, self.password_edit, self.ca_edit,
+                  self.ca_button, self.connect_button, self.back_button):
             w.setEnabled(False)
         self.connect_button.hide()
         self.back_button.hide()
@@ -588,8 +629,10 @@ class ConnectPanel(_Panel):
                                "或请管理员确认服务器已开启。"),
             "timeout": self.tr("服务器 {url} 没有响应：网络可能不通或太慢，请稍后重试。"),
             "not_server": self.tr("{url} 不是同步服务器：请核对服务器地址。"),
-            "address": self.tr("服务器地址“{url}”写得不对，应形如 http://192.168.1.10:8800。"),
+            "address": self.tr("服务器地址“{url}”写得不对，应形如 https://192.168.1.10:8800。"),
             "credentials": self.tr("用户名或密码不正确：请核对后重试（密码区分大小写）。"),
+            "plain_http": self.tr("“{url}”是不加密的 http:// 地址，账号和数据会明文经过网络："
+                                  "请改用县里提供的 https:// 地址。"),
         }
         text = texts.get(exc.kind)
         return text.format(url=url) if text is not None else exc.message

@@ -32,8 +32,10 @@ log = logging.getLogger(__name__)
 AUTO_SETTING = "sync/auto"
 
 # Failures only a person can fix: no automatic retry until they act.
+# Errors a retry cannot fix: a person must act (a password, a new login, https or the
+# county's certificate).
 _NEEDS_PERSON = (errors.PasswordNeeded, errors.TokenRevoked, errors.NotLoggedIn,
-                 errors.BadCredentials)
+                 errors.BadCredentials, errors.PlainHttpRefused, errors.CertificateRefused)
 
 
 def run_sync(state: JobState, store: Store, password: str | None,

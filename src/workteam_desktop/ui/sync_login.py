@@ -1,20 +1,27 @@
 """登录同步服务器: server address, user name and password; the login runs off the GUI
-thread (``sync.account.login``) and keeps the refresh token in the OS keyring."""
+thread (``sync.account.login``) and keeps the refresh token in the OS keyring.
+
+An optional 证书 field takes the county's own certificate authority (``workteam login
+--ca``); an unencrypted http:// address of another machine is refused at once with the
+same message as the command line (``sync.account.check_server_address``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDir, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..sync.account import LoginResult, login
+from ..sync.account import LoginResult, check_server_address, login, server_ca
 from ..sync.errors import SyncError
 from .context import AppContext
 from .widgets import field_error
@@ -36,13 +43,29 @@ class LoginDialog(QDialog):
         layout.addWidget(hint)
         form = QFormLayout()
         self.server_edit = QLineEdit(server)
-        self.server_edit.setPlaceholderText(self.tr("如 http://192.168.1.10:8800"))
+        self.server_edit.setPlaceholderText(self.tr("如 https://192.168.1.10:8800"))
+        # The county's own certificate authority: usually empty (public certificates).
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setClearButtonEnabled(True)
+        self.ca_edit.setPlaceholderText(
+            self.tr("沿用已保存的县里的证书") if server_ca(ctx.store.home) is not None
+            else self.tr("可不填：县里用自己的证书时才需要"))
+        self.ca_edit.setToolTip(self.tr("县里自己的证书颁发机构文件（PEM），由县里的管理员提供；"
+                                        "登录成功后保存在数据目录，以后同步都用它验证服务器"))
+        self.ca_button = QPushButton(self.tr("选择…"))
+        self.ca_button.setAutoDefault(False)  # Enter in any field still means 登录
+        self.ca_button.clicked.connect(self.choose_ca)
+        ca_row = QHBoxLayout()
+        ca_row.setContentsMargins(0, 0, 0, 0)
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(self.ca_button)
         self.user_edit = QLineEdit(user)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("服务器地址："), self.server_edit)
         form.addRow(self.tr("用户名："), self.user_edit)
         form.addRow(self.tr("密码："), self.password_edit)
+        form.addRow(self.tr("证书："), ca_row)  # last: rarely needed, after the usual fields
         layout.addLayout(form)
         self.status = QLabel()
         self.status.hide()
@@ -63,11 +86,20 @@ class LoginDialog(QDialog):
                       if not e.text()), self.password_edit)
         first.setFocus()
 
+    def choose_ca(self) -> None:
+        """Pick the county's certificate authority file."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择县里的证书颁发机构文件"), self.ca_edit.text(),
+            self.tr("证书文件 (*.pem *.crt);;所有文件 (*)"))
+        if path:
+            self.ca_edit.setText(QDir.toNativeSeparators(path))
+
     def start_login(self) -> None:
         """Check the fields, then log in off the GUI thread."""
         server = self.server_edit.text().strip()
         user = self.user_edit.text().strip()
         password = self.password_edit.text()
+        ca_file = self.ca_edit.text().strip() or None
         for edit, value, message in (
                 (self.server_edit, server, self.tr("请填写服务器地址")),
                 (self.user_edit, user, self.tr("请填写用户名")),
@@ -76,11 +108,17 @@ class LoginDialog(QDialog):
                 self._show_error(message)
                 edit.setFocus()
                 return
+        try:  # the command line's rule and message: refused before any connection
+            check_server_address(server, self.ctx.store.home)
+        except SyncError as exc:
+            self._show_error(exc.message)
+            self.server_edit.setFocus()
+            return
         self.error.hide()
         self.status.setText(self.tr("正在登录…"))
         self.status.show()
         self.login_button.setEnabled(False)
-        self.ctx.tasks.run(login, self.ctx.store, server, user, password,
+        self.ctx.tasks.run(login, self.ctx.store, server, user, password, ca_file=ca_file,
                            done=self._logged_in, failed=self._failed)
 
     def _logged_in(self, result: LoginResult) -> None:

@@ -14,6 +14,7 @@ flags in a background task with progress.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -445,7 +446,9 @@ class SettingsPage(Page):
 
     def form_settings(self) -> Settings:
         """The settings as the form shows them."""
-        return Settings(
+        # From the saved settings: keys the page does not show (allow_plain_http) are kept.
+        return dataclasses.replace(
+            self.ctx.app_settings,
             language=self.lang_box.currentData(), role=self.role_box.currentData(),
             server_url=self.server_edit.text().strip(), backup_keep=self.keep_box.value(),
             form_period_days=self.period_box.value(), assessment_weights=self._weights(),

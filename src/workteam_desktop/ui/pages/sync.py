@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.entities import ENTITIES
+from ...store.held import HeldChange, held
 from ...store.outbox import pending_by_entity
 from ...store.outbox import rejections as all_rejections
 from ...store.rejections import RejectionGroup, group_rejections
@@ -87,6 +88,7 @@ class SyncPage(Page):
         layout.addLayout(self.top)
         self.page_layout = layout
         layout.addWidget(self._build_rejections())
+        layout.addWidget(self._build_held())
 
         usb = QGroupBox(self.tr("U盘传输"))
         usb_layout = QVBoxLayout(usb)
@@ -277,6 +279,34 @@ class SyncPage(Page):
         self.rejections_box.hide()
         return self.rejections_box
 
+    def _build_held(self) -> QGroupBox:
+        """Received changes this program cannot apply: kept aside, the sync went on."""
+        self.held_box = QGroupBox(self.tr("暂存的下载更改"))
+        inner = QVBoxLayout(self.held_box)
+        hint = QLabel(self.tr(
+            "这些更改来自服务器或数据包，本版本程序无法应用（可能来自更新版本的程序，或数据有误），"
+            "已单独存放，同步照常进行；升级程序后会自动重试。如一直存在，请告诉县里的管理员。"))
+        hint.setWordWrap(True)
+        hint.setObjectName("tileLabel")
+        inner.addWidget(hint)
+        self.held_label = QLabel()
+        self.held_label.setWordWrap(True)
+        self.held_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        inner.addWidget(self.held_label)
+        self.held_box.hide()
+        return self.held_box
+
+    def _show_held(self, found: list[HeldChange]) -> None:
+        self.held_box.setVisible(bool(found))
+        if not found:
+            return
+        lines = [self.tr("共 {n} 条").format(n=len(found))]
+        lines += [f"{ENTITIES.label(h.entity, self.ctx.lang)} {h.row_id[:13]}：{h.reason}"
+                  for h in found[:5]]
+        if len(found) > 5:
+            lines.append("…")
+        self.held_label.setText("\n".join(lines))
+
     def title(self) -> str:
         return self.tr("同步")
 
@@ -292,6 +322,7 @@ class SyncPage(Page):
         self.ctx.tasks.run(rejection_summary, self.ctx.store, self.ctx.lang,
                            done=self._show_rejections)
         self.ctx.tasks.run(pending_by_entity, self.ctx.store, done=self._show_pending)
+        self.ctx.tasks.run(held, self.ctx.store, done=self._show_held)
 
     def _show_overview(self, info: SyncOverview) -> None:
         self.info = info
