@@ -180,6 +180,21 @@ def test_set_refuses_bad_input_and_writes_nothing(capsys, demo_home: Path, assig
     assert fingerprint(demo_home) == before
 
 
+def test_an_id_number_belongs_to_one_household(capsys, demo_home: Path) -> None:
+    """Another household's head's ID number is refused with that household's number (search
+    and roster re-import match people by it); nothing is written."""
+    listed = run_json(capsys, demo_home, "households", "list")
+    target, other = listed[0], listed[1]
+    full = run_json(capsys, demo_home, "households", "show", other["id"], "--full-id")
+    assert full["id_number"]
+    before = fingerprint(demo_home)
+    code, _, err = run(capsys, demo_home, "households", "set", target["number"],
+                       f"id_number={full['id_number']}")
+    assert code == 1
+    assert one_line_error(err).startswith(f"workteam: 身份证号已属于农户{other['number']}")
+    assert fingerprint(demo_home) == before
+
+
 def test_set_on_an_unknown_household(capsys, demo_home: Path) -> None:
     before = fingerprint(demo_home)
     code, _, err = run(capsys, demo_home, "households", "set", "9999999", "phone=13912345678")
@@ -215,6 +230,15 @@ def test_visit_add_then_list(capsys, demo_home: Path) -> None:
     (["--date", "昨天"], "workteam: “昨天”不是有效日期"),
     (["--date", "2026-11-01", "--visitor", "不存在的干部"], "workteam: 找不到干部“不存在的干部”"),
     (["--date", "2026-11-01", "--household", "没有这户"], "workteam: 找不到农户“没有这户”"),
+    # One rule for the GUI and the command line (issue 15): the time, the follow-up, the
+    # future, an unknown urgent-need category.
+    (["--date", "2026-11-01", "--time", "25:99"],
+     "workteam: 走访时间“25:99”不对，应为 0:00–23:59，如 14:30"),
+    (["--date", "2026-11-06", "--follow-up", "2026-11-01"],
+     "workteam: 回访日期2026-11-01早于走访日期2026-11-06：回访应在走访之后"),
+    (["--date", "2099-06-01"], "workteam: 走访日期2099-06-01晚于今天"),
+    (["--date", "2026-11-01", "--urgent", "修房:房顶漏雨"],
+     "workteam: “修房”不是有效的急难愁盼类别，可选：就业、"),
 ])
 def test_visit_add_refuses_bad_input_and_writes_nothing(capsys, demo_home: Path, args,
                                                         message: str) -> None:
@@ -225,6 +249,25 @@ def test_visit_add_refuses_bad_input_and_writes_nothing(capsys, demo_home: Path,
     assert code == 1
     assert one_line_error(err).startswith(message)
     assert fingerprint(demo_home) == before
+
+
+def test_a_visit_names_its_household_by_the_heads_name(capsys, demo_home: Path) -> None:
+    """A cadre says 郝怀富, not 1000010006: a head's name works when it is unique, and the
+    candidates are listed when it is not."""
+    households = run_json(capsys, demo_home, "households", "list", "--limit", "1000")
+    names: dict[str, list[dict]] = {}
+    for h in households:
+        names.setdefault(h["head_name"], []).append(h)
+    unique = next(v[0] for v in names.values() if len(v) == 1)
+    saved = run_json(capsys, demo_home, "visits", "add", "--household", unique["head_name"],
+                     "--date", "2026-11-01", "--purpose", "回访", "--time", "930")
+    assert [h["id"] for h in saved["households"]] == [unique["id"]]
+    assert saved["visit_time"] == "09:30"
+    shared = next(v for v in names.values() if len(v) > 1)  # the demo has 6 such names
+    code, _, err = run(capsys, demo_home, "visits", "add", "--household",
+                       shared[0]["head_name"], "--date", "2026-11-01", "--purpose", "回访")
+    assert code == 1
+    assert "对应多户" in err and all(h["number"] in err for h in shared[:5])
 
 
 def test_visits_list_rejects_a_reversed_period(capsys, demo_home: Path) -> None:

@@ -97,6 +97,18 @@ def test_restore_into_a_fresh_home_with_yes(capsys, home: Path, tmp_path: Path) 
     assert dump(store_path(fresh)) == dump(store_path(home))
 
 
+def test_restore_into_a_new_home_asks_nothing(capsys, home: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """There is nothing to replace in a new home: no --yes, no question (issue 15)."""
+    run(capsys, home, "backup", "--out", str(tmp_path / "b.sqlite3"))
+    monkeypatch.setattr(sys, "stdin", NoTty())
+    fresh = tmp_path / "new-laptop"
+    code, out, err = run(capsys, fresh, "restore", str(tmp_path / "b.sqlite3"))
+    assert code == 0, err
+    assert "已恢复" in out
+    assert dump(store_path(fresh)) == dump(store_path(home))
+
+
 def test_restore_without_a_tty_needs_yes(capsys, home: Path, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     run(capsys, home, "backup", "--out", str(tmp_path / "b.sqlite3"))

@@ -111,6 +111,15 @@ def test_mapping_file_overrides_guesses_and_round_trips(tmp_path: Path) -> None:
                                        '"columns": {"户主": "boss"}}', encoding="utf-8")
     with pytest.raises(DomainError, match="boss"):
         Mapping.load(tmp_path / "bad.json")
+    # Garbage (a photo renamed, a file in GBK): a reason a person can act on, in Chinese,
+    # never a Python exception's name (issue 15).
+    (tmp_path / "garbage.json").write_bytes(b"\xff\xd8\xff\xe0JFIF\x00\x01")
+    (tmp_path / "gbk.json").write_bytes("户主".encode("gbk"))
+    for name in ("garbage.json", "gbk.json", "absent.json"):
+        with pytest.raises(DomainError) as caught:
+            Mapping.load(tmp_path / name)
+        message = caught.value.message()
+        assert name in message and "Error" not in message, message
 
 
 # ---------------------------------------------------------------- header guessing

@@ -38,6 +38,7 @@ from workteam_desktop.store.visits import (
 )
 
 TODAY = dt.date(2026, 11, 20)
+TOMORROW = dt.date.today() + dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -157,7 +158,11 @@ def test_add_visit_with_photos_needs_and_two_households(demo: Store, tmp_path: P
     ({"households": []}, "households", "请填写走访的农户"),
     ({"purpose": "  "}, "purpose", "请填写走访事由"),
     ({"follow_up_date": TODAY - dt.timedelta(days=1)}, "follow_up_date",
-     "开始日期2026-11-20晚于结束日期2026-11-19"),
+     "回访日期2026-11-19早于走访日期2026-11-20：回访应在走访之后"),
+    ({"visit_time": "25:99"}, "visit_time", "走访时间“25:99”不对，应为 0:00–23:59，如 14:30"),
+    ({"visit_time": "abc"}, "visit_time", "走访时间“abc”不对，应为 0:00–23:59，如 14:30"),
+    ({"visit_date": TOMORROW, "follow_up_date": None}, "visit_date",
+     f"走访日期{TOMORROW}晚于今天（{dt.date.today()}）：只能记录已经进行的走访"),
 ])
 def test_add_visit_refuses_what_cannot_be_saved(demo: Store, change: dict, field_name: str,
                                                 message: str) -> None:

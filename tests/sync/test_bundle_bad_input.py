@@ -89,6 +89,19 @@ def test_flipped_bytes_in_the_changes(bundle: Path, home_b: Path, tmp_path: Path
     assert checked >= 20
 
 
+def test_a_damaged_bundle_from_an_untrusted_laptop_says_damaged_not_trust(
+        bundle: Path, tmp_path: Path, cli, capsys) -> None:
+    """A fresh home (trusting nobody) gets a file with one flipped byte: it is told the file
+    is damaged, never invited to --trust it (issue 15)."""
+    fresh = tmp_path / "fresh"
+    Store.open(fresh).close()
+    contents = members(bundle)
+    contents["changes.jsonl"] = contents["changes.jsonl"].replace(b"1", b"7", 1)
+    bad = rebuild(bundle, tmp_path / "damaged.wtb", contents)  # A's signature, kept as it was
+    message = refused(cli, capsys, fresh, bad)
+    assert "不符" in message and "--trust" not in message and "信任" not in message
+
+
 def test_manifest_lying_about_counts_resigned_by_an_untrusted_key(
         bundle: Path, home_b: Path, tmp_path: Path, cli, capsys) -> None:
     manifest = manifest_of(bundle)
@@ -96,8 +109,9 @@ def test_manifest_lying_about_counts_resigned_by_an_untrusted_key(
     manifest["changes"] += 1
     bad = rebuild(bundle, tmp_path / "lie.wtb", members(bundle), manifest=manifest,
                   key=Ed25519PrivateKey.generate())
-    assert "尚未受信任" in refused(cli, capsys, home_b, bad)
-    # Even when the user accepts the attacker's key, the lie is caught.
+    # The lie is caught before trust is even asked (a damaged file never invites trust),
+    # and also when the user would accept the attacker's key.
+    assert "不符" in refused(cli, capsys, home_b, bad)
     assert "不符" in refused(cli, capsys, home_b, bad, "--trust")
 
 
@@ -108,7 +122,7 @@ def test_manifest_lying_about_hashes_resigned_by_an_untrusted_key(
     manifest = manifest_of(bundle)
     bad = rebuild(bundle, tmp_path / "lie.wtb", contents, manifest=manifest,
                   key=Ed25519PrivateKey.generate())
-    assert "尚未受信任" in refused(cli, capsys, home_b, bad)
+    assert "不符" in refused(cli, capsys, home_b, bad)
     assert "不符" in refused(cli, capsys, home_b, bad, "--trust")
 
 

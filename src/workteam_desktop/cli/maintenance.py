@@ -18,6 +18,7 @@ from .. import __version__
 from ..logs import LOG_FILE, log_dir, redact
 from ..store import backups
 from ..store.home import store_path
+from ..store.setup import home_is_empty
 from .common import home_path
 from .main import EXIT_ERROR, CliError
 
@@ -71,9 +72,11 @@ def _ask(check: backups.BackupCheck, home: Path) -> bool:
 
 def _restore(args: argparse.Namespace) -> int:
     home = home_path(args)
-    if not args.yes and not sys.stdin.isatty():
+    # Into a new or empty home there is nothing to replace: nothing to confirm.
+    nothing_here = home_is_empty(home)
+    if not args.yes and not nothing_here and not sys.stdin.isatty():
         raise CliError("恢复会替换当前数据：请在命令后加 --yes 确认")
-    confirm = None if args.yes else (lambda check: _ask(check, home))
+    confirm = None if args.yes or nothing_here else (lambda check: _ask(check, home))
     try:
         result = backups.restore(args.file, home, confirm=confirm)
     except backups.BackupError as exc:

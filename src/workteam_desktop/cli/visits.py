@@ -6,6 +6,7 @@ import argparse
 
 from ..domain import catalogues as cat
 from ..domain.fields import parse_date
+from ..domain.problems import DomainError, Problem
 from ..store.visits import UrgentNeedInput, VisitInput, add_visit, list_visits
 from .common import open_store
 from .output import print_json, print_table
@@ -42,12 +43,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _urgent(text: str) -> UrgentNeedInput:
+    """``类别:内容`` (or ``内容`` alone, filed under 其他). A category that is not one of the
+    catalogue's is refused with the list, never silently filed under 其他."""
     category, sep, rest = text.partition(":")
     if not sep:
         category, sep, rest = text.partition("：")
-    code = cat.URGENT_NEED_CATEGORIES.code_for(category) if sep else None
-    if code is None:
+    if not sep:
         return UrgentNeedInput(text=text)
+    code = cat.URGENT_NEED_CATEGORIES.code_for(category)
+    if code is None:
+        raise DomainError(Problem("choice.invalid", {
+            "value": category, "field": "急难愁盼类别",
+            "choices": "、".join(e.zh for e in cat.URGENT_NEED_CATEGORIES)}), "urgent_needs")
     return UrgentNeedInput(text=rest, category=code)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,24 @@ from .problems import DomainError, Problem
 
 _TRUE = {"1", "true", "yes", "y", "是", "有", "对"}
 _FALSE = {"0", "false", "no", "n", "否", "无", "不"}
+
+
+_TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?$")
+
+
+def parse_time(text: str) -> str:
+    """"14:30", "1430", "930" or "14" as "HH:MM"; "" for empty; ValueError otherwise (the
+    visit time as the GUI and the command line both take it)."""
+    t = text.strip().replace("：", ":")
+    if not t:
+        return ""
+    m = _TIME.match(t)
+    if not m:
+        raise ValueError(text)
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(text)
+    return f"{hour:02d}:{minute:02d}"
 
 
 def parse_date(text: str, field_label: str = "") -> dt.date:

@@ -91,6 +91,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Say which column holds {fields}",
     ),
     "date.range": ("开始日期{start}晚于结束日期{end}", "The start date {start} is after the end date {end}"),
+    "id_number.taken": (
+        "身份证号已属于农户{number}（户主{head}）：一个人只能在一户中；如确是同一户，请由督导用“重复户合并”",
+        "This ID number already belongs to household {number} (head {head}): a person belongs "
+        "to one household; if they are the same household, a supervisor merges the duplicates"),
+    "visit.follow_up_before": (
+        "回访日期{follow_up}早于走访日期{visit}：回访应在走访之后",
+        "The follow-up date {follow_up} is before the visit date {visit}: a follow-up comes after"),
+    "visit.in_future": (
+        "走访日期{date}晚于今天（{today}）：只能记录已经进行的走访",
+        "The visit date {date} is after today ({today}): only visits that took place are logged"),
+    "visit.time_invalid": (
+        "走访时间“{value}”不对，应为 0:00–23:59，如 14:30",
+        "The visit time “{value}” is not valid; use 0:00–23:59, e.g. 14:30"),
+    "household.ambiguous_name": (
+        "户主姓名“{key}”对应多户：{candidates}；请改用户编号",
+        "Several households have the head “{key}”: {candidates}; use the household number"),
     "text.too_long": ("{field}最长{limit}个字符", "{field} has at most {limit} characters"),
     "setup.unknown_county": (
         "没有行政区划代码或名称为“{value}”的县（区）（{edition}年统计用区划代码），请检查",

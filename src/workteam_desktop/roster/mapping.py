@@ -98,9 +98,15 @@ class Mapping:
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except OSError as exc:
+            reason = "文件不存在" if isinstance(exc, FileNotFoundError) else "无法读取"
             raise DomainError(Problem("roster.mapping_file",
-                                      {"name": path.name, "reason": type(exc).__name__})) from None
+                                      {"name": path.name, "reason": reason})) from None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            # What a person can act on, never a Python exception's name.
+            reason = "不是本程序保存的列对应文件（应为 UTF-8 的 JSON 文本）"
+            raise DomainError(Problem("roster.mapping_file",
+                                      {"name": path.name, "reason": reason})) from None
         return cls.from_json(data, path.name)
 
 

@@ -252,18 +252,27 @@ def count_households(store: Store, flt: HouseholdFilter = HouseholdFilter(), *,
 
 
 def find_household_id(cur: sqlite3.Cursor, key: str) -> str:
-    """The id of the household whose id or household number is ``key``."""
+    """The id of the household whose id, household number or (when only one household has
+    it) head's name is ``key``."""
     key = key.strip()
     row = cur.execute("SELECT id FROM household WHERE id = ? AND deleted = 0", (key,)).fetchone()
     if row:
         return row[0]
     rows = cur.execute("SELECT id FROM household WHERE number = ? AND deleted = 0",
                        (key,)).fetchall()
-    if not rows:
-        raise DomainError(Problem("household.not_found", {"key": key}))
     if len(rows) > 1:
         raise DomainError(Problem("household.ambiguous", {"key": key}))
-    return rows[0][0]
+    if rows:
+        return rows[0][0]
+    # A head's name, as a cadre says it: fine when one household has it.
+    named = cur.execute("SELECT id, number FROM household WHERE head_name = ? AND deleted = 0 "
+                        "ORDER BY number LIMIT 6", (key,)).fetchall()
+    if not named:
+        raise DomainError(Problem("household.not_found", {"key": key}))
+    if len(named) > 1:
+        shown = "、".join(r[1] for r in named[:5]) + ("…" if len(named) > 5 else "")
+        raise DomainError(Problem("household.ambiguous_name", {"key": key, "candidates": shown}))
+    return named[0][0]
 
 
 def village_id_for_code(cur: sqlite3.Cursor, code: str) -> str:
@@ -316,6 +325,18 @@ def write_household_fields(w: Writer, household_id: str, parsed: Mapping[str, An
         values["village_id"] = village_id_for_code(cur, village_code)
     old_id = cur.execute("SELECT id_number FROM household WHERE id = ?",
                          (household_id,)).fetchone()[0]
+    new_id = values.get("id_number")
+    if new_id and new_id != old_id:
+        # A person's ID number belongs to one household: search and roster re-import match
+        # by it. Joining two households is the supervisor's duplicate merge.
+        other = cur.execute(
+            "SELECT h.number, h.head_name FROM household h WHERE h.deleted = 0 AND h.id != ? "
+            "AND (h.id_number = ? OR EXISTS (SELECT 1 FROM member m WHERE m.household_id = h.id "
+            "AND m.deleted = 0 AND m.id_number = ?)) LIMIT 1",
+            (household_id, new_id, new_id)).fetchone()
+        if other is not None:
+            raise DomainError(Problem("id_number.taken", {"number": other[0], "head": other[1]}),
+                              "id_number")
     changed = w.update(Household, household_id, values)
     if changed and "id_number" in values and values["id_number"] != old_id:
         head = cur.execute(

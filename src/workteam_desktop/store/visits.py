@@ -6,6 +6,7 @@ Lists page in SQL (``LIMIT``/``OFFSET``) so a county's visits are never loaded w
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 from collections import defaultdict
@@ -15,6 +16,7 @@ from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain import idnumber
+from ..domain.fields import parse_time
 from ..domain.problems import DomainError, Problem
 from .attachments import add_attachment
 from .households import MIN_FTS_QUERY, find_household_id
@@ -56,10 +58,18 @@ def check_visit(visit: VisitInput) -> None:
         raise DomainError(Problem("field.required", {"field": "走访的农户"}), "households")
     if not visit.purpose.strip():
         raise DomainError(Problem("field.required", {"field": "走访事由"}), "purpose")
+    today = dt.date.today()
+    if visit.visit_date > today:
+        raise DomainError(Problem("visit.in_future", {"date": visit.visit_date, "today": today}),
+                          "visit_date")
+    try:
+        parse_time(visit.visit_time)
+    except ValueError:
+        raise DomainError(Problem("visit.time_invalid", {"value": visit.visit_time}),
+                          "visit_time") from None
     if visit.follow_up_date is not None and visit.follow_up_date < visit.visit_date:
-        raise DomainError(Problem("date.range", {"start": visit.visit_date,
-                                                 "end": visit.follow_up_date}),
-                          "follow_up_date")
+        raise DomainError(Problem("visit.follow_up_before", {
+            "visit": visit.visit_date, "follow_up": visit.follow_up_date}), "follow_up_date")
     for need in visit.urgent_needs:
         if need.category not in cat.URGENT_NEED_CATEGORIES:
             raise DomainError(Problem("choice.invalid", {
@@ -87,6 +97,7 @@ def add_visit(store: Store, visit: VisitInput, user: str | None = None) -> str:
     gets an attachment row owned by the visit. Returns the visit's id.
     """
     check_visit(visit)
+    visit = dataclasses.replace(visit, visit_time=parse_time(visit.visit_time))  # "930" → 09:30
     with store.write(user) as w:
         cur = w.cursor
         household_ids = list(dict.fromkeys(find_household_id(cur, k) for k in visit.households))

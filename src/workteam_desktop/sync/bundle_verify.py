@@ -182,15 +182,6 @@ def verify(zf: zipfile.ZipFile, tables: Mapping[str, Any], trusted: TrustedSigne
         Ed25519PublicKey.from_public_bytes(signer).verify(zf.read(fmt.SIGNATURE), raw)
     except (InvalidSignature, ValueError):
         raise BundleError("数据包签名无效（已损坏或被篡改），未导入任何内容") from None
-    newly = False
-    if signer != own_key and not trusted.trusts(signer):
-        if not trust:
-            creator = manifest.get("creator") or {}
-            raise BundleError(
-                f"数据包的签名者尚未受信任：指纹 {fingerprint(signer)}（设备 "
-                f"{str(creator.get('device', ''))[:40]}，用户 {str(creator.get('user', ''))[:40]}）"
-                "；核对指纹无误后用 --trust 导入")
-        newly = True
     try:
         members = manifest["members"]
         counts = manifest["counts"]
@@ -211,4 +202,17 @@ def verify(zf: zipfile.ZipFile, tables: Mapping[str, Any], trusted: TrustedSigne
             raise TypeError
     except (KeyError, TypeError, AttributeError):
         raise BundleError(MSG_TAMPERED) from None
+    # Trust is asked only of a whole, intact bundle: a damaged file must never invite the
+    # person to trust it.
+    newly = False
+    if signer != own_key and not trusted.trusts(signer):
+        if not trust:
+            creator = manifest.get("creator") or {}
+            device = str(creator.get("device", ""))[:40]
+            user = str(creator.get("user", ""))[:40]
+            who = f"设备 {device}" + (f"，用户 {user}" if user else "")
+            raise BundleError(
+                f"数据包的签名者尚未受信任：指纹 {fingerprint(signer)}（{who}）"
+                "；核对指纹无误后用 --trust 导入")
+        newly = True
     return Verified(manifest, signer, newly)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ...domain import catalogues as cat
+from ...domain.fields import parse_time
 from ...domain.problems import DomainError
 from ...store import Store
 from ...store.drafts import delete_draft, load_draft, save_draft
@@ -74,22 +74,7 @@ COMMON_PURPOSES = (
     "权益清单核查", "防返贫保险宣传",
 )
 
-_TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?$")
 _NEED_COLUMNS = 5
-
-
-def parse_time(text: str) -> str:
-    """"14:30", "1430", "930" or "14" as "HH:MM"; "" for empty; ValueError otherwise."""
-    t = text.strip().replace("：", ":")
-    if not t:
-        return ""
-    m = _TIME.match(t)
-    if not m:
-        raise ValueError(text)
-    hour, minute = int(m.group(1)), int(m.group(2) or 0)
-    if hour > 23 or minute > 59:
-        raise ValueError(text)
-    return f"{hour:02d}:{minute:02d}"
 
 
 def parse_loose_date(text: str, year: int) -> dt.date | None:
