@@ -1082,10 +1082,10 @@ The current data is first kept as a “before restore” backup, so it can be re
         <translation>All</translation>
     </message>
     <message>
-        <source>观测对象
-人均纯收入低于标准</source>
-        <translation>Observation objects
-Income per head below line</translation>
+        <source>收入低于观测标准
+按人均纯收入算出的户数</source>
+        <translation>Income below the observation line
+Households, by income per head</translation>
     </message>
     <message>
         <source>零就业家庭
@@ -2682,6 +2682,10 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>数据目录：</source>
         <translation>Data folder:</translation>
+    </message>
+    <message>
+        <source>演示数据（虚构农户，不会同步）</source>
+        <translation>Demo data (made-up households, never synced)</translation>
     </message>
     <message>
         <source>未保存的内容</source>
@@ -4484,6 +4488,10 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>上次同步未完成：{message}</source>
         <translation>The last sync did not finish: {message}</translation>
+    </message>
+    <message>
+        <source>这是演示数据（虚构农户），不会同步到服务器。正式使用请在新的数据目录中开始。</source>
+        <translation>This is demo data (made-up households): it is never sent to a server. For real work, start in a new data folder.</translation>
     </message>
     <message>
         <source>{n} 条：{reason}</source>

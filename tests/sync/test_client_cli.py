@@ -232,3 +232,20 @@ def test_without_a_keyring_the_password_is_asked_at_each_sync(tmp_path, capsys, 
     assert scan_for(home, PASSWORD) == []
     with Store.open(home) as store, store.read() as cur:
         assert cur.execute("SELECT count(*) FROM change_log WHERE pushed = 0").fetchone()[0] == 0
+
+
+def test_a_demo_home_never_reaches_a_server(tmp_path, capsys, monkeypatch, server, user) -> None:
+    """Made-up households must not be sent to a county's server: login and sync refuse a
+    demo home with one line, and nothing is kept (issue 15)."""
+    from workteam_desktop.demo import generate
+
+    home = tmp_path / "demo"
+    with Store.open(home) as store:
+        generate(store, households=5, seed=3)
+    code, _, err = run(capsys, monkeypatch, "login", "--home", home, "--server", server.url,
+                       "--user", user, "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 1
+    assert err.strip().count("\n") == 0 and "演示数据" in err
+    code, _, err = run(capsys, monkeypatch, "sync", "--home", home)
+    assert code == 1 and err.strip().count("\n") == 0
+    assert keyring.get_password(KEYRING_SERVICE, f"{server.url}|{user}") is None

@@ -84,3 +84,15 @@ def test_a_home_just_set_up_says_the_next_step_is_the_roster(qtbot, qapp, tmp_pa
     window.close()
     assert ctx.tasks.wait(10000)
     store.close()
+
+
+def test_the_income_card_and_the_status_donut_are_named_apart(qtbot, ctx) -> None:
+    """Two different numbers (below the income line vs. the recorded 观测对象 status in the
+    donut) never share a name on the dashboard (issue 15)."""
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("dashboard")
+    wait_for_tasks(qtbot, ctx)
+    caption = window.current_page().tile_observation.caption.text()
+    assert caption.startswith("收入低于观测标准") and "观测对象" not in caption

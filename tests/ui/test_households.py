@@ -468,6 +468,50 @@ def test_unsaved_edits_are_kept_as_a_draft_and_can_be_discarded(qtbot, ctx) -> N
     assert load_draft(ctx.store, key) is None
 
 
+def test_a_draft_written_late_never_brings_back_a_saved_over_value(qtbot, ctx) -> None:
+    """Walkthrough bug (issue 15): a refused phone, then the right one saved with the mouse
+    within a second. The autosaved draft of the refused value was written by a worker after
+    the save had cleaned up, and the reload "restored" it in red over the stored number.
+    Here the late write is made to land exactly between the save and the reload."""
+    from workteam_desktop.store.drafts import save_draft
+
+    target = list_households(ctx.store)[21]
+    page = _detail_page(qtbot, ctx, target["number"])
+    key = f"household:{target['id']}"
+    replace_text(qtbot, page.fields["phone"].widget, "1391234abc")
+    page.save()  # refused inline
+    assert "有误" in page.state_label.text()
+    stale = page._draft_data()  # what the autosave timer captured then
+    replace_text(qtbot, page.fields["phone"].widget, "13912345670")
+    page.save()
+    wait_for_tasks(qtbot, ctx)
+    save_draft(ctx.store, key, "household", stale)  # the worker's late write
+    page.load(target["id"])  # any reload (another page's change, coming back)
+    wait_for_tasks(qtbot, ctx)
+    assert page.fields["phone"].widget.text() == "13912345670"
+    assert not page.has_unsaved_changes() and "已恢复" not in page.state_label.text()
+    wait_for_tasks(qtbot, ctx)
+    assert load_draft(ctx.store, key) is None  # and the stale draft is gone for good
+
+
+def test_a_fields_red_error_goes_as_soon_as_the_value_is_right(qtbot, ctx) -> None:
+    """The error of a refused value is re-checked as the cadre types: it goes when the
+    value is right, without another save (issue 15)."""
+    target = list_households(ctx.store)[22]
+    page = _detail_page(qtbot, ctx, target["number"])
+    phone = page.fields["phone"]
+    replace_text(qtbot, phone.widget, "1391234abc")
+    page.save()
+    assert phone.error.isVisible()
+    phone.widget.setFocus()
+    phone.widget.selectAll()
+    qtbot.keyClicks(phone.widget, "1391234567")  # typed over it: one digit short, still red
+    assert phone.error.isVisible()
+    qtbot.keyClicks(phone.widget, "0")  # right now, and the field not left yet
+    assert phone.widget.hasFocus()
+    assert not phone.error.isVisible() and not phone.widget.property("invalid")
+
+
 def test_an_unknown_household_says_where_to_look(qtbot, ctx) -> None:
     page = _detail_page(qtbot, ctx, "不存在的户")
     assert page.body.currentWidget() is page.message

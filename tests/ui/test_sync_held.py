@@ -28,3 +28,12 @@ def test_held_changes_are_listed_with_their_reason(qtbot, ctx, tmp_path) -> None
     page.resize(1024, 600)
     page.grab().save(str(tmp_path / "sync-held.png"))
     page.sync.shutdown()
+
+
+def test_a_demo_home_says_it_never_syncs(qtbot, ctx) -> None:
+    """The demo county's 同步 page: no login, no sync, and why (issue 15)."""
+    page = open_page(qtbot, ctx, SyncPage)
+    wait_for_tasks(qtbot, ctx)
+    assert "演示数据" in page.server_label.text()
+    assert not page.login_button.isEnabled() and not page.sync_button.isEnabled()
+    page.sync.shutdown()

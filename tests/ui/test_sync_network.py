@@ -45,6 +45,16 @@ def own_server(tmp_path: Path) -> Iterator[RunningServer]:
         yield s
 
 
+@pytest.fixture(autouse=True)
+def real_home(ctx: AppContext) -> None:
+    """The demo county's data as a real county's home: a demo home refuses every server
+    (tests/sync/test_client_cli.py), these tests sync its data."""
+    from workteam_desktop.store import sync_state
+    from workteam_desktop.store.setup import DEMO
+
+    sync_state.set_values(ctx.store, {DEMO: None})
+
+
 def new_user(server: RunningServer, role: str = "admin", scope: str = "140215") -> str:
     name = f"cadre{next(_users)}"
     server.add_user(name, role, [scope], PASSWORD)

@@ -92,6 +92,21 @@ def _pick_household(qtbot, ctx: AppContext, page: VisitEntryPage, household: dic
 
 # ---------------------------------------------------------------- 记录走访
 
+def test_enter_picks_the_one_match_while_the_list_is_open(qtbot, ctx) -> None:
+    """The field says 回车选中: with the list open and one match shown, Enter picks it (it
+    only closed the list, and saving then said 请从下拉列表中选中农户; issue 15)."""
+    household = _household(ctx)
+    page = _entry_page(qtbot, ctx)
+    picker = page.households
+    type_text(qtbot, household["number"])
+    popup = picker.completer.popup()
+    qtbot.waitUntil(lambda: popup.isVisible() and picker.completer.completionCount() == 1)
+    assert not popup.currentIndex().isValid()  # nothing highlighted: the cadre just typed
+    qtbot.keyClick(popup, Qt.Key.Key_Return)  # where the keyboard goes while it is open
+    qtbot.waitUntil(lambda: household["id"] in picker.ids())
+    assert not popup.isVisible() and picker.pending_text() == ""
+
+
 def test_a_visit_is_logged_with_the_keyboard_alone_in_under_30_seconds(qtbot, ctx) -> None:
     household = _household(ctx)
     follow_up = (TODAY + dt.timedelta(days=14)).isoformat()

@@ -97,6 +97,11 @@ def home_team(store: Store) -> HomeTeam | None:
                     bool(state.get(PROVISIONAL_TEAM)))
 
 
+def is_demo(store: Store) -> bool:
+    """True for a home filled by the demo generator (made-up households)."""
+    return bool(sync_state.get(store, DEMO))
+
+
 def home_counties(store: Store) -> list[str]:
     """The county this home is set up for (by ``setup`` or its server account), as a list;
     empty for a demo home or one not set up (its villages are then matched by name only)."""

@@ -28,9 +28,10 @@ import keyring.errors
 
 from ..settings import load_settings
 from ..store import sync_state
+from ..store.setup import is_demo
 from ..store.store import Store
 from .client import SyncClient, TeamRef, Tokens, check_plain_http, normalize_url, tls_context
-from .errors import BundleError, NotLoggedIn, PasswordNeeded, SyncError, TokenRevoked
+from .errors import BundleError, DemoHome, NotLoggedIn, PasswordNeeded, SyncError, TokenRevoked
 from .keys import _usable_backend
 
 KEYRING_SERVICE = "workteam-sync"
@@ -268,6 +269,8 @@ def login(store: Store, server_url: str, username: str, password: str, *,
     and only then is it kept in the home for every later sync. Without it a CA the home
     already keeps is used. Plain http:// follows :func:`check_server_address`.
     """
+    if is_demo(store):
+        raise DemoHome()  # made-up households must never reach a county's server
     url, ca_data = check_login_options(server_url, store.home, ca_file)
     account = Account(url, username.strip(), ca_file=server_ca(store.home),
                       allow_plain_http=load_settings(store.home).allow_plain_http)

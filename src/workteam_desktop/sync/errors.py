@@ -79,3 +79,10 @@ class PlainHttpRefused(SyncError):
 class CertificateRefused(SyncError):
     """The https server's certificate does not verify (unknown authority, another name,
     expired), or no encrypted connection could be made."""
+
+
+class DemoHome(SyncError):
+    """A demo home (made-up households) may not be sent to a real server."""
+
+    default = ("这是演示数据（workteam demo 生成的虚构农户），不能登录或同步到服务器："
+               "请在新的数据目录中开始（不加 --home 运行，或换一个目录）")

@@ -37,11 +37,11 @@ from ..store.clock_skew import learn_offset, restamp_ahead
 from ..store.held import held, merge_screened, retry_held
 from ..store.merge import collector_off
 from ..store.outbox import Rejection, next_batch, pending_count, record_push
-from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, joined_values
+from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, is_demo, joined_values
 from ..store.store import Store
 from .account import Account
 from .client import PullPage, SyncClient
-from .errors import ServerError, SyncCancelled, SyncError
+from .errors import DemoHome, ServerError, SyncCancelled, SyncError
 
 PUSH_BATCH = 2000  # changes per push request (the server takes up to 5,000)
 PULL_PAGE = 5000  # changes asked for in the first pull request
@@ -101,6 +101,8 @@ def sync_once(store: Store, account: Account, *, progress: Progress | None = Non
     ``password`` is needed only when no keyring keeps the login; ``transport`` lets tests
     route the connection through something else.
     """
+    if is_demo(store):
+        raise DemoHome()  # made-up households must never reach a county's server
     report = SyncReport()
     step = _Steps(store, report, progress or (lambda _d, _t, _p: None),
                   cancel or (lambda: False))

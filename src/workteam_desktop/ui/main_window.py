@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..store.outbox import pending_count
+from ..store.setup import is_demo
 from ..store.supervisor import is_supervisor, sync_role
 from .context import AppContext
 from .diagnostics import install_help_menu
@@ -114,7 +115,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         self.help_menu = install_help_menu(self, ctx)
 
-        self.home_label = QLabel(self.tr("数据目录：") + str(self.store.home))
+        self.home_label = QLabel(self.tr("数据目录：") + " " + str(self.store.home))
+        self.demo = is_demo(self.store)
+        if self.demo:
+            # A demo home says so wherever one looks: its households are made up.
+            self.home_label.setText(self.tr("演示数据（虚构农户，不会同步）") + " · "
+                                    + self.home_label.text())
+            self.home_label.setObjectName("demoLabel")
         self.pending_label = QLabel()
         self.sync_label = QLabel()
         status = self.statusBar()
@@ -209,6 +216,8 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         """Recount unsynced changes (off the GUI thread) and show the last sync time."""
+        if self.demo:
+            return  # a demo home never syncs: no count of what waits to be sent
         self.ctx.tasks.run(pending_count, self.store, done=self._show_pending)
         self.sync_label.setText(self.sync.status_text())
 

@@ -126,6 +126,10 @@ class TypeAheadPicker(QWidget):
         self.completer.setWidget(self.line_edit)
         self.completer.popup().setMinimumWidth(380)
         self.completer.activated[QModelIndex].connect(self._on_activated)
+        # While the list is open the keys go to it, and QCompleter's own handling of Enter
+        # with no row highlighted only closes the list: ours runs first and picks the
+        # first match, as Enter in the field does ("回车选中").
+        self.completer.popup().installEventFilter(self)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -344,6 +348,10 @@ class TypeAheadPicker(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.line_edit and event.type() == QEvent.Type.KeyPress:
+            return self._key(event)  # type: ignore[arg-type]
+        if (watched is self.completer.popup() and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+                and not self.completer.popup().currentIndex().isValid()):
             return self._key(event)  # type: ignore[arg-type]
         return super().eventFilter(watched, event)
 

@@ -35,7 +35,8 @@ AUTO_SETTING = "sync/auto"
 # Errors a retry cannot fix: a person must act (a password, a new login, https or the
 # county's certificate).
 _NEEDS_PERSON = (errors.PasswordNeeded, errors.TokenRevoked, errors.NotLoggedIn,
-                 errors.BadCredentials, errors.PlainHttpRefused, errors.CertificateRefused)
+                 errors.BadCredentials, errors.PlainHttpRefused, errors.CertificateRefused,
+                 errors.DemoHome)
 
 
 def run_sync(state: JobState, store: Store, password: str | None,

@@ -64,6 +64,12 @@ class FieldEditor:
             return exc.message(lang)
         return None
 
+    def recheck(self, lang: str) -> None:
+        """As the person types: clear a shown problem once the text is right (a new problem
+        is shown only when the field is left, not at every keystroke)."""
+        if self.error.isVisible() and self.problem(lang) is None:
+            self.show_problem(None)
+
     def show_problem(self, message: str | None) -> None:
         """Show (or clear) the message next to the field."""
         self.error.setText(message or "")

@@ -72,7 +72,9 @@ class DashboardPage(Page):
         layout.addLayout(head)
 
         tiles = QGridLayout()
-        self.tile_observation = Tile(self.tr("观测对象\n人均纯收入低于标准"), "red")
+        # Counted from income, not from the recorded monitoring status (the donut's 观测对象):
+        # named apart so two different numbers never share one name.
+        self.tile_observation = Tile(self.tr("收入低于观测标准\n按人均纯收入算出的户数"), "red")
         self.tile_zero = Tile(self.tr("零就业家庭\n有劳动力无稳定就业"), "red")
         self.tile_overdue = Tile(self.tr("逾期未更新\n超过一个季度未采集"), "amber")
         self.tile_urgent = Tile(self.tr("急难愁盼未解决\n走访中发现的问题"), "amber")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import time
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -82,6 +83,8 @@ class HouseholdDetailPage(Page):
         self._requested: str | None = None
         self._stale = False
         self._saving = False
+        self._save_started = 0
+        self._saved_from: dict[str, int] = {}  # household id → when its last good save began
         self._restoring = False
         self._income_year: int | None = None
         self._income_original: dict[str, str] = {}
@@ -215,6 +218,7 @@ class HouseholdDetailPage(Page):
             edit = QLineEdit()
             self.fields[name] = FieldEditor(name, edit)
             edit.textEdited.connect(lambda _t: self._edited())
+            edit.textEdited.connect(lambda _t, n=name: self.fields[n].recheck(self.ctx.lang))
             edit.editingFinished.connect(lambda n=name: self.check_field(n))
         self.fields["id_number"].widget.setMaxLength(18)
         self.fields["form_updated_on"].widget.setPlaceholderText("2026-11-29")
@@ -861,6 +865,9 @@ class HouseholdDetailPage(Page):
 
     def _draft_data(self) -> dict[str, Any]:
         return {
+            # When the edits were captured: a draft captured before the last save began is
+            # stale (its save may land after the save's own clean-up, on another thread).
+            "captured": time.monotonic_ns(),
             "fields": {n: f.text() for n, f in self.fields.items() if f.is_dirty()},
             "income": {"year": self._income_year, "texts": self._income_texts()}
             if self._income_dirty() else None,
@@ -894,6 +901,11 @@ class HouseholdDetailPage(Page):
 
     def _restore_draft(self, household_id: str, draft: dict[str, Any] | None) -> None:
         if not draft or household_id != self.household_id or self.has_unsaved_changes():
+            return
+        if int(draft.get("captured") or 0) <= self._saved_from.get(household_id, -1):
+            # Typed before a save that has since succeeded: not unsaved any more; its write
+            # outran the save's clean-up, so clean up again.
+            self.ctx.tasks.run(delete_draft, self.ctx.store, _draft_key(household_id))
             return
         self._restoring = True
         for name, text in (draft.get("fields") or {}).items():
@@ -950,6 +962,7 @@ class HouseholdDetailPage(Page):
         self._say(self.tr("正在保存…"), None)
         self.draft_timer.stop()
         household_id = self.household_id
+        self._save_started = time.monotonic_ns()
         self.ctx.tasks.run(save_household_edits, self.ctx.store, household_id, changed, income,
                            rights, done=self._saved, failed=self._save_failed)
 
@@ -961,6 +974,9 @@ class HouseholdDetailPage(Page):
 
     def _saved(self, saved: SavedEdits) -> None:
         self._saving = False
+        # Drafts captured before this save are stale, whichever thread writes or reads them
+        # last (the mouse-speed save found in a walkthrough restored the refused value).
+        self._saved_from[saved.household_id] = self._save_started
         self.ctx.tasks.run(delete_draft, self.ctx.store, _draft_key(saved.household_id))
         # What was typed is now what is stored: the page is clean until reloaded.
         for editor in self.fields.values():

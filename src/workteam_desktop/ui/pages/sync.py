@@ -38,6 +38,7 @@ from ...store.held import HeldChange, held
 from ...store.outbox import pending_by_entity
 from ...store.outbox import rejections as all_rejections
 from ...store.rejections import RejectionGroup, group_rejections
+from ...store.setup import is_demo
 from ...store.store import Store
 from ...store.sync_status import RejectionView, SyncOverview, list_rejections, overview
 from ...sync.errors import BundleError, PasswordNeeded, SyncError
@@ -357,6 +358,12 @@ class SyncPage(Page):
                 message=info.last_error))
             self.error_label.show()
         self.sync_button.setEnabled(logged_in and not self.sync.running)
+        if is_demo(self.ctx.store):
+            # Made-up households never go to a county's server: say so before anyone tries.
+            self.server_label.setText(self.tr(
+                "这是演示数据（虚构农户），不会同步到服务器。正式使用请在新的数据目录中开始。"))
+            self.login_button.setEnabled(False)
+            self.sync_button.setEnabled(False)
         self._show_conflict_count(info.open_conflicts)
 
     def _show_rejections(self, summary: tuple[list[RejectionGroup], list[RejectionView]]) -> None:
