@@ -5077,6 +5077,10 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Findings</translation>
     </message>
     <message>
+        <source>选择类别</source>
+        <translation>Choose a category</translation>
+    </message>
+    <message>
         <source>问题内容，回车添加一条</source>
         <translation>Problem; Enter to add</translation>
     </message>
@@ -5159,6 +5163,10 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>草稿里已有走访农户，草稿已保留；按 Ctrl+N 新建走访</source>
         <translation>The draft already has households and is kept; press Ctrl+N for a new visit</translation>
+    </message>
+    <message>
+        <source>请先选择问题类别</source>
+        <translation>Choose the need&apos;s category first</translation>
     </message>
     <message>
         <source>期限请按2026-11-29的格式填写</source>

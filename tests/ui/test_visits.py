@@ -107,6 +107,19 @@ def test_enter_picks_the_one_match_while_the_list_is_open(qtbot, ctx) -> None:
     assert not popup.isVisible() and picker.pending_text() == ""
 
 
+def test_an_urgent_need_waits_for_its_category(qtbot, ctx) -> None:
+    """No category is preselected (needs were filed under 就业 by accident): a need typed
+    without one is not added, the category box says so (issue 15)."""
+    page = _entry_page(qtbot, ctx)
+    assert page.need_category.currentIndex() == -1
+    page.need_text.setText("房顶漏雨")
+    assert page.add_need() is False
+    assert page.need_model.rowCount() == 0 and not page.need_error.isHidden()
+    page.need_category.setCurrentIndex(page.need_category.findData("housing"))
+    assert page.add_need() is True and page.need_model.rowCount() == 1
+    assert page.need_category.currentIndex() == -1  # the next need is chosen anew
+
+
 def test_a_visit_is_logged_with_the_keyboard_alone_in_under_30_seconds(qtbot, ctx) -> None:
     household = _household(ctx)
     follow_up = (TODAY + dt.timedelta(days=14)).isoformat()
@@ -125,6 +138,8 @@ def test_a_visit_is_logged_with_the_keyboard_alone_in_under_30_seconds(qtbot, ct
     type_text(qtbot, "Laoren shenti hao, shouru wending.")
     press(qtbot, Qt.Key.Key_Tab)  # findings: Tab leaves the field
     assert _focus() is page.need_category
+    assert page.need_category.currentIndex() == -1  # no category chosen for the cadre
+    press(qtbot, Qt.Key.Key_Down)  # 就业
     press(qtbot, Qt.Key.Key_Down)  # 就医
     press(qtbot, Qt.Key.Key_Tab)
     type_text(qtbot, "Ban li man bing ka")
@@ -176,6 +191,7 @@ def test_enter_in_the_urgent_need_text_adds_a_row(qtbot, ctx) -> None:
     page.need_text.setFocus()
     press(qtbot, Qt.Key.Key_Return)  # nothing typed: nothing added
     assert page.need_model.rowCount() == 0
+    page.need_category.setCurrentIndex(page.need_category.findData("housing"))
     type_text(qtbot, "Yuan qiang xu xiu shan")
     press(qtbot, Qt.Key.Key_Tab)
     type_text(qtbot, "12-31")
@@ -185,6 +201,7 @@ def test_enter_in_the_urgent_need_text_adds_a_row(qtbot, ctx) -> None:
     assert page.need_model.item(0, 2).text() == f"{TODAY.year}-12-31"
     assert page.need_model.item(0, 3).text() == "待解决"
     assert page.need_text.text() == "" and _focus() is page.need_text
+    page.need_category.setCurrentIndex(page.need_category.findData("housing"))
     type_text(qtbot, "Di er tiao")
     press(qtbot, Qt.Key.Key_Enter)
     assert page.need_model.rowCount() == 2
@@ -252,9 +269,12 @@ def test_a_draft_survives_closing_and_reopening_the_page(qtbot, ctx) -> None:
     press(qtbot, Qt.Key.Key_Tab)
     type_text(qtbot, "Jia li you liang ge xue sheng")
     press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Down)  # the category: 就业
     press(qtbot, Qt.Key.Key_Tab)
     type_text(qtbot, "Xue fei kun nan")
     press(qtbot, Qt.Key.Key_Return)
+    page.need_category.setCurrentIndex(page.need_category.findData("housing"))
+    page.need_text.setFocus()
     type_text(qtbot, "Not yet added")
     assert page.has_unsaved_changes()
     qtbot.waitUntil(lambda: (load_draft(ctx.store, DRAFT_KEY) or {}).get("need_entry", {})
@@ -272,6 +292,7 @@ def test_a_draft_survives_closing_and_reopening_the_page(qtbot, ctx) -> None:
     assert again.need_model.rowCount() == 1
     assert again.need_model.item(0, 1).text() == "Xue fei kun nan"
     assert again.need_text.text() == "Not yet added"
+    assert again.need_category.currentData() == "housing"
     assert again.note.text() == "已恢复未保存的草稿"
     assert again.has_unsaved_changes()
 

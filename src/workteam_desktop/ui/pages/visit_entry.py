@@ -241,6 +241,10 @@ class VisitEntryPage(Page):
         self.need_category = QComboBox()
         for entry_ in cat.URGENT_NEED_CATEGORIES:
             self.need_category.addItem(entry_.label(self.ctx.lang), entry_.code)
+        # No default: a need filed under 就业 because it was preselected is worse than a
+        # question (walkthrough, issue 15); the cadre picks one.
+        self.need_category.setPlaceholderText(self.tr("选择类别"))
+        self.need_category.setCurrentIndex(-1)
         self.need_text = QLineEdit()
         self.need_text.setPlaceholderText(self.tr("问题内容，回车添加一条"))
         self.need_due = QLineEdit()
@@ -486,8 +490,8 @@ class VisitEntryPage(Page):
             for need in data.get("needs", []):
                 self._append_need(need)
             entry = data.get("need_entry", {})
-            self.need_category.setCurrentIndex(max(0, self.need_category.findData(
-                entry.get("category"))))
+            self.need_category.setCurrentIndex(self.need_category.findData(
+                entry.get("category")))
             self.need_text.setText(entry.get("text", ""))
             self.need_due.setText(entry.get("due", ""))
             self.need_status.setCurrentIndex(max(0, self.need_status.findData(
@@ -582,7 +586,7 @@ class VisitEntryPage(Page):
             self.purpose.setEditText("")
             self.findings.clear()
             self.need_model.removeRows(0, self.need_model.rowCount())
-            self.need_category.setCurrentIndex(0)
+            self.need_category.setCurrentIndex(-1)
             self.need_text.clear()
             self.need_due.clear()
             self.need_status.setCurrentIndex(0)
@@ -633,6 +637,10 @@ class VisitEntryPage(Page):
         text = self.need_text.text().strip()
         if not text:
             return False
+        if self.need_category.currentData() is None:
+            self._show_error(self.need_error, self.tr("请先选择问题类别"), self.need_category)
+            self.need_category.setFocus()
+            return False
         try:
             due = parse_loose_date(self.need_due.text(), self.date_edit.date().year())
         except ValueError:
@@ -656,6 +664,7 @@ class VisitEntryPage(Page):
         self.need_text.clear()
         self.need_due.clear()
         self.need_status.setCurrentIndex(0)
+        self.need_category.setCurrentIndex(-1)  # each need's category chosen anew
         self.need_text.setFocus()
         self._on_edit()
         return True
