@@ -265,3 +265,20 @@ def test_fuzzed_bundles_are_refused_or_imported_correctly(
         shutil.copytree(pristine, home_b)
     assert outcomes["refused"] > FUZZ_MUTATIONS // 2
     print("fuzz outcomes", outcomes)
+
+
+def test_nothing_is_created_by_a_failed_import_or_a_dry_run_into_a_new_home(
+        bundle: Path, tmp_path: Path, cli, capsys) -> None:
+    """A failed import into a --home that did not exist, and a dry run there, leave no
+    folder and no database behind (issue 15); a real import then creates the home."""
+    bad = tmp_path / "bad.wtb"
+    bad.write_bytes(b"not a bundle")
+    new = tmp_path / "new-laptop"
+    assert cli("import-bundle", "--home", new, bad) == 1
+    assert not new.exists()
+    capsys.readouterr()
+    assert cli("import-bundle", "--home", new, "--dry-run", "--trust", bundle) == 0
+    assert "household" in capsys.readouterr().out  # what would arrive, listed
+    assert not new.exists()
+    assert cli("import-bundle", "--home", new, "--trust", bundle) == 0
+    assert (new / "workteam.sqlite3").exists()

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
+from ..store import Store
+from ..store.home import store_path
+from ..store.setup import discard_empty_store
 from ..sync.bundle import export_bundle
 from ..sync.bundle_import import ImportResult, import_bundle
 from ..sync.errors import BundleError
 from ..sync.keys import fingerprint, load_or_create, read_public_keys, write_json_atomic
-from .common import open_store
+from .common import home_path, open_store
 from .main import CliError
 from .output import print_json, print_table
 
@@ -125,16 +131,38 @@ def _print_result(r: ImportResult) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     results: list[ImportResult] = []
-    # A supervisor's new laptop starts empty: importing creates the store (a dry run not).
-    with open_store(args, create=not args.dry_run) as store:
-        for name in args.files:
-            try:
-                results.append(import_bundle(store, Path(name), trust=args.trust,
-                                             dry_run=args.dry_run))
-            except BundleError as exc:
-                raise CliError(f"{name}：{exc.message}") from None
-            if not args.json:
-                _print_result(results[-1])
+    home = home_path(args)
+    existed = {p for p in (home,) if p.exists()}
+    new_home = not store_path(home).exists()
+    with contextlib.ExitStack() as stack:
+        if new_home and args.dry_run:
+            # A dry run into a new laptop shows what would arrive, in a throwaway store: it
+            # creates nothing in the home.
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wt-dry-")))
+            store = stack.enter_context(Store.open(scratch))
+        else:
+            # A supervisor's new laptop starts empty: importing creates the store…
+            store = stack.enter_context(open_store(args, create=True))
+        try:
+            for name in args.files:
+                try:
+                    results.append(import_bundle(store, Path(name), trust=args.trust,
+                                                 dry_run=args.dry_run))
+                except BundleError as exc:
+                    raise CliError(f"{name}：{exc.message}") from None
+                if not args.json:
+                    _print_result(results[-1])
+        except BaseException:
+            if new_home and not args.dry_run:
+                # …but a failed import leaves no store behind that was not there before.
+                store.close()
+                discard_empty_store(home)
+            raise
+        finally:
+            if home not in existed and (args.dry_run or not store_path(home).exists()):
+                # A home this command made only for its log (a dry run, a failed import)
+                # goes again: the person asked for nothing to be created.
+                shutil.rmtree(home, ignore_errors=True)
     if args.json:
         print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
     return 0
