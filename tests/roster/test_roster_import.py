@@ -334,3 +334,18 @@ def test_no_id_number_or_phone_reaches_the_log(capsys, demo_home: Path) -> None:
     for row in make_rosters.build_xlsx_rows():
         for value in (row[4], row[7], row[16]):
             assert str(value) not in logs
+
+
+def test_a_header_only_roster_and_a_missing_village_say_how_on_the_command_line(
+        capsys, demo_home: Path, tmp_path: Path) -> None:
+    """Issue 15: a CSV with only its header says so; a roster without a village column says
+    which option answers it, instead of the wizard's question."""
+    only_header = tmp_path / "表头.csv"
+    only_header.write_text("户主,身份证号,与户主关系\n", encoding="utf-8")
+    code, _, err = run(capsys, demo_home, "import-roster", str(only_header))
+    assert code == 1 and "只有表头，没有数据行" in err and err.strip().count("\n") == 0
+    no_village = tmp_path / "无村.csv"
+    no_village.write_text("户主,身份证号,与户主关系\n张三,,户主\n", encoding="utf-8")
+    code, _, err = run(capsys, demo_home, "import-roster", str(no_village))
+    assert code == 1 and "请指定哪一列是所在村" in err and "--village" in err
+    assert err.strip().count("\n") == 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..domain.problems import DomainError
 from ..domain.roster_fields import FIELDS_BY_KEY
 from ..domain.roster_rules import PER_MEMBER, RosterPlan
 from ..roster.check import check_roster
@@ -55,7 +56,17 @@ def _import(args: argparse.Namespace) -> int:
     if args.village:
         mapping.village = args.village
     table = read_roster(path, args.sheet)
-    fields, layout = resolve(table, mapping)
+    if not table.rows:
+        raise CliError(f"花名册 {path.name} 只有表头，没有数据行：请检查文件（或 --sheet 是否选对了工作表）")
+    try:
+        fields, layout = resolve(table, mapping)
+    except DomainError as exc:
+        if exc.problem.code != "roster.mapping_incomplete":
+            raise
+        # The wizard asks in the GUI; here say how to answer on the command line.
+        raise CliError(exc.message() + "：所在村可用 --village 村名或代码 指定（一个村的花名册）；"
+                       "其他列请用 --mapping 列对应文件（格式见 --save-mapping 保存的文件，"
+                       "或在程序的“导入花名册”中保存）") from None
     if args.save_mapping:
         Mapping(dict(zip(table.headers, fields, strict=True)), layout,
                 mapping.income_year, mapping.village).save(args.save_mapping)
