@@ -213,7 +213,7 @@ def test_nothing_to_import_and_missing_file_exit_1(capsys, demo_home: Path, tmp_
     nomap = tmp_path / "nomap.csv"
     nomap.write_text("户主姓名,身份证号\n王五,140221198001010011\n", encoding="utf-8")
     code, _, err = run(capsys, demo_home, "import-roster", str(nomap))
-    assert code == 1 and err.strip() == "workteam: 请指定哪一列是所在村"
+    assert code == 1 and err.strip().startswith("workteam: 请指定哪一列是所在村：所在村可用 --village")
 
 
 def test_a_new_member_and_a_moved_income_update_the_household(demo_home: Path) -> None:
