@@ -316,3 +316,13 @@ def test_argument_mistakes_are_told_in_chinese_and_exit_1(capsys, monkeypatch) -
     with pytest.raises(SystemExit):
         main(["report"])
     assert "the following arguments are required: KIND" in capsys.readouterr().err
+
+
+def test_the_chinese_help_is_chinese_throughout(capsys) -> None:
+    """`workteam --help` in Chinese has no English line of argparse's own (issue 15)."""
+    from workteam_desktop.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "显示版本号并退出" in out and "show program's version" not in out

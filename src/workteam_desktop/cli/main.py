@@ -85,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = Parser(
         prog="workteam", description="驻村工作队工作平台 workteam: 农户档案、走访日志、十送、帮扶记录")
-    parser.add_argument("--version", action="version", version=f"workteam {__version__}")
+    # Its help text is looked up when the action is made, before the messages are switched
+    # to Chinese: given here, in the program's language.
+    parser.add_argument("--version", action="version", version=f"workteam {__version__}",
+                        help="显示版本号并退出" if _lang() == "zh" else "show the version and exit")
     parser.add_argument("--home", help="数据目录 (默认: $WORKTEAM_HOME 或系统用户数据目录)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = Parser(add_help=False)
