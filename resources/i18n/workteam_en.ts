@@ -1202,13 +1202,19 @@ Visited / all households</translation>
         <source>{year} 年各类行动次数与覆盖人数（点击卡片按类别筛选）</source>
         <translation>Actions and people reached in {year} by category (click a card to filter)</translation>
     </message>
-    <message>
-        <source>{n} 次</source>
-        <translation>{n} times</translation>
+    <message numerus="yes">
+        <source>%Ln 次</source>
+        <translation>
+            <numerusform>%Ln time</numerusform>
+            <numerusform>%Ln times</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>覆盖 {n} 人</source>
-        <translation>{n} people</translation>
+    <message numerus="yes">
+        <source>覆盖 %Ln 人</source>
+        <translation>
+            <numerusform>%Ln person reached</numerusform>
+            <numerusform>%Ln people reached</numerusform>
+        </translation>
     </message>
     <message>
         <source>今年还没有十送行动记录，按 Ctrl+N 新建</source>
@@ -2013,13 +2019,19 @@ Look for this household on the &quot;Households&quot; page.</translation>
         <source>权益悬空 {n} 项</source>
         <translation>{n} rights unassigned</translation>
     </message>
-    <message>
-        <source>急难愁盼 {n} 件未解决</source>
-        <translation>{n} urgent needs open</translation>
+    <message numerus="yes">
+        <source>急难愁盼 %n 件未解决</source>
+        <translation>
+            <numerusform>%n urgent need open</numerusform>
+            <numerusform>%n urgent needs open</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>人口 {n} 人</source>
-        <translation>{n} people</translation>
+    <message numerus="yes">
+        <source>人口 %n 人</source>
+        <translation>
+            <numerusform>%n person</numerusform>
+            <numerusform>%n people</numerusform>
+        </translation>
     </message>
     <message>
         <source>人均纯收入 {income}（{year}年，标准 {threshold}）</source>

@@ -56,21 +56,35 @@ def tool(name: str) -> str:
     return str(path)
 
 
+def translated_text(translation: ET.Element | None) -> str:
+    """A translation's text; for a plural one (%n) its forms, joined."""
+    if translation is None:
+        return ""
+    forms = translation.findall("numerusform")
+    if forms:
+        return " | ".join((f.text or "").strip() for f in forms if (f.text or "").strip())
+    return translation.text or ""
+
+
 def test_every_string_is_translated() -> None:
     problems = []
     for context, source, translation in messages(TS):
         if translation is None or translation.get("type") in ("unfinished", "obsolete",
                                                               "vanished"):
             problems.append(f"{context}: {source!r} is not translated")
-        elif not (translation.text or "").strip():
+        elif not translated_text(translation).strip():
             problems.append(f"{context}: {source!r} has an empty translation")
+        elif translation.findall("numerusform") and any(
+                "%n" not in (f.text or "") and "%Ln" not in (f.text or "")
+                for f in translation.findall("numerusform")):
+            problems.append(f"{context}: a plural form of {source!r} lacks its %n")
     assert not problems, "\n".join(problems)
 
 
 def test_placeholders_are_kept() -> None:
     problems = []
     for context, source, translation in messages(TS):
-        text = translation.text or "" if translation is not None else ""
+        text = translated_text(translation)
         for placeholder in sorted(set(PLACEHOLDER.findall(source))):
             if placeholder not in text:
                 problems.append(f"{context}: {placeholder} of {source!r} is missing in {text!r}")
@@ -151,3 +165,16 @@ def test_navigation_is_english(qtbot, en_ctx: AppContext) -> None:
     assert nav[:2] == ["Home", "Households"]
     assert not [t for t in nav if CJK.search(t)], nav
     assert not CJK.search(window.windowTitle())
+
+
+def test_counts_take_the_english_plural(qtbot, en_ctx: AppContext) -> None:
+    """"1 people", "1 urgent needs open" (issue 15): counts go through Qt's plural forms."""
+    from PySide6.QtCore import QCoreApplication
+
+    def tr(context: str, text: str, n: int) -> str:
+        return QCoreApplication.translate(context, text, "", n)
+
+    assert tr("HouseholdDetailPage", "人口 %n 人", 1) == "1 person"
+    assert tr("HouseholdDetailPage", "人口 %n 人", 4) == "4 people"
+    assert tr("HouseholdDetailPage", "急难愁盼 %n 件未解决", 1) == "1 urgent need open"
+    assert tr("DeliveriesPage", "覆盖 %Ln 人", 1130) == "1,130 people reached"

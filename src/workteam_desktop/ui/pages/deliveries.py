@@ -444,8 +444,8 @@ class DeliveriesPage(Page):
         chosen = self.category()
         for code, tile in self.tiles.items():
             c = counts.get(code, CategoryCount())
-            tile.set_values(self.tr("{n} 次").format(n=f"{c.actions:,}"),
-                            self.tr("覆盖 {n} 人").format(n=f"{c.people:,}"))
+            # %Ln: the count with the locale's grouping, and English plurals.
+            tile.set_values(self.tr("%Ln 次", "", c.actions), self.tr("覆盖 %Ln 人", "", c.people))
             tile.set_selected(code == chosen)
         selected = self.selected_row()
         self.model.set_rows(rows)

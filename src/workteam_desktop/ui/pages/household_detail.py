@@ -559,10 +559,11 @@ class HouseholdDetailPage(Page):
         open_needs = sum(1 for v in d["visits"] for n in v["urgent_needs"]
                          if n["status"] != "resolved")
         if open_needs:
-            badges.append((self.tr("急难愁盼 {n} 件未解决").format(n=open_needs), "amber"))
+            # %n: English needs the plural ("1 urgent need open"); Chinese has none.
+            badges.append((self.tr("急难愁盼 %n 件未解决", "", open_needs), "amber"))
         self._set_badges(badges)
 
-        parts = [self.tr("人口 {n} 人").format(n=d["member_count"] or len(d["members"]))]
+        parts = [self.tr("人口 %n 人", "", d["member_count"] or len(d["members"]))]
         if d["per_capita_income"] is not None:
             parts.append(self.tr("人均纯收入 {income}（{year}年，标准 {threshold}）").format(
                 income=money(d["per_capita_income"]), year=d["income_year"],
