@@ -2116,6 +2116,10 @@ To add it, set the monitoring status and risk type under &quot;Basics&quot;.</tr
         <translation>No assistance yet. Add it on the &quot;Assistance&quot; page.</translation>
     </message>
     <message>
+        <source>{title}（{count}）</source>
+        <translation>{title} ({count})</translation>
+    </message>
+    <message>
         <source>= (四项收入合计 − 生产经营费用) ÷ 家庭人口
 观测对象标准：{threshold}</source>
         <translation>= (sum of four incomes − business costs) ÷ members

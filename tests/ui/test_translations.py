@@ -178,3 +178,17 @@ def test_counts_take_the_english_plural(qtbot, en_ctx: AppContext) -> None:
     assert tr("HouseholdDetailPage", "人口 %n 人", 4) == "4 people"
     assert tr("HouseholdDetailPage", "急难愁盼 %n 件未解决", 1) == "1 urgent need open"
     assert tr("DeliveriesPage", "覆盖 %Ln 人", 1130) == "1,130 people reached"
+
+
+def test_a_households_tabs_use_english_brackets(qtbot, en_ctx: AppContext) -> None:
+    """"Members（1）" with full-width brackets in English (issue 15)."""
+    from ui_helpers import open_page
+
+    from workteam_desktop.store.households import list_households
+    from workteam_desktop.ui.pages.household_detail import HouseholdDetailPage
+
+    target = list_households(en_ctx.store, limit=1)[0]
+    page = open_page(qtbot, en_ctx, HouseholdDetailPage, household=target["id"])
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    counted = [t for t in titles if "(" in t or "（" in t]
+    assert counted and all("（" not in t and not CJK.search(t) for t in counted), titles

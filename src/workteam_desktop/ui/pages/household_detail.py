@@ -740,7 +740,9 @@ class HouseholdDetailPage(Page):
 
     def _set_tab_count(self, index: int, count: int) -> None:
         title = self._tab_titles[index]
-        self.tabs.setTabText(index, f"{title}（{count}）" if count else title)
+        # Full-width brackets in Chinese, "Members (3)" in English: the words are translated.
+        self.tabs.setTabText(index, self.tr("{title}（{count}）").format(title=title, count=count)
+                             if count else title)
 
     # ------------------------------------------------------------------ editing
 
