@@ -3728,6 +3728,10 @@ The result is previewed here and can be printed.</translation>
         <translation>Delete selected</translation>
     </message>
     <message>
+        <source>本次运行的语言由环境变量 WORKTEAM_LANG 指定</source>
+        <translation>The WORKTEAM_LANG environment variable sets the language of this run</translation>
+    </message>
+    <message>
         <source>填写合计 {total}，折算后合计 100%</source>
         <translation>Entered total {total}, scaled to 100%</translation>
     </message>

@@ -216,3 +216,18 @@ def test_an_extra_industry_is_offered_by_the_household_form(qtbot, ctx: AppConte
     choices = {c.value: c.label.get("zh") for c in forms.form.field("industries").choices}
     assert choices["pepper"] == "花椒" and "daylily" in choices
     wait_for_tasks(qtbot, ctx)
+
+
+def test_the_language_chosen_by_the_environment_is_shown_and_not_saved(
+        qtbot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WORKTEAM_LANG=en showed 中文 on the 设置 page (issue 15): the box shows the language of
+    this run, locked, and saving keeps settings.toml's own choice."""
+    monkeypatch.setenv("WORKTEAM_LANG", "en")
+    page = _page(qtbot, ctx)
+    assert page.lang_box.currentData() == "en" and not page.lang_box.isEnabled()
+    assert not page.has_unsaved_changes()
+    page.keep_box.setValue(21)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ctx)
+    saved = load_settings(ctx.store.home)
+    assert saved.backup_keep == 21 and saved.language == "zh_CN"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -370,6 +371,14 @@ class SettingsPage(Page):
 
     def _show(self, s: Settings) -> None:
         self.lang_box.setCurrentIndex(max(self.lang_box.findData(s.language), 0))
+        forced = os.environ.get("WORKTEAM_LANG", "")
+        if forced:
+            # The environment chose the language of this run: show that one, not what
+            # settings.toml says, and say why it cannot be changed here.
+            self.lang_box.setCurrentIndex(self.lang_box.findData("en" if forced.startswith("en")
+                                                                 else "zh_CN"))
+            self.lang_box.setEnabled(False)
+            self.lang_box.setToolTip(self.tr("本次运行的语言由环境变量 WORKTEAM_LANG 指定"))
         self.role_box.setCurrentIndex(max(self.role_box.findData(s.role), 0))
         self.server_edit.setText(s.server_url)
         self.keep_box.setValue(s.backup_keep)
@@ -449,7 +458,9 @@ class SettingsPage(Page):
         # From the saved settings: keys the page does not show (allow_plain_http) are kept.
         return dataclasses.replace(
             self.ctx.app_settings,
-            language=self.lang_box.currentData(), role=self.role_box.currentData(),
+            language=self.lang_box.currentData() if self.lang_box.isEnabled()
+            else self.ctx.app_settings.language,  # the environment's choice is not saved
+            role=self.role_box.currentData(),
             server_url=self.server_edit.text().strip(), backup_keep=self.keep_box.value(),
             form_period_days=self.period_box.value(), assessment_weights=self._weights(),
             catalogue_extensions={k: list(v) for k, v in self._extensions.items() if v})
