@@ -151,6 +151,10 @@ def test_concurrent_edits_of_one_field_keep_the_loser(tmp_path: Path) -> None:
     a, b = Store.open(tmp_path / "a"), Store.open(tmp_path / "b")
     _, households = _seed(a)
     apply(b, [c for _, c in all_changes(a)])
+    # b's edit is the later one: within one millisecond the two stamps would be ordered by
+    # counter and device, not by which came first (the test was flaky on a fast machine).
+    real = b.wall
+    b.wall = lambda: real() + 1000
     with a.write() as w:
         w.update(Household, households[0], {"phone": "13900000001"})
     with b.write() as w:  # b made its change later, without seeing a's

@@ -13,13 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_COUNTER = 0xFFFF
-MAX_AHEAD_MS = 31 * 86_400_000
-"""How far a received clock may pull this one ahead of its (corrected) wall clock. Within
-it, an edit made after seeing a change always stamps later (a laptop a day ahead, met on a
-USB stick); beyond it, a clock is not followed: one absurd clock (a battery-dead laptop in
-the year 2090, a forged bundle) never drags every laptop into the far future, nor runs the
-fixed-width stamps over. Changes sent to the server stay within its bound (10 minutes) by
-re-stamping (store/clock_skew.py)."""
 _MS_WIDTH = 12  # hex digits: good until the year 10889
 _COUNTER_WIDTH = 4
 
@@ -61,12 +54,10 @@ class HybridClock:
         device: str,
         last: tuple[int, int] = (0, 0),
         wall: Callable[[], int] = wall_ms,
-        max_ahead_ms: int | None = None,
     ) -> None:
         self.device = device
         self._ms, self._counter = last
         self._wall = wall
-        self._max_ahead = max_ahead_ms
 
     @property
     def last(self) -> tuple[int, int]:
@@ -88,20 +79,20 @@ class HybridClock:
         return self._advance(self._ms, self._counter + 1)
 
     def receive(self, remote: Timestamp) -> Timestamp:
-        """Advance past a clock seen in a change from another device; with
-        ``max_ahead_ms``, never further than that ahead of the wall clock (a clock from a
-        laptop with a wrong date is not followed into the future)."""
+        """Advance past a clock seen in a change from another device.
+
+        Always all the way: a local edit after a received change must stamp later than it,
+        or the laptop would show its own value while every other laptop keeps the received
+        one. Far-future clocks are stopped where they enter (the server refuses changes
+        beyond its bound; a laptop re-stamps its own, store/clock_skew.py)."""
         wall = self._wall()
-        remote_ms, remote_counter = remote.wall_ms, remote.counter
-        if self._max_ahead is not None and remote_ms > wall + self._max_ahead:
-            remote_ms, remote_counter = wall + self._max_ahead, 0
-        ms = max(wall, self._ms, remote_ms)
-        if ms == self._ms and ms == remote_ms:
-            counter = max(self._counter, remote_counter) + 1
+        ms = max(wall, self._ms, remote.wall_ms)
+        if ms == self._ms and ms == remote.wall_ms:
+            counter = max(self._counter, remote.counter) + 1
         elif ms == self._ms:
             counter = self._counter + 1
-        elif ms == remote_ms:
-            counter = remote_counter + 1
+        elif ms == remote.wall_ms:
+            counter = remote.counter + 1
         else:
             counter = 0
         return self._advance(ms, counter)

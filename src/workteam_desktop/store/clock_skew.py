@@ -58,8 +58,12 @@ def restamp_ahead(store: Store, bound_ms: int = RESTAMP_BOUND_MS) -> int:
             "LEFT JOIN sync_rejection r ON r.change_id = c.id "
             "WHERE c.origin = 'local' AND c.pushed IN (?, ?) AND c.hlc > ? ORDER BY c.hlc",
             (UNSENT, UNSENT, REJECTED, limit_text)).fetchall()
-        [latest] = cur.execute("SELECT max(hlc) FROM change_log WHERE hlc <= ?",
-                               (limit_text,)).fetchone()
+        # Back to the latest reading that is not one of those: everything received counts,
+        # even a change from a clock ahead (a bundle), so every new stamp stays later than
+        # all this laptop has seen — a re-stamped value never loses here yet wins elsewhere.
+        [latest] = cur.execute(
+            "SELECT max(hlc) FROM change_log WHERE NOT (origin = 'local' AND pushed IN (?, ?) "
+            "AND hlc > ?)", (UNSENT, REJECTED, limit_text)).fetchone()
         last = Timestamp.decode(latest) if latest else None
         w.clock.rewind((last.wall_ms, last.counter) if last else (0, 0))
         if not ahead:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session
 
-from ..domain.hlc import MAX_AHEAD_MS, HybridClock, wall_ms
+from ..domain.hlc import HybridClock, wall_ms
 from . import bulk_load, facts, migrate
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
@@ -121,8 +121,7 @@ class Store:
             last_ms, counter = cur.execute(
                 "SELECT wall_ms, counter FROM clock_state WHERE device = ?",
                 (self.device_id,)).fetchone()
-            clock = HybridClock(self.device_id, (last_ms, counter), self.corrected_wall,
-                                max_ahead_ms=MAX_AHEAD_MS)
+            clock = HybridClock(self.device_id, (last_ms, counter), self.corrected_wall)
             writer = Writer(conn, clock, user if user is not None else self.user,
                             self._tables)
             yield writer
