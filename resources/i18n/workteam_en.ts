@@ -648,6 +648,29 @@ The current data is first kept as a “before restore” backup, so it can be re
     </message>
 </context>
 <context>
+    <name>CaFileField</name>
+    <message>
+        <source>可不填：县里用自己的证书时才需要</source>
+        <translation>Optional: the county&apos;s own CA</translation>
+    </message>
+    <message>
+        <source>县里自己的证书颁发机构文件（PEM），由县里的管理员提供；登录成功后保存在数据目录，以后同步都用它验证服务器</source>
+        <translation>The county&apos;s own certificate authority file (PEM), from the county&apos;s administrator; after a successful login it is kept in the data folder and every sync checks the server with it</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>选择县里的证书颁发机构文件</source>
+        <translation>Choose the county&apos;s certificate authority file</translation>
+    </message>
+    <message>
+        <source>证书文件 (*.pem *.crt);;所有文件 (*)</source>
+        <translation>Certificate files (*.pem *.crt);;All files (*)</translation>
+    </message>
+</context>
+<context>
     <name>CadreDialog</name>
     <message>
         <source>编辑干部</source>
@@ -896,14 +919,6 @@ The current data is first kept as a “before restore” backup, so it can be re
         <translation>e.g. https://192.168.1.10:8800</translation>
     </message>
     <message>
-        <source>可不填：县里用自己的证书时才需要</source>
-        <translation>Optional: the county&apos;s own CA</translation>
-    </message>
-    <message>
-        <source>选择…</source>
-        <translation>Choose…</translation>
-    </message>
-    <message>
         <source>服务器地址：</source>
         <translation>Server address:</translation>
     </message>
@@ -950,14 +965,6 @@ The current data is first kept as a “before restore” backup, so it can be re
     <message>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
-    </message>
-    <message>
-        <source>选择县里的证书颁发机构文件</source>
-        <translation>Choose the county&apos;s certificate authority file</translation>
-    </message>
-    <message>
-        <source>证书文件 (*.pem *.crt);;所有文件 (*)</source>
-        <translation>Certificate files (*.pem *.crt);;All files (*)</translation>
     </message>
     <message>
         <source>正在取消…</source>
@@ -2553,18 +2560,6 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
         <translation>The county&apos;s saved certificate is used</translation>
     </message>
     <message>
-        <source>可不填：县里用自己的证书时才需要</source>
-        <translation>Optional: the county&apos;s own CA</translation>
-    </message>
-    <message>
-        <source>县里自己的证书颁发机构文件（PEM），由县里的管理员提供；登录成功后保存在数据目录，以后同步都用它验证服务器</source>
-        <translation>The county&apos;s own certificate authority file (PEM), from the county&apos;s administrator; after a successful login it is kept in the data folder and every sync checks the server with it</translation>
-    </message>
-    <message>
-        <source>选择…</source>
-        <translation>Choose…</translation>
-    </message>
-    <message>
         <source>服务器地址：</source>
         <translation>Server address:</translation>
     </message>
@@ -2587,14 +2582,6 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>选择县里的证书颁发机构文件</source>
-        <translation>Choose the county&apos;s certificate authority file</translation>
-    </message>
-    <message>
-        <source>证书文件 (*.pem *.crt);;所有文件 (*)</source>
-        <translation>Certificate files (*.pem *.crt);;All files (*)</translation>
     </message>
     <message>
         <source>请填写服务器地址</source>

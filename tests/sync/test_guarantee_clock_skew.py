@@ -107,18 +107,24 @@ def _rows(store: Store, hid: str) -> tuple:
                     "SELECT name FROM member WHERE household_id = ? AND NOT deleted", (hid,))))
 
 
+def _office_and_laptop(server, tmp_path) -> tuple:
+    """Two laptops of one supervisor account, synced, sharing one household."""
+    server.add_user("team", "supervisor", ["140215"], PASSWORD)
+    office, laptop = Store.open(tmp_path / "office"), Store.open(tmp_path / "laptop")
+    add_village(office)
+    [hid] = add_households(office, 1)
+    acc_office = login(office, server.url, "team", PASSWORD).account
+    acc_laptop = login(laptop, server.url, "team", PASSWORD).account
+    sync_once(office, acc_office)
+    sync_once(laptop, acc_laptop)
+    return office, laptop, hid, acc_office, acc_laptop
+
+
 def test_a_clock_that_jumps_a_year_ahead_offline_loses_nothing(tmp_path) -> None:
     from workteam_desktop.store.models import Member
 
     with start_server(tmp_path / "server") as server:
-        server.add_user("team", "supervisor", ["140215"], PASSWORD)
-        office, laptop = Store.open(tmp_path / "office"), Store.open(tmp_path / "laptop")
-        add_village(office)
-        [hid] = add_households(office, 1)
-        acc_office = login(office, server.url, "team", PASSWORD).account
-        acc_laptop = login(laptop, server.url, "team", PASSWORD).account
-        sync_once(office, acc_office)
-        sync_once(laptop, acc_laptop)
+        office, laptop, hid, acc_office, acc_laptop = _office_and_laptop(server, tmp_path)
 
         # The laptop's clock battery dies: its date jumps a year ahead; a week of work offline.
         _skew(laptop, YEAR_MS)
@@ -154,14 +160,7 @@ def test_a_clock_that_jumps_a_year_ahead_offline_loses_nothing(tmp_path) -> None
 
 def test_a_clock_a_year_behind_offline_loses_nothing(tmp_path) -> None:
     with start_server(tmp_path / "server") as server:
-        server.add_user("team", "supervisor", ["140215"], PASSWORD)
-        office, laptop = Store.open(tmp_path / "office"), Store.open(tmp_path / "laptop")
-        add_village(office)
-        [hid] = add_households(office, 1)
-        acc_office = login(office, server.url, "team", PASSWORD).account
-        acc_laptop = login(laptop, server.url, "team", PASSWORD).account
-        sync_once(office, acc_office)
-        sync_once(laptop, acc_laptop)
+        office, laptop, hid, acc_office, acc_laptop = _office_and_laptop(server, tmp_path)
         _skew(laptop, -YEAR_MS)
         with laptop.write() as w:
             w.update(Household, hid, {"address": "北村"})

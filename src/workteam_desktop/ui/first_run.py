@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QDir, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -61,6 +60,7 @@ from ..sync.account import login, read_ca_file
 from ..sync.client import SyncClient, check_plain_http, normalize_url
 from ..sync.errors import BadCredentials, ServerError, ServerUnreachable, SyncError
 from ..sync.session import SyncReport, sync_once
+from .ca_file import CaFileField
 from .context import AppContext
 from .division_pickers import CountyPicker, VillageChecklist
 from .record_widgets import set_invalid, with_error
@@ -436,26 +436,16 @@ class ConnectPanel(_Panel):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         # The county's own certificate authority: usually empty (public certificates).
-        self.ca_edit = QLineEdit()
-        self.ca_edit.setClearButtonEnabled(True)
-        self.ca_edit.setPlaceholderText(self.tr("可不填：县里用自己的证书时才需要"))
-        self.ca_button = QPushButton(self.tr("选择…"))
-        self.ca_button.setAutoDefault(False)
-        self.ca_button.clicked.connect(self.choose_ca)
-        ca_row = QHBoxLayout()
-        ca_row.setContentsMargins(0, 0, 0, 0)
-        ca_row.addWidget(self.ca_edit, 1)
-        ca_row.addWidget(self.ca_button)
-        ca_box = QWidget()
-        ca_box.setLayout(ca_row)
-        ca_box.setMaximumWidth(460)  # as wide as the fields above, the button inside
+        self.ca = CaFileField()
+        self.ca_edit, self.ca_button = self.ca.edit, self.ca.button
+        self.ca.setMaximumWidth(460)  # as wide as the fields above, the button inside
         for edit in (self.server_edit, self.user_edit, self.password_edit, self.ca_edit):
             edit.setMaximumWidth(460)
             edit.textEdited.connect(lambda _t: self.error.hide())
         form.addRow(self.tr("服务器地址："), self.server_edit)
         form.addRow(self.tr("用户名："), self.user_edit)
         form.addRow(self.tr("密码："), self.password_edit)
-        form.addRow(self.tr("证书："), ca_box)  # last: rarely needed
+        form.addRow(self.tr("证书："), self.ca)  # last: rarely needed
         layout.addLayout(form)
         self.error = field_error()
         layout.addWidget(self.error)
@@ -530,14 +520,6 @@ class ConnectPanel(_Panel):
                                    self._sig_worker_progress.emit, self.ca_edit.text().strip(),
                                    load_settings(self.home).allow_plain_http, with_state=True,
                                    done=self._done, failed=self._failed)
-
-    def choose_ca(self) -> None:
-        """Pick the county's certificate authority file."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择县里的证书颁发机构文件"), self.ca_edit.text(),
-            self.tr("证书文件 (*.pem *.crt);;所有文件 (*)"))
-        if path:
-            self.ca_edit.setText(QDir.toNativeSeparators(path))
 
     def cancel(self) -> None:
         """Stop: before the login nothing is kept; during the sync whole pages are."""

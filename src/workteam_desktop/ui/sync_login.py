@@ -7,22 +7,20 @@ same message as the command line (``sync.account.check_server_address``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDir, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..sync.account import LoginResult, check_server_address, login, server_ca
 from ..sync.errors import SyncError
+from .ca_file import CaFileField
 from .context import AppContext
 from .widgets import field_error
 
@@ -45,27 +43,16 @@ class LoginDialog(QDialog):
         self.server_edit = QLineEdit(server)
         self.server_edit.setPlaceholderText(self.tr("如 https://192.168.1.10:8800"))
         # The county's own certificate authority: usually empty (public certificates).
-        self.ca_edit = QLineEdit()
-        self.ca_edit.setClearButtonEnabled(True)
-        self.ca_edit.setPlaceholderText(
-            self.tr("沿用已保存的县里的证书") if server_ca(ctx.store.home) is not None
-            else self.tr("可不填：县里用自己的证书时才需要"))
-        self.ca_edit.setToolTip(self.tr("县里自己的证书颁发机构文件（PEM），由县里的管理员提供；"
-                                        "登录成功后保存在数据目录，以后同步都用它验证服务器"))
-        self.ca_button = QPushButton(self.tr("选择…"))
-        self.ca_button.setAutoDefault(False)  # Enter in any field still means 登录
-        self.ca_button.clicked.connect(self.choose_ca)
-        ca_row = QHBoxLayout()
-        ca_row.setContentsMargins(0, 0, 0, 0)
-        ca_row.addWidget(self.ca_edit, 1)
-        ca_row.addWidget(self.ca_button)
+        self.ca = CaFileField(self.tr("沿用已保存的县里的证书")
+                              if server_ca(ctx.store.home) is not None else "")
+        self.ca_edit, self.ca_button = self.ca.edit, self.ca.button
         self.user_edit = QLineEdit(user)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("服务器地址："), self.server_edit)
         form.addRow(self.tr("用户名："), self.user_edit)
         form.addRow(self.tr("密码："), self.password_edit)
-        form.addRow(self.tr("证书："), ca_row)  # last: rarely needed, after the usual fields
+        form.addRow(self.tr("证书："), self.ca)  # last: rarely needed, after the usual fields
         layout.addLayout(form)
         self.status = QLabel()
         self.status.hide()
@@ -85,14 +72,6 @@ class LoginDialog(QDialog):
         first = next((e for e in (self.server_edit, self.user_edit, self.password_edit)
                       if not e.text()), self.password_edit)
         first.setFocus()
-
-    def choose_ca(self) -> None:
-        """Pick the county's certificate authority file."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择县里的证书颁发机构文件"), self.ca_edit.text(),
-            self.tr("证书文件 (*.pem *.crt);;所有文件 (*)"))
-        if path:
-            self.ca_edit.setText(QDir.toNativeSeparators(path))
 
     def start_login(self) -> None:
         """Check the fields, then log in off the GUI thread."""
