@@ -69,6 +69,9 @@ def _edit(home: Path, rng: random.Random) -> None:
 def test_kill_9_during_sync_never_damages_the_store(tmp_path, demo_copy) -> None:
     rng = random.Random(9)
     a, b = demo_copy(600, name="a"), tmp_path / "b"
+    # Its data as a real county's: a demo home refuses every server (test_client_cli.py).
+    with sqlite3.connect(a / "workteam.sqlite3") as db:
+        db.execute("DELETE FROM sync_state WHERE key = 'demo'")
     with start_server(tmp_path / "server") as server:
         server.add_user(ADMIN, "admin", "", PASSWORD)
         # The laptops reach the server through a (never cutting) proxy, which tells when a
