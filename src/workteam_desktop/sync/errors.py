@@ -57,7 +57,8 @@ class NotLoggedIn(SyncError):
 class PasswordNeeded(SyncError):
     """No keyring keeps the login, so the password must be given for this sync."""
 
-    default = "系统没有可用的密钥环（keyring），无法保存登录凭据：每次同步都需要输入密码"
+    default = ("系统没有可用的密钥环（keyring），无法保存登录凭据：每次同步都需要输入密码"
+               "（Linux 桌面安装 gnome-keyring 并重新登录桌面后即可保存）")
 
 
 class ServerError(SyncError):

@@ -90,7 +90,8 @@ def _usable_backend() -> Any:
     usable = [b for b in candidates if not _unsafe(b)]
     if not usable:
         raise BundleError("系统没有可用的密钥环（keyring）服务，无法安全保存设备私钥；"
-                          "请安装并启用系统密钥环后重试")
+                          "Linux 桌面请安装 gnome-keyring（sudo apt install gnome-keyring）"
+                          "并重新登录桌面后重试，Windows 自带，无需安装")
     return backend
 
 
