@@ -13,7 +13,8 @@ from ui_helpers import open_page, wait_for_tasks
 from workteam_desktop.domain.assessment import DEFAULT_WEIGHTS
 from workteam_desktop.settings import SETTINGS_FILE, load_settings
 from workteam_desktop.ui.context import AppContext
-from workteam_desktop.ui.pages.assistance import AssistanceDialog, AssistancePage
+from workteam_desktop.ui.pages.assistance import AssistancePage
+from workteam_desktop.ui.pages.assistance_dialog import AssistanceDialog
 from workteam_desktop.ui.pages.dashboard import DashboardPage
 from workteam_desktop.ui.pages.settings import SettingsPage
 

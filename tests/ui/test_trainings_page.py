@@ -29,7 +29,8 @@ from workteam_desktop.store.trainings import (
 )
 from workteam_desktop.ui.app import setup_application
 from workteam_desktop.ui.context import AppContext
-from workteam_desktop.ui.pages.trainings import TrainingDialog, TrainingsPage
+from workteam_desktop.ui.pages.training_dialog import TrainingDialog
+from workteam_desktop.ui.pages.trainings import TrainingsPage
 from workteam_desktop.ui.record_widgets import LookupEdit
 
 TODAY = dt.date.today()
