@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from ..domain.fields import money_text
+
 
 def print_json(data: Any) -> None:
     """Print ``data`` as JSON with Chinese kept readable."""
@@ -41,4 +43,4 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
 
 def money(value: float | None) -> str:
     """An amount as 1,234.50 (empty when unknown)."""
-    return "" if value is None else f"{value:,.2f}"
+    return money_text(value)

@@ -23,6 +23,18 @@ _FALSE = {"0", "false", "no", "n", "否", "无", "不"}
 _TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?$")
 
 
+def money_text(value: float | None, *, unit: str = "") -> str:
+    """The one way an amount is written: ``1,234.50`` (two decimals, thousands
+    separators), followed by `` unit`` when given (``元``/``yuan``); empty when unknown.
+
+    Parsing is :func:`parse_money`; every table, form, PDF and CLI line shows amounts
+    through this function so a number reads the same everywhere."""
+    if value is None:
+        return ""
+    text = f"{float(value):,.2f}"
+    return f"{text} {unit}" if unit else text
+
+
 def parse_time(text: str) -> str:
     """"14:30", "1430", "930" or "14" as "HH:MM"; "" for empty; ValueError otherwise (the
     visit time as the GUI and the command line both take it)."""

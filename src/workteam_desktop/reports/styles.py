@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 
+from ..domain.fields import money_text
 from .fonts import register_font
 
 INK = colors.HexColor("#1f2d3d")
@@ -109,12 +110,12 @@ def cn_date(value: dt.date | str | None) -> str:
 
 def money(value: float | None) -> str:
     """1,234.50 (empty when unknown)."""
-    return "" if value is None else f"{value:,.2f}"
+    return money_text(value)
 
 
 def yuan(value: float | None) -> str:
     """1,234.50 元 (empty when unknown)."""
-    return "" if value is None else f"{value:,.2f} 元"
+    return money_text(value, unit="元")
 
 
 def count(value: float | None) -> str:

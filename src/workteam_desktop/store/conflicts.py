@@ -20,6 +20,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer
 
 from ..domain.entities import DECLARATIONS, ENTITIES
 from ..domain.field_labels import FIELD_CATALOGUES, MONEY_FIELDS, field_label
+from ..domain.fields import money_text
 from ..domain.hlc import Timestamp
 from .models import MODEL_BY_ENTITY
 from .store import Store
@@ -288,7 +289,7 @@ class RecordLabels:
         if parent is not None:
             return self.row(parent, str(value))
         if (entity, name) in MONEY_FIELDS:
-            return f"{float(value):,.2f} {'yuan' if en else '元'}"
+            return money_text(float(value), unit='yuan' if en else '元')
         kind = _column_type(entity, name)
         if isinstance(kind, Boolean):
             if en:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain import quality, rules
+from ..domain.fields import money_text
 from .facts import load_thresholds
 from .store import Store
 from .supervisor import village_teams
@@ -54,7 +55,7 @@ class QualityReport:
 
 
 def _money(value: float) -> str:
-    return f"{value:,.2f}"
+    return money_text(value)
 
 
 def _queries(today: dt.date, period_days: int, high_limit: float

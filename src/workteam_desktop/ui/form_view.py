@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from ..domain.fields import money_text
 from ..domain.forms import (
     ITEM_ID,
     FieldDef,
@@ -185,7 +186,7 @@ class LineEditor(FieldEditor):
             return ""
         if self.field.type == "money" and isinstance(value, int | float) \
                 and not isinstance(value, bool):
-            return f"{value:,.2f}"
+            return money_text(value)
         return str(value)
 
     def show_normalized(self, value: Any) -> None:

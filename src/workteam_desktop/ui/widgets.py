@@ -8,12 +8,14 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..domain.fields import money_text
+
 
 def money(value: float | None) -> str:
     """1,234.50 元 (empty when unknown)."""
     if value is None:
         return ""
-    return QCoreApplication.translate("Money", "{amount} 元").format(amount=f"{value:,.2f}")
+    return QCoreApplication.translate("Money", "{amount} 元").format(amount=money_text(value))
 
 
 def number(value: float | None) -> str:
