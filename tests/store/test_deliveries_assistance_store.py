@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from workteam_desktop.demo import generate
 from workteam_desktop.domain import catalogues as cat
+from workteam_desktop.domain.periods import whole_period
 from workteam_desktop.domain.problems import DomainError
 from workteam_desktop.store import Store
 from workteam_desktop.store.assistance import (
@@ -37,7 +38,6 @@ from workteam_desktop.store.deliveries import (
     count_actions,
     delete_action,
     list_actions,
-    period_range,
     restore_action,
     save_action,
 )
@@ -80,8 +80,8 @@ def _changes(store: Store, row_id: str) -> list[dict]:
 
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)),
        st.sampled_from(["month", "quarter", "year"]))
-def test_period_range_holds_today_and_is_whole_months(today: dt.date, period: str) -> None:
-    start, end = period_range(period, today)
+def test_whole_period_holds_today_and_is_whole_months(today: dt.date, period: str) -> None:
+    start, end = whole_period(period, today)
     assert start is not None and end is not None
     assert start <= today <= end
     assert start.day == 1
@@ -93,9 +93,9 @@ def test_period_range_holds_today_and_is_whole_months(today: dt.date, period: st
 
 
 def test_period_all_is_open() -> None:
-    assert period_range("all", TODAY) == (None, None)
+    assert whole_period("all", TODAY) == (None, None)
     with pytest.raises(ValueError):
-        period_range("week", TODAY)
+        whole_period("week", TODAY)
 
 
 # ---------------------------------------------------------------- ten deliveries
@@ -164,7 +164,7 @@ def test_list_actions_filters_and_sorts_newest_first(demo: Store) -> None:
     industry = list_actions(demo, category="industry", limit=None)
     assert industry and all(r["category"] == "industry" for r in industry)
     assert len(industry) == count_actions(demo, category="industry")
-    start, end = period_range("quarter", TODAY)
+    start, end = whole_period("quarter", TODAY)
     quarter = list_actions(demo, date_from=start, date_to=end, limit=None)
     assert all(start.isoformat() <= r["action_date"] <= end.isoformat() for r in quarter)
     village = list_villages(demo)[0]["id"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from workteam_desktop.demo import generate
+from workteam_desktop.domain.periods import period_so_far
 from workteam_desktop.domain.problems import DomainError
 from workteam_desktop.store import Store
 from workteam_desktop.store.attachments import add_attachment, attachments_of, content_path
@@ -32,7 +33,6 @@ from workteam_desktop.store.visits import (
     household_choice,
     list_visit_rows,
     list_visits,
-    period_range,
     visit_summary,
     visit_villages,
 )
@@ -214,7 +214,7 @@ def test_visit_rows_count_open_and_overdue_needs(demo: Store) -> None:
 
 
 def test_visit_filters_by_period_village_and_household(demo: Store) -> None:
-    start, end = period_range("month", TODAY)
+    start, end = period_so_far("month", TODAY)
     month = list_visit_rows(demo, VisitFilter(date_from=start, date_to=end), limit=10_000)
     assert month and all(start.isoformat() <= r["visit_date"] <= end.isoformat() for r in month)
     village = visit_villages(demo)[0]
@@ -229,7 +229,7 @@ def test_visit_filters_by_period_village_and_household(demo: Store) -> None:
 
 
 def test_visit_summary_counts_visits_and_households(demo: Store) -> None:
-    start, end = period_range("year", TODAY)
+    start, end = period_so_far("year", TODAY)
     flt = VisitFilter(date_from=start, date_to=end)
     summary = visit_summary(demo, flt)
     rows = list_visit_rows(demo, flt, limit=100_000)
@@ -240,11 +240,11 @@ def test_visit_summary_counts_visits_and_households(demo: Store) -> None:
 
 def test_period_ranges() -> None:
     day = dt.date(2026, 8, 17)
-    assert period_range("month", day) == (dt.date(2026, 8, 1), day)
-    assert period_range("quarter", day) == (dt.date(2026, 7, 1), day)
-    assert period_range("year", day) == (dt.date(2026, 1, 1), day)
+    assert period_so_far("month", day) == (dt.date(2026, 8, 1), day)
+    assert period_so_far("quarter", day) == (dt.date(2026, 7, 1), day)
+    assert period_so_far("year", day) == (dt.date(2026, 1, 1), day)
     with pytest.raises(ValueError):
-        period_range("week", day)
+        period_so_far("week", day)
 
 
 def test_a_reversed_period_is_refused(demo: Store) -> None:

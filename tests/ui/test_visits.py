@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from shiboken6 import isValid
 from ui_helpers import wait_for_tasks
 
+from workteam_desktop.domain.periods import period_so_far
 from workteam_desktop.store import Store
 from workteam_desktop.store.attachments import attachments_of
 from workteam_desktop.store.drafts import load_draft
@@ -32,7 +33,6 @@ from workteam_desktop.store.visits import (
     add_visit,
     cadre_choices,
     list_visits,
-    period_range,
     visit_summary,
 )
 from workteam_desktop.ui.context import AppContext
@@ -391,7 +391,7 @@ def _visits_page(qtbot, ctx: AppContext, **params: object) -> VisitsPage:
 def test_visits_are_listed_newest_first_with_this_months_counts(qtbot, ctx,
                                                                 open_needs) -> None:
     page = _visits_page(qtbot, ctx)
-    start, end = period_range("month")
+    start, end = period_so_far("month")
     summary = visit_summary(ctx.store, VisitFilter(date_from=start, date_to=end))
     assert page.summary.text() == f"本月走访 {summary.visits:,} 次，覆盖 {summary.households:,} 户"
     model = page.visit_model

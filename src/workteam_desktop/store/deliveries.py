@@ -19,28 +19,6 @@ from .links import delete_with_links, restore_with_links
 from .models import DeliveryAction, DeliveryBeneficiary
 from .store import Store
 
-PERIODS = ("all", "month", "quarter", "year")
-"""Named periods a list can be limited to (besides a custom range)."""
-
-
-def period_range(period: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """First and last day of the month, quarter or year holding ``today`` (None: no limit)."""
-    if period == "all":
-        return None, None
-    if period == "month":
-        start = today.replace(day=1)
-        months = 1
-    elif period == "quarter":
-        start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
-        months = 3
-    elif period == "year":
-        return today.replace(month=1, day=1), today.replace(month=12, day=31)
-    else:
-        raise ValueError(f"unknown period {period}")
-    month = start.month - 1 + months
-    following = dt.date(start.year + month // 12, month % 12 + 1, 1)
-    return start, following - dt.timedelta(days=1)
-
 
 @dataclass(slots=True)
 class ActionInput:

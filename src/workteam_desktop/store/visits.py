@@ -205,17 +205,6 @@ class VisitFilter:
     search: str = ""  # a household's head, number, ID number or phone
 
 
-def period_range(period: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The first and last day of this ``month``, ``quarter`` or ``year`` (to today)."""
-    today = today or dt.date.today()
-    if period == "month":
-        return today.replace(day=1), today
-    if period == "quarter":
-        return dt.date(today.year, (today.month - 1) // 3 * 3 + 1, 1), today
-    if period == "year":
-        return dt.date(today.year, 1, 1), today
-    raise ValueError(f"unknown period {period}")
-
 
 def household_match(text: str) -> tuple[str, list[Any]]:
     """SQL selecting the ids of households whose head, number, ID number or phone

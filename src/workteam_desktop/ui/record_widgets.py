@@ -38,10 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.catalogues import Catalogue, with_extensions
+from ..domain.periods import whole_period
 from ..store import Store
-from ..store.deliveries import (
-    period_range,
-)
 from ..store.households import HouseholdFilter, list_households
 from .context import AppContext
 
@@ -375,7 +373,7 @@ class PeriodFilter(QWidget):
         if self.period() == "custom":
             start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
             return (start, end) if start <= end else (end, start)
-        return period_range(self.period(), today or dt.date.today())
+        return whole_period(self.period(), today or dt.date.today())
 
 
 class Pager(QWidget):

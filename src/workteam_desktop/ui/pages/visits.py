@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from ...domain.periods import period_so_far
 from ...store import Store
 from ...store.sync_status import SyncState, row_states
 from ...store.urgent_needs import UNRESOLVED, NeedCounts, count_urgent_needs, list_urgent_needs
@@ -51,7 +52,6 @@ from ...store.visits import (
     VisitFilter,
     VisitSummary,
     list_visit_rows,
-    period_range,
     visit_summary,
     visit_villages,
 )
@@ -371,7 +371,7 @@ class VisitsPage(Page):
         code = self.period.currentData()
         date_from = date_to = None
         if code in ("month", "quarter", "year"):
-            date_from, date_to = period_range(code)
+            date_from, date_to = period_so_far(code)
         elif code == "custom":
             date_from = self.date_from.date().toPython()
             date_to = self.date_to.date().toPython()
