@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from .. import __version__
-from ..cli.maintenance import store_statistics, write_diagnostics
+from ..store.diagnostics import store_statistics, write_diagnostics
 from .context import AppContext
 from .pages.backups import size_text
 
