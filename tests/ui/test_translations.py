@@ -192,3 +192,21 @@ def test_a_households_tabs_use_english_brackets(qtbot, en_ctx: AppContext) -> No
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     counted = [t for t in titles if "(" in t or "（" in t]
     assert counted and all("（" not in t and not CJK.search(t) for t in counted), titles
+
+
+def test_the_keyring_message_is_english_in_an_english_window(qtbot, en_ctx: AppContext
+                                                             ) -> None:
+    """The 同步 page said "系统没有可用的密钥环…" in an English window (issue 15)."""
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from workteam_desktop.ui.pages.sync import SyncPage
+
+    keyring.set_keyring(FailKeyring())  # the autouse fixture restores the previous one
+    page = SyncPage(en_ctx)
+    qtbot.addWidget(page)
+    page.activate()
+    wait_for_tasks(qtbot, en_ctx)
+    text = page.key_error.text()
+    assert "keyring" in text and "gnome-keyring" in text, text
+    assert not CJK.search(text), text

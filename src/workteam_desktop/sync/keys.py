@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from .errors import BundleError
+from .errors import BundleError, KeyringMissing
 
 SERVICE = "workteam"
 TRUST_FILE = "trusted_signers.json"
@@ -89,9 +89,7 @@ def _usable_backend() -> Any:
     candidates = list(backends) if backends is not None else [backend]
     usable = [b for b in candidates if not _unsafe(b)]
     if not usable:
-        raise BundleError("系统没有可用的密钥环（keyring）服务，无法安全保存设备私钥；"
-                          "Linux 桌面请安装 gnome-keyring（sudo apt install gnome-keyring）"
-                          "并重新登录桌面后重试，Windows 自带，无需安装")
+        raise KeyringMissing()
     return backend
 
 

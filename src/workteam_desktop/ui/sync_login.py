@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..sync.account import LoginResult, check_server_address, login, server_ca
-from ..sync.errors import SyncError
+from ..sync.errors import SyncError, message_in
 from .ca_file import CaFileField
 from .context import AppContext
 from .widgets import field_error
@@ -108,7 +108,7 @@ class LoginDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.status.hide()
         self.login_button.setEnabled(True)
-        self._show_error(exc.message if isinstance(exc, SyncError)
+        self._show_error(message_in(exc, self.ctx.lang) if isinstance(exc, SyncError)
                          else self.tr("登录失败，请检查服务器地址后重试"))
         self.password_edit.selectAll()
         self.password_edit.setFocus()

@@ -41,7 +41,7 @@ from ...store.rejections import RejectionGroup, group_rejections
 from ...store.setup import is_demo
 from ...store.store import Store
 from ...store.sync_status import RejectionView, SyncOverview, list_rejections, overview
-from ...sync.errors import BundleError, PasswordNeeded, SyncError
+from ...sync.errors import BundleError, PasswordNeeded, message_in
 from ...sync.session import SyncReport
 from ..bundle_dialogs import ExportDialog, ImportDialog, own_fingerprint
 from ..conflict_review import ConflictReviewDialog
@@ -474,7 +474,7 @@ class SyncPage(Page):
 
     def _failed(self, exc: BaseException) -> None:
         self._stopped()
-        message = exc.message if isinstance(exc, SyncError) else str(exc)
+        message = message_in(exc, self.ctx.lang)
         self.error_label.setText(message)
         self.error_label.show()
         # Ask only when a person pressed 立即同步: never pop up after an automatic try.
@@ -520,7 +520,7 @@ class SyncPage(Page):
 
     def _fingerprint_failed(self, exc: BaseException) -> None:
         # Without a keyring there are no device keys: bundles cannot be signed either.
-        self.key_error.setText(exc.message if isinstance(exc, BundleError)
+        self.key_error.setText(message_in(exc, self.ctx.lang) if isinstance(exc, BundleError)
                                else self.tr("无法读取本机密钥，U盘传输暂不可用。"))
         self.key_error.show()
         self.fingerprint_label.hide()
