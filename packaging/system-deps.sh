@@ -17,6 +17,13 @@ packages=(
   # the sync server's tests and CI run on a throwaway PostgreSQL cluster as well as SQLite
   postgresql
 )
+# On a desktop (not a server or CI), the login token and the bundle keys are kept in the
+# OS keyring: a Linux desktop needs a Secret Service. gnome-keyring is one; KDE's KWallet
+# (with kwalletmanager) or KeePassXC also serve, so only add it when none is there.
+if [ -n "${XDG_CURRENT_DESKTOP:-}${WORKTEAM_DESKTOP:-}" ] \
+   && ! command -v gnome-keyring-daemon kwalletd5 kwalletd6 keepassxc > /dev/null 2>&1; then
+  packages+=(gnome-keyring libsecret-1-0 dbus-user-session)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

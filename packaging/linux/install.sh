@@ -41,3 +41,20 @@ install -D -m 644 "$root/resources/icons/workteam.svg" "$data/icons/hicolor/scal
 sed "s|^Exec=workteam$|Exec=$opt/workteam|" "$here/workteam.desktop" > "$data/applications/workteam.desktop"
 command -v update-desktop-database > /dev/null && update-desktop-database -q "$data/applications" || true
 echo "workteam installed in $opt (menu: 驻村工作队工作平台; command: $bin/workteam)"
+
+# The login token and the bundle keys live only in the OS keyring (never in a file).
+if ! command -v gnome-keyring-daemon kwalletd5 kwalletd6 keepassxc > /dev/null 2>&1; then
+  echo
+  echo "注意：本机没有密钥环服务（keyring），登录凭据和U盘数据包密钥无法保存。"
+  echo "请安装 gnome-keyring 后重新登录桌面：sudo apt install gnome-keyring"
+  echo "Note: no keyring service found; install one and log in to the desktop again:"
+  echo "  sudo apt install gnome-keyring"
+  if [ -t 0 ] && command -v apt-get > /dev/null; then
+    read -r -p "现在安装？/ Install now? [Y/n] " answer
+    case "${answer:-y}" in
+      [Yy]*) if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+             "${sudo[@]}" apt-get install -y gnome-keyring libsecret-1-0 dbus-user-session \
+               && echo "已安装：请注销并重新登录桌面 / Installed: log out and in again";;
+    esac
+  fi
+fi

@@ -255,3 +255,42 @@ def test_screenshot_check_catches_a_blank_page(tmp_path: Path) -> None:
     Image.new("RGB", check_bundle.SIZE, "white").save(blank)
     problems = check_bundle.glyph_problems(blank)
     assert any("blank" in p for p in problems) and any("text lines" in p for p in problems)
+
+
+def _run_linux_installer(tmp_path: Path, keyring_program: str | None) -> str:
+    """install.sh from a stand-in bundle into a throwaway HOME, with a PATH that holds
+    only the tools it uses (and, when given, a keyring daemon)."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "workteam").write_text("#!/bin/sh\n")
+    (bundle / "workteam").chmod(0o755)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name in ("bash", "cp", "mkdir", "ln", "rm", "install", "sed", "dirname", "basename",
+                 "id", "cat", "pwd"):
+        found = shutil.which(name)
+        assert found, name
+        (tools / name).symlink_to(found)
+    if keyring_program:
+        (tools / keyring_program).write_text("#!/bin/sh\n")
+        (tools / keyring_program).chmod(0o755)
+    home = tmp_path / "home"
+    home.mkdir()
+    done = subprocess.run(
+        ["bash", str(ROOT / "packaging/linux/install.sh"), str(bundle)],
+        env={"HOME": str(home), "PATH": str(tools)}, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert (home / ".local/bin/workteam").exists()
+    return done.stdout
+
+
+def test_linux_installer_says_when_no_keyring_can_keep_the_login(tmp_path: Path) -> None:
+    """Issue 15: nothing told a Debian desktop user beforehand that the keyring was missing."""
+    out = _run_linux_installer(tmp_path, None)
+    assert "密钥环" in out and "sudo apt install gnome-keyring" in out
+
+
+def test_linux_installer_is_quiet_about_the_keyring_when_one_is_there(tmp_path: Path) -> None:
+    out = _run_linux_installer(tmp_path, "gnome-keyring-daemon")
+    assert "密钥环" not in out and "workteam installed" in out
