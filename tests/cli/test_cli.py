@@ -251,6 +251,34 @@ def test_visit_add_refuses_bad_input_and_writes_nothing(capsys, demo_home: Path,
     assert fingerprint(demo_home) == before
 
 
+def test_a_visit_before_the_team_arrived_is_asked_about(capsys, demo_home: Path) -> None:
+    """1999-01-01 went in without a word (issue 15): a date before the team's 进驻日期 is
+    refused until the cadre confirms it; a confirmed one is saved."""
+    import sqlite3
+
+    db = sqlite3.connect(demo_home / "workteam.sqlite3")
+    [start] = db.execute("SELECT min(started_on) FROM team WHERE deleted = 0").fetchone()
+    db.close()
+    assert start, "the demo team has a start date"
+    target = run_json(capsys, demo_home, "households", "list")[0]
+    before = fingerprint(demo_home)
+    code, _, err = run(capsys, demo_home, "visits", "add", "--household", target["number"],
+                       "--purpose", "回访", "--date", "1999-01-01")
+    assert code == 1
+    line = one_line_error(err)
+    import datetime as dt
+
+    if dt.date.fromisoformat(str(start)[:10]) < dt.date.today() - dt.timedelta(days=366):
+        assert f"早于工作队进驻日期{str(start)[:10]}" in line
+    else:  # a team that arrived within the year: "more than a year ago" is the question
+        assert "是一年多以前" in line
+    assert "--confirm-date" in line
+    assert fingerprint(demo_home) == before
+    saved = run_json(capsys, demo_home, "visits", "add", "--household", target["number"],
+                     "--purpose", "回访", "--date", "1999-01-01", "--confirm-date")
+    assert saved["visit_date"] == "1999-01-01"
+
+
 def test_a_visit_names_its_household_by_the_heads_name(capsys, demo_home: Path) -> None:
     """A cadre says 郝怀富, not 1000010006: a head's name works when it is unique, and the
     candidates are listed when it is not."""

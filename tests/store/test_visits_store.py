@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import sqlite3
@@ -348,3 +349,37 @@ def test_a_need_can_be_moved_to_in_progress(needs: Store) -> None:
     assert get_urgent_need(demo, need["id"])["status_label"] == "办理中"
     with pytest.raises(ValueError):
         set_urgent_need_status(demo, need["id"], "resolved")
+
+
+def test_without_a_team_start_a_visit_over_a_year_back_is_asked_about(demo: Store) -> None:
+    """No 进驻日期 known: the fallback asks before anything more than a year back."""
+    with demo.write() as w:
+        for (team_id,) in w.cursor.execute("SELECT id FROM team").fetchall():
+            w.update("team", team_id, {"started_on": None})
+    [household] = list_households(demo, limit=1)
+    old = dt.date.today() - dt.timedelta(days=800)
+    visit = VisitInput(households=[household["id"]], visit_date=old, purpose="补录")
+    with pytest.raises(DomainError) as refused:
+        add_visit(demo, visit)
+    assert refused.value.problem.code == "visit.long_ago"
+    assert "一年多以前" in refused.value.message("zh")
+    assert add_visit(demo, dataclasses.replace(visit, early_date_confirmed=True))
+    recent = dataclasses.replace(visit, visit_date=dt.date.today() - dt.timedelta(days=30))
+    assert add_visit(demo, recent)
+
+
+def test_a_visit_before_a_long_serving_teams_arrival_is_asked_about(demo: Store) -> None:
+    """A team that arrived two years ago: a visit before that is asked about, one a year
+    and a half back is not (it is within the team's time)."""
+    arrived = dt.date.today() - dt.timedelta(days=730)
+    with demo.write() as w:
+        for (team_id,) in w.cursor.execute("SELECT id FROM team").fetchall():
+            w.update("team", team_id, {"started_on": arrived})
+    [household] = list_households(demo, limit=1)
+    visit = VisitInput(households=[household["id"]], purpose="补录",
+                       visit_date=arrived - dt.timedelta(days=1))
+    with pytest.raises(DomainError) as refused:
+        add_visit(demo, visit)
+    assert refused.value.problem.code == "visit.before_team_start"
+    assert arrived.isoformat() in refused.value.message("zh")
+    assert add_visit(demo, dataclasses.replace(visit, visit_date=arrived + dt.timedelta(days=180)))

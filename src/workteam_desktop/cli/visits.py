@@ -7,8 +7,9 @@ import argparse
 from ..domain import catalogues as cat
 from ..domain.fields import parse_date
 from ..domain.problems import DomainError, Problem
-from ..store.visits import UrgentNeedInput, VisitInput, add_visit, list_visits
+from ..store.visits import EARLY_CODES, UrgentNeedInput, VisitInput, add_visit, list_visits
 from .common import open_store
+from .main import CliError
 from .output import print_json, print_table
 
 
@@ -30,6 +31,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                      help="急难愁盼问题（可重复），如 就医:老人需要慢病卡")
     add.add_argument("--visitor", action="append", default=[], metavar="NAME",
                      help="走访干部姓名（可重复）")
+    add.add_argument("--confirm-date", action="store_true",
+                     help="确认早于工作队进驻（或一年多以前）的走访日期无误")
     add.add_argument("--json", action="store_true", help="输出JSON")
     add.set_defaults(handler=_add)
 
@@ -69,9 +72,16 @@ def _add(args: argparse.Namespace) -> int:
         follow_up_date=parse_date(args.follow_up, "follow_up") if args.follow_up else None,
         visitors=args.visitor,
         urgent_needs=[_urgent(t) for t in args.urgent],
+        early_date_confirmed=args.confirm_date,
     )
     with open_store(args) as store:
-        visit_id = add_visit(store, visit)
+        try:
+            visit_id = add_visit(store, visit)
+        except DomainError as e:
+            if e.problem.code in EARLY_CODES:
+                raise CliError(f"{e.message('zh')}；如确认无误，请加 --confirm-date 再次运行"
+                               ) from None
+            raise
         [saved] = [v for v in list_visits(store, household=args.household[0])
                    if v["id"] == visit_id]
     if args.json:

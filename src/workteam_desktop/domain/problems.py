@@ -101,6 +101,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "visit.in_future": (
         "走访日期{date}晚于今天（{today}）：只能记录已经进行的走访",
         "The visit date {date} is after today ({today}): only visits that took place are logged"),
+    "visit.before_team_start": (
+        "走访日期{date}早于工作队进驻日期{start}，请核对",
+        "The visit date {date} is before the team arrived ({start}); please check it"),
+    "visit.long_ago": (
+        "走访日期{date}是一年多以前，请核对",
+        "The visit date {date} is more than a year ago; please check it"),
     "visit.time_invalid": (
         "走访时间“{value}”不对，应为 0:00–23:59，如 14:30",
         "The visit time “{value}” is not valid; use 0:00–23:59, e.g. 14:30"),

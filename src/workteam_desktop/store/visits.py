@@ -50,6 +50,34 @@ class VisitInput:
     visitors: list[str] = field(default_factory=list)  # cadre names or ids
     urgent_needs: list[UrgentNeedInput] = field(default_factory=list)
     photos: list[str] = field(default_factory=list)  # files on disk, copied on save
+    # The cadre confirmed a date before the team's start (or over a year back): see
+    # :func:`check_early_date`.
+    early_date_confirmed: bool = False
+
+
+EARLY_CODES = ("visit.before_team_start", "visit.long_ago")
+"""Problems that ask the cadre to confirm rather than refuse (a visit logged late)."""
+LONG_AGO_DAYS = 366  # ask before anything older than a year (or the team start)
+
+
+def check_early_date(cur: sqlite3.Cursor, visit_date: dt.date,
+                     today: dt.date | None = None) -> None:
+    """Ask (raise one of :data:`EARLY_CODES`) before a visit dated before the work team
+    arrived (the earliest 进驻日期 in the store) when that is over a year back, or else
+    before anything more than a year back: ``1999-01-01`` is a slip of the keyboard far
+    more often than a visit found in an old notebook. A team set up in the program today
+    (its 进驻日期 then says today) still logs last month's visits without a question."""
+    today = today or dt.date.today()
+    year_ago = today - dt.timedelta(days=LONG_AGO_DAYS)
+    row = cur.execute("SELECT min(started_on) FROM team WHERE deleted = 0 "
+                      "AND started_on IS NOT NULL").fetchone()
+    start = dt.date.fromisoformat(str(row[0])[:10]) if row and row[0] else None
+    if start is not None and start < year_ago:
+        if visit_date < start:
+            raise DomainError(Problem("visit.before_team_start",
+                                      {"date": visit_date, "start": start}), "visit_date")
+    elif visit_date < year_ago:
+        raise DomainError(Problem("visit.long_ago", {"date": visit_date}), "visit_date")
 
 
 def check_visit(visit: VisitInput) -> None:
@@ -100,6 +128,8 @@ def add_visit(store: Store, visit: VisitInput, user: str | None = None) -> str:
     visit = dataclasses.replace(visit, visit_time=parse_time(visit.visit_time))  # "930" → 09:30
     with store.write(user) as w:
         cur = w.cursor
+        if not visit.early_date_confirmed:
+            check_early_date(cur, visit.visit_date)
         household_ids = list(dict.fromkeys(find_household_id(cur, k) for k in visit.households))
         cadre_ids = list(dict.fromkeys(find_cadre_id(cur, k) for k in visit.visitors))
         village = cur.execute("SELECT village_id FROM household WHERE id = ?",
