@@ -103,6 +103,8 @@ class LoginBody(BaseModel):
     username: Annotated[PlainText, Field(max_length=64)]  # the longest account name
     password: Annotated[PlainText, Field(max_length=1024)]
     device: Annotated[PlainText, Field(max_length=100)] = ""
+    # The laptop and data home (a hash the desktop makes): tells a copied home apart.
+    instance: Annotated[PlainText, Field(max_length=64)] = ""
 
 
 class RefreshBody(BaseModel):
@@ -312,7 +314,8 @@ def create_app(home: Path, db_url: str | None = None,
         return answer
 
     @app.post("/api/v1/auth/login", response_model=None, responses={
-        **ok(GrantAnswer, "登录成功：访问令牌、刷新令牌和账号"), **errors(401), **RETRY_LATER})
+        **ok(GrantAnswer, "登录成功：访问令牌、刷新令牌和账号"), **errors(401),
+        **errors(described={409: "设备编号正由另一台电脑上的登录使用：device_taken"}), **RETRY_LATER})
     async def login(body: LoginBody, request: Request) -> dict:
         """Check a password. The checks running per address are counted here, on the
         event loop, so a flood from one address is refused without taking a thread; the
@@ -321,7 +324,8 @@ def create_app(home: Path, db_url: str | None = None,
         try:
             with auth.LOGIN_GATE.admit(address):
                 return await run_in_threadpool(lambda: granted(auth.login(
-                    store, settings, body.username, body.password, body.device, address)))
+                    store, settings, body.username, body.password, body.device, address,
+                    body.instance)))
         except auth.AuthError as e:
             raise auth_failed(e) from None
 
@@ -404,7 +408,8 @@ def create_app(home: Path, db_url: str | None = None,
     @app.post("/api/v1/changes/push", openapi_extra=push_body(MAX_BATCH), responses={
         **ok(PushAnswer, "已存储（一个事务）：每条变更一个结果"),
         **errors(described={413: "请求内容过大：body_too_large；一批超过 "
-                                 f"{MAX_BATCH} 条变更：batch_too_large（都未存储）"})})
+                                 f"{MAX_BATCH} 条变更：batch_too_large（都未存储）",
+                            409: "本登录的设备编号由另一个账号的电脑使用：device_taken（都未存储）"})})
     async def push_changes(request: Request, user: Account) -> Response:
         """Store a batch of changes (one transaction); one result per change, in order."""
         try:
@@ -419,8 +424,11 @@ def create_app(home: Path, db_url: str | None = None,
         if too_deep(changes, MAX_DEPTH - 1):  # the body object is the first level
             # orjson reads 1,024 levels but writes fewer: refuse before anything stores it.
             raise fail(422, "bad_request", f"请求格式不正确（JSON 嵌套超过 {MAX_DEPTH} 层）")
-        results, end = await run_in_threadpool(partial(push, max_skew_ms=settings.max_skew_ms),
-                                               store, user, changes)
+        try:
+            results, end = await run_in_threadpool(partial(push, max_skew_ms=settings.max_skew_ms),
+                                                   store, user, changes)
+        except auth.AuthError as e:
+            raise auth_failed(e) from None
         # The server's clock at every sync: a laptop keeps its own clock within the bound.
         return OrjsonResponse({"results": results, "cursor": end, "now": now_ms()})
 

@@ -10,6 +10,13 @@ whole family is revoked (``refresh_reused``). Logout ends the family; a new logi
 same account on the same laptop ends that laptop's older families. Tokens are rows in the
 database, so revoking is immediate and no server secret has to be kept anywhere.
 
+A device id is one laptop's (docs/sync-protocol.md, Devices). A laptop names its device id
+and its *instance* (a hash of its machine's id and its data home's folder) at login; a
+copied data home has the same device id and another instance. :func:`device_refusal` is
+the one check, run by every login that names both and by every push: a device id with a
+live login (a refresh token neither revoked nor expired) from another instance is not
+given to a second laptop.
+
 Logins are throttled per account name and per client address (``login_throttle``, shared
 by every worker): after ``max_failures`` wrong passwords each further attempt of a key must
 wait 2^(n - max_failures) seconds after its last failure (at most a lockout's length), and
@@ -35,14 +42,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import orjson
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Connection
+
+from workteam_desktop.domain.problems import Problem
 
 from . import audit
+from .models import laptop_login_table, token_table
 from .settings import ServerSettings
 from .store import AccountInfo, ServerStore, Throttle, Trade, new_family, now
 
@@ -63,6 +75,8 @@ CHECKS_PER_ADDRESS = 2
 _SEAL_LABEL = b"workteam refresh answer v1"
 # How often a worker drops the sealed answers of accounts that went quiet.
 _SWEEP_SECONDS = 600.0
+# The advisory lock space of one device id (PostgreSQL): logins naming it queue.
+DEVICE_LOCK = 0x77746B64  # "wtkd"
 
 BAD_CREDENTIALS = "用户名或密码不正确"
 REFRESH_REVOKED = "登录已失效（令牌已被使用或撤销），请重新登录"
@@ -174,9 +188,11 @@ LOGIN_GATE = LoginGate(CHECKS_PER_ADDRESS)
 # ---------------------------------------------------------------- logins
 
 def login(store: ServerStore, settings: ServerSettings, name: str, password: str, device: str,
-          address: str = "") -> Grant:
+          address: str = "", instance: str = "") -> Grant:
     """Check a name and password (after the throttle of the name and of the address);
-    new tokens in a new family. Every outcome goes to the audit log (never the password)."""
+    new tokens in a new family. With a ``device`` and an ``instance`` (a laptop) the device
+    id must be this laptop's to use (:func:`device_refusal`: 409 ``device_taken``). Every
+    outcome goes to the audit log (never the password)."""
     keys = throttle_keys(name, address)
     refused = throttled(store.throttles(keys).values(), settings, now())
     if refused is not None:
@@ -195,18 +211,95 @@ def login(store: ServerStore, settings: ServerSettings, name: str, password: str
         store.set_password_hash(account.id, hash_password(password))
     access, refresh_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     t = now()
-    with store.writing() as conn:
-        ended = store.start_family(conn, account.id, device, new_family(), [
-            ("access", token_hash(access), t + ACCESS_TTL),
-            ("refresh", token_hash(refresh_token), t + REFRESH_TTL),
-        ], sealed_before=t - _grace(settings))
-        # A success clears the name's and the address's failures (an office behind one
-        # address is not held back by a colleague's typos once someone gets in).
-        store.clear_login_failures(conn, keys)
-        audit.record_in(conn, "login", account=account.name, address=address, device=device,
-                        ended_tokens=ended)
+    device, instance = device[:100], instance[:64]
+    try:
+        with store.writing() as conn:
+            handed_over = _take_device(store, conn, account, device, instance)
+            ended = store.start_family(conn, account.id, device, new_family(), [
+                ("access", token_hash(access), t + ACCESS_TTL),
+                ("refresh", token_hash(refresh_token), t + REFRESH_TTL),
+            ], sealed_before=t - _grace(settings))
+            # A success clears the name's and the address's failures (an office behind one
+            # address is not held back by a colleague's typos once someone gets in).
+            store.clear_login_failures(conn, keys)
+            audit.record_in(conn, "login", account=account.name, address=address, device=device,
+                            ended_tokens=ended + handed_over)
+    except AuthError as refused:
+        audit.record(store, "device_taken", account=account.name, address=address,
+                     device=device, at="login")
+        raise refused from None
     _sweep_now_and_then(store, settings)
     return Grant(access, refresh_token, int(ACCESS_TTL.total_seconds()), account)
+
+
+def _live_logins(conn: Connection, device: str) -> list[tuple[int, str]]:
+    """(account id, instance) of every live login naming ``device``: a refresh token neither
+    revoked nor expired; the instance its laptop named ("" for a login that named none)."""
+    t, lap = token_table, laptop_login_table
+    rows = conn.execute(
+        sa.select(t.c.account_id, lap.c.instance).distinct()
+        .select_from(t.outerjoin(lap, sa.and_(lap.c.account_id == t.c.account_id,
+                                              lap.c.device == t.c.device)))
+        .where(t.c.device == device, t.c.kind == "refresh", t.c.revoked.is_(False),
+               t.c.expires_at > now()))
+    return [(r.account_id, r.instance or "") for r in rows]
+
+
+def device_refusal(conn: Connection, account_id: int, device: str,
+                   instance: str | None) -> AuthError | None:
+    """The one check of who may use a device id; None when account ``account_id`` may.
+
+    A login (``instance``: the laptop's) is refused while the device id has a live login
+    from another laptop: of another account from another instance (a login that named no
+    instance counts as another), or of the same account from another named instance (a
+    copy of the home logging in as the same person). The same laptop logging in again
+    (same instance, or its account's earlier logins that named none) is never refused.
+    A push (``instance`` None: its token's login passed this check when it was made) is
+    refused while another account holds the device id by a laptop's live login."""
+    for holder, named in _live_logins(conn, device):
+        if instance is None:
+            refused = holder != account_id and bool(named)
+        elif holder == account_id:
+            refused = named not in ("", instance)
+        else:
+            refused = named != instance
+        if refused:
+            return AuthError("device_taken", Problem("sync.device_taken", {"device": device}).message(),
+                             status=409)
+    return None
+
+
+def _take_device(store: ServerStore, conn: Connection, account: AccountInfo, device: str,
+                 instance: str) -> int:
+    """Check (:func:`device_refusal`) and record a login's laptop, in the login's transaction;
+    how many tokens of other accounts it ended (the same laptop changing hands: their
+    logins on this device id are of no use to anyone else). Raises :class:`AuthError`."""
+    if not device:
+        return 0
+    lap, t = laptop_login_table, token_table
+    if not instance:
+        # A login that names no laptop (a script, an earlier program) is not checked; it
+        # ends the account's earlier logins on the device (start_family), laptop ones too.
+        conn.execute(lap.delete().where(lap.c.account_id == account.id, lap.c.device == device))
+        return 0
+    if store.dialect == "postgresql":  # SQLite: the write lock taken at BEGIN does this
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), "
+                             "hashtext(:device))"), {"space": DEVICE_LOCK, "device": device})
+    refused = device_refusal(conn, account.id, device, instance)
+    if refused is not None:
+        raise refused
+    others = sorted({holder for holder, _named in _live_logins(conn, device)} - {account.id})
+    ended = 0
+    if others:
+        ended = conn.execute(t.update().where(
+            t.c.device == device, t.c.account_id.in_(others),
+            sa.or_(t.c.revoked.is_(False), t.c.sealed_answer.is_not(None)))
+            .values(revoked=True, sealed_answer=None)).rowcount
+    values = {"instance": instance, "logged_in_at": now()}
+    if conn.execute(lap.update().where(lap.c.account_id == account.id, lap.c.device == device)
+                    .values(**values)).rowcount == 0:
+        conn.execute(lap.insert().values(account_id=account.id, device=device, **values))
+    return ended
 
 
 def throttled(states: Iterable[Throttle], settings: ServerSettings,

@@ -48,7 +48,7 @@ class Token(ServerModel, table=True):
     token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
     account_id: int = Field(foreign_key="account.id", index=True)
     kind: str = Field(max_length=8)  # access | refresh
-    device: str = ""
+    device: str = Field(default="", index=True)
     expires_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
     revoked: bool = False
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
@@ -105,6 +105,18 @@ class Device(ServerModel, table=True):
     last_sync_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
     pending: int | None = None
     cursor: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger(), nullable=True))
+
+
+class LaptopLogin(ServerModel, table=True):
+    """The laptop an account's login on a device id was made from: its *instance* (a hash
+    of the machine's id and the data home's folder, sent by the laptop). A copied data home
+    has the same device id but another instance (auth.py: who may use a device id)."""
+
+    __tablename__ = "laptop_login"
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    device: str = Field(primary_key=True, max_length=100, index=True)
+    instance: str = Field(max_length=64)
+    logged_in_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(), nullable=False))
 
 
 class DirectoryRow(ServerModel, table=True):
@@ -188,6 +200,7 @@ attachment_area_table: sa.Table = AttachmentArea.__table__  # type: ignore[attr-
 account_table: sa.Table = Account.__table__  # type: ignore[attr-defined]
 token_table: sa.Table = Token.__table__  # type: ignore[attr-defined]
 device_table: sa.Table = Device.__table__  # type: ignore[attr-defined]
+laptop_login_table: sa.Table = LaptopLogin.__table__  # type: ignore[attr-defined]
 directory_table: sa.Table = DirectoryRow.__table__  # type: ignore[attr-defined]
 clock_table: sa.Table = ServerClock.__table__  # type: ignore[attr-defined]
 throttle_table: sa.Table = LoginThrottle.__table__  # type: ignore[attr-defined]

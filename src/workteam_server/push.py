@@ -17,8 +17,9 @@ import orjson
 
 from workteam_desktop.domain import entities as E
 
-from . import directory, rehome
+from . import audit, directory, rehome
 from . import scope as sc
+from .auth import device_refusal
 from .store import AccountInfo, ServerStore
 
 MAX_BATCH = 5000
@@ -110,7 +111,22 @@ def _references(entity: str, fields: dict) -> Iterator[tuple[str, str, str]]:
 def push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
          max_skew_ms: int = DEFAULT_SKEW_MS) -> tuple[list[dict[str, str]], int]:
     """Check and store a batch (one transaction); the per-change results and the end of the
-    server's log after the batch."""
+    server's log after the batch. A token whose device id another account's laptop holds
+    (auth.device_refusal) stores nothing: :class:`~workteam_server.auth.AuthError` (409
+    ``device_taken``). Changes stamped by any device id are taken (a laptop restored from a
+    backup sends the changes its earlier device id made, as they were made)."""
+    if account.device:
+        with store.engine.connect() as conn:
+            refused = device_refusal(conn, account.id, account.device, None)
+        if refused is not None:
+            audit.record(store, "device_taken", account=account.name, device=account.device,
+                         at="push", changes=len(changes))
+            raise refused
+    return _push(store, account, changes, max_skew_ms=max_skew_ms)
+
+
+def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
+          max_skew_ms: int) -> tuple[list[dict[str, str]], int]:
     scope = account.scope
     home = scope.prefixes[0] if len(scope.prefixes) == 1 else None
     results: list[dict[str, str] | None] = [None] * len(changes)

@@ -34,7 +34,7 @@ from .scope import Scope
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration (a test keeps it in step): a database already there opens without
 # importing alembic, which is most of a CLI command's start-up time.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 PUSH_LOCK = 0x77746B73  # "wtks": the advisory lock key that serialises pushes
 ATTACHMENT_LOCK = 0x77746B61  # "wtka": the advisory lock space of one attachment's hash
 SWEEP_LOCK = 0x77746B63  # "wtkc": held by the one worker cleaning attachments up

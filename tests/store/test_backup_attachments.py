@@ -41,6 +41,13 @@ def home(demo_copy, tmp_path: Path) -> Path:
     return home
 
 
+def records(db_file: Path) -> dict[str, list[tuple]]:
+    """The store's tables and rows, but what belongs to the laptop: restored into another
+    home, a backup gives it a device id of its own (device, clock_state, sync_state)."""
+    return {t: rows for t, rows in dump_file(db_file).items()
+            if t not in ("device", "clock_state", "sync_state")}
+
+
 def attachment_files(home: Path) -> dict[str, bytes]:
     """Every attachment content file of a home, by name."""
     folder = home / "attachments"
@@ -59,7 +66,7 @@ def test_restore_into_a_fresh_home_gives_the_same_rows_and_photos(home: Path,
     fresh = tmp_path / "fresh"
     result = restore(backup, fresh)
     assert result is not None and result.missing_attachments == 0
-    assert dump_file(store_path(fresh)) == dump_file(store_path(home))
+    assert records(store_path(fresh)) == records(store_path(home))
     assert attachment_files(fresh) == files
     with Store.open(fresh) as store, store.read() as cur:
         for (sha,) in cur.execute("SELECT sha256 FROM attachment"):
@@ -81,7 +88,7 @@ def test_a_backup_on_a_usb_stick_is_one_file_with_the_photos(home: Path, tmp_pat
     result = restore(moved, other / "home")
     assert result is not None and result.missing_attachments == 0
     assert attachment_files(other / "home") == files
-    assert dump_file(store_path(other / "home")) == dump_file(store_path(home))  # no extra table left
+    assert records(store_path(other / "home")) == records(store_path(home))  # no extra table left
     assert (other / "home" / "workteam.sqlite3").stat().st_size < backup.stat().st_size
 
 

@@ -77,7 +77,9 @@ def test_login_keeps_the_token_only_in_the_keyring(tmp_path, capsys, monkeypatch
                          "--user", user, "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 0, err
     assert f"已登录 {server.url}，用户 {user}（督导，范围 140215）" in out
-    token = memory_keyring.secrets[(KEYRING_SERVICE, f"{server.url}|{user}")]
+    with Store.open(home) as store:  # kept per laptop: server, user and device id
+        key = (KEYRING_SERVICE, f"{server.url}|{user}|{store.device_id}")
+    token = memory_keyring.secrets[key]
     assert len(token) >= 20
     assert scan_for(home, token) == []
     assert scan_for(home, PASSWORD) == []
@@ -85,7 +87,7 @@ def test_login_keeps_the_token_only_in_the_keyring(tmp_path, capsys, monkeypatch
     # nowhere but the keyring.
     code, _out, err = run(capsys, monkeypatch, "sync", "--home", home)
     assert code == 0, err
-    rotated = memory_keyring.secrets[(KEYRING_SERVICE, f"{server.url}|{user}")]
+    rotated = memory_keyring.secrets[key]
     assert rotated != token
     assert scan_for(home, rotated) == [] and scan_for(home, token) == []
 

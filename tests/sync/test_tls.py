@@ -222,7 +222,8 @@ def test_login_with_the_county_ca_then_every_sync_verifies_with_the_kept_copy(
         f"已把证书保存到数据目录（{SERVER_CA_FILE}），以后每次同步都用它验证服务器"]
     assert tls_server.url.startswith("https://127.0.0.1:")
     assert (home / SERVER_CA_FILE).read_bytes() == pki.ca.read_bytes()
-    assert (KEYRING_SERVICE, f"{tls_server.url}|{user}") in memory_keyring.secrets
+    with Store.open(home) as store:  # kept per laptop: server, user and device id
+        assert (KEYRING_SERVICE, f"{tls_server.url}|{user}|{store.device_id}") in memory_keyring.secrets
 
     download.unlink()  # the copy in the home is what later syncs use
     code, out, err = run(capsys, monkeypatch, "sync", "--home", home, "--json")

@@ -1,4 +1,4 @@
-"""``workteam backup``, ``workteam restore`` and ``workteam diagnostics``."""
+"""``workteam backup``, ``workteam restore``, ``workteam new-device`` and ``workteam diagnostics``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from ..domain.problems import Problem
 from ..store import backups
 from ..store.diagnostics import write_diagnostics
 from ..store.home import store_path
 from ..store.setup import home_is_empty
+from ..store.store import Store
 from .common import home_path
 from .main import EXIT_ERROR, CliError
 
@@ -27,6 +29,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("file", metavar="FILE", help="备份文件（.sqlite3）")
     p.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     p.set_defaults(handler=_restore)
+
+    p = sub.add_parser("new-device", help="本机换用新的设备编号（数据目录是从另一台电脑复制来的）",
+                       parents=[common])
+    p.add_argument("--yes", action="store_true", help="不再询问，直接更换")
+    p.set_defaults(handler=_new_device)
 
     p = sub.add_parser("diagnostics", help="打包诊断信息（日志、版本、数据统计，不含个人信息）",
                        parents=[common])
@@ -78,9 +85,38 @@ def _restore(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     kept = f"；原来的数据已另存为 {result.previous}" if result.previous else ""
     print(f"已恢复到数据目录 {home}{kept}")
+    if result.new_device:
+        print(Problem("backup.new_device", {"device": result.device_id,
+                                            "old": result.backup_device_id}).message())
     if result.missing_attachments:
         print(f"workteam: 注意：有 {result.missing_attachments:,} 个附件（照片）在备份和数据目录中都找不到，"
               "相应记录会显示为缺少附件", file=sys.stderr)
+    return 0
+
+
+def _new_device(args: argparse.Namespace) -> int:
+    home = home_path(args)
+    if not store_path(home).exists():
+        raise CliError(f"数据目录 {home} 中还没有数据")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError("更换设备编号后须重新登录同步服务器：请在命令后加 --yes 确认")
+        print("只有当这个数据目录是从另一台电脑复制来的（两台电脑用着同一个设备编号）时才需要更换；"
+              "已有的记录不变，更换后须重新登录同步服务器。")
+        try:
+            answer = input("确定要更换吗？输入 y 确认：")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in {"y", "yes", "是"}:
+            print("workteam: 已取消，未做任何更改", file=sys.stderr)
+            return EXIT_ERROR
+    with Store.open(home, create=False) as store:
+        old = store.device_id
+        try:
+            new = store.take_new_device()
+        except OSError as exc:
+            raise CliError(str(exc)) from None
+    print(Problem("device.changed", {"device": new, "old": old}).message())
     return 0
 
 

@@ -220,6 +220,29 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{name}不是本工作队所驻村的农户成员，不能列为参训人员",
         "{name} is not a member of a household in this team's villages",
     ),
+    # A laptop's device id (store/store.py, docs/sync-protocol.md: Devices).
+    "backup.new_device": (
+        "备份来自另一个数据目录：本机已换用新的设备编号 {device}（原编号 {old} 的记录保持不变）；"
+        "如已登录同步服务器，请重新登录",
+        "The backup came from another data home: this laptop now has the new device id {device} "
+        "(the records of {old} stay as they are); if it syncs with a server, log in again",
+    ),
+    "device.changed": (
+        "本机已换用新的设备编号 {device}（原编号 {old} 的记录保持不变），请重新登录同步服务器",
+        "This laptop now has the new device id {device} (the records of {old} stay as they are); "
+        "log in to the sync server again",
+    ),
+    "sync.device_taken": (
+        "设备编号 {device} 正由另一台电脑上的登录使用：这个数据目录是从那台电脑复制来的。"
+        "请在本机运行 workteam new-device 换用新的设备编号后再登录",
+        "Device id {device} is in use by a login on another laptop: this data home was copied "
+        "from it. Run workteam new-device on this laptop for a device id of its own, then log in again",
+    ),
+    "sync.new_device_login": (
+        "本机已换用新的设备编号（数据是从另一个数据目录恢复或复制来的），原来的登录不能再用，请重新登录",
+        "This laptop has a new device id (its data was restored or copied from another data home): "
+        "the earlier login cannot be used; log in again",
+    ),
 }
 
 

@@ -17,6 +17,15 @@ fresh home (a new laptop) gives the same photos:
   content is inside it, in an extra table ``backup_attachment`` (sha256, content).
 
 Restore copies what the home lacks from either place, checking each file's SHA-256.
+
+A restore into the home the backup was made in (a rollback) keeps the device id, and the
+device clock never goes back past what the replaced store had stamped. A restore into
+another home (another folder, or the same folder name on another laptop) makes that home a
+laptop of its own: a new device id (store/store.py), the restored history keeping its
+stamps. The same home is told by the home id (the ``home-id`` file in the folder, and the
+store's own copy in ``sync_state``, which every backup carries); a backup or a home from
+before home ids is the same home when its device id is the one the home's store has.
+
 Backups never hold secrets: sync tokens and device keys live in the OS keyring, never in
 the home, and the copy has the store's tables only (plus ``backup_attachment``).
 """
@@ -37,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .home import backups_dir, store_path
+from .store import HOME_ID, OTHER_HOME, read_home_id
 
 if TYPE_CHECKING:
     from .store import Store
@@ -91,6 +101,52 @@ class RestoreResult:
     revision: str
     previous: Path | None  # the "before-restore" copy of the replaced store, if any
     missing_attachments: int = 0  # named by rows, but found neither in the backup nor the home
+    device_id: str = ""  # the restored home's device id
+    backup_device_id: str = ""  # the device id the backup was made with
+
+    @property
+    def new_device(self) -> bool:
+        """Whether the home took a new device id (the backup came from another home)."""
+        return bool(self.backup_device_id) and self.device_id != self.backup_device_id
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """Who a store file belongs to: its home id, device id and device clock (what is known)."""
+
+    home_id: str | None = None
+    device: str | None = None
+    clock: tuple[int, int] | None = None
+    has_state: bool = False  # the file has a sync_state table (schema 0004 and later)
+
+
+def _identity(db_file: Path) -> _Identity:
+    """Read a store file's identity (a closed store, or the restore's temporary copy)."""
+    db = sqlite3.connect(db_file)
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        device = clock = home_id = None
+        if "device" in tables:
+            row = db.execute("SELECT id FROM device").fetchone()
+            device = row[0] if row else None
+        if "clock_state" in tables:
+            row = db.execute("SELECT wall_ms, counter FROM clock_state "
+                             "ORDER BY wall_ms DESC, counter DESC LIMIT 1").fetchone()
+            clock = (int(row[0]), int(row[1])) if row else None
+        if "sync_state" in tables:
+            row = db.execute("SELECT value FROM sync_state WHERE key = ?", (HOME_ID,)).fetchone()
+            home_id = row[0] if row else None
+        return _Identity(home_id, device, clock, "sync_state" in tables)
+    finally:
+        db.close()
+
+
+def _same_home(backup: _Identity, home_id: str | None, current: _Identity | None) -> bool:
+    """Whether a backup belongs to the home it is restored into: the same home id, or (a
+    backup or home from before home ids) the device id of the home's own store."""
+    if backup.home_id and home_id:
+        return backup.home_id == home_id
+    return current is not None and current.device is not None and current.device == backup.device
 
 
 # --- making backups ---------------------------------------------------------------------
@@ -501,6 +557,7 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
     ok, a schema revision this program knows); ``confirm`` is then asked (None: go on,
     False: stop, nothing changed, returns None). The current store is kept as a
     ``before-restore`` backup, then replaced atomically and opened (upgraded when older).
+    A backup of another home gives this home a new device id (the module docstring).
     Bad input raises :class:`BackupError` and changes nothing.
     """
     from .store import Store
@@ -524,6 +581,24 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
         if confirm is not None and not confirm(check):
             return None
 
+        backup = _identity(temp)
+        current = None
+        if target.exists():
+            _checkpoint(target)
+            with contextlib.suppress(sqlite3.Error):
+                current = _identity(target)
+        same_home = _same_home(backup, read_home_id(home), current)
+        if not same_home and backup.has_state:
+            # No home id matches this mark: the store takes its new device id when it is
+            # opened, also after a crash before this function's own open.
+            db = sqlite3.connect(temp)
+            try:
+                db.execute("INSERT INTO sync_state (key, value) VALUES (?, 'restored') "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (HOME_ID,))
+                db.commit()
+            finally:
+                db.close()
+
         missing = _restore_attachments(temp, source, home)
         previous = None
         if target.exists():
@@ -534,7 +609,12 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
         with contextlib.suppress(OSError):
             _fsync_dir(home)
         try:
-            Store.open(home).close()
+            with Store.open(home) as store:
+                if same_home and current is not None and current.clock is not None:
+                    store.keep_clock_after(current.clock)  # the clock never goes back
+                elif not same_home and store.device_id == backup.device:
+                    store.take_new_device(OTHER_HOME, new_home=False)  # a backup before 0004
+                device = store.device_id
         except Exception as exc:
             # Put the old store back (or remove the restored one): nothing changed.
             _checkpoint(target)
@@ -546,9 +626,10 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
                 target.unlink(missing_ok=True)
             kept = f"；原数据已放回，另存于 {previous}" if previous else ""
             raise BackupError(f"恢复后打开数据失败（{exc}）{kept}") from exc
-        log.info("store restored from %s (revision %s, %d attachment files missing)",
-                 source.name, check.revision, missing)
-        return RestoreResult(home, check.revision, previous, missing)
+        log.info("store restored from %s (revision %s, %d attachment files missing, device %s%s)",
+                 source.name, check.revision, missing, device,
+                 "" if device == backup.device else f", was {backup.device}")
+        return RestoreResult(home, check.revision, previous, missing, device, backup.device or "")
     finally:
         temp.unlink(missing_ok=True)
         Path(f"{temp}-journal").unlink(missing_ok=True)

@@ -1,8 +1,23 @@
-"""The local store: one SQLite file in the data home, opened, upgraded and written here."""
+"""The local store: one SQLite file in the data home, opened, upgraded and written here.
+
+The device id: every change this laptop makes is stamped with it (the node part of its HLC),
+so two laptops must never share one. A data home has an identity of its own, a random id in
+the file ``home-id`` in the home folder (outside the database), also kept in the store
+(``sync_state`` key ``home_id``, and so in every backup). When the store finds itself in a
+folder whose id is not its own (a backup restored into another home, a store file copied
+into a new laptop's folder) it takes a new device id: the clock continues with the new id
+from the old one's last reading, every row and logged change keeps its stamps, unsent
+changes are sent as they are, and the old id is listed in ``previous_device_ids``. A whole
+folder copied elsewhere carries its ``home-id`` too: the server refuses such a copy
+(docs/sync-protocol.md, Devices) and :meth:`Store.take_new_device` gives it an id of its own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -13,12 +28,56 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session
 
-from ..domain.hlc import HybridClock, wall_ms
+from ..domain.hlc import HybridClock, Timestamp, wall_ms
 from . import bulk_load, facts, migrate
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
 from .models import Synced
 from .writer import TableInfo, Writer, table_infos
+
+log = logging.getLogger(__name__)
+
+HOME_ID_FILE = "home-id"  # in the home folder: the home's identity (not in backups)
+# sync_state keys of the device id (local, never synced):
+HOME_ID = "home_id"  # the id of the home this store belongs to (in backups too)
+PREVIOUS_DEVICES = "previous_device_ids"  # JSON [{device, until, reason}], oldest first
+LOGIN_DEVICE = "login_device"  # the device id the kept server login was made with
+# Why a store changed its device id (the reason kept with the old id):
+OTHER_HOME = "other_home"  # restored or copied into another home
+NEW_DEVICE = "new_device"  # asked for (``workteam new-device``: a copied folder)
+CLOCK_OFFSET_KEY = "clock_offset_ms"  # sync_state.CLOCK_OFFSET (that module imports this one)
+_HOME_ID_TEXT = frozenset("0123456789abcdef")
+
+
+def read_home_id(home: Path) -> str | None:
+    """The id in a home folder's ``home-id`` file (None: no file, or not an id)."""
+    try:
+        text = (home / HOME_ID_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if len(text) == 32 and set(text) <= _HOME_ID_TEXT else None
+
+
+def write_home_id(home: Path, home_id: str) -> bool:
+    """Write a home's ``home-id`` file (atomically); False when it cannot be written (logged:
+    the store then has no home id to compare with, as before home ids existed)."""
+    temp = home / f".{HOME_ID_FILE}.tmp"
+    try:
+        with open(temp, "w", encoding="ascii") as f:
+            f.write(home_id + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, home / HOME_ID_FILE)
+    except OSError:
+        log.warning("could not write %s in the data home", HOME_ID_FILE, exc_info=True)
+        temp.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def new_home_id() -> str:
+    """A new random home id (128 bits, hex)."""
+    return secrets.token_hex(16)
 
 
 class ReadSession(Session):
@@ -85,21 +144,67 @@ class Store:
         self.close()
 
     def _load_device(self) -> None:
+        folder_id = read_home_id(self.home)
+        if folder_id is None:
+            # Written first: a crash before the store records it finds it the next time.
+            candidate = new_home_id()
+            folder_id = candidate if write_home_id(self.home, candidate) else None
         with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
             cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            offset = cur.execute("SELECT value FROM sync_state WHERE key = 'clock_offset_ms'"
-                                 ).fetchone()
-            self.clock_offset_ms = int(offset[0]) if offset and offset[0] else 0
+            state = dict(cur.execute(
+                "SELECT key, value FROM sync_state WHERE key IN (?, ?)",
+                (CLOCK_OFFSET_KEY, HOME_ID)).fetchall())
+            offset = state.get(CLOCK_OFFSET_KEY)
+            self.clock_offset_ms = int(offset) if offset else 0
             row = cur.execute("SELECT id, user FROM device").fetchone()
             if row is None:
                 # 8 random bytes: unique enough across a province's laptops, short in HLCs.
                 device = secrets.token_hex(8)
                 cur.execute("INSERT INTO device (id, created_at, user) VALUES (?, ?, '')",
-                            (device, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")))
+                            (device, _now_text()))
                 cur.execute("INSERT INTO clock_state (device, wall_ms, counter) VALUES (?, 0, 0)",
                             (device,))
                 row = (device, "")
+            elif folder_id is not None and state.get(HOME_ID) not in (None, folder_id):
+                # This store was made in another home (restored or copied here): a laptop of
+                # its own, so a new device id; its history keeps the old one's stamps.
+                row = (_switch_device(cur, row[0], row[1], OTHER_HOME), row[1])
+            if folder_id is not None and state.get(HOME_ID) != folder_id:
+                _put_state(cur, {HOME_ID: folder_id})
         self.device_id, self.user = row
+
+    def take_new_device(self, reason: str = NEW_DEVICE, *, new_home: bool = True) -> str:
+        """Give this home a new device id and, with ``new_home``, a new home id (a folder
+        copied from another laptop becomes a laptop of its own); the new device id.
+        History keeps its stamps, the clock continues, unsent changes are sent as they are;
+        the server login must be made again (it names the old device)."""
+        home_id = new_home_id() if new_home else None
+        if home_id is not None and not write_home_id(self.home, home_id):
+            raise OSError(f"无法在数据目录 {self.home} 中写入 {HOME_ID_FILE} 文件")
+        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            self.device_id = _switch_device(cur, self.device_id, self.user, reason)
+            if home_id is not None:
+                _put_state(cur, {HOME_ID: home_id})
+        return self.device_id
+
+    def keep_clock_after(self, last: tuple[int, int]) -> None:
+        """Move the device clock's latest reading up to ``last`` (wall ms, counter) when it
+        is below: a store rolled back to a backup in the same home must never stamp again
+        what it stamped before the rollback (the clock never goes backwards)."""
+        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cur.execute("UPDATE clock_state SET wall_ms = ?, counter = ? WHERE device = ? "
+                        "AND (wall_ms < ? OR (wall_ms = ? AND counter < ?))",
+                        (last[0], last[1], self.device_id, last[0], last[0], last[1]))
+
+    def previous_devices(self) -> list[dict[str, str]]:
+        """The device ids this store stamped with before its current one, oldest first:
+        ``{"device", "until" (UTC ISO time), "reason"}``."""
+        with self.read() as cur:
+            row = cur.execute("SELECT value FROM sync_state WHERE key = ?",
+                              (PREVIOUS_DEVICES,)).fetchone()
+        return _previous(row[0] if row else None)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Cursor]:
@@ -145,3 +250,59 @@ class Store:
         with self.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE device SET user = ?", (name,))
         self.user = name
+
+
+
+def _now_text() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _put_state(cur: sqlite3.Cursor, values: dict[str, str]) -> None:
+    cur.executemany("INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", values.items())
+
+
+def _previous(text: str | None) -> list[dict[str, str]]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _switch_device(cur: sqlite3.Cursor, old: str, user: str, reason: str) -> str:
+    """Replace device ``old`` by a new id inside the caller's transaction; the new id.
+
+    The new clock starts at the old one's last reading (and past every logged stamp), so
+    every later stamp is later than all this store has made or seen. Logged changes and
+    rows keep their stamps: unsent ones are sent as they were made (re-stamping them would
+    move an old edit past the edits others made since, and the same change restored into
+    two homes would become two). A login kept for the old id is not used by the new one."""
+    new = secrets.token_hex(8)
+    clock = cur.execute("SELECT wall_ms, counter FROM clock_state WHERE device = ?",
+                        (old,)).fetchone() or (0, 0)
+    [latest] = cur.execute("SELECT max(hlc) FROM change_log").fetchone()
+    try:
+        seen = Timestamp.decode(latest) if latest else None
+    except ValueError:
+        seen = None  # not a stamp this program makes: the device clock alone counts
+    if seen is not None:
+        clock = max(tuple(clock), (seen.wall_ms, seen.counter))
+    cur.execute("DELETE FROM device")
+    cur.execute("INSERT INTO device (id, created_at, user) VALUES (?, ?, ?)",
+                (new, _now_text(), user or ""))
+    cur.execute("DELETE FROM clock_state")
+    cur.execute("INSERT INTO clock_state (device, wall_ms, counter) VALUES (?, ?, ?)",
+                (new, clock[0], clock[1]))
+    state = dict(cur.execute("SELECT key, value FROM sync_state WHERE key IN (?, ?, 'username')",
+                             (PREVIOUS_DEVICES, LOGIN_DEVICE)).fetchall())
+    previous = _previous(state.get(PREVIOUS_DEVICES))
+    previous.append({"device": old, "until": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                     "reason": reason})
+    values = {PREVIOUS_DEVICES: json.dumps(previous)}
+    if state.get("username") and not state.get(LOGIN_DEVICE):
+        values[LOGIN_DEVICE] = old  # the kept login (sync.account) was made with the old id
+    _put_state(cur, values)
+    log.warning("device id changed from %s to %s (%s): the server login must be made again",
+                old, new, reason)
+    return new

@@ -1,10 +1,19 @@
 """The sync account of a data home: server, user, role, scopes; the login in the keyring.
 
 Server address, user name, role and scopes are in the store's ``sync_state``. The refresh
-token lives ONLY in the OS keyring (service ``workteam-sync``, key ``<server>|<user>``):
-a copied data home or a backup holds no credential. When the machine has no real keyring
-(the fail backend, a plain-text file backend) nothing is stored, and each sync asks for
-the password instead.
+token lives ONLY in the OS keyring (service ``workteam-sync``, key
+``<server>|<user>|<device id>``): a copied data home or a backup holds no credential, and a
+login is used only by the laptop (device id) that made it. A home restored from another
+home's backup has a new device id (store/store.py) and so logs in again; the other home's
+login is never taken for its own. (Logins kept by earlier versions under
+``<server>|<user>`` are taken over by the home whose device made them.) When the machine
+has no real keyring (the fail backend, a plain-text file backend) nothing is stored, and
+each sync asks for the password instead.
+
+Every login names the device id and this laptop's *instance* (:func:`laptop_instance`: a
+hash of the machine's id and the data home's folder), so the server can tell a copy of the
+home (same device id, another machine or folder) from the laptop itself logging in again
+(docs/sync-protocol.md, Devices).
 
 Transport: the county's own certificate authority, when it has one, is kept in the home as
 ``server-ca.pem`` (``workteam login --ca FILE``; it is not a secret) and used to verify the
@@ -15,8 +24,14 @@ exception to refusing unencrypted http:// to other machines (:func:`check_server
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
 import os
+import re
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,10 +41,11 @@ import httpx
 import keyring
 import keyring.errors
 
+from ..domain.problems import Problem
 from ..settings import load_settings
 from ..store import sync_state
 from ..store.setup import is_demo
-from ..store.store import Store
+from ..store.store import LOGIN_DEVICE, Store
 from .client import SyncClient, TeamRef, Tokens, check_plain_http, normalize_url, tls_context
 from .errors import BundleError, DemoHome, NotLoggedIn, PasswordNeeded, SyncError, TokenRevoked
 from .keys import _usable_backend
@@ -106,6 +122,41 @@ def keep_server_ca(home: str | os.PathLike[str], data: bytes) -> Path:
     return path
 
 
+@functools.cache
+def _machine_id() -> str:
+    """This machine's own id (Linux machine-id, Windows MachineGuid, macOS platform UUID),
+    else its host name."""
+    for path in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = Path(path).read_text(encoding="ascii").strip()
+            if text:
+                return text
+    if sys.platform == "win32":
+        import winreg
+
+        with contextlib.suppress(OSError), winreg.OpenKey(
+                winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Cryptography", 0,
+                winreg.KEY_READ | winreg.KEY_WOW64_64KEY) as key:
+            return str(winreg.QueryValueEx(key, "MachineGuid")[0])
+    if sys.platform == "darwin":
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            out = subprocess.run(["ioreg", "-rd1", "-c", "IOPlatformExpertDevice"],
+                                 capture_output=True, text=True, timeout=5, check=False).stdout
+            found = re.search(r'"IOPlatformUUID"\s*=\s*"([^"]+)"', out)
+            if found:
+                return found.group(1)
+    return socket.gethostname()
+
+
+def laptop_instance(home: str | os.PathLike[str]) -> str:
+    """What tells this laptop's data home apart from a copy with the same device id: 32 hex
+    digits of a hash of the machine's id and the home folder's full path (neither is sent
+    as it is). A copied folder, on another machine or in another folder, has another."""
+    folder = os.path.normcase(str(Path(home).resolve()))
+    text = f"workteam laptop v1\n{_machine_id()}\n{folder}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def keyring_available() -> bool:
     """Whether a keyring that keeps secrets safely exists (not fail, null or plain text)."""
     try:
@@ -131,11 +182,17 @@ class Account:
     # The short-lived access token of the last connection, in memory only (never written):
     # the next sync within its life skips one round trip. (token, monotonic expiry)
     _access: tuple[str, float] | None = field(default=None, repr=False, compare=False)
+    # This laptop: its device id (the store's), its instance (laptop_instance), and the
+    # device id its kept login was made with (sync_state; None: made before it was kept).
+    device: str = field(default="", compare=False)
+    instance: str = field(default="", compare=False, repr=False)
+    login_device: str | None = field(default=None, compare=False)
 
     @property
     def keyring_key(self) -> str:
-        """The keyring user name under which the refresh token is kept."""
-        return f"{self.server_url}|{self.username}"
+        """The keyring user name under which the refresh token is kept (per device id)."""
+        legacy = f"{self.server_url}|{self.username}"
+        return f"{legacy}|{self.device}" if self.device else legacy
 
     @classmethod
     def load(cls, store: Store) -> Account:
@@ -148,7 +205,9 @@ class Account:
                    list(json.loads(state.get(sync_state.SCOPES) or "[]")),
                    TeamRef.from_json(json.loads(state.get(sync_state.TEAM) or "null")),
                    ca_file=server_ca(store.home),
-                   allow_plain_http=load_settings(store.home).allow_plain_http)
+                   allow_plain_http=load_settings(store.home).allow_plain_http,
+                   device=store.device_id, instance=laptop_instance(store.home),
+                   login_device=state.get(LOGIN_DEVICE) or None)
 
     def client(self, transport: httpx.BaseTransport | None = None) -> SyncClient:
         """A client of this account's server (not logged in), with the home's TLS rules."""
@@ -162,7 +221,16 @@ class Account:
         if not keyring_available():
             return None
         try:
-            return keyring.get_password(KEYRING_SERVICE, self.keyring_key)
+            token = keyring.get_password(KEYRING_SERVICE, self.keyring_key)
+            if token is None and self.device and self.login_device in (None, self.device):
+                # Kept by an earlier version under <server>|<user>: this laptop's own login
+                # (a home with a new device id never takes it), moved under its device id.
+                legacy = f"{self.server_url}|{self.username}"
+                token = keyring.get_password(KEYRING_SERVICE, legacy)
+                if token is not None and self.keep_token(token):
+                    with contextlib.suppress(keyring.errors.KeyringError):
+                        keyring.delete_password(KEYRING_SERVICE, legacy)
+            return token
         except keyring.errors.KeyringError:
             return None
 
@@ -193,6 +261,7 @@ class Account:
         Raises :class:`PasswordNeeded` when no keyring exists and no password is given,
         :class:`TokenRevoked` when the kept login is gone and no password is given.
         """
+        device = device or self.device  # the keyring key stays this account's laptop's
         client = self.client(transport)
         try:
             token = self.stored_token()
@@ -204,15 +273,21 @@ class Account:
                     client.access_token = self._access[0]  # an expired one is refreshed once
                 else:
                     self._update_user(client.refresh())
+                if self.device and self.login_device is None:
+                    self.login_device = self.device  # kept since before login_device was
             elif password is not None:
-                tokens = client.login(self.username, password, device)
+                tokens = client.login(self.username, password, device, self.instance)
                 self._update_user(tokens)
                 self._remember(tokens)
+                self.login_device = device or None
                 if keyring_available():
                     client.on_refresh = self._rotated
                     self.keep_token(tokens.refresh_token)
             elif not keyring_available():
                 raise PasswordNeeded()
+            elif self.device and self.login_device not in (None, self.device):
+                # Restored or copied from another home: that home's login is not this one's.
+                raise TokenRevoked(Problem("sync.new_device_login").message())
             else:
                 raise TokenRevoked("本机没有保存的登录，请重新登录（workteam login）或输入密码")
         except BaseException:
@@ -241,6 +316,8 @@ class Account:
             sync_state.SERVER_URL: self.server_url, sync_state.USERNAME: self.username,
             sync_state.ROLE: self.role, sync_state.SCOPES: json.dumps(self.scopes),
             sync_state.TEAM: json.dumps(self.team.to_json(), ensure_ascii=False) if self.team else None}
+        if self.login_device:
+            values[LOGIN_DEVICE] = self.login_device
         if all(stored.get(k) == v for k, v in values.items()):
             return
         if previous is not None and previous != self.server_url:
@@ -273,14 +350,16 @@ def login(store: Store, server_url: str, username: str, password: str, *,
         raise DemoHome()  # made-up households must never reach a county's server
     url, ca_data = check_login_options(server_url, store.home, ca_file)
     account = Account(url, username.strip(), ca_file=server_ca(store.home),
-                      allow_plain_http=load_settings(store.home).allow_plain_http)
+                      allow_plain_http=load_settings(store.home).allow_plain_http,
+                      device=store.device_id, instance=laptop_instance(store.home),
+                      login_device=store.device_id)
     if not account.username:
         raise SyncError("请填写用户名")
     if ca_data is not None and ca_file is not None:  # verify with the file as given
         account.ca_file = Path(ca_file).expanduser()
     with account.client(transport) as client:
         client.health()
-        tokens = client.login(account.username, password, store.device_id)
+        tokens = client.login(account.username, password, store.device_id, account.instance)
         account._update_user(tokens)
         kept = account.keep_token(tokens.refresh_token)
         if not kept:

@@ -37,6 +37,7 @@ from ..domain.hlc import wall_ms
 from .errors import (
     BadCredentials,
     CertificateRefused,
+    DeviceTaken,
     PlainHttpRefused,
     ServerError,
     ServerUnreachable,
@@ -312,10 +313,15 @@ class SyncClient:
             raise ServerError(f"{self.server_url} 不是本程序可用的同步服务器（协议版本不符）")
         return data
 
-    def login(self, username: str, password: str, device: str) -> Tokens:
-        """Log in with a password; keeps both tokens for the following calls."""
-        data = self._json(self._send("POST", f"{API}/auth/login", auth=False, json={
-            "username": username, "password": password, "device": device}))
+    def login(self, username: str, password: str, device: str, instance: str = "") -> Tokens:
+        """Log in with a password; keeps both tokens for the following calls. ``instance``
+        tells this laptop and data home apart from a copy of it with the same ``device``
+        (sync.account.laptop_instance); a server that holds the device for another login
+        answers :class:`DeviceTaken`."""
+        body = {"username": username, "password": password, "device": device}
+        if instance:
+            body["instance"] = instance
+        data = self._json(self._send("POST", f"{API}/auth/login", auth=False, json=body))
         return self._take_tokens(data)
 
     def refresh(self) -> Tokens:
@@ -488,6 +494,8 @@ def _http_error(response: httpx.Response) -> SyncError:
         return BadCredentials()
     if code == "user_disabled":
         return BadCredentials("该账号已停用，请联系管理员")
+    if code == "device_taken":
+        return DeviceTaken(message or None)
     if code in ("refresh_revoked", "token_expired", "token_invalid", "token_revoked") or (
             status == 401 and not code):
         return TokenRevoked()

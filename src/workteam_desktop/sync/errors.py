@@ -111,6 +111,14 @@ class CertificateRefused(SyncError):
     expired), or no encrypted connection could be made."""
 
 
+class DeviceTaken(SyncError):
+    """The server knows this laptop's device id from a login on another laptop (the data
+    home was copied): this one may not log in or send with it (``workteam new-device``)."""
+
+    default = ("这台电脑的设备编号正由另一台电脑上的登录使用：这个数据目录是从那台电脑复制来的。"
+               "请在本机运行 workteam new-device 换用新的设备编号后再登录")
+
+
 class DemoHome(SyncError):
     """A demo home (made-up households) may not be sent to a real server."""
 

@@ -36,7 +36,7 @@ AUTO_SETTING = "sync/auto"
 # county's certificate).
 _NEEDS_PERSON = (errors.PasswordNeeded, errors.TokenRevoked, errors.NotLoggedIn,
                  errors.BadCredentials, errors.PlainHttpRefused, errors.CertificateRefused,
-                 errors.DemoHome)
+                 errors.DemoHome, errors.DeviceTaken)
 
 
 def run_sync(state: JobState, store: Store, password: str | None,

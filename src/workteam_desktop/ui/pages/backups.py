@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...store import backups
+from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..widgets import accent_button, empty_state, field_error, page_title
 from .base import Page
@@ -92,10 +92,7 @@ class BackupsPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 200)
-        self.table.setColumnWidth(2, 140)
+        fit_columns_to_text(self.table, stretch_column=1)
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         layout.addWidget(self.table, 1)
         self.empty = empty_state(self.tr("还没有备份。按“立即备份”做第一份。"))
@@ -238,6 +235,7 @@ class BackupsPage(Page):
         missing = ""
         if result.missing_attachments:
             missing = self.tr("有 {n} 个附件在备份中找不到。").format(n=result.missing_attachments)
+        missing += self.tr("本机已换用新的设备编号，同步前请重新登录。") if result.new_device else ""
         QMessageBox.information(
             self, self.tr("已恢复"),
             self.tr("数据已恢复。{missing}程序现在关闭，请重新打开。").format(missing=missing))
