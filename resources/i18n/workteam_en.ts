@@ -301,10 +301,6 @@
         <translation>New assistance record</translation>
     </message>
     <message>
-        <source>输入户主姓名、户编号或身份证号后几位</source>
-        <translation>Head name, household no. or last ID digits</translation>
-    </message>
-    <message>
         <source>如：黄花种植产业奖补</source>
         <translation>e.g. Daylily farming subsidy</translation>
     </message>
@@ -313,8 +309,8 @@
         <translation>Leave empty if no amount</translation>
     </message>
     <message>
-        <source>输入帮扶责任人姓名</source>
-        <translation>Name of the responsible cadre</translation>
+        <source>还没有照片。可添加发放凭证、措施落实现场等照片</source>
+        <translation>No photos yet. Add photos of receipts or of the measure in place</translation>
     </message>
     <message>
         <source>农户</source>
@@ -353,6 +349,10 @@
         <translation>Outcome</translation>
     </message>
     <message>
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
         <source>请输入户主姓名或户编号，并从列表中选择农户</source>
         <translation>Type a head name or household no. and pick from the list</translation>
     </message>
@@ -378,14 +378,6 @@
     <message>
         <source>新建帮扶记录 (Ctrl+N)</source>
         <translation>New record (Ctrl+N)</translation>
-    </message>
-    <message>
-        <source>编辑</source>
-        <translation>Edit</translation>
-    </message>
-    <message>
-        <source>删除</source>
-        <translation>Delete</translation>
     </message>
     <message>
         <source>合计</source>
@@ -414,10 +406,6 @@
     <message>
         <source>村</source>
         <translation>Village</translation>
-    </message>
-    <message>
-        <source>全部村</source>
-        <translation>All villages</translation>
     </message>
     <message>
         <source>农户姓名、户编号</source>
@@ -476,10 +464,6 @@
         <translation>No assistance records this year yet. Press Ctrl+N to add one</translation>
     </message>
     <message>
-        <source>这条记录已不存在，列表已刷新。</source>
-        <translation>This record no longer exists; the list has been refreshed.</translation>
-    </message>
-    <message>
         <source>已保存帮扶记录“{content}”</source>
         <translation>Saved assistance record &quot;{content}&quot;</translation>
     </message>
@@ -490,18 +474,6 @@
     <message>
         <source>删除帮扶记录</source>
         <translation>Delete assistance record</translation>
-    </message>
-    <message>
-        <source>确定删除{what}吗？删除后几秒内可以撤销。</source>
-        <translation>Delete {what}? You can undo for a few seconds.</translation>
-    </message>
-    <message>
-        <source>已删除{what}</source>
-        <translation>Deleted {what}</translation>
-    </message>
-    <message>
-        <source>已恢复{what}</source>
-        <translation>Restored {what}</translation>
     </message>
 </context>
 <context>
@@ -619,6 +591,10 @@ The current data is first kept as a “before restore” backup, so it can be re
     <message>
         <source>有 {n} 个附件在备份中找不到。</source>
         <translation>{n} attachments were not in the backup. </translation>
+    </message>
+    <message>
+        <source>本机已换用新的设备编号，同步前请重新登录。</source>
+        <translation>This laptop now has a new device ID; log in again before syncing.</translation>
     </message>
     <message>
         <source>已恢复</source>
@@ -1158,14 +1134,6 @@ Visited / all households</translation>
         <translation>New action (Ctrl+N)</translation>
     </message>
     <message>
-        <source>编辑</source>
-        <translation>Edit</translation>
-    </message>
-    <message>
-        <source>删除</source>
-        <translation>Delete</translation>
-    </message>
-    <message>
         <source>类别</source>
         <translation>Category</translation>
     </message>
@@ -1180,10 +1148,6 @@ Visited / all households</translation>
     <message>
         <source>村</source>
         <translation>Village</translation>
-    </message>
-    <message>
-        <source>全部村</source>
-        <translation>All villages</translation>
     </message>
     <message>
         <source>日期</source>
@@ -1232,28 +1196,16 @@ Visited / all households</translation>
         <translation>No matching actions. Widen the filters above, or press Ctrl+N to add one</translation>
     </message>
     <message>
-        <source>这条记录已不存在，列表已刷新。</source>
-        <translation>This record no longer exists; the list has been refreshed.</translation>
-    </message>
-    <message>
         <source>已保存“{title}”</source>
         <translation>Saved &quot;{title}&quot;</translation>
     </message>
     <message>
+        <source>“{title}”</source>
+        <translation>&quot;{title}&quot;</translation>
+    </message>
+    <message>
         <source>删除十送行动</source>
         <translation>Delete action</translation>
-    </message>
-    <message>
-        <source>确定删除“{title}”吗？删除后几秒内可以撤销。</source>
-        <translation>Delete &quot;{title}&quot;? You can undo for a few seconds.</translation>
-    </message>
-    <message>
-        <source>已删除“{title}”</source>
-        <translation>Deleted &quot;{title}&quot;</translation>
-    </message>
-    <message>
-        <source>已恢复“{title}”</source>
-        <translation>Restored &quot;{title}&quot;</translation>
     </message>
 </context>
 <context>
@@ -1285,6 +1237,10 @@ Visited / all households</translation>
     <message>
         <source>移除所选 (Delete)</source>
         <translation>Remove selected (Delete)</translation>
+    </message>
+    <message>
+        <source>还没有照片。可添加活动现场、签到表等照片</source>
+        <translation>No photos yet. Add photos of the event or the sign-in sheet</translation>
     </message>
     <message>
         <source>日期</source>
@@ -1327,8 +1283,8 @@ Visited / all households</translation>
         <translation>Outcome</translation>
     </message>
     <message>
-        <source>照片请在同步后的附件中补充（此处暂不支持添加照片）</source>
-        <translation>Add photos as attachments after syncing (not supported here yet)</translation>
+        <source>照片</source>
+        <translation>Photos</translation>
     </message>
     <message>
         <source>已选 {n} 户</source>
@@ -2863,6 +2819,33 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     </message>
 </context>
 <context>
+    <name>PhotoStrip</name>
+    <message>
+        <source>添加照片…</source>
+        <translation>Add photos…</translation>
+    </message>
+    <message>
+        <source>选中照片按 Delete 移除</source>
+        <translation>Select a photo and press Delete to remove</translation>
+    </message>
+    <message>
+        <source>还没有照片</source>
+        <translation>No photos yet</translation>
+    </message>
+    <message>
+        <source>选择照片</source>
+        <translation>Choose photos</translation>
+    </message>
+    <message>
+        <source>图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp);;所有文件 (*)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp);;All files (*)</translation>
+    </message>
+    <message>
+        <source>照片“{name}”已找不到，请移除后重新添加</source>
+        <translation>Photo &quot;{name}&quot; is missing; remove it and add it again</translation>
+    </message>
+</context>
+<context>
     <name>RecordDialog</name>
     <message>
         <source>已恢复上次未保存的内容</source>
@@ -2883,6 +2866,33 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>没有保存成功，请再试一次；填写的内容已保留为草稿。</source>
         <translation>Not saved; please try again. Your input is kept as a draft.</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPage</name>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>这条记录已不存在，列表已刷新。</source>
+        <translation>This record no longer exists; the list has been refreshed.</translation>
+    </message>
+    <message>
+        <source>确定删除{what}吗？删除后几秒内可以撤销。</source>
+        <translation>Delete {what}? You can undo for a few seconds.</translation>
+    </message>
+    <message>
+        <source>已删除{what}</source>
+        <translation>Deleted {what}</translation>
+    </message>
+    <message>
+        <source>已恢复{what}</source>
+        <translation>Restored {what}</translation>
     </message>
 </context>
 <context>
@@ -3924,6 +3934,10 @@ score</translation>
         <translation>{n} work teams, all supervisor&apos;s scores entered</translation>
     </message>
     <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
         <source>权重（在“设置”中修改）：{weights}</source>
         <translation>Weights (change them in Settings): {weights}</translation>
     </message>
@@ -4071,6 +4085,10 @@ After importing the teams&apos; bundles, households with the same ID number, or 
     <message>
         <source>乙 {label} 的家庭成员</source>
         <translation>Members of B {label}</translation>
+    </message>
+    <message>
+        <source>村（社区）/网格</source>
+        <translation>Village / grid</translation>
     </message>
     <message>
         <source>走访 {visits} 次 · 急难诉求 {needs} 件 · 帮扶措施 {assistance} 项 · 收入 {income} 年 · 权益 {rights} 项</source>
@@ -4876,14 +4894,6 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>New training (Ctrl+N)</translation>
     </message>
     <message>
-        <source>编辑</source>
-        <translation>Edit</translation>
-    </message>
-    <message>
-        <source>删除</source>
-        <translation>Delete</translation>
-    </message>
-    <message>
         <source>工作队</source>
         <translation>Work team</translation>
     </message>
@@ -4944,28 +4954,16 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>No trainings in this period. Set the time to &quot;All time&quot;, or press Ctrl+N to add one</translation>
     </message>
     <message>
-        <source>这条记录已不存在，列表已刷新。</source>
-        <translation>This record no longer exists; the list has been refreshed.</translation>
-    </message>
-    <message>
         <source>已保存“{title}”</source>
         <translation>Saved &quot;{title}&quot;</translation>
     </message>
     <message>
+        <source>“{title}”</source>
+        <translation>&quot;{title}&quot;</translation>
+    </message>
+    <message>
         <source>删除培训</source>
         <translation>Delete training</translation>
-    </message>
-    <message>
-        <source>确定删除“{title}”吗？删除后几秒内可以撤销。</source>
-        <translation>Delete &quot;{title}&quot;? You can undo for a few seconds.</translation>
-    </message>
-    <message>
-        <source>已删除“{title}”</source>
-        <translation>Deleted &quot;{title}&quot;</translation>
-    </message>
-    <message>
-        <source>已恢复“{title}”</source>
-        <translation>Restored &quot;{title}&quot;</translation>
     </message>
 </context>
 <context>
@@ -5035,6 +5033,13 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>这个乡镇已不能再添加村</source>
         <translation>No more villages can be added to this township</translation>
+    </message>
+</context>
+<context>
+    <name>VillageFilter</name>
+    <message>
+        <source>全部村</source>
+        <translation>All villages</translation>
     </message>
 </context>
 <context>
@@ -5148,14 +5153,6 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Follow-up</translation>
     </message>
     <message>
-        <source>添加照片…</source>
-        <translation>Add photos…</translation>
-    </message>
-    <message>
-        <source>选中照片按 Delete 移除</source>
-        <translation>Select a photo and press Delete to remove</translation>
-    </message>
-    <message>
         <source>还没有照片。可添加入户照片、证明材料的照片</source>
         <translation>No photos yet. Add photos of the visit or of documents</translation>
     </message>
@@ -5184,14 +5181,6 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Deadline cannot be before the visit date</translation>
     </message>
     <message>
-        <source>选择照片</source>
-        <translation>Choose photos</translation>
-    </message>
-    <message>
-        <source>图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp);;所有文件 (*)</source>
-        <translation>Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp);;All files (*)</translation>
-    </message>
-    <message>
         <source>“{text}”还没有选中：按回车选中，或清空</source>
         <translation>&quot;{text}&quot; is not picked yet: press Enter to pick, or clear it</translation>
     </message>
@@ -5218,10 +5207,6 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>回访日期不能早于走访日期</source>
         <translation>Follow-up cannot be before the visit date</translation>
-    </message>
-    <message>
-        <source>照片“{name}”已找不到，请移除后重新添加</source>
-        <translation>Photo &quot;{name}&quot; is missing; remove it and add it again</translation>
     </message>
     <message>
         <source>新建走访</source>

@@ -3,6 +3,7 @@ delete and undo, each through the logged write path."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter, defaultdict
@@ -31,6 +32,7 @@ from workteam_desktop.store.assistance import (
     save_record,
     totals_by_kind,
 )
+from workteam_desktop.store.attachments import remove_attachment
 from workteam_desktop.store.deliveries import (
     ActionInput,
     action_detail,
@@ -352,3 +354,94 @@ def test_household_brief_cadres_and_villages(demo: Store) -> None:
     assert list_cadres(demo, "不存在的名字") == []
     villages = list_villages(demo)
     assert villages and [v["code"] for v in villages] == sorted(v["code"] for v in villages)
+
+
+# ---------------------------------------------------------------- photos (bug 14)
+
+
+def _photo(tmp_path: Path, name: str, content: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(b"\xff\xd8\xff" + content * 200)
+    return str(path)
+
+
+def _attachment_rows(store: Store, entity: str, owner_id: str) -> list[tuple]:
+    with store.read() as cur:
+        return [tuple(r) for r in cur.execute(
+            "SELECT id, filename, deleted FROM attachment WHERE owner_entity = ? AND owner_id = ? "
+            "ORDER BY id", (entity, owner_id))]
+
+
+def test_an_actions_photos_are_saved_with_it_kept_by_an_edit_and_removable(
+        demo: Store, tmp_path: Path) -> None:
+    door = _photo(tmp_path, "会场.jpg", b"meeting")
+    sign = _photo(tmp_path, "签到表.jpg", b"sign-in sheet")
+    households = [h["id"] for h in _households(demo, 2)]
+    action = ActionInput(category="outreach", action_date=TODAY, title="防返贫政策宣讲",
+                         households=households, photos=[door, sign, door])
+    action_id = save_action(demo, action)
+    photos = action_detail(demo, action_id)["photos"]
+    # One attachment per file (the file given twice is attached once), content in the home.
+    assert [p["filename"] for p in photos] == ["会场.jpg", "签到表.jpg"]
+    assert [Path(p["path"]).read_bytes() for p in photos] == [
+        Path(door).read_bytes(), Path(sign).read_bytes()]
+    # The attachments are synced rows, written through the change log.
+    for p in photos:
+        assert _changes(demo, p["id"])[0]["entity"] == "attachment"
+
+    # An edit that names no photos keeps them; the same file again adds nothing.
+    save_action(demo, dataclasses.replace(action, title="防返贫监测政策宣讲", photos=[door]),
+                action_id)
+    assert [p["id"] for p in action_detail(demo, action_id)["photos"]] == [p["id"] for p in photos]
+    # Removing one tombstones its attachment row (a logged change, so it syncs).
+    save_action(demo, dataclasses.replace(action, photos=[],
+                                          removed_photos=[photos[0]["id"]]), action_id)
+    assert [p["filename"] for p in action_detail(demo, action_id)["photos"]] == ["签到表.jpg"]
+    assert _changes(demo, photos[0]["id"])[-1]["fields"] == {"deleted": True}
+    assert [r[2] for r in _attachment_rows(demo, "delivery_action", action_id)] == [1, 0]
+
+
+def test_a_photo_that_cannot_be_read_saves_nothing(demo: Store, tmp_path: Path) -> None:
+    before = count_actions(demo)
+    with pytest.raises(OSError):
+        save_action(demo, ActionInput(category="jobs", action_date=TODAY, title="招聘会",
+                                      photos=[str(tmp_path / "gone.jpg")]))
+    assert count_actions(demo) == before
+    with demo.read() as cur:
+        assert cur.execute("SELECT count(*) FROM attachment").fetchone()[0] == 0
+
+
+def test_a_records_photos_are_saved_with_it_and_removable(demo: Store, tmp_path: Path) -> None:
+    receipt = _photo(tmp_path, "收据.jpg", b"receipt")
+    household = _households(demo, 1)[0]
+    record = RecordInput(household=household["id"], measure_kind="health", content="医疗救助",
+                         record_date=TODAY, amount=3780, photos=[receipt])
+    record_id = save_record(demo, record)
+    [photo] = record_detail(demo, record_id)["photos"]
+    assert photo["filename"] == "收据.jpg"
+    assert Path(photo["path"]).read_bytes() == Path(receipt).read_bytes()
+    save_record(demo, dataclasses.replace(record, amount=3800, photos=[]), record_id)
+    assert [p["id"] for p in record_detail(demo, record_id)["photos"]] == [photo["id"]]
+    save_record(demo, dataclasses.replace(record, photos=[], removed_photos=[photo["id"]]),
+                record_id)
+    assert record_detail(demo, record_id)["photos"] == []
+    # Added again after its removal, the same file becomes a new live attachment.
+    save_record(demo, dataclasses.replace(record, photos=[receipt]), record_id)
+    assert len(record_detail(demo, record_id)["photos"]) == 1
+
+
+def test_an_edit_never_removes_another_records_photo(demo: Store, tmp_path: Path) -> None:
+    household = _households(demo, 1)[0]
+    first = save_record(demo, RecordInput(
+        household=household["id"], measure_kind="health", content="医疗救助", record_date=TODAY,
+        photos=[_photo(tmp_path, "a.jpg", b"a")]))
+    second = save_record(demo, RecordInput(
+        household=household["id"], measure_kind="health", content="慢病卡", record_date=TODAY))
+    [photo] = record_detail(demo, first)["photos"]
+    with pytest.raises(LookupError):
+        save_record(demo, RecordInput(household=household["id"], measure_kind="health",
+                                      content="慢病卡", record_date=TODAY,
+                                      removed_photos=[photo["id"]]), second)
+    assert record_detail(demo, first)["photos"] == [photo]
+    remove_attachment(demo, photo["id"], "assistance_record", first)
+    assert record_detail(demo, first)["photos"] == []

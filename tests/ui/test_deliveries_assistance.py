@@ -28,7 +28,7 @@ from workteam_desktop.store.households import list_households
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.pages.assistance import TOTAL, AssistancePage
 from workteam_desktop.ui.pages.deliveries import DeliveriesPage
-from workteam_desktop.ui.record_widgets import LookupEdit
+from workteam_desktop.ui.pickers import TypeAheadPicker
 
 YEAR = dt.date.today().year
 
@@ -40,15 +40,16 @@ def type_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def pick(qtbot, picker: LookupEdit, text: str) -> None:
-    """Type ``text`` into a type-ahead field, wait for matches, take the first with Enter."""
-    picker.setFocus()
+def pick(qtbot, picker: TypeAheadPicker, text: str) -> None:
+    """Type ``text`` into a picker's field, wait for matches, take the first with Enter."""
+    field = picker.line_edit
+    field.setFocus()
     if text.isascii():
-        qtbot.keyClicks(picker, text)
+        qtbot.keyClicks(field, text)
     else:
-        type_text(picker, text)
-    qtbot.waitUntil(lambda: not picker.busy and bool(picker.results), timeout=5000)
-    qtbot.keyClick(picker, Qt.Key.Key_Return)
+        type_text(field, text)
+    qtbot.waitUntil(lambda: not picker.searching(), timeout=5000)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
 
 
 def _deliveries(qtbot, ctx: AppContext) -> DeliveriesPage:
@@ -123,7 +124,7 @@ def test_saving_an_action_with_three_beneficiaries(qtbot, ctx: AppContext) -> No
     qtbot.keyClicks(dialog.people_edit, "45")
     for h in households:
         pick(qtbot, dialog.household_picker, h["number"])
-        assert dialog.household_picker.text() == ""  # ready for the next household
+        assert dialog.household_picker.line_edit.text() == ""  # ready for the next household
     assert dialog.isVisible()  # Enter in the picker adds a household, it does not save
     assert dialog.household_ids() == [h["id"] for h in households]
     assert dialog.household_count.text() == "已选 3 户"
@@ -305,9 +306,9 @@ def test_a_bad_amount_shows_its_message_next_to_the_field_and_saves_nothing(
     page.new_record()
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
     dialog = page.dialog
-    assert dialog.focusWidget() is dialog.household_edit
+    assert dialog.focusWidget() is dialog.household_edit.line_edit
     pick(qtbot, dialog.household_edit, household["number"])
-    assert dialog.household_edit.picked_id == household["id"]
+    assert dialog.household_edit.ids() == [household["id"]]
     assert dialog.isVisible()
     type_text(dialog.content_edit, "雨露计划教育补助")
     dialog.amount_edit.setFocus()
@@ -340,13 +341,13 @@ def test_picking_the_responsible_cadre(qtbot, ctx: AppContext) -> None:
     page.edit_selected()
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
     dialog = page.dialog
-    assert dialog.household_edit.picked_id == record["household_id"]
+    assert dialog.household_edit.ids() == [record["household_id"]]
     with ctx.store.read() as cur:
         other = cur.execute("SELECT id, name FROM cadre WHERE id IS NOT ? ORDER BY name LIMIT 1",
                             (record["cadre_id"],)).fetchone()
     dialog.cadre_edit.clear()
     pick(qtbot, dialog.cadre_edit, other["name"])
-    assert dialog.cadre_edit.picked_id == other["id"]
+    assert dialog.cadre_edit.ids() == [other["id"]]
     dialog.save()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     wait_for_tasks(qtbot, ctx)
@@ -369,7 +370,7 @@ def test_per_household_view(qtbot, ctx: AppContext) -> None:
     assert [r["id"] for r in page.model.rows] == [r["id"] for r in expected]
     page.new_record()
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
-    assert page.dialog.household_edit.picked_id == household_id
+    assert page.dialog.household_edit.ids() == [household_id]
     assert page.dialog.focusWidget() is page.dialog.kind_box
     page.dialog.reject()
     page.all_button.click()

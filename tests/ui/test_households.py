@@ -468,6 +468,40 @@ def test_unsaved_edits_are_kept_as_a_draft_and_can_be_discarded(qtbot, ctx) -> N
     assert load_draft(ctx.store, key) is None
 
 
+def test_one_draft_keeps_the_edits_of_every_tab(qtbot, ctx) -> None:
+    """A basic field, the year's income and a right edited, then the program closed: the
+    household's one draft brings all three back to their tabs, and saving writes them."""
+    target = _relocated_with_dangling_right(ctx)
+    page = _detail_page(qtbot, ctx, target["number"])
+    replace_text(qtbot, page.fields["note"].widget, "三项一起改")
+    page.show_tab(2)
+    replace_text(qtbot, page.income_edits["wage"], "12345")
+    page.rights_model.setData(page.rights_model.index(0, COL_RESPONSIBLE), "王书记")
+    right = page.rights_model.item(0)["right"]
+    page.hide()  # leaving the page writes the draft at once
+    wait_for_tasks(qtbot, ctx)
+    draft = load_draft(ctx.store, f"household:{target['id']}")
+    assert draft["fields"] == {"note": "三项一起改"}
+    assert draft["income"]["texts"]["wage"] == "12345"
+    assert draft["rights"][right][1] == "王书记"
+    again = _detail_page(qtbot, ctx, target["number"])
+    assert again.fields["note"].widget.text() == "三项一起改"
+    assert again.income_edits["wage"].text() == "12345"
+    row = next(r for r in range(again.rights_model.rowCount())
+               if again.rights_model.item(r)["right"] == right)
+    assert again.rights_model.index(row, COL_RESPONSIBLE).data() == "王书记"
+    assert "已恢复" in again.state_label.text()
+    assert again.per_capita_preview() is not None  # the income tab recomputed from it
+    again.save()
+    wait_for_tasks(qtbot, ctx)
+    saved = household_detail(ctx.store, target["id"])
+    assert saved["note"] == "三项一起改"
+    assert saved["income"][-1]["wage"] == 12345.0
+    assert next(r for r in saved["rights"] if r["right"] == right)["responsible"] == "王书记"
+    assert not again.has_unsaved_changes()
+    assert load_draft(ctx.store, f"household:{target['id']}") is None
+
+
 def test_a_draft_written_late_never_brings_back_a_saved_over_value(qtbot, ctx) -> None:
     """Walkthrough bug (issue 15): a refused phone, then the right one saved with the mouse
     within a second. The autosaved draft of the refused value was written by a worker after

@@ -2,19 +2,22 @@
 
 Plain functions over a :class:`Store`, called by the GUI (off its thread) and tests. The
 ledger filters and pages in SQL; totals are summed in whole fen so they equal the sum of
-the rows shown, to the cent.
+the rows shown, to the cent. A record keeps its photos (receipts, the measure in place)
+as attachments, saved in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain.problems import DomainError, Problem
+from .attachments import attachments_of, save_photos
 from .catalogues import region_catalogue
-from .households import MIN_FTS_QUERY, find_household_id
+from .households import HouseholdFilter, find_household_id
+from .households import _where as household_where
 from .models import AssistanceRecord
 from .store import Store
 from .visits import find_cadre_id
@@ -46,6 +49,8 @@ class RecordInput:
     status: str = "in_progress"  # ASSISTANCE_STATUSES code
     result: str = ""
     visit_id: str | None = None
+    photos: list[str] = field(default_factory=list)  # files on disk, copied on save
+    removed_photos: list[str] = field(default_factory=list)  # attachment ids to take off
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +81,13 @@ def _where(flt: AssistanceFilter) -> tuple[str, list[Any]]:
     if flt.village_id:
         clauses.append("r.household_id IN (SELECT id FROM household WHERE village_id = ?)")
         params.append(flt.village_id)
-    text = (flt.search or "").strip()
-    if len(text) >= MIN_FTS_QUERY:
-        # The households' trigram index (name, number, ID number, phone), as the household list.
-        clauses.append("r.household_id IN (SELECT h.id FROM household h WHERE h.rowid IN "
-                       "(SELECT rowid FROM household_fts WHERE household_fts MATCH ?))")
-        params.append('"' + text.replace('"', '""') + '"')
-    elif text:
-        # A surname or a given name: too short for trigrams.
-        clauses.append("r.household_id IN (SELECT id FROM household "
-                       "WHERE instr(head_name, ?) > 0 OR instr(number, ?) > 0)")
-        params += [text, text]
+    if (flt.search or "").strip():
+        # The household list's own search (name, number, ID number, phone), so the ledger
+        # finds a household exactly as the household list and every household picker do.
+        found, found_params = household_where(HouseholdFilter(search=flt.search),
+                                              dt.date.today(), 0)
+        clauses.append(f"r.household_id IN (SELECT h.id FROM household h WHERE {found})")
+        params += found_params
     return " AND ".join(clauses), params
 
 
@@ -158,9 +159,12 @@ def _validate(record: RecordInput, kinds: cat.Catalogue = cat.MEASURE_KINDS) -> 
 
 def save_record(store: Store, record: RecordInput, record_id: str | None = None,
                 user: str | None = None) -> str:
-    """Insert (or, with ``record_id``, update) an assistance record; returns its id.
+    """Insert (or, with ``record_id``, update) an assistance record and its photos; returns
+    its id.
 
-    Validated before anything is written: an unknown household or cadre writes nothing.
+    Validated before anything is written: an unknown household or cadre (or an unreadable
+    photo) writes nothing. ``photos`` are attached (each content once per record) and the
+    attachments ``removed_photos`` tombstoned; photos not named stay as they are.
     """
     _validate(record, region_catalogue(store.home, cat.MEASURE_KINDS))
     with store.write(user) as w:
@@ -176,18 +180,22 @@ def save_record(store: Store, record: RecordInput, record_id: str | None = None,
             [record_id] = w.insert(AssistanceRecord, [{**fields, "visit_id": record.visit_id}])
         else:
             w.update(AssistanceRecord, record_id, fields)
+        save_photos(w, "assistance_record", record_id, record.photos, record.removed_photos,
+                    home=store.home)
     return record_id
 
 
 def record_detail(store: Store, record_id: str, lang: str = "zh") -> dict[str, Any]:
-    """One record with its household and cadre names (for the edit form)."""
+    """One record with its household and cadre (name, role, team) and its photos
+    (``attachments_of``), for the edit form."""
     with store.read() as cur:
         row = cur.execute(
             "SELECT r.*, h.number AS household_number, h.head_name, v.name AS village_name, "
-            "c.name AS cadre_name FROM assistance_record r "
+            "c.name AS cadre_name, c.role AS cadre_role, t.name AS cadre_team_name "
+            "FROM assistance_record r "
             "JOIN household h ON h.id = r.household_id JOIN area v ON v.id = h.village_id "
-            "LEFT JOIN cadre c ON c.id = r.cadre_id WHERE r.id = ? AND r.deleted = 0",
-            (record_id,)).fetchone()
+            "LEFT JOIN cadre c ON c.id = r.cadre_id LEFT JOIN team t ON t.id = c.team_id "
+            "WHERE r.id = ? AND r.deleted = 0", (record_id,)).fetchone()
     if row is None:
         raise LookupError(f"assistance_record {record_id} does not exist")
     out = dict(row)
@@ -196,6 +204,10 @@ def record_detail(store: Store, record_id: str, lang: str = "zh") -> dict[str, A
         out["measure_kind"], lang)
     out["status_label"] = cat.ASSISTANCE_STATUSES.label(out["status"], lang)
     out["cadre_name"] = out["cadre_name"] or ""
+    out["cadre_role_label"] = cat.CADRE_ROLES.label(out["cadre_role"], lang) \
+        if out["cadre_role"] else ""
+    out["cadre_team_name"] = out["cadre_team_name"] or ""
+    out["photos"] = attachments_of(store, "assistance_record", record_id)
     return out
 
 

@@ -12,6 +12,7 @@ import hashlib
 import mimetypes
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,39 @@ def add_attachment(target: Store | Writer, path: str | os.PathLike[str], owner_e
         "sha256": sha, "filename": name, "mime": mime, "size": size,
         "owner_entity": owner_entity, "owner_id": owner_id, "caption": caption}])
     return attachment_id
+
+
+def remove_attachment(target: Store | Writer, attachment_id: str, owner_entity: str,
+                      owner_id: str) -> None:
+    """Take the photo ``attachment_id`` off the row ``owner_entity``/``owner_id``.
+
+    The attachment row is tombstoned through the writer (the removal syncs like any
+    delete); its content stays in the content store, where another row may use the same
+    bytes and a backup still finds them. An attachment of another row is refused
+    (``LookupError``): an edit of one record never takes a photo from another.
+    """
+    if isinstance(target, Store):
+        with target.write() as w:
+            remove_attachment(w, attachment_id, owner_entity, owner_id)
+            return
+    row = target.cursor.execute(
+        "SELECT deleted FROM attachment WHERE id = ? AND owner_entity = ? AND owner_id = ?",
+        (attachment_id, owner_entity, owner_id)).fetchone()
+    if row is None:
+        raise LookupError(f"attachment {attachment_id} is not one of {owner_entity} {owner_id}")
+    if not row[0]:
+        target.delete(Attachment, attachment_id)
+
+
+def save_photos(writer: Writer, owner_entity: str, owner_id: str, photos: Sequence[str],
+                removed: Sequence[str] = (), *, home: Path | None = None) -> None:
+    """In the transaction of the record being saved: attach the files ``photos`` (each
+    content once) and take off the attachments ``removed`` (ids), as a record form's photo
+    strip asks."""
+    for attachment_id in dict.fromkeys(removed):
+        remove_attachment(writer, attachment_id, owner_entity, owner_id)
+    for photo in dict.fromkeys(photos):
+        add_attachment(writer, photo, owner_entity, owner_id, home=home)
 
 
 def attachments_of(store: Store, owner_entity: str, owner_id: str) -> list[dict[str, Any]]:

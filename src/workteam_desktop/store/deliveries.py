@@ -2,7 +2,8 @@
 
 Plain functions over a :class:`Store`, called by the GUI (off its thread) and tests. An
 action and its beneficiary households are written in one transaction through the
-Writer, so they sync together; lists filter and page in SQL.
+Writer, so they sync together, with the photos taken of it (attachments owned by the
+action, the proof supervisors ask for); lists filter and page in SQL.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain.problems import DomainError, Problem
+from .attachments import attachments_of, save_photos
 from .households import find_household_id
 from .links import delete_with_links, restore_with_links
 from .models import DeliveryAction, DeliveryBeneficiary
@@ -33,6 +35,8 @@ class ActionInput:
     outcome: str = ""
     households: list[str] = field(default_factory=list)  # ids or household numbers
     village_id: str | None = None  # None: the first beneficiary's village
+    photos: list[str] = field(default_factory=list)  # files on disk, copied on save
+    removed_photos: list[str] = field(default_factory=list)  # attachment ids to take off
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +77,14 @@ def _team_of(cur: sqlite3.Cursor, village_id: str | None) -> str | None:
 
 def save_action(store: Store, action: ActionInput, action_id: str | None = None,
                 user: str | None = None) -> str:
-    """Insert (or, with ``action_id``, update) an action and its beneficiaries; returns its id.
+    """Insert (or, with ``action_id``, update) an action, its beneficiaries and photos;
+    returns its id.
 
     Everything is validated before anything is written, and written in one transaction:
-    a bad household writes nothing. On update, households no longer listed are tombstoned
-    and ones listed again are revived, so each household has at most one live link.
+    a bad household (or an unreadable photo) writes nothing. On update, households no
+    longer listed are tombstoned and ones listed again are revived, so each household has
+    at most one live link. ``photos`` are attached (each content once per action) and the
+    attachments ``removed_photos`` tombstoned; photos not named stay as they are.
     """
     _validate(action)
     with store.write(user) as w:
@@ -114,6 +121,8 @@ def save_action(store: Store, action: ActionInput, action_id: str | None = None,
                 w.delete(DeliveryBeneficiary, link_id)
         w.insert(DeliveryBeneficiary, [{"action_id": action_id, "household_id": h}
                                        for h in household_ids if h not in links])
+        save_photos(w, "delivery_action", action_id, action.photos, action.removed_photos,
+                    home=store.home)
     return action_id
 
 
@@ -182,7 +191,8 @@ def category_counts(store: Store, year: int,
 
 
 def action_detail(store: Store, action_id: str, lang: str = "zh") -> dict[str, Any]:
-    """One action with all its fields and its beneficiary households (in the order added)."""
+    """One action with all its fields, its beneficiary households (in the order added) and
+    its photos (``attachments_of``)."""
     with store.read() as cur:
         row = cur.execute(
             "SELECT a.*, v.name AS village_name FROM delivery_action a "
@@ -198,6 +208,7 @@ def action_detail(store: Store, action_id: str, lang: str = "zh") -> dict[str, A
             "FROM delivery_beneficiary b JOIN household h ON h.id = b.household_id "
             "JOIN area v ON v.id = h.village_id "
             "WHERE b.action_id = ? AND b.deleted = 0 ORDER BY b.id", (action_id,))]
+    out["photos"] = attachments_of(store, "delivery_action", action_id)
     return out
 
 

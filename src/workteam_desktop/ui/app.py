@@ -7,8 +7,9 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import ClassVar
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QDir, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -59,6 +60,8 @@ def setup_application(app: QApplication, lang: str) -> None:
     font = QFont(family) if family else app.font()
     font.setPointSizeF(BASE_POINT_SIZE)
     app.setFont(font)
+    # The style sheet's arrow images: url(icons:arrow-down.png).
+    QDir.setSearchPaths("icons", [str(resources_dir() / "icons")])
     qss = resources_dir() / "style.qss"
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
@@ -75,9 +78,29 @@ def register_font() -> str | None:
     return families[0] if families else None
 
 
+class QtGapsTranslator(QTranslator):
+    """Chinese for the few of Qt's own strings qtbase_zh_CN lacks: the file dialog's
+    "&Look in:" and "Files of &type:" (its catalogue has them without the shortcut
+    letter), which left English words in a Chinese dialog."""
+
+    STRINGS: ClassVar[dict[tuple[str, str], str]] = {
+        ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    }
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        # None (a null string) lets Qt ask the next translator; "" would be an answer.
+        return self.STRINGS.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def install_translators(app: QApplication, lang: str) -> None:
-    """English: our .qm; Chinese: Qt's own zh_CN strings for standard buttons and dialogs."""
-    translators = []
+    """English: our .qm; Chinese: Qt's own zh_CN strings for standard buttons and dialogs,
+    and the ones it lacks (QtGapsTranslator)."""
+    translators: list[QTranslator] = []
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if lang == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
@@ -89,17 +112,32 @@ def install_translators(app: QApplication, lang: str) -> None:
         qt = QTranslator(app)
         if qt.load("qtbase_zh_CN", qt_dir):
             translators.append(qt)
+        translators.append(QtGapsTranslator(app))  # installed last: asked first
     for translator in translators:
         app.installTranslator(translator)
+
+
+def dates_follow_language(lang: str) -> None:
+    """Qt's file dialog writes dates and sizes in the operating system's locale
+    (QLocale::system): with none set (LANG=C on Linux) that is "6 12 2026 11:18" and
+    "1 bytes", readable in neither language. Then the locale follows the program's
+    language. Call before the QApplication is made (Qt reads the system locale once); a
+    real system locale is left alone, and so is Windows (the user's own settings)."""
+    if sys.platform == "win32" or os.environ.get("LC_ALL"):
+        return
+    if os.environ.get("LANG", "").split(".")[0] in ("", "C", "POSIX"):
+        os.environ["LANG"] = "en_US.UTF-8" if lang == "en" else "zh_CN.UTF-8"
 
 
 def open_window(home: str | None, *, styled: bool = False) -> tuple[QApplication, MainWindow]:
     """The application and main window on the data home ``home`` (``styled``: the
     application is set up already, by the first-run window)."""
-    app = QApplication.instance() or QApplication(sys.argv)
     store = Store.open(home)
-    settings = settings_for(store)
     lang = choose_lang(store.home)
+    if QApplication.instance() is None:
+        dates_follow_language(lang)
+    app = QApplication.instance() or QApplication(sys.argv)
+    settings = settings_for(store)
     if not styled:
         setup_application(app, lang)  # type: ignore[arg-type]
     ctx = AppContext(store, settings, lang)
@@ -122,6 +160,8 @@ def run(home: str | None, page: str | None = None) -> int:
 
     from .first_run import FirstRunWindow
 
+    if QApplication.instance() is None:
+        dates_follow_language(choose_lang(path))
     app = QApplication.instance() or QApplication(sys.argv)
     setup_application(app, choose_lang(path))  # type: ignore[arg-type]
     first = FirstRunWindow(path, choose_lang(path),

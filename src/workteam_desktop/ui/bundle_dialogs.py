@@ -45,9 +45,10 @@ from ..sync.bundle import ExportResult, export_bundle
 from ..sync.bundle_import import ImportResult, import_bundle
 from ..sync.errors import BundleCancelled, BundleError
 from ..sync.keys import fingerprint, load_or_create, read_public_keys
+from .columns import fit_columns_to_text
 from .context import AppContext
 from .tasks import Cancelled, JobState, TaskHandle
-from .widgets import alert_badge, empty_state
+from .widgets import alert_badge, empty_state, fit_to_screen
 
 BUNDLE_SUFFIX = ".wtb"
 
@@ -418,7 +419,9 @@ class ImportDialog(_CancellableWork, QDialog):
         self.imported: Imported | None = None
         self.task: TaskHandle | None = None
         self.setWindowTitle(self.tr("从U盘导入"))
-        self.setMinimumSize(720, 580)
+        # Fits a 1024×600 netbook (the 600 includes the taskbar), roomier where it can be.
+        self.setMinimumSize(640, 460)
+        self.resize(fit_to_screen(parent, 720, 580))
         layout = QVBoxLayout(self)
 
         row = QHBoxLayout()
@@ -479,10 +482,7 @@ class ImportDialog(_CancellableWork, QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.setColumnWidth(0, 200)
-        for c in range(1, 5):
-            self.table.setColumnWidth(c, 90)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns_to_text(self.table, stretch_column=0)
         layout.addWidget(self.table, 1)
 
         self.status = QLabel()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -30,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from ..domain import idnumber, phone
 from ..store.conflicts import ConflictError, ConflictSide, ConflictView, list_conflicts, resolve
+from .columns import fit_columns_to_text
 from .context import AppContext
-from .widgets import accent_button, empty_state, field_error
+from .widgets import accent_button, empty_state, field_error, fit_to_screen
 
 _MASKED = {"id_number": idnumber.mask, "phone": phone.mask}
 
@@ -53,7 +53,7 @@ class ConflictReviewDialog(QDialog):
         self.views: list[ConflictView] = []
         self._busy = False
         self.setWindowTitle(self.tr("处理冲突"))
-        self.resize(1080, 620)
+        self.resize(fit_to_screen(parent, 1080, 620))  # never off a netbook's screen
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr(
             "下面这些内容曾在两台电脑上被同时修改。系统先采用了较晚的修改，另一个值保存在这里，"
@@ -74,11 +74,7 @@ class ConflictReviewDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((260, 120, 190, 190, 150)):
-            self.table.setColumnWidth(column, width)
+        fit_columns_to_text(self.table, stretch_column=0)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.empty = empty_state(self.tr("没有待处理的冲突。两台电脑同时修改同一项内容时，会列在这里。"))
         self.body = QStackedWidget()

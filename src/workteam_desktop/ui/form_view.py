@@ -284,23 +284,45 @@ class ChoiceEditor(FieldEditor):
 
 
 class MultiChoiceEditor(FieldEditor):
-    """One tick box per choice, in a row (Space ticks, Tab moves on)."""
+    """One tick box per choice, in rows (Space ticks, Tab moves on); fewer to a row when
+    the form is narrow."""
+
+    MAX_PER_ROW = 8
 
     def _build(self) -> QWidget:
         box = QWidget()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(18)
+        self.grid = QGridLayout(box)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(18)
         self.boxes: list[tuple[str, QCheckBox]] = []
-        per_row = 8
-        for i, choice in enumerate(self.field.choices):
+        for choice in self.field.choices:
             check = QCheckBox(choice.label.get(self.lang))
             check.toggled.connect(lambda _on: self.sig_changed.emit())
-            grid.addWidget(check, i // per_row, i % per_row)
             self.boxes.append((choice.value, check))
-        grid.setColumnStretch(per_row, 1)
+        self.per_row = 0
+        self.set_per_row(self.MAX_PER_ROW)
         self._unknown: list[Any] = []
         return box
+
+    def set_per_row(self, per_row: int) -> None:
+        """Put ``per_row`` tick boxes on a row (reading order is kept)."""
+        per_row = max(1, min(per_row, self.MAX_PER_ROW))
+        if per_row == self.per_row:
+            return
+        self.per_row = per_row
+        while self.grid.count():
+            self.grid.takeAt(0)
+        for column in range(self.MAX_PER_ROW + 1):
+            self.grid.setColumnStretch(column, 0)
+        for i, (_code, check) in enumerate(self.boxes):
+            self.grid.addWidget(check, i // per_row, i % per_row)
+        self.grid.setColumnStretch(per_row, 1)
+
+    def per_row_for(self, width: int) -> int:
+        """How many tick boxes fit side by side in ``width`` pixels."""
+        spacing = self.grid.horizontalSpacing()
+        widest = max((check.sizeHint().width() for _code, check in self.boxes), default=1)
+        return max(1, min(self.MAX_PER_ROW, (width + spacing) // (widest + spacing)))
 
     def focus_widgets(self) -> list[QWidget]:
         return [check for _code, check in self.boxes]
@@ -388,21 +410,68 @@ class FieldCell(QObject):
 
 
 class FieldGrid(QWidget):
-    """Label + answer pairs, ``columns`` to a row; a hidden field leaves no gap."""
+    """Label + answer pairs, ``columns`` to a row (fewer when the form is narrow, see
+    :meth:`fit_width`); a hidden field leaves no gap."""
 
     def __init__(self, cells: list[FieldCell], columns: int, parent: QWidget | None = None
                  ) -> None:
         super().__init__(parent)
         self.cells = cells
-        self.columns = max(1, columns)
+        self.max_columns = max(1, columns)
+        self.columns = self.max_columns
         self.hide_labels = False  # a lone field in a box of the same title
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(4, 4, 4, 4)
         self.grid.setHorizontalSpacing(8)
         self.grid.setVerticalSpacing(6)
-        for col in range(self.columns):
-            self.grid.setColumnStretch(2 * col + 1, 1)
+        self._set_stretches()
         self.relayout()
+
+    def _set_stretches(self) -> None:
+        for col in range(2 * self.max_columns):
+            self.grid.setColumnStretch(col, 1 if col % 2 and col < 2 * self.columns else 0)
+
+    def needed_width(self, columns: int) -> int:
+        """The width ``columns`` pairs to a row need (at most): the widest label and the
+        widest answer in every column, the spacing and the margins."""
+        shown = [c for c in self.cells if c.shown] or self.cells
+        spacing = self.grid.horizontalSpacing()
+        margins = self.grid.contentsMargins()
+        label = 0 if self.hide_labels else max(c.label.sizeHint().width() for c in shown)
+        narrow = [c for c in shown if not c.field.wide] or shown
+        answer = max(c.box.minimumSizeHint().width() for c in narrow)
+        pairs = min(columns, len(narrow))
+        width = pairs * (label + answer) + (2 * pairs - 1) * spacing
+        wide = [c for c in shown if c.field.wide]
+        if wide:
+            width = max(width, label + spacing + max(c.box.minimumSizeHint().width()
+                                                     for c in wide))
+        return width + margins.left() + margins.right()
+
+    def fit_width(self, width: int) -> None:
+        """As many pairs to a row as ``width`` pixels hold (at most the form's number), and
+        as many tick boxes to a row of a multiple choice."""
+        spacing = self.grid.horizontalSpacing()
+        margins = self.grid.contentsMargins()
+        label = 0 if self.hide_labels else max(
+            (c.label.sizeHint().width() for c in self.cells if c.shown), default=0)
+        room = width - margins.left() - margins.right() - label - spacing
+        for cell in self.cells:
+            editor = cell.editor
+            if isinstance(editor, MultiChoiceEditor):
+                editor.set_per_row(editor.per_row_for(room))
+        columns = self.max_columns
+        while columns > 1 and self.needed_width(columns) > width:
+            columns -= 1
+        self.set_columns(columns)
+
+    def set_columns(self, columns: int) -> None:
+        """Lay the pairs out ``columns`` to a row."""
+        columns = max(1, min(columns, self.max_columns))
+        if columns != self.columns:
+            self.columns = columns
+            self._set_stretches()
+            self.relayout()
 
     def relayout(self) -> None:
         """Place the shown fields in reading order."""
@@ -738,8 +807,60 @@ class FormView(QWidget):
             self.section_boxes[section.key] = box
             layout.addWidget(box)
         layout.addStretch(1)
+        self._fitted_width = -1
+        self._watched: QWidget | None = None
         self._fix_tab_order()
         self.refresh()
+
+    # ------------------------------------------------------------------ width
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.ParentChange, QEvent.Type.Show):
+            self._watch_parent()
+        return super().event(event)
+
+    def _watch_parent(self) -> None:
+        # In a scroll area the form is as wide as the viewport, never narrower than its
+        # own minimum: the viewport's width says how many columns fit.
+        parent = self.parentWidget()
+        if parent is self._watched:
+            return
+        if self._watched is not None and isValid(self._watched):
+            self._watched.removeEventFilter(self)
+        self._watched = parent
+        if parent is not None:
+            parent.installEventFilter(self)
+            self.fit_width(parent.width())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            self.fit_width(watched.width())  # type: ignore[attr-defined]
+        return False
+
+    def fit_width(self, width: int) -> None:
+        """Reflow every box to ``width`` pixels: fewer label + answer pairs to a row on a
+        narrow screen (a 1024-pixel netbook), so no answer is cut off at the right."""
+        if width <= 0:
+            return
+        self._fitted_width = width
+        for grid in self._all_grids(spare=True):
+            grid.fit_width(width - self._outer_width(grid))
+
+    def _outer_width(self, grid: FieldGrid) -> int:
+        """The margins and frames between the form's edges and ``grid``'s."""
+        outer = 0
+        widget: QWidget | None = grid.parentWidget()
+        while widget is not None and widget is not self:
+            margins = widget.contentsMargins()
+            outer += margins.left() + margins.right()
+            layout = widget.layout()
+            if layout is not None:
+                inner = layout.contentsMargins()
+                outer += inner.left() + inner.right()
+            if isinstance(widget, QFrame):
+                outer += 2 * widget.frameWidth()
+            widget = widget.parentWidget()
+        return outer + 4  # the group box's border under the style sheet
 
     # ------------------------------------------------------------------ answers
 
@@ -766,6 +887,12 @@ class FormView(QWidget):
                            if isinstance(items, list) else [])
         self._fix_tab_order()
         self.refresh()
+        self._refit()
+
+    def _refit(self) -> None:
+        """Fit cards shown or added since the last fit to the width."""
+        if self._fitted_width > 0:
+            self.fit_width(self._fitted_width)
 
     def warm_up(self, items: int = 6) -> None:
         """Prepare spare group cards in idle moments (see :meth:`GroupView.warm_up`)."""
@@ -860,6 +987,7 @@ class FormView(QWidget):
     def _structure_changed(self) -> None:
         self._fix_tab_order()
         self.refresh()
+        self._refit()
         self.sig_changed.emit()
 
     def refresh(self, editing: FieldCell | None = None) -> None:
@@ -884,10 +1012,10 @@ class FormView(QWidget):
         for name, view in self.group_views.items():
             view.show_problem(check.problems.get(name) if self._show_all else None)
 
-    def _all_grids(self) -> Iterator[FieldGrid]:
+    def _all_grids(self, spare: bool = False) -> Iterator[FieldGrid]:
         yield from self.grids
         for view in self.group_views.values():
-            for card in view.cards:
+            for card in view.cards + (view._spare if spare else []):
                 yield card.grid
 
     def validate_all(self) -> dict[str, ProblemLike]:

@@ -8,16 +8,19 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
+    QStyle,
     QWidget,
 )
 
@@ -57,6 +60,15 @@ SUPERVISOR_PAGES = frozenset({"supervisor", "quality", "duplicates", "assessment
 MANAGER_PAGES = frozenset({"accounts"})
 
 
+# The navigation list: at least this wide; its entries' text margins (the style sheet's
+# padding and the selection bar), the padding above and below an entry's text, and the
+# least height of an entry; the padding at the top of the list.
+NAV_MIN_WIDTH = 150
+NAV_TEXT_MARGIN = 2 * 14 + 4 + 6
+NAV_ROW_PADDING = 10
+NAV_MIN_ROW = 28
+NAV_TOP_PADDING = 8 + 2
+
 # Pages without a navigation entry highlight the entry they belong to.
 NAV_PARENT = {"household": "households", "visit": "visits"}
 
@@ -85,6 +97,52 @@ def page_titles() -> dict[str, str]:
     }
 
 
+class PageFrame(QScrollArea):
+    """Holds one page: the page fills the frame, never smaller than its minimum size; below
+    that (a 1024×600 netbook) the frame scrolls. Unlike a resizable QScrollArea it never
+    grows a page to its preferred height (what wrapped labels ask for), so a page's own
+    tables and lists keep doing the scrolling."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("pageScroll")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(False)
+        self.setWidget(page)
+        page.installEventFilter(self)
+
+    def fit_page(self) -> None:
+        """Size the page to the frame, or to its minimum where that is larger."""
+        page = self.widget()
+        if page is None:
+            return
+        room = self.maximumViewportSize()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        least = page.minimumSizeHint().expandedTo(page.minimumSize())
+        width = max(room.width(), least.width())
+        height_room = room.height() - (bar if width > room.width() else 0)
+        layout = page.layout()
+        tallest = least.height()
+        if layout is not None and layout.hasHeightForWidth():
+            tallest = max(tallest, layout.minimumHeightForWidth(width))
+        if tallest > height_room:  # a vertical bar takes width too
+            width = max(room.width() - bar, least.width())
+            if layout is not None and layout.hasHeightForWidth():
+                tallest = max(least.height(), layout.minimumHeightForWidth(width))
+        height = max(height_room, tallest)
+        if page.size() != QSize(width, height):
+            page.resize(width, height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.fit_page()
+        super().resizeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_page()  # the page's minimum changed (a longer text, a reflow)
+        return super().eventFilter(watched, event)
+
+
 class MainWindow(QMainWindow):
     """The main window over an open data home."""
 
@@ -96,11 +154,16 @@ class MainWindow(QMainWindow):
         # Netbooks with a 1024×600 screen are common in village offices: the window must fit.
         self.setMinimumSize(QSize(960, 560))
         self._pages: dict[str, Page] = {}
+        self._frames: dict[Page, PageFrame] = {}
         self._current = ""
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(150)
+        # Never a sideways bar: the list is as wide as its longest entry (English ones are
+        # longer); its entries get shorter on a short (600-pixel) screen.
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setFixedWidth(NAV_MIN_WIDTH)
+        self.nav.installEventFilter(self)
         self.supervisor_mode = False
         self.fill_nav()
         # A role chosen on the 设置 page shows or hides the supervisor pages at once.
@@ -161,8 +224,30 @@ class MainWindow(QMainWindow):
                 item.setData(Qt.ItemDataRole.UserRole, name)
                 self.nav.addItem(item)
         self.nav.blockSignals(False)
+        self._fit_nav()
         if self._current:
             self._select_nav(self._current)
+
+    def _fit_nav(self) -> None:
+        """Width for the longest entry; entry heights that fit the window's height when
+        they can (down to NAV_MIN_ROW), so a netbook shows every entry without scrolling."""
+        self.nav.ensurePolished()
+        metrics = self.nav.fontMetrics()
+        texts = [self.nav.item(i).text() for i in range(self.nav.count())]
+        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+        scroll_bar = self.nav.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.nav.setFixedWidth(max(NAV_MIN_WIDTH, widest + NAV_TEXT_MARGIN + scroll_bar))
+        rows = max(self.nav.count(), 1)
+        room = self.nav.viewport().height() - NAV_TOP_PADDING
+        natural = metrics.height() + 2 * NAV_ROW_PADDING
+        height = max(min(natural, room // rows), NAV_MIN_ROW) if room > 0 else natural
+        for i in range(self.nav.count()):
+            self.nav.item(i).setSizeHint(QSize(0, height))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.nav and event.type() == QEvent.Type.Resize:
+            self._fit_nav()
+        return super().eventFilter(watched, event)
 
     def page(self, name: str) -> Page:
         """The page ``name``, built on first use."""
@@ -171,8 +256,19 @@ class MainWindow(QMainWindow):
             module = importlib.import_module(f"{__package__}.pages.{spec[1]}")
             page: Page = getattr(module, spec[2])(self.ctx)
             self._pages[name] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(self._frame(page))
         return self._pages[name]
+
+    def _frame(self, page: Page) -> PageFrame:
+        """The page in a scroll area of its own: a page wider or taller than a small screen
+        (1024×600) scrolls instead of making the window, and so every page, too big."""
+        frame = PageFrame(page)
+        self._frames[page] = frame
+        return frame
+
+    def page_area(self, page: Page) -> QWidget:
+        """The part of the window ``page`` is shown in (its scroll area's viewport)."""
+        return self._frames[page].viewport()
 
     def show_page(self, name: str, params: dict[str, Any] | None = None) -> bool:
         """Show a page; asks first if the current page has unsaved input."""
@@ -188,7 +284,7 @@ class MainWindow(QMainWindow):
             current.discard_changes()
         page = self.page(name)
         self._current = name
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(self._frames[page])
         self._select_nav(name)
         page.activate(**(params or {}))
         self.ctx.settings.setValue("window/page", name)
@@ -207,6 +303,10 @@ class MainWindow(QMainWindow):
                 self.nav.setCurrentRow(row)
                 self.nav.blockSignals(False)
                 return
+        # A page without an entry (e.g. 账号与工作队 opened from 同步): no other entry lit.
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(-1)
+        self.nav.blockSignals(False)
 
     def _on_nav(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if item is not None and item.data(Qt.ItemDataRole.UserRole) != self._current:

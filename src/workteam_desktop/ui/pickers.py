@@ -19,6 +19,8 @@ Use::
 
     one = HouseholdPicker(ctx)           # one household: the field then reads
     one.sig_picked.connect(...)          # “户主 · 户编号 · 村”; typing over it un-picks it
+    one.choice()                         # the row picked, or None
+    one.set_placeholder("…")             # another hint (the field widens to show it)
 
     cadres = CadrePicker(ctx)            # multiple by default
     cadres.load_ids(["…"], then=fn)      # e.g. the visitors used last time (async)
@@ -57,9 +59,11 @@ _ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _search_households(store: Store, text: str) -> list[dict[str, Any]]:
+    # The household list's own search (name, number, ID number, phone): the one way a
+    # household is looked up by what a cadre types, on every page that picks one.
     rows = list_households(store, HouseholdFilter(search=text), limit=MAX_CHOICES)
     return [{"id": r["id"], "number": r["number"], "head_name": r["head_name"],
-             "village_name": r["village_name"]} for r in rows]
+             "village_name": r["village_name"], "village_code": r["village"]} for r in rows]
 
 
 def _lookup_households(store: Store, keys: Sequence[str]) -> list[dict[str, Any]]:
@@ -161,6 +165,11 @@ class TypeAheadPicker(QWidget):
         width = self.line_edit.fontMetrics().horizontalAdvance(self.line_edit.placeholderText())
         self.line_edit.setMinimumWidth(min(420, max(200, width + 40)))
 
+    def set_placeholder(self, text: str) -> None:
+        """The hint shown in the empty field (the field widens to show it)."""
+        self.line_edit.setPlaceholderText(text)
+        self._fit_placeholder()
+
     # ------------------------------------------------------------------ to override
 
     def search(self, store: Store, text: str) -> list[dict[str, Any]]:
@@ -192,6 +201,10 @@ class TypeAheadPicker(QWidget):
     def ids(self) -> list[str]:
         """The ids of the picked rows."""
         return [row["id"] for row in self._picked]
+
+    def choice(self) -> dict[str, Any] | None:
+        """The row picked (the last one in multiple mode), or None."""
+        return dict(self._picked[-1]) if self._picked else None
 
     def pending_text(self) -> str:
         """Text typed in the field but not (yet) picked."""

@@ -1,5 +1,6 @@
-"""The record form dialog both record pages use: keyboard-first, validation next to the
-field, typed input autosaved as a draft."""
+"""The record form dialog the record pages use (十送行动, 帮扶记录, 培训): keyboard-first,
+validation next to the field, typed input autosaved as a draft, never taller than the
+screen (a 1024×600 netbook)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import (
     QTimer,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -28,6 +29,9 @@ from ..store import Store
 from ..store.drafts import delete_draft, save_draft
 from .context import AppContext
 from .widgets import accent_button, field_error
+
+# Room left on the screen for the window's title bar and frame.
+FRAME_ALLOWANCE = 40
 
 
 def _save_then_forget_draft(save: Callable[..., str], store: Store, data: Any,
@@ -76,6 +80,23 @@ class RecordDialog(QDialog):
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Open as tall as the form wants, as far as the screen has room: Qt opens a window
+        at most two thirds of the screen high, which cut the beneficiary list to three rows
+        on a 1366×768 laptop; on a 1024×600 netbook the lists (beneficiaries,
+        participants) give way instead of the buttons falling off the bottom."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry().height() - FRAME_ALLOWANCE
+        height = max(self.minimumSizeHint().height(), min(self.sizeHint().height(), room))
+        if self.height() != height:
+            self.resize(self.width(), height)
 
     def button_row(self) -> QVBoxLayout:
         """The error line and the draft note, 取消 and 保存, for the bottom of the form."""

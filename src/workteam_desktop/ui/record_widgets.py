@@ -1,6 +1,9 @@
-"""Pieces the record pages (十送行动, 帮扶记录) share: a table model over row dicts, a
-type-ahead household picker, the undo notice, the period filter, the pager, filter tiles
-and small form helpers."""
+"""Pieces the record pages (十送行动, 帮扶记录, 培训) share: a table model over row dicts,
+a generic type-ahead field, the undo notice, the period filter, the village filter, the
+pager, filter tiles (and the grid that wraps them) and small form helpers.
+
+Households and cadres are picked with ``ui/pickers.py`` (one household search in the
+program: the household list's own, ``store.households.list_households``)."""
 
 from __future__ import annotations
 
@@ -12,22 +15,25 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QSize,
     QStringListModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
     QDateEdit,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -38,9 +44,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.catalogues import Catalogue, with_extensions
+from ..domain.fields import money_text as money_text  # the one money format, for the pages
 from ..domain.periods import whole_period
 from ..store import Store
-from ..store.households import HouseholdFilter, list_households
+from ..store.assistance import list_villages
+from .columns import fit_columns_to_text
 from .context import AppContext
 
 PAGE_SIZE = 100
@@ -111,8 +119,10 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def make_table(model: RowsModel, widths: Sequence[int], stretch: Sequence[int]) -> QTableView:
-    """A zebra, row-selecting, read-only table; ``stretch`` columns share the spare width."""
+def make_table(model: RowsModel, stretch: int | None = None) -> QTableView:
+    """A zebra, row-selecting, read-only table whose columns are as wide as their header and
+    cells need in the current language (``ui/columns.py``); the ``stretch`` column takes
+    the spare width."""
     table = QTableView()
     table.setModel(model)
     table.setAlternatingRowColors(True)
@@ -123,36 +133,13 @@ def make_table(model: RowsModel, widths: Sequence[int], stretch: Sequence[int]) 
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(30)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    for column, width in enumerate(widths):
-        header.resizeSection(column, width)
-    for column in stretch:
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    table.horizontalHeader().setHighlightSections(False)
+    fit_columns_to_text(table, stretch)
     return table
-
-
-def money_text(value: float | None) -> str:
-    """An amount for a money column headed 元: 1,234.50."""
-    return "" if value is None else f"{value:,.2f}"
 
 
 Fetch = Callable[[Store, str], list[tuple[str, str, str]]]
 """A type-ahead search run off the GUI thread: (id, label, extra) for a typed text."""
-
-
-def fetch_households(store: Store, text: str) -> list[tuple[str, str, str]]:
-    """Up to 20 households matching ``text``: (id, "name（number，village）", village id)."""
-    rows = list_households(store, HouseholdFilter(search=text), limit=20)
-    villages: dict[str, str] = {}
-    if rows:
-        marks = ",".join("?" * len(rows))
-        with store.read() as cur:
-            villages = dict(cur.execute(  # type: ignore[arg-type]
-                f"SELECT id, village_id FROM household WHERE id IN ({marks})",
-                [r["id"] for r in rows]).fetchall())
-    return [(r["id"], f"{r['head_name']}（{r['number']}，{r['village_name']}）",
-             villages.get(r["id"], "")) for r in rows]
 
 
 class LookupEdit(QLineEdit):
@@ -453,6 +440,113 @@ class FilterTile(QFrame):
         if event.button() == Qt.MouseButton.LeftButton:
             self.sig_clicked.emit()
         super().mouseReleaseEvent(event)
+
+
+class TileGrid(QWidget):
+    """Filter tiles in rows of as many as fit whole: a tile is never narrower than its
+    caption, figure and note need (a number on a card is never cut), so a narrow window
+    (1024 wide) or longer words (English) get more, shorter rows. The rows are filled
+    evenly (10 tiles: 5 and 5, not 7 and 3)."""
+
+    SPACING = 6
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(self.SPACING)
+        self.tiles: list[FilterTile] = []
+        self.columns = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.relayout)
+
+    def add(self, tile: FilterTile) -> None:
+        """Add a tile after the others."""
+        self.tiles.append(tile)
+        tile.installEventFilter(self)  # its texts changed: it may need more width
+        self.grid.addWidget(tile, 0, len(self.tiles) - 1)
+        self._timer.start()
+
+    def tile_width(self) -> int:
+        """The width every tile gets at least: the widest tile's whole text."""
+        return max((t.minimumSizeHint().width() for t in self.tiles), default=0)
+
+    def columns_for(self, width: int) -> int:
+        """How many tiles go in a row when the grid is ``width`` wide."""
+        n = len(self.tiles)
+        if not n:
+            return 1
+        fit = max(1, min(n, (width + self.SPACING) // (self.tile_width() + self.SPACING)))
+        rows = -(-n // fit)
+        return -(-n // rows)
+
+    def relayout(self) -> None:
+        """Lay the tiles out again for the grid's width (when it or their texts change)."""
+        self._timer.stop()
+        columns = self.columns_for(self.width())
+        if columns != self.columns:
+            self.columns = columns
+            for tile in self.tiles:
+                self.grid.removeWidget(tile)
+            for column in range(self.grid.columnCount()):
+                self.grid.setColumnStretch(column, 0)
+            for i, tile in enumerate(self.tiles):
+                self.grid.addWidget(tile, i // columns, i % columns)
+            for column in range(columns):
+                self.grid.setColumnStretch(column, 1)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as one tile (the rows wrap), as high as the rows laid out now.
+        return QSize(self.tile_width(), self.grid.minimumSize().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.tile_width(), self.grid.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.columns_for(event.size().width()) != self.columns:
+            self.relayout()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._timer.start()  # the style sheet's fonts are known now
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and watched in self.tiles:
+            self._timer.start()
+        return super().eventFilter(watched, event)
+
+
+class VillageFilter(QComboBox):
+    """全部村 and the villages (and resettlement communities) of the store, read once."""
+
+    def __init__(self, ctx: AppContext, min_width: int = 150,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.villages: list[dict[str, Any]] = []
+        self.loaded = False
+        self._loading = False
+        self.setMinimumWidth(min_width)
+        self.addItem(self.tr("全部村"), None)
+
+    def load(self) -> None:
+        """Read the villages off the GUI thread (once); the chosen item stays 全部村."""
+        if self.loaded or self._loading:
+            return
+        self._loading = True
+        self.ctx.tasks.run(list_villages, self.ctx.store, done=self._fill)
+
+    def _fill(self, villages: list[dict[str, Any]]) -> None:
+        self.loaded, self._loading = True, False
+        self.villages = villages
+        self.blockSignals(True)
+        for v in villages:
+            self.addItem(v["name"], v["id"])
+        self.blockSignals(False)
 
 
 def date_edit(value: QDate) -> QDateEdit:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -43,9 +42,10 @@ from ..roster.report import write_report
 from ..store import Store
 from ..store.places import VillageOption, village_options
 from ..store.roster import ImportResult, import_households
+from .columns import fit_columns_to_text
 from .context import AppContext
 from .tasks import Cancelled, JobState
-from .widgets import alert_badge, empty_state
+from .widgets import alert_badge, empty_state, fit_to_screen
 
 STEP_FILE, STEP_MAPPING, STEP_CHECK, STEP_IMPORT, STEP_RESULT = range(5)
 SAMPLES = 3
@@ -97,8 +97,12 @@ class RosterImportDialog(QDialog):
         self.result_value: ImportResult | None = None
         self.handle: Any = None
         self.income_year: int | None = None
+        self._close_when_cancelled = False
         self.setWindowTitle(self.tr("导入花名册"))
-        self.setMinimumSize(900, 600)
+        # Fits a 1024×600 netbook's screen (the 600 includes the taskbar); roomier where
+        # the screen allows.
+        self.setMinimumSize(760, 480)
+        self.resize(fit_to_screen(parent, 900, 600))
         layout = QVBoxLayout(self)
         self.steps = QLabel()
         self.steps.setTextFormat(Qt.TextFormat.RichText)
@@ -129,9 +133,12 @@ class RosterImportDialog(QDialog):
         self._show_step(STEP_FILE)
         ctx.tasks.run(village_options, ctx.store, done=self._fill_villages)
 
-    def reject(self) -> None:  # Esc and 关闭
-        """Close, except while importing (cancel first: the import must end cleanly)."""
+    def reject(self) -> None:  # Esc, 关闭 and the window's close button
+        """Close; while importing, cancel the import first (it rolls back) and close once
+        it has (should it finish first, the result stays on screen)."""
         if self.handle is not None:
+            self._close_when_cancelled = True
+            self.cancel_import()
             return
         super().reject()
 
@@ -208,12 +215,8 @@ class RosterImportDialog(QDialog):
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mapping_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.mapping_table.setAlternatingRowColors(True)
-        header = self.mapping_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.mapping_table.setColumnWidth(0, 200)
-        self.mapping_table.setColumnWidth(2, 200)
+        # 表格中的列 as wide as its names, 导入为 as its lists; 示例内容 takes the rest.
+        fit_columns_to_text(self.mapping_table, stretch_column=1)
         self.mapping_table.verticalHeader().setDefaultSectionSize(32)
         layout.addWidget(self.mapping_table, 1)
         row = QHBoxLayout()
@@ -249,9 +252,7 @@ class RosterImportDialog(QDialog):
         self.problem_table.setAlternatingRowColors(True)
         # A village problem lists every candidate: the whole sentence must be readable.
         self.problem_table.setWordWrap(True)
-        for column, width in enumerate((60, 140, 170)):
-            self.problem_table.setColumnWidth(column, width)
-        self.problem_table.horizontalHeader().setStretchLastSection(True)
+        fit_columns_to_text(self.problem_table, stretch_column=3)
         layout.addWidget(self.problem_table, 1)
         self.no_problems = empty_state(self.tr("没有发现问题，可以导入。"))
         layout.addWidget(self.no_problems, 1)
@@ -558,6 +559,7 @@ class RosterImportDialog(QDialog):
     def _imported(self, result: ImportResult) -> None:
         self.result_value = result
         self.handle = None
+        self._close_when_cancelled = False  # finished before the cancel: show what it wrote
         self.ctx.data_changed("household", "member", "income")
         self._show_step(STEP_RESULT)
         plan = self.checked.plan if self.checked is not None else None
@@ -574,6 +576,9 @@ class RosterImportDialog(QDialog):
 
     def _import_failed(self, exc: BaseException) -> None:
         self.handle = None
+        if self._close_when_cancelled and isinstance(exc, Cancelled):
+            super().reject()  # Esc during the import: rolled back, nothing to show
+            return
         self._show_step(STEP_RESULT)
         if isinstance(exc, Cancelled):
             self.result_label.setText(self.tr("已取消导入，没有写入任何数据。"))

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -46,6 +45,7 @@ from ...sync.account import Account
 from ...sync.admin import AccountInfo, AdminClient, LaptopInfo, admin_session
 from ...sync.client import TeamRef
 from ...sync.errors import BadCredentials, NotLoggedIn, PasswordNeeded, SyncError
+from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..division_pickers import TypeAheadCombo, VillageChecklist
 from ..sync_controller import sync_controller
@@ -457,7 +457,7 @@ def _item(text: str, tooltip: str = "", right: bool = False) -> QStandardItem:
     return item
 
 
-def _table(model: QSortFilterProxyModel, widths: Sequence[int]) -> QTableView:
+def _table(model: QSortFilterProxyModel, stretch: int) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setAlternatingRowColors(True)
@@ -468,19 +468,9 @@ def _table(model: QSortFilterProxyModel, widths: Sequence[int]) -> QTableView:
     view.setSortingEnabled(True)
     view.verticalHeader().hide()
     view.setWordWrap(True)
-    header = view.horizontalHeader()
-    header.setStretchLastSection(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for column, width in enumerate(widths):
-        view.setColumnWidth(column, width)
+    # Widths from the texts in the language shown (English labels are longer).
+    fit_columns_to_text(view, stretch_column=stretch)
     return view
-
-
-def _fit_columns(view: QTableView, columns: Sequence[int], least: Sequence[int]) -> None:
-    """Widen columns to their contents (English labels are longer), never below ``least``."""
-    for column, width in zip(columns, least, strict=True):
-        view.resizeColumnToContents(column)
-        view.setColumnWidth(column, max(width, min(view.columnWidth(column), 320)))
 
 
 class AccountsPage(Page):
@@ -571,7 +561,7 @@ class AccountsPage(Page):
         self.account_proxy.setFilterKeyColumn(-1)
         self.account_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.account_search.textChanged.connect(self.account_proxy.setFilterFixedString)
-        self.account_table = _table(self.account_proxy, (140, 90, 220, 80))
+        self.account_table = _table(self.account_proxy, stretch=4)
         self.account_table.selectionModel().selectionChanged.connect(self._account_selected)
         self.account_table.doubleClicked.connect(lambda _i: self.open_reset_password())
         layout.addWidget(self.account_table, 1)
@@ -602,7 +592,7 @@ class AccountsPage(Page):
             self.tr("工作队"), self.tr("派驻单位"), self.tr("队员账号"), self.tr("所驻的村")])
         self.team_proxy = QSortFilterProxyModel(self)
         self.team_proxy.setSourceModel(self.team_model)
-        self.team_table = _table(self.team_proxy, (200, 160, 80))
+        self.team_table = _table(self.team_proxy, stretch=3)
         self.team_table.selectionModel().selectionChanged.connect(self._team_selected)
         self.team_table.doubleClicked.connect(lambda _i: self.open_edit_team())
         layout.addWidget(self.team_table, 1)
@@ -736,7 +726,6 @@ class AccountsPage(Page):
             name = _item(a.name)
             name.setData(a.name, Qt.ItemDataRole.UserRole)
             model.appendRow([name, _item(role), _item(where, where), state, laptops])
-        _fit_columns(self.account_table, (0, 1, 2, 3), (120, 80, 120, 70))
         self.account_table.resizeRowsToContents()
         self.tabs.setTabText(0, self.tr("账号（{n}）").format(n=len(accounts)))
         self.accounts_empty.setVisible(not accounts)
@@ -759,7 +748,6 @@ class AccountsPage(Page):
             name.setData(t.name, Qt.ItemDataRole.UserRole)
             count = _item(f"{members.get(t.name, 0):,}", right=True)
             model.appendRow([name, _item(t.unit), count, _item(villages, villages)])
-        _fit_columns(self.team_table, (0, 1, 2), (200, 160, 80))
         self.team_table.resizeRowsToContents()
         self.tabs.setTabText(1, self.tr("工作队（{n}）").format(n=len(teams)))
         self.teams_empty.setVisible(not teams)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -45,11 +46,59 @@ def _chart(title: str) -> tuple[QChart, QChartView]:
     chart.setTitleFont(font)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setBackgroundVisible(False)  # the card behind it is white
+    # Qt's own legend cuts its entries to "工资性…" when the chart is narrow (a 1024-pixel
+    # screen), losing the figures: the card shows a legend of labels instead.
+    chart.legend().hide()
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(260)
+    view.setMinimumHeight(180)
+    view.setStyleSheet("background: transparent;")
     return chart, view
+
+
+class ChartLegend(QWidget):
+    """A chart's legend as labels, one entry a line: a colour square and the whole text
+    with its figure ("工资性收入 45%"), never shortened."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(12, 0, 8, 8)
+        self.grid.setHorizontalSpacing(6)
+        self.grid.setVerticalSpacing(2)
+        self.grid.setColumnStretch(1, 1)
+        self.labels: list[QLabel] = []
+
+    def set_entries(self, entries: list[tuple[str, str]]) -> None:
+        """(colour, text) of each entry, in order."""
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.labels = []
+        for row, (colour, text) in enumerate(entries):
+            swatch = QLabel()
+            swatch.setFixedSize(10, 10)
+            swatch.setStyleSheet(f"background: {colour}; border-radius: 2px;")
+            label = QLabel(text)
+            label.setObjectName("legendLabel")
+            self.grid.addWidget(swatch, row, 0, Qt.AlignmentFlag.AlignVCenter)
+            self.grid.addWidget(label, row, 1)
+            self.labels.append(label)
+
+
+def _card(view: QChartView, legend: ChartLegend | None) -> QFrame:
+    card = QFrame()
+    card.setObjectName("chartCard")
+    column = QVBoxLayout(card)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(view, 1)
+    if legend is not None:
+        column.addWidget(legend)
+    return card
 
 
 class DashboardPage(Page):
@@ -111,8 +160,11 @@ class DashboardPage(Page):
         self.income_chart, income_view = _chart(self.tr("收入构成"))
         self.industry_chart, industry_view = _chart(self.tr("产业分布（户）"))
         self.monitoring_chart, monitoring_view = _chart(self.tr("监测状态（户）"))
-        for view in (income_view, industry_view, monitoring_view):
-            charts.addWidget(view, 1)
+        self.income_legend = ChartLegend()
+        self.monitoring_legend = ChartLegend()
+        for card in (_card(income_view, self.income_legend), _card(industry_view, None),
+                     _card(monitoring_view, self.monitoring_legend)):
+            charts.addWidget(card, 1)
         layout.addLayout(charts, 1)
         self._areas_loaded = False
         self.figures: AreaFigures | None = None
@@ -163,13 +215,16 @@ class DashboardPage(Page):
         self.income_chart.removeAllSeries()
         series = QPieSeries()
         total = sum(f.income_composition.values()) or 1.0
+        entries = []
         for i, (code, value) in enumerate(f.income_composition.items()):
             label = f"{cat.INCOME_KINDS.label(code, self.ctx.lang)} {value / total:.0%}"
             piece = series.append(label, value)
-            piece.setColor(QColor(PALETTE[i % len(PALETTE)]))
-        series.setPieSize(0.85)
+            colour = PALETTE[i % len(PALETTE)]
+            piece.setColor(QColor(colour))
+            entries.append((colour, label))
+        series.setPieSize(0.9)
         self.income_chart.addSeries(series)
-        self.income_chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.income_legend.set_entries(entries)
 
     def _fill_industries(self, f: AreaFigures) -> None:
         chart = self.industry_chart
@@ -202,12 +257,15 @@ class DashboardPage(Page):
         series = QPieSeries()
         colours = {"none": "#9fb3c8", "observation": "#f0a030", "monitored": "#d9534f",
                    "removed": "#5cb85c"}
+        entries = []
         for code, value in f.monitoring.items():
             if value:
-                piece = series.append(
-                    f"{cat.MONITORING_STATUSES.label(code, self.ctx.lang)} {value:,}", value)
-                piece.setColor(QColor(colours.get(code, PALETTE[0])))
+                label = f"{cat.MONITORING_STATUSES.label(code, self.ctx.lang)} {value:,}"
+                piece = series.append(label, value)
+                colour = colours.get(code, PALETTE[0])
+                piece.setColor(QColor(colour))
+                entries.append((colour, label))
         series.setHoleSize(0.4)
-        series.setPieSize(0.85)
+        series.setPieSize(0.9)
         self.monitoring_chart.addSeries(series)
-        self.monitoring_chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.monitoring_legend.set_entries(entries)

@@ -1,4 +1,9 @@
-"""新建/编辑十送行动: the form of one action (households, date, category, people reached)."""
+"""新建/编辑十送行动: the form of one action (households, date, category, people reached,
+photos).
+
+Beneficiaries are picked with the household picker of 记录走访 (``pickers.HouseholdPicker``:
+the household list's search, Enter picks the first match even while the list is open) into
+a list below it; photos with the photo row of 记录走访 (``photo_strip.PhotoStrip``)."""
 
 from __future__ import annotations
 
@@ -32,17 +37,24 @@ from ...store.deliveries import (
     save_action,
 )
 from ..context import AppContext
+from ..photo_strip import PhotoStrip
+from ..pickers import HouseholdPicker
 from ..record_dialog import RecordDialog
 from ..record_widgets import (
-    LookupEdit,
     catalogue_combo,
     date_edit,
-    fetch_households,
     set_invalid,
     text_box,
     with_error,
 )
 from ..widgets import field_error
+
+_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def household_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A beneficiary as the picker and the list keep it: id, number, head and village."""
+    return {k: row.get(k, "") for k in ("id", "number", "head_name", "village_name")}
 
 
 class DeliveryDialog(RecordDialog):
@@ -77,12 +89,17 @@ class DeliveryDialog(RecordDialog):
         self.people_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.people_edit.setFixedWidth(120)
         self.people_edit.setPlaceholderText("0")
-        self.household_picker = LookupEdit(ctx, fetch_households, keep_text=False)
-        self.household_picker.setPlaceholderText(
+        self.villages = list(villages)
+        # One household at a time, added to the list below (a list holds dozens; chips
+        # beside the field would not).
+        self.household_picker = HouseholdPicker(ctx)
+        self.household_picker.set_placeholder(
             self.tr("输入户主姓名、户编号或身份证号后几位，回车加入"))
-        self.household_picker.sig_picked.connect(self.add_household)
+        self.household_picker.sig_picked.connect(self._household_picked)
         self.household_list = QListWidget()
-        self.household_list.setFixedHeight(118)
+        # Six rows; on a short screen it gives way first (three rows stay).
+        self.household_list.setMinimumHeight(66)
+        self.household_list.setMaximumHeight(118)
         self.household_list.installEventFilter(self)
         self.household_count = QLabel()
         self.household_count.setObjectName("tileLabel")
@@ -90,6 +107,8 @@ class DeliveryDialog(RecordDialog):
         self.remove_button.setAutoDefault(False)
         self.remove_button.clicked.connect(self.remove_selected_household)
         self.outcome_edit = text_box(2)
+        self.photos = PhotoStrip(ctx, self.tr("还没有照片。可添加活动现场、签到表等照片"))
+        self.photos.sig_changed.connect(self.mark_dirty)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -123,17 +142,16 @@ class DeliveryDialog(RecordDialog):
         households.addLayout(below)
         form.addRow(self.tr("受益农户"), households)
         form.addRow(self.tr("成效"), self.outcome_edit)
+        form.addRow(self.tr("照片"), with_error(self.photos, self.photos.photo_error))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        note = QLabel(self.tr("照片请在同步后的附件中补充（此处暂不支持添加照片）"))
-        note.setObjectName("tileLabel")
-        layout.addWidget(note)
         layout.addLayout(self.button_row())
 
         chain = [self.category_box, self.date_edit, self.village_box, self.place_edit,
                  self.title_edit, self.description_edit, self.people_edit,
-                 self.household_picker, self.household_list, self.remove_button,
-                 self.outcome_edit, self.cancel_button, self.save_button]
+                 self.household_picker.line_edit, self.household_list, self.remove_button,
+                 self.outcome_edit, self.photos.photo_button, self.photos.photo_list,
+                 self.cancel_button, self.save_button]
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
         self.start(draft, [self.category_box, self.date_edit, self.village_box, self.place_edit,
@@ -148,18 +166,34 @@ class DeliveryDialog(RecordDialog):
         return [self.household_list.item(i).data(Qt.ItemDataRole.UserRole)
                 for i in range(self.household_list.count())]
 
-    def add_household(self, household_id: str, label: str, village_id: str = "") -> None:
+    def household_rows(self) -> list[dict[str, Any]]:
+        """The beneficiaries as the list shows them (for the draft)."""
+        return [self.household_list.item(i).data(_ROW_ROLE)
+                for i in range(self.household_list.count())]
+
+    def _household_picked(self, row: dict[str, Any]) -> None:
+        self.household_picker.clear()  # ready for the next household
+        self.add_household(row)
+
+    def add_household(self, row: dict[str, Any]) -> None:
         """Add a beneficiary (once); the first one sets the village if none is chosen."""
-        if household_id in self.household_ids():
+        if row["id"] in self.household_ids():
             return
-        if self.household_list.count() == 0 and village_id and self.village_box.currentData() is None:
-            self.village_box.setCurrentIndex(max(0, self.village_box.findData(village_id)))
-        item = QListWidgetItem(label)
-        item.setData(Qt.ItemDataRole.UserRole, household_id)
-        self.household_list.addItem(item)
+        village = next((v["id"] for v in self.villages
+                        if row.get("village_code") and v["code"] == row["village_code"]), None)
+        if self.household_list.count() == 0 and village and self.village_box.currentData() is None:
+            self.village_box.setCurrentIndex(max(0, self.village_box.findData(village)))
+        self._append_household(household_row(row))
         self.household_list.scrollToBottom()
         self._count_households()
         self.mark_dirty()
+
+    def _append_household(self, row: dict[str, Any]) -> None:
+        label = row.pop("label", None) or self.household_picker.display(row)
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, row["id"])
+        item.setData(_ROW_ROLE, {**row, "label": label})
+        self.household_list.addItem(item)
 
     def remove_selected_household(self) -> None:
         """Take the selected household off the list."""
@@ -194,10 +228,9 @@ class DeliveryDialog(RecordDialog):
             "place": self.place_edit.text(), "title": self.title_edit.text(),
             "description": self.description_edit.toPlainText(),
             "people_reached": self.people_edit.text(),
-            "households": [[self.household_list.item(i).data(Qt.ItemDataRole.UserRole),
-                            self.household_list.item(i).text()]
-                           for i in range(self.household_list.count())],
+            "households": self.household_rows(),
             "outcome": self.outcome_edit.toPlainText(),
+            "photos": self.photos.photos(),
         }
 
     def set_values(self, values: dict[str, Any]) -> None:
@@ -211,12 +244,13 @@ class DeliveryDialog(RecordDialog):
         people = values.get("people_reached") or ""
         self.people_edit.setText(str(people) if people not in ("", 0, "0") else "")
         self.household_list.clear()
-        for household_id, label in values.get("households", []):
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, household_id)
-            self.household_list.addItem(item)
+        for household in values.get("households", []):
+            if isinstance(household, list | tuple):  # a draft of an older version: [id, label]
+                household = {"id": household[0], "label": household[1]}
+            self._append_household(dict(household))
         self._count_households()
         self.outcome_edit.setPlainText(values.get("outcome", ""))
+        self.photos.set_photos(values.get("photos", []))
 
     def parse(self) -> ActionInput | None:
         title = self.title_edit.text().strip()
@@ -224,12 +258,17 @@ class DeliveryDialog(RecordDialog):
             set_invalid(self.title_edit, self.title_error, self.tr("请填写标题，如“黄花种植技术培训”"))
             self.title_edit.setFocus()
             return None
+        if not self.photos.check():
+            self.photos.photo_button.setFocus()
+            return None
         return ActionInput(
             category=self.category_box.currentData(),
             action_date=self.date_edit.date().toPython(), title=title,
             place=self.place_edit.text(), description=self.description_edit.toPlainText(),
             people_reached=self.people_reached(), outcome=self.outcome_edit.toPlainText(),
-            households=self.household_ids(), village_id=self.village_box.currentData())
+            households=self.household_ids(), village_id=self.village_box.currentData(),
+            photos=self.photos.paths(),
+            removed_photos=self.photos.removed_ids(self.base.get("photos", [])))
 
     def people_reached(self) -> int:
         """覆盖人数 as typed (the validator lets only digits and group separators in)."""
@@ -245,5 +284,3 @@ class DeliveryDialog(RecordDialog):
         else:
             super().show_problem(error)
 
-
-# ====================================================================== the page

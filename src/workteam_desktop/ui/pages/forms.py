@@ -46,7 +46,14 @@ from ..context import AppContext
 from ..form_view import FormView
 from ..pickers import HouseholdPicker
 from ..record_widgets import region_catalogue
-from ..widgets import accent_button, alert_badge, empty_state, page_title
+from ..widgets import (
+    ElidingLabel,
+    ReflowRow,
+    accent_button,
+    alert_badge,
+    empty_state,
+    page_title,
+)
 from .base import Page
 
 AUTOSAVE_MS = 2000  # a crash or a closed window loses at most this much typing
@@ -86,29 +93,30 @@ class FormsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 6)
         layout.setSpacing(6)
-        head = QHBoxLayout()
-        head.setSpacing(10)
-        head.addWidget(page_title(self.tr("信息采集")))
         self.picker = HouseholdPicker(ctx)
         self.picker.line_edit.setToolTip(self.tr("换一户（Ctrl+F）"))
         self.picker.sig_picked.connect(self._picked)
-        head.addWidget(self.picker)
         self.summary = QLabel()
         self.summary.setObjectName("tileLabel")
-        head.addWidget(self.summary)
         self.overdue = alert_badge(self.tr("逾期未更新"), "amber")
         self.overdue.hide()
-        head.addWidget(self.overdue)
-        head.addStretch(1)
         self.submit_button = accent_button(self.tr("提交（Ctrl+S）"))
         self.submit_button.clicked.connect(self.submit)
-        head.addWidget(self.submit_button)
+        # The household's number, village and dates beside the chooser, or under it on a
+        # narrow screen (a 1024-pixel netbook): never cut, never pushing the page wider.
+        self.head_row = ReflowRow([[(page_title(self.tr("信息采集")), 0), (self.picker, 0)],
+                                   [(self.summary, 0), (self.overdue, 0)]])
+        head = QHBoxLayout()
+        head.setSpacing(10)
+        head.addWidget(self.head_row, 1)
+        head.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(head)
 
         status = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("tileLabel")
-        status.addWidget(self.status)
+        self.status.setWordWrap(True)  # a long message takes two lines, not the page's width
+        status.addWidget(self.status, 1)
         self.discard_button = QPushButton(self.tr("放弃修改，恢复档案中的信息"))
         self.discard_button.setFlat(True)
         self.discard_button.setStyleSheet("color: #2f6fdb; padding: 0 4px; border: none;")
@@ -116,10 +124,11 @@ class FormsPage(Page):
         self.discard_button.clicked.connect(self.discard_changes)
         self.discard_button.hide()
         status.addWidget(self.discard_button)
-        status.addStretch(1)
-        self.hint = QLabel(self.tr("Tab/回车 下一项 · 数字键选择 · 空格勾选 · Ctrl+N 添加成员"))
+        # The keys hint gives way ("…", whole in its tooltip) when the width is short.
+        self.hint = ElidingLabel(self.tr("Tab/回车 下一项 · 数字键选择 · 空格勾选 · Ctrl+N 添加成员"))
         self.hint.setStyleSheet("color: #7a8896;")
-        status.addWidget(self.hint)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        status.addWidget(self.hint, 1)
         status.addSpacing(12)
         self.version_label = QLabel()
         self.version_label.setObjectName("tileLabel")

@@ -28,6 +28,7 @@ from ...domain import catalogues as cat
 from ...domain import rules
 from ...store.households import HouseholdFilter
 from ...store.places import VillageOption, village_options
+from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..models.household_table import (
     COLUMN_INDEX,
@@ -36,16 +37,12 @@ from ..models.household_table import (
     ListQuery,
 )
 from ..roster_import import RosterImportDialog, run_export
-from ..widgets import empty_state, page_title
+from ..widgets import ElidingLabel, ReflowRow, empty_state, page_title
 from .base import Page
 
 SEARCH_DELAY_MS = 200  # type-ahead: wait for a pause in typing before asking the store
 # Entities whose changes show in the list.
 LIST_ENTITIES = {"household", "member", "income", "area"}
-# Each fits its widest usual text at 10.5 pt (a masked ID number: 139 px) plus margins.
-COLUMN_WIDTHS = {"number": 90, "head_name": 75, "id_number": 150, "village": 135,
-                 "grid": 70, "type": 70, "status": 82, "members": 50, "income": 98,
-                 "updated": 88, "sync": 58}  # 提示 takes the rest
 
 
 class HouseholdsPage(Page):
@@ -70,7 +67,7 @@ class HouseholdsPage(Page):
         head.addSpacing(12)
         head.addWidget(self.count_label)
         head.addStretch(1)
-        hint = QLabel(self.tr("回车或双击打开农户详情"))
+        hint = ElidingLabel(self.tr("回车或双击打开农户详情"))  # gives way on a netbook
         hint.setObjectName("tileLabel")
         head.addWidget(hint)
         head.addSpacing(12)
@@ -85,7 +82,7 @@ class HouseholdsPage(Page):
         head.addWidget(self.export_roster_button)
         layout.addLayout(head)
 
-        layout.addLayout(self._build_filters())
+        layout.addWidget(self._build_filters())
 
         self.model = HouseholdTableModel(ctx, self)
         self.table = QTableView()
@@ -101,19 +98,14 @@ class HouseholdsPage(Page):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(COLUMN_INDEX["number"], Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._sort_by)
-        for key, width in COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(COLUMN_INDEX[key], width)
-        # The last four digits of an ID number are how a cadre finds a household: the column
-        # fits a masked number in the font actually used (the bundled font's digits and
-        # asterisks are wider than most system fonts').
-        masked = self.table.fontMetrics().horizontalAdvance("1402**********888X") + 22
-        self.table.setColumnWidth(COLUMN_INDEX["id_number"], max(COLUMN_WIDTHS["id_number"], masked))
+        # Columns as wide as their header and the rows on screen, in the language shown
+        # ("Poverty-stricken" as well as 脱贫户; the last four digits of an ID number are how
+        # a cadre finds a household); 提示 takes the rest.
+        fit_columns_to_text(self.table, stretch_column=COLUMN_INDEX["flags"])
         self.table.activated.connect(lambda index: self.open_household(index.row()))
 
         self.empty = empty_state("")
@@ -128,18 +120,16 @@ class HouseholdsPage(Page):
         ctx.sig_data_changed.connect(self._data_changed)
         self.search_box.installEventFilter(self)
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_filters(self) -> ReflowRow:
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(self.tr("查找：户主姓名、户编号、身份证号或电话"))
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(260)
+        self.search_box.setMinimumWidth(220)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_search)
         self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
-        row.addWidget(self.search_box, 2)
 
         self.village_box = QComboBox()
         self.village_box.setEditable(True)  # type-ahead: type part of a village's name
@@ -151,27 +141,23 @@ class HouseholdsPage(Page):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.village_box.currentIndexChanged.connect(self._village_chosen)
         self.village_box.lineEdit().editingFinished.connect(self._village_typed)
-        row.addWidget(self.village_box, 1)
 
         self.grid_box = QComboBox()
         self.grid_box.addItem(self.tr("全部网格"), None)
         self.grid_box.setEnabled(False)
         self.grid_box.currentIndexChanged.connect(lambda _i: self._filters_changed())
-        row.addWidget(self.grid_box)
 
         self.type_box = QComboBox()
         self.type_box.addItem(self.tr("全部户类型"), None)
         for entry in cat.HOUSEHOLD_TYPES:
             self.type_box.addItem(entry.label(self.ctx.lang), entry.code)
         self.type_box.currentIndexChanged.connect(lambda _i: self._filters_changed())
-        row.addWidget(self.type_box)
 
         self.status_box = QComboBox()
         self.status_box.addItem(self.tr("全部监测状态"), None)
         for entry in cat.MONITORING_STATUSES:
             self.status_box.addItem(entry.label(self.ctx.lang), entry.code)
         self.status_box.currentIndexChanged.connect(lambda _i: self._filters_changed())
-        row.addWidget(self.status_box)
 
         self.flag_box = QComboBox()
         self.flag_box.addItem(self.tr("全部提示"), None)
@@ -179,12 +165,15 @@ class HouseholdsPage(Page):
         self.flag_box.addItem(self.tr("零就业"), rules.FLAG_ZERO_EMPLOYMENT)
         self.flag_box.addItem(self.tr("逾期未更新"), rules.FLAG_OVERDUE)
         self.flag_box.currentIndexChanged.connect(lambda _i: self._filters_changed())
-        row.addWidget(self.flag_box)
 
         self.clear_button = QPushButton(self.tr("清除筛选"))
         self.clear_button.clicked.connect(self.clear_filters)
-        row.addWidget(self.clear_button)
-        return row
+        # One row where it fits; on a netbook the lists go under the search box.
+        self.filters = ReflowRow([
+            [(self.search_box, 2), (self.village_box, 1)],
+            [(self.grid_box, 0), (self.type_box, 0), (self.status_box, 0), (self.flag_box, 0),
+             (self.clear_button, 0)]])
+        return self.filters
 
     def title(self) -> str:
         return self.tr("农户档案")

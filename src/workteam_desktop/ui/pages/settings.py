@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -60,6 +59,7 @@ from ...store.thresholds import (
     save_threshold,
     threshold_areas,
 )
+from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..tasks import Cancelled, JobState, TaskHandle
 from ..widgets import accent_button, field_error, page_title
@@ -225,10 +225,7 @@ class SettingsPage(Page):
         self.threshold_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.threshold_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.threshold_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.threshold_table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.threshold_table.setColumnWidth(0, 90)
+        fit_columns_to_text(self.threshold_table, stretch_column=1)
         self.threshold_table.doubleClicked.connect(lambda _index: self.edit_threshold())
         inner.addWidget(self.threshold_table, 1)
         row = QHBoxLayout()
@@ -324,8 +321,7 @@ class SettingsPage(Page):
             table.setAlternatingRowColors(True)
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.horizontalHeader().setStretchLastSection(True)
-            table.setColumnWidth(0, 150)
+            fit_columns_to_text(table, stretch_column=1)
             inner.addWidget(table, 1)
             add_row = QHBoxLayout()
             code, label = QLineEdit(), QLineEdit()

@@ -93,6 +93,9 @@ class SupervisorAssessmentPage(Page):
         head.addWidget(self.quarter_box)
         self.status = QLabel()
         self.status.setObjectName("tileLabel")
+        # Two lines rather than a page wider than a 1024-pixel screen ("3 work teams; 3
+        # supervisor's scores not entered…" in English).
+        self.status.setWordWrap(True)
         head.addSpacing(12)
         head.addWidget(self.status, 1)
         self.pdf_button = accent_button(self.tr("生成PDF"))
@@ -110,9 +113,7 @@ class SupervisorAssessmentPage(Page):
             Col(self.tr("总分"), "score")], self)
         self.team_model.on_edit = lambda team, _col, value: self.enter_score(
             SUBJECT_TEAM, team, value)
-        self.team_table = sortable_view(self.team_model, {0: 48, 1: 280})
-        for column in range(2, 2 + len(da.INDICATORS)):
-            self.team_table.setColumnWidth(column, 86)
+        self.team_table = sortable_view(self.team_model, stretch=1)
         self.team_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                         | QAbstractItemView.EditTrigger.EditKeyPressed
                                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
@@ -140,8 +141,7 @@ class SupervisorAssessmentPage(Page):
             Col(self.tr("得分"), "score")], self)
         self.cadre_model.on_edit = lambda cadre, _col, value: self.enter_score(
             SUBJECT_CADRE, cadre, value)
-        self.cadre_table = sortable_view(self.cadre_model, {
-            0: 48, 1: 80, 2: 110, 3: 270, **{column: 82 for column in range(4, 10)}})
+        self.cadre_table = sortable_view(self.cadre_model, stretch=3)
         self.cadre_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                          | QAbstractItemView.EditTrigger.EditKeyPressed)
         cadres = QWidget()
@@ -161,7 +161,7 @@ class SupervisorAssessmentPage(Page):
             Col(self.tr("工作队")), Col(self.tr("第一季度总分"), "score"),
             Col(self.tr("第二季度总分"), "score"), Col(self.tr("平均分"), "score"),
             Col(self.tr("星级"))], self)
-        self.star_table = sortable_view(self.star_model, {0: 300, 1: 130, 2: 130, 3: 100})
+        self.star_table = sortable_view(self.star_model, stretch=0)
         stars = QWidget()
         sl = QVBoxLayout(stars)
         self.half_label = QLabel()
@@ -248,7 +248,9 @@ class SupervisorAssessmentPage(Page):
             self.tr("{n} 个工作队；督导评分还有 {missing} 个未录入（双击该格录入，未录入按0分计）").format(
                 n=len(teams), missing=missing) if missing else
             self.tr("{n} 个工作队，督导评分已全部录入").format(n=len(teams)))
-        weights = "；".join(f"{self._label(k)} {w:.0%}" for k, w in view.result.weights.items())
+        # The list separator of the language shown ("；" in Chinese, "; " in English).
+        weights = self.tr("；").join(f"{self._label(k)} {w:.0%}"
+                                    for k, w in view.result.weights.items())
         self.weights_label.setText(self.tr("权重（在“设置”中修改）：{weights}").format(weights=weights))
         if teams and not self.team_table.currentIndex().isValid():
             self.team_table.setCurrentIndex(self.team_model.index(0, 1))

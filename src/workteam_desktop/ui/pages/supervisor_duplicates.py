@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import catalogues as cat
+from ...domain.entities import spec
 from ...store.duplicates import (
     REASON_LABELS,
     DuplicatePair,
@@ -34,11 +36,14 @@ from ...store.duplicates import (
     find_duplicates,
     merge_households,
 )
+from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..models.sortable import Col, SortableModel
 from ..widgets import accent_button, empty_state, page_title
 from .base import Page
 from .supervisor_overview import sortable_view
+
+HOUSEHOLD_FIELDS = spec("household").by_name
 
 _CHOSEN = QColor("#dcebff")
 SIDE_A, SIDE_B = "a", "b"
@@ -79,8 +84,7 @@ class SupervisorDuplicatesPage(Page):
             Col(self.tr("依据")), Col(self.tr("农户甲")), Col(self.tr("村（社区）甲")),
             Col(self.tr("工作队甲")), Col(self.tr("农户乙")), Col(self.tr("村（社区）乙")),
             Col(self.tr("工作队乙"))], self)
-        self.pairs = sortable_view(self.pairs_model, {0: 130, 1: 130, 2: 110, 3: 200, 4: 130,
-                                                      5: 110})
+        self.pairs = sortable_view(self.pairs_model, stretch=6)
         self.pairs.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self.show_pair(current.row()))
 
@@ -90,8 +94,9 @@ class SupervisorDuplicatesPage(Page):
         self.compare.verticalHeader().setDefaultSectionSize(26)
         self.compare.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.compare.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.compare.setColumnWidth(0, 128)
+        # 项目 as wide as its longest name in the language shown; 甲 and 乙 share the rest.
         header = self.compare.horizontalHeader()
+        fit_columns_to_text(self.compare)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.compare.cellClicked.connect(self._cell_clicked)
@@ -169,9 +174,7 @@ class SupervisorDuplicatesPage(Page):
         table.verticalHeader().setDefaultSectionSize(24)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
-        for column, width in enumerate((70, 60, 96)):
-            table.setColumnWidth(column, width)
-        table.horizontalHeader().setStretchLastSection(True)
+        fit_columns_to_text(table, stretch_column=3)
         return table
 
     def title(self) -> str:
@@ -230,7 +233,8 @@ class SupervisorDuplicatesPage(Page):
         (self.keep_b if keep == SIDE_B else self.keep_a).setChecked(True)
         self.choices = {name: keep for name, _label in view["fields"]}
         rows = [(self.tr("工作队"), a["team"], b["team"], None)]
-        rows += [(label, a["shown"][name], b["shown"][name], name) for name, label in view["fields"]]
+        rows += [(self._field_label(name, label), a["shown"][name], b["shown"][name], name)
+                 for name, label in view["fields"]]
         self.compare.setRowCount(len(rows))
         for i, (label, left, right, name) in enumerate(rows):
             differs = name in view["differs"]
@@ -244,7 +248,9 @@ class SupervisorDuplicatesPage(Page):
         for table, side in ((self.members_a, a), (self.members_b, b)):
             table.setRowCount(len(side["members"]))
             for i, m in enumerate(side["members"]):
-                for j, text in enumerate((m["name"], m["relation_label"], m["birth_date"] or "",
+                relation = cat.RELATIONS.label(m["relation"], self.ctx.lang) if m.get(
+                    "relation") else m["relation_label"]
+                for j, text in enumerate((m["name"], relation, m["birth_date"] or "",
                                           m["id_number_shown"])):
                     table.setItem(i, j, _cell(str(text)))
         self.members_title_a.setText(self.tr("甲 {label} 的家庭成员").format(label=a["label"]))
@@ -252,6 +258,15 @@ class SupervisorDuplicatesPage(Page):
         self.counts_a.setText(self._counts_text(a))
         self.counts_b.setText(self._counts_text(b))
         self._set_enabled(True)
+
+    def _field_label(self, name: str, chinese: str) -> str:
+        """A compared field's name in the language shown (the store names it in Chinese)."""
+        if not self.ctx.lang.startswith("en"):
+            return chinese
+        if name == "village":
+            return self.tr("村（社区）/网格")
+        field = HOUSEHOLD_FIELDS.get(name)
+        return field.label("en") if field is not None else chinese
 
     def _counts_text(self, side: dict[str, Any]) -> str:
         c = side["counts"]

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -18,9 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...store.supervisor import Overview, overview
+from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..models.sortable import Col, SortableModel
-from ..widgets import page_title
+from ..widgets import ElidingLabel, page_title
 from .base import Page
 
 # Entities whose changes alter the overview.
@@ -28,8 +28,9 @@ OVERVIEW_ENTITIES = {"household", "member", "income", "visit", "visit_household"
                      "urgent_need", "delivery_action", "area", "team", "team_area"}
 
 
-def sortable_view(model: SortableModel, widths: dict[int, int]) -> QTableView:
-    """A zebra-striped, read-only table sorted by clicking its headers."""
+def sortable_view(model: SortableModel, stretch: int | None = None) -> QTableView:
+    """A zebra-striped, read-only table sorted by clicking its headers; its columns as wide
+    as their texts in the language shown, ``stretch`` taking the rest."""
     view = QTableView()
     view.setModel(model)
     view.setAlternatingRowColors(True)
@@ -40,12 +41,8 @@ def sortable_view(model: SortableModel, widths: dict[int, int]) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(28)
     view.setWordWrap(False)
     view.setSortingEnabled(True)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-    for column, width in widths.items():
-        view.setColumnWidth(column, width)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    fit_columns_to_text(view, stretch_column=stretch)
     return view
 
 
@@ -65,7 +62,9 @@ class SupervisorOverviewPage(Page):
         head.addSpacing(12)
         head.addWidget(self.period_label)
         head.addStretch(1)
-        hint = QLabel(self.tr("点表头排序；回车或双击打开该村的农户"))
+        # The hint gives way ("…", whole in its tooltip) on a narrow screen.
+        hint = ElidingLabel(self.tr("点表头排序；回车或双击打开该村的农户"))
+        hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         hint.setObjectName("tileLabel")
         head.addWidget(hint)
         self.refresh_button = QPushButton(self.tr("刷新"))
@@ -82,8 +81,7 @@ class SupervisorOverviewPage(Page):
             Col(self.tr("十送行动"), "int"), Col(self.tr("急难未解决"), "int"),
             Col(self.tr("本季度已解决"), "int"), Col(self.tr("逾期未更新"), "int"),
             Col(self.tr("观测对象"), "int")], self)
-        self.table = sortable_view(self.model, {0: 262, 1: 64, 2: 126, 3: 56, 4: 60, 5: 94,
-                                                6: 84, 7: 70, 8: 80, 9: 94, 10: 80})
+        self.table = sortable_view(self.model, stretch=0)
         self.table.activated.connect(lambda index: self.open_village(index.row()))
         layout.addWidget(self.table, 1)
         self.overview: Overview | None = None

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -64,7 +65,7 @@ class SupervisorQualityPage(Page):
         self.model = SortableModel([
             Col(self.tr("问题")), Col(self.tr("户编号")), Col(self.tr("户主")),
             Col(self.tr("村（社区）")), Col(self.tr("工作队")), Col(self.tr("说明"))], self)
-        self.table = sortable_view(self.model, {0: 104, 1: 96, 2: 62, 3: 120, 4: 170})
+        self.table = sortable_view(self.model, stretch=5)  # 说明 takes the rest
         self.table.activated.connect(lambda index: self.open_household(index.row()))
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show_detail(current.row()))
@@ -138,6 +139,11 @@ class SupervisorQualityPage(Page):
                 item.setForeground(Qt.GlobalColor.gray)
             self.rules.addItem(item)
         self.rules.blockSignals(False)
+        # As wide as the longest rule name in the language shown (no sideways bar).
+        widest = max((self.rules.fontMetrics().horizontalAdvance(self.rules.item(i).text())
+                      for i in range(self.rules.count())), default=0)
+        scroll_bar = self.rules.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.rules.setMinimumWidth(max(190, widest + 2 * self.rules.spacing() + scroll_bar + 16))
         for row in range(self.rules.count()):
             if self.rules.item(row).data(Qt.ItemDataRole.UserRole) == chosen:
                 self.rules.setCurrentRow(row)

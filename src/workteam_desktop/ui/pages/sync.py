@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -44,11 +43,19 @@ from ...store.sync_status import RejectionView, SyncOverview, list_rejections, o
 from ...sync.errors import BundleError, PasswordNeeded, message_in
 from ...sync.session import SyncReport
 from ..bundle_dialogs import ExportDialog, ImportDialog, own_fingerprint
+from ..columns import fit_columns_to_text
 from ..conflict_review import ConflictReviewDialog
 from ..context import AppContext
 from ..sync_controller import sync_controller
 from ..sync_login import LoginDialog
-from ..widgets import accent_button, alert_badge, empty_state, field_error, page_title
+from ..widgets import (
+    ReflowRow,
+    accent_button,
+    alert_badge,
+    empty_state,
+    field_error,
+    page_title,
+)
 from .base import Page
 
 
@@ -106,13 +113,10 @@ class SyncPage(Page):
         buttons.addWidget(self.import_button)
         buttons.addStretch(1)
         usb_layout.addLayout(buttons)
-        fp_row = QHBoxLayout()
-        fp_row.addWidget(QLabel(self.tr("设备编号：")))
+        device_title = QLabel(self.tr("设备编号："))
         self.device_label = QLabel(ctx.store.device_id)
         self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        fp_row.addWidget(self.device_label)
-        fp_row.addSpacing(16)
-        fp_row.addWidget(QLabel(self.tr("本机指纹：")))
+        fingerprint_title = QLabel(self.tr("本机指纹："))
         self.fingerprint_label = QLabel()
         self.fingerprint_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -120,13 +124,14 @@ class SyncPage(Page):
         font.setFamily("monospace")
         font.setBold(True)
         self.fingerprint_label.setFont(font)
-        fp_row.addWidget(self.fingerprint_label)
         self.fp_note = QLabel(self.tr("（对方首次导入本机的数据包时，需要与此核对）"))
-        fp_row.addWidget(self.fp_note)
+        self.fp_note.setWordWrap(True)  # two lines rather than a page wider than the screen
         self.key_error = field_error()
-        fp_row.addWidget(self.key_error, 1)
-        fp_row.addStretch(1)
-        usb_layout.addLayout(fp_row)
+        # Device and fingerprint side by side, or one under the other on a narrow screen.
+        usb_layout.addWidget(ReflowRow([
+            [(device_title, 0), (self.device_label, 0)],
+            [(fingerprint_title, 0), (self.fingerprint_label, 0), (self.fp_note, 1),
+             (self.key_error, 1)]]))
         layout.addWidget(usb)
         self.export_dialog: ExportDialog | None = None
         self.import_dialog: ImportDialog | None = None
@@ -141,8 +146,7 @@ class SyncPage(Page):
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 220)
+        fit_columns_to_text(self.table, stretch_column=1)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         inner.addWidget(self.table)
         self.empty = empty_state(self.tr("没有待发送的更改。"))
@@ -270,11 +274,7 @@ class SyncPage(Page):
         self.rejections_table.verticalHeader().hide()
         self.rejections_table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.rejections_table.setWordWrap(False)
-        header = self.rejections_table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 110), (1, 260), (3, 140)):
-            self.rejections_table.setColumnWidth(column, width)
+        fit_columns_to_text(self.rejections_table, stretch_column=2)  # 原因 takes the rest
         inner.addWidget(self.rejections_table)
         self.rejections_table.hide()
         self.rejections_box.hide()

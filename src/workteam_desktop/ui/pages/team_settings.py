@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -47,6 +46,7 @@ from ...store.team import (
     list_teams,
     update_cadre,
 )
+from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..record_widgets import set_invalid, with_error
 from ..widgets import accent_button, empty_state, field_error
@@ -450,12 +450,9 @@ class TeamSettings(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        for col, width in enumerate((90, 110, 120, 170, 100, 100, 130)):
-            self.table.setColumnWidth(col, width)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        # Role names are long in English ("Resident first secretary"): shown whole.
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the texts in the language shown (role names are long in English,
+        # "Resident first secretary"); 单位 takes the rest.
+        fit_columns_to_text(self.table, stretch_column=3)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.empty = empty_state(self.tr("本机还没有工作队：运行 workteam setup（或在首次启动页面选"

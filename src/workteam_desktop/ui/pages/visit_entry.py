@@ -11,16 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QIcon,
-    QImage,
-    QImageReader,
     QKeySequence,
-    QPixmap,
     QShortcut,
     QStandardItem,
     QStandardItemModel,
@@ -29,15 +24,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -54,17 +45,18 @@ from ...store import Store
 from ...store.drafts import delete_draft, load_draft, save_draft
 from ...store.visits import UrgentNeedInput, VisitInput, add_visit
 from ..context import AppContext
+from ..photo_strip import SETTINGS_PHOTO_DIR as SETTINGS_PHOTO_DIR  # where photos were last chosen
+from ..photo_strip import PhotoStrip
 from ..pickers import CadrePicker, DateEdit, HouseholdPicker
 from ..widgets import accent_button, field_error, page_title
 from .base import Page
+from .household.form_scroll import FormScrollArea
 
 DRAFT_KEY = "visit:new"
 DRAFT_KIND = "visit"
 SETTINGS_VISITORS = "visit/last_visitors"  # JSON list of the cadre ids of the last visit
-SETTINGS_PHOTO_DIR = "visit/photo_dir"
 AUTOSAVE_DELAY_MS = 600  # after a change, once typing pauses
 AUTOSAVE_PERIOD_MS = 2000  # and at least this often while there are unsaved changes
-THUMB_SIZE = 56
 
 # Common purposes offered in the list; the field stays free text (the store keeps what
 # was typed), so these are data words, not labels to translate.
@@ -75,6 +67,16 @@ COMMON_PURPOSES = (
 )
 
 _NEED_COLUMNS = 5
+
+
+class _FormRow(NamedTuple):
+    """One row group of the form: its label, its fields, the error line under them (if
+    any) and how much spare height it takes."""
+
+    label: str
+    content: QWidget | QHBoxLayout | QVBoxLayout | QGridLayout
+    error: QLabel | None = None
+    stretch: int = 0
 
 
 def parse_loose_date(text: str, year: int) -> dt.date | None:
@@ -107,17 +109,6 @@ def _save_visit(store: Store, visit: VisitInput) -> str:
     return visit_id
 
 
-def _thumbnail(path: str, size: int) -> QImage | None:
-    """A small image of a photo, decoded at reduced size (off the GUI thread)."""
-    reader = QImageReader(path)
-    reader.setAutoTransform(True)
-    full = reader.size()
-    if full.isValid():
-        reader.setScaledSize(full.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    return None if image.isNull() else image
-
-
 class VisitEntryPage(Page):
     """The form for one visit; saved with Ctrl+S, autosaved as a draft meanwhile."""
 
@@ -135,7 +126,6 @@ class VisitEntryPage(Page):
         self._save_queued = False
         self._draft_checked = False
         self._pending_household: str | None = None
-        self._photos: list[str] = []
         self._build()
         self._connect()
         self._reset_fields(keep_visitors=False)
@@ -154,7 +144,13 @@ class VisitEntryPage(Page):
         head.addWidget(self.note, 1)
         layout.addLayout(head)
 
-        layout.addLayout(self._build_form(), 1)
+        # On a small screen (1024×600) with red messages, several households or photos the
+        # form needs more height than there is: it scrolls (Tab brings the focused field
+        # into view) while the title and the save bar stay put.
+        form = self._build_form()
+        form.setContentsMargins(0, 0, 0, 0)
+        self.form_scroll = FormScrollArea(form)
+        layout.addWidget(self.form_scroll, 1)
 
         bar = QHBoxLayout()
         self.saved_note = QLabel()
@@ -176,31 +172,38 @@ class VisitEntryPage(Page):
         return label
 
     def _build_form(self) -> QGridLayout:
-        """One column in Tab order; fields that belong together share a row."""
+        """One column in Tab order; fields that belong together share a row. Each row group
+        has its own small builder."""
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(5)
         grid.setColumnStretch(1, 1)
         row = 0
-
-        def add(label: str, content: QWidget | QHBoxLayout | QVBoxLayout | QGridLayout,
-                error: QLabel | None = None, stretch: int = 0) -> None:
-            nonlocal row
-            grid.addWidget(self._label(label), row, 0)
-            if isinstance(content, QWidget):
-                grid.addWidget(content, row, 1)
+        for build in (self._build_households_row, self._build_when_row,
+                      self._build_findings_row, self._build_needs_row,
+                      self._build_measures_row, self._build_follow_up_row,
+                      self._build_photo_row):
+            form_row = build()
+            grid.addWidget(self._label(form_row.label), row, 0)
+            if isinstance(form_row.content, QWidget):
+                grid.addWidget(form_row.content, row, 1)
             else:
-                grid.addLayout(content, row, 1)
-            grid.setRowStretch(row, stretch)
+                grid.addLayout(form_row.content, row, 1)
+            grid.setRowStretch(row, form_row.stretch)
             row += 1
-            if error is not None:
-                grid.addWidget(error, row, 1)
+            if form_row.error is not None:
+                grid.addWidget(form_row.error, row, 1)
                 row += 1
+        return grid
 
+    def _build_households_row(self) -> _FormRow:
+        """走访农户: the households visited (type-ahead, chips)."""
         self.households = HouseholdPicker(self.ctx, multiple=True)
         self.household_error = field_error()
-        add(self.tr("走访农户"), self.households, self.household_error)
+        return _FormRow(self.tr("走访农户"), self.households, self.household_error)
 
+    def _build_when_row(self) -> _FormRow:
+        """走访日期, 时间 and 走访事由 on one row, each error under its own field."""
         self.date_edit = DateEdit()
         self.time_edit = QLineEdit()
         self.time_edit.setPlaceholderText(self.tr("如 14:30，可不填"))
@@ -212,7 +215,6 @@ class VisitEntryPage(Page):
         self.purpose.setMaxVisibleItems(len(COMMON_PURPOSES))
         self.purpose.setMinimumWidth(300)
         self.purpose.lineEdit().setPlaceholderText(self.tr("选择或输入走访事由"))
-        # Fields on one row, each error under its own field.
         when = QGridLayout()
         when.setHorizontalSpacing(6)
         when.setVerticalSpacing(2)
@@ -228,14 +230,19 @@ class VisitEntryPage(Page):
         self.purpose_error = field_error()
         when.addWidget(self.date_error, 1, 0, 1, 3)
         when.addWidget(self.purpose_error, 1, 4)
-        add(self.tr("走访日期"), when)
+        return _FormRow(self.tr("走访日期"), when)
 
+    def _build_findings_row(self) -> _FormRow:
+        """发现情况: what the visit found (free text)."""
         self.findings = QPlainTextEdit()
         self.findings.setTabChangesFocus(True)  # Tab leaves the field, as everywhere else
         self.findings.setPlaceholderText(self.tr("家庭生活、收入、就业、身体状况等发现的情况"))
         self.findings.setMinimumHeight(64)
-        add(self.tr("发现情况"), self.findings, stretch=2)
+        return _FormRow(self.tr("发现情况"), self.findings, stretch=2)
 
+    def _build_needs_row(self) -> _FormRow:
+        """急难愁盼: an entry row (category, text, due date, status, household) over the
+        table of the needs added so far."""
         entry = QHBoxLayout()
         entry.setSpacing(6)
         self.need_category = QComboBox()
@@ -262,6 +269,14 @@ class VisitEntryPage(Page):
         entry.addWidget(self.need_status)
         entry.addWidget(self.need_household)
         self.need_error = field_error()
+        needs = QVBoxLayout()
+        needs.setSpacing(4)
+        needs.addLayout(entry)
+        needs.addWidget(self.need_error)
+        needs.addWidget(self._build_needs_table(), 1)
+        return _FormRow(self.tr("急难愁盼"), needs, stretch=2)
+
+    def _build_needs_table(self) -> QTableView:
         self.need_model = QStandardItemModel(0, _NEED_COLUMNS, self)
         self.need_model.setHorizontalHeaderLabels(
             [self.tr("类别"), self.tr("问题"), self.tr("期限"), self.tr("状态"), self.tr("农户")])
@@ -280,54 +295,45 @@ class VisitEntryPage(Page):
             self.needs_view.setColumnWidth(column, width)
         self.needs_view.setMinimumHeight(84)
         self.needs_view.setToolTip(self.tr("选中一行按 Delete 删除"))
-        needs = QVBoxLayout()
-        needs.setSpacing(4)
-        needs.addLayout(entry)
-        needs.addWidget(self.need_error)
-        needs.addWidget(self.needs_view, 1)
-        add(self.tr("急难愁盼"), needs, stretch=2)
+        return self.needs_view
 
+    def _build_measures_row(self) -> _FormRow:
+        """商定措施: the help agreed with the household (free text)."""
         self.measures = QPlainTextEdit()
         self.measures.setTabChangesFocus(True)
         self.measures.setPlaceholderText(self.tr("与农户商定的帮扶措施"))
         self.measures.setMinimumHeight(50)
-        add(self.tr("商定措施"), self.measures, stretch=1)
+        return _FormRow(self.tr("商定措施"), self.measures, stretch=1)
 
+    def _build_follow_up_row(self) -> _FormRow:
+        """回访日期, then the visiting cadres on the same row."""
         people = QHBoxLayout()
         people.setSpacing(6)
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText(self.tr("如 2026-12-20，可不填"))
         self.follow_up.setFixedWidth(190)
-        self.visitors = CadrePicker(self.ctx, serving_only=True)
         people.addWidget(self.follow_up)
+        self._build_visitors(people)
+        self.follow_up_error = field_error()
+        return _FormRow(self.tr("回访日期"), people, self.follow_up_error)
+
+    def _build_visitors(self, row: QHBoxLayout) -> None:
+        """走访干部: the cadres who went (type-ahead, chips), at the end of ``row``."""
+        self.visitors = CadrePicker(self.ctx, serving_only=True)
         visitors_label = QLabel(self.tr("走访干部"))
         visitors_label.setContentsMargins(14, 0, 0, 0)
-        people.addWidget(visitors_label)
-        people.addWidget(self.visitors, 1)
-        self.follow_up_error = field_error()
-        add(self.tr("回访日期"), people, self.follow_up_error)
+        row.addWidget(visitors_label)
+        row.addWidget(self.visitors, 1)
 
-        photos = QHBoxLayout()
-        photos.setSpacing(8)
-        self.photo_button = QPushButton(self.tr("添加照片…"))
-        self.photo_list = QListWidget()
-        self.photo_list.setViewMode(QListView.ViewMode.IconMode)
-        self.photo_list.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
-        self.photo_list.setFlow(QListView.Flow.LeftToRight)
-        self.photo_list.setWrapping(False)
-        self.photo_list.setFixedHeight(THUMB_SIZE + 30)
-        self.photo_list.setToolTip(self.tr("选中照片按 Delete 移除"))
-        self.photo_error = field_error()
-        button_col = QVBoxLayout()
-        button_col.addWidget(self.photo_button)
-        button_col.addStretch(1)
-        self.photo_hint = QLabel(self.tr("还没有照片。可添加入户照片、证明材料的照片"))
-        self.photo_hint.setObjectName("tileLabel")
-        photos.addLayout(button_col)
-        photos.addWidget(self.photo_list, 1)
-        photos.addWidget(self.photo_hint, 1, Qt.AlignmentFlag.AlignTop)
-        add(self.tr("照片"), photos, self.photo_error)
-        return grid
+    def _build_photo_row(self) -> _FormRow:
+        """照片: the add button, the thumbnails (or a hint while there are none); the same
+        photo row as the 十送 and 帮扶 forms (``ui/photo_strip.py``)."""
+        self.photo_strip = PhotoStrip(self.ctx, self.tr("还没有照片。可添加入户照片、证明材料的照片"))
+        self.photo_button = self.photo_strip.photo_button
+        self.photo_list = self.photo_strip.photo_list
+        self.photo_hint = self.photo_strip.photo_hint
+        self.photo_error = self.photo_strip.photo_error
+        return _FormRow(self.tr("照片"), self.photo_strip, self.photo_error)
 
     def _set_tab_order(self) -> None:
         chain = [self.households.line_edit, self.date_edit, self.time_edit, self.purpose,
@@ -346,7 +352,7 @@ class VisitEntryPage(Page):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_visit)
         self.save_button.clicked.connect(self.save)
         self.new_button.clicked.connect(self.new_visit)
-        self.photo_button.clicked.connect(self.choose_photos)
+        self.photo_strip.sig_changed.connect(self._on_edit)
 
         edited = self._on_edit
         self.households.sig_changed.connect(self._on_households_changed)
@@ -368,7 +374,7 @@ class VisitEntryPage(Page):
                        self.follow_up, self.need_due):
             widget.installEventFilter(self)
         for widget in (self.need_text, self.need_due, self.need_status, self.need_category,
-                       self.needs_view, self.photo_list):
+                       self.needs_view):
             widget.installEventFilter(self)
 
         self._autosave_soon = QTimer(self)
@@ -471,7 +477,7 @@ class VisitEntryPage(Page):
             "follow_up": self.follow_up.text(),
             "visitors": self.visitors.choices(),
             "visitor_text": self.visitors.line_edit.text(),
-            "photos": list(self._photos),
+            "photos": self.photo_strip.paths(),
         }
 
     def _apply(self, data: dict[str, Any]) -> None:
@@ -683,55 +689,14 @@ class VisitEntryPage(Page):
 
     def choose_photos(self) -> None:
         """Pick photos from disk (they are copied into the data home on save)."""
-        start = str(self.ctx.settings.value(SETTINGS_PHOTO_DIR, str(Path.home())))
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("选择照片"), start,
-            self.tr("图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp);;所有文件 (*)"))
-        if not paths:
-            return
-        self.ctx.settings.setValue(SETTINGS_PHOTO_DIR, str(Path(paths[0]).parent))
-        self._set_photos(list(dict.fromkeys(self._photos + paths)))  # each file once
-        self._show_error(self.photo_error, None)
-        self._on_edit()
+        self.photo_strip.choose_photos()
 
     def photos(self) -> list[str]:
         """The photos chosen for this visit (paths on disk)."""
-        return list(self._photos)
+        return self.photo_strip.paths()
 
     def _set_photos(self, paths: list[str]) -> None:
-        self._photos = list(paths)
-        self.photo_list.clear()
-        placeholder = QPixmap(THUMB_SIZE, THUMB_SIZE)
-        placeholder.fill(Qt.GlobalColor.lightGray)
-        for path in self._photos:
-            item = QListWidgetItem(QIcon(placeholder), Path(path).name)
-            item.setToolTip(path)
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            self.photo_list.addItem(item)
-            self.ctx.tasks.run(_thumbnail, path, THUMB_SIZE,
-                               done=lambda image, p=path: self._show_thumbnail(p, image))
-        self.photo_list.setFocusPolicy(Qt.FocusPolicy.StrongFocus if self._photos
-                                       else Qt.FocusPolicy.NoFocus)
-        self.photo_list.setVisible(bool(self._photos))
-        self.photo_hint.setVisible(not self._photos)
-
-    def _show_thumbnail(self, path: str, image: QImage | None) -> None:
-        if not isValid(self) or image is None:
-            return
-        for row in range(self.photo_list.count()):
-            item = self.photo_list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == path:
-                item.setIcon(QIcon(QPixmap.fromImage(image)))
-
-    def _remove_photo(self) -> None:
-        item = self.photo_list.currentItem()
-        if item is None:
-            return
-        path = item.data(Qt.ItemDataRole.UserRole)
-        self._set_photos([p for p in self._photos if p != path])
-        if not self._photos:
-            self.photo_button.setFocus()
-        self._on_edit()
+        self.photo_strip.set_photos(paths)
 
     # ------------------------------------------------------------------ validation
 
@@ -811,10 +776,7 @@ class VisitEntryPage(Page):
         return True
 
     def _check_photos(self) -> bool:
-        missing = [p for p in self._photos if not Path(p).is_file()]
-        self._show_error(self.photo_error, self.tr("照片“{name}”已找不到，请移除后重新添加").format(
-            name=Path(missing[0]).name) if missing else None)
-        return not missing
+        return self.photo_strip.check()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -829,13 +791,9 @@ class VisitEntryPage(Page):
                     self.add_need()
                     return True
                 return watched is not self.need_category  # a closed combo: nothing to do
-            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                if watched is self.needs_view:
-                    self._remove_need()
-                    return True
-                if watched is self.photo_list:
-                    self._remove_photo()
-                    return True
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and watched is self.needs_view:
+                self._remove_need()
+                return True
         return super().eventFilter(watched, event)
 
     def _validate_leaving(self, widget: QObject) -> None:
@@ -904,7 +862,7 @@ class VisitEntryPage(Page):
                 due_date=dt.date.fromisoformat(n["due"]) if n.get("due") else None,
                 status=n["status"], household=n.get("household"))
                 for n in (self._need_at(r) for r in range(self.need_model.rowCount()))],
-            photos=list(self._photos),
+            photos=self.photo_strip.paths(),
         )
         self._saving = True
         self.save_button.setEnabled(False)

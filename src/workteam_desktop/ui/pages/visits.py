@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -55,6 +54,7 @@ from ...store.visits import (
     visit_summary,
     visit_villages,
 )
+from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..dialogs_urgent import ResolveNeedDialog
 from ..pickers import DateEdit
@@ -323,11 +323,8 @@ class VisitsPage(Page):
             self._visit_cell, self)
         self.visit_model.sig_fetch_more.connect(lambda: self._load_visits(more=True))
         self.visit_view = _table(self.visit_model)
-        header = self.visit_view.horizontalHeader()
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 100), (1, 150), (2, 150), (3, 120), (5, 130), (6, 120),
-                              (7, 58)):
-            self.visit_view.setColumnWidth(column, width)
+        # Widths from the text in the language shown; 发现情况 takes the rest.
+        fit_columns_to_text(self.visit_view, stretch_column=4)
         self.visit_view.activated.connect(self._open_household)
         self.visit_empty = empty_state("")
         self.visit_stack = QStackedWidget()
@@ -563,10 +560,7 @@ class VisitsPage(Page):
              self.tr("期限"), self.tr("状态"), self.tr("已用天数")], self._need_cell, self)
         self.need_model.sig_fetch_more.connect(lambda: self._load_needs(more=True))
         self.need_view = _table(self.need_model)
-        header = self.need_view.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 80), (2, 90), (3, 130), (4, 100), (5, 150), (6, 90), (7, 80)):
-            self.need_view.setColumnWidth(column, width)
+        fit_columns_to_text(self.need_view, stretch_column=1)  # 问题 takes the rest
         self.need_view.activated.connect(lambda _i: self.resolve_selected())
         self.need_view.selectionModel().currentRowChanged.connect(
             lambda _c, _p: self._update_resolve_button())
