@@ -1978,9 +1978,12 @@ Look for this household on the &quot;Households&quot; page.</translation>
         <source>易地搬迁：{year}自{origin}迁入{site}</source>
         <translation>Relocated {year} from {origin} to {site}</translation>
     </message>
-    <message>
-        <source>权益悬空 {n} 项</source>
-        <translation>{n} rights unassigned</translation>
+    <message numerus="yes">
+        <source>权益悬空 %n 项</source>
+        <translation>
+            <numerusform>%n right item unassigned</numerusform>
+            <numerusform>%n right items unassigned</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>急难愁盼 %n 件未解决</source>
@@ -2065,10 +2068,6 @@ To add it, set the monitoring status and risk type under &quot;Basics&quot;.</tr
     <message>
         <source>共 {total} 项：保障到位 {secured} 项，办理中 {progress} 项，有问题 {problem} 项</source>
         <translation>{total} items: {secured} secured, {progress} in progress, {problem} with problems</translation>
-    </message>
-    <message>
-        <source>最近 {n} 次走访，未解决的急难愁盼 {open} 件</source>
-        <translation>Last {n} visits; {open} urgent needs open</translation>
     </message>
     <message>
         <source>还没有走访记录，点右上角“记录走访”新建。</source>
@@ -3198,6 +3197,16 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>未核实</source>
         <translation>Unchecked</translation>
+    </message>
+</context>
+<context>
+    <name>RightsTab</name>
+    <message numerus="yes">
+        <source>权益悬空 %n 项</source>
+        <translation>
+            <numerusform>%n right item unassigned</numerusform>
+            <numerusform>%n right items unassigned</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -5229,6 +5238,20 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Saved: {date} {names} ({purpose}). You can record the next visit.</translation>
     </message>
     <message>
+        <source>核对走访日期</source>
+        <translation>Check the visit date</translation>
+    </message>
+    <message>
+        <source>{message}。
+确定按这个日期保存吗？</source>
+        <translation>{message}.
+Save it with this date?</translation>
+    </message>
+    <message>
+        <source>没有保存：请改正走访日期</source>
+        <translation>Not saved: correct the visit date</translation>
+    </message>
+    <message>
         <source>没有保存：{message}</source>
         <translation>Not saved: {message}</translation>
     </message>
@@ -5502,6 +5525,27 @@ Try another period, village or household, or press Ctrl+N to record one</transla
     <message>
         <source>没有读出走访记录，请稍后再试</source>
         <translation>Could not read the visits; please try again later</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsTab</name>
+    <message numerus="yes">
+        <source>最近 %n 次走访</source>
+        <translation>
+            <numerusform>Last %n visit</numerusform>
+            <numerusform>Last %n visits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>未解决的急难愁盼 %n 件</source>
+        <translation>
+            <numerusform>%n urgent need open</numerusform>
+            <numerusform>%n urgent needs open</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{visits}，{needs}</source>
+        <translation>{visits}; {needs}</translation>
     </message>
 </context>
 <context>

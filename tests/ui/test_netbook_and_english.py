@@ -326,6 +326,16 @@ def test_english_duplicates_compare_in_english(qtbot, en_ctx: AppContext) -> Non
     assert "Household number" in fields and "户编号" not in fields
     relations = {page.members_a.item(row, 1).text() for row in range(page.members_a.rowCount())}
     assert "Head" in relations and "户主" not in relations
+    # The compared values too (脱贫户, 是/否, 未纳入 were Chinese).
+    import re
+
+    coded = [row for row, name in enumerate(fields)
+             if name in ("Household type", "Relocated", "Monitoring status")]
+    assert coded, fields
+    for row in coded:
+        for column in range(1, page.compare.columnCount()):
+            item = page.compare.item(row, column)
+            assert item is None or not re.search("[\u4e00-\u9fff]", item.text()), item.text()
 
 
 def test_a_page_without_a_navigation_entry_lights_none(qtbot, ctx: AppContext) -> None:

@@ -178,6 +178,10 @@ def test_counts_take_the_english_plural(qtbot, en_ctx: AppContext) -> None:
     assert tr("HouseholdDetailPage", "人口 %n 人", 4) == "4 people"
     assert tr("HouseholdDetailPage", "急难愁盼 %n 件未解决", 1) == "1 urgent need open"
     assert tr("DeliveriesPage", "覆盖 %Ln 人", 1130) == "1,130 people reached"
+    # "1 rights unassigned", "Last 1 visits" (the household page's rights and visits tabs)
+    assert tr("RightsTab", "权益悬空 %n 项", 1) == "1 right item unassigned"
+    assert tr("VisitsTab", "最近 %n 次走访", 1) == "Last 1 visit"
+    assert tr("VisitsTab", "未解决的急难愁盼 %n 件", 2) == "2 urgent needs open"
 
 
 def test_a_households_tabs_use_english_brackets(qtbot, en_ctx: AppContext) -> None:

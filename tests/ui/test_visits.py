@@ -624,3 +624,35 @@ def test_pickers_pick_by_keyboard_and_unpick(qtbot, ctx) -> None:
     press(qtbot, Qt.Key.Key_Return)  # nothing to pick
     assert page.households.ids() == [household["id"]]
     wait_for_tasks(qtbot, ctx)
+
+
+@pytest.mark.parametrize("confirm", [False, True])
+def test_a_date_before_the_team_arrived_is_asked_about(qtbot, ctx, monkeypatch,
+                                                       confirm: bool) -> None:
+    """1999-01-01 was saved without a word (issue 15): the cadre is asked; No keeps the
+    form as it is, Yes saves it with that date."""
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes if confirm else QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    household = _household(ctx)
+    page = _entry_page(qtbot, ctx)
+    _pick_household(qtbot, ctx, page, household)
+    page.date_edit.setDate(dt.date(1999, 1, 1))
+    page.purpose.setCurrentText("补录走访")
+    before = len(list_visits(ctx.store, household=household["id"]))
+    if confirm:
+        with qtbot.waitSignal(page.sig_saved, timeout=10000):
+            page.save()
+        [old] = [v for v in list_visits(ctx.store, household=household["id"])
+                 if v["visit_date"] == "1999-01-01"]
+        assert old["purpose"] == "补录走访"
+    else:
+        page.save()
+        qtbot.waitUntil(lambda: "请改正走访日期" in page.saved_note.text(), timeout=10000)
+        assert len(list_visits(ctx.store, household=household["id"])) == before
+        assert page.households.ids() == [household["id"]]  # the form is kept as typed
+    assert len(asked) == 1 and "1999-01-01" in asked[0]

@@ -47,7 +47,7 @@ RULES: dict[str, QualityRule] = {r.code: r for r in (
                 "add them", "red"),
     QualityRule("rights_unassigned", "权益悬空", "Rights without anyone in charge",
                 "权益清单中有 {count} 项没有责任人或未核实状态，请落实责任人（有人管、不悬空）",
-                "{count} rights items have no one in charge or no status; assign them"),
+                "Rights items with no one in charge or no status: {count}; assign them"),
     QualityRule("form_overdue", "逾期未更新", "Form overdue",
                 "信息采集表上次更新于 {updated}，已超过 {days} 天，请入户采集更新",
                 "The household form was last updated on {updated}, more than {days} days ago; "

@@ -200,7 +200,8 @@ def _labels(cur: sqlite3.Cursor, ids: set[str]) -> dict[str, dict[str, Any]]:
 
 # ---------------------------------------------------------------- comparison
 
-def _side(cur: sqlite3.Cursor, hid: str, teams: Mapping[str, Any], full_id: bool) -> dict[str, Any]:
+def _side(cur: sqlite3.Cursor, hid: str, teams: Mapping[str, Any], full_id: bool,
+          lang: str = "zh") -> dict[str, Any]:
     row = cur.execute(
         "SELECT h.*, v.name AS village_name, g.name AS grid_name FROM household h "
         "JOIN area v ON v.id = h.village_id LEFT JOIN area g ON g.id = h.grid_id WHERE h.id = ?",
@@ -217,13 +218,13 @@ def _side(cur: sqlite3.Cursor, hid: str, teams: Mapping[str, Any], full_id: bool
             shown[name] = h["village_name"] + (f" / {h['grid_name']}" if h["grid_name"] else "")
             continue
         values[name] = h[name]
-        shown[name] = _show(name, h[name], full_id)
+        shown[name] = _show(name, h[name], full_id, lang)
     members = [dict(r) for r in cur.execute(
         "SELECT id, name, relation, sex, birth_date, id_number, labour_capacity, "
         "employment_stable FROM member WHERE household_id = ? AND deleted = 0 "
         "ORDER BY relation = 'head' DESC, birth_date", (hid,))]
     for m in members:
-        m["relation_label"] = cat.RELATIONS.label(m["relation"])
+        m["relation_label"] = cat.RELATIONS.label(m["relation"], lang)
         m["id_number_shown"] = m["id_number"] if full_id else idnumber.mask(m["id_number"])
     counts = {}
     for table, column, _ in CHILDREN:
@@ -235,28 +236,31 @@ def _side(cur: sqlite3.Cursor, hid: str, teams: Mapping[str, Any], full_id: bool
             "label": f"{h['number']} {h['head_name']}"}
 
 
-def _show(name: str, value: Any, full_id: bool) -> str:
+def _show(name: str, value: Any, full_id: bool, lang: str = "zh") -> str:
     if value is None or value == "":
         return ""
+    en = lang.startswith("en")
     if name == "id_number":
         return value if full_id else idnumber.mask(value)
     if name == "type":
-        return cat.HOUSEHOLD_TYPES.label(value)
+        return cat.HOUSEHOLD_TYPES.label(value, lang)
     if name == "monitoring_status":
-        return cat.MONITORING_STATUSES.label(value)
+        return cat.MONITORING_STATUSES.label(value, lang)
     if name == "risk_kind":
-        return cat.RISK_KINDS.label(value)
+        return cat.RISK_KINDS.label(value, lang)
     if name in ("relocated", "accident_insured", "relapse_insured"):
-        return "是" if value else "否"
+        return ("Yes" if value else "No") if en else ("是" if value else "否")
     return str(value)
 
 
-def compare_pair(store: Store, a: str, b: str, *, full_id: bool = False) -> dict[str, Any]:
-    """Both households side by side: fields (values and as shown), members, counts of
-    children, team; ``differs`` lists the fields whose values differ."""
+def compare_pair(store: Store, a: str, b: str, *, full_id: bool = False,
+                 lang: str = "zh") -> dict[str, Any]:
+    """Both households side by side: fields (values and as shown, in ``lang``), members,
+    counts of children, team; ``differs`` lists the fields whose values differ."""
     with store.read() as cur:
         teams = village_teams(cur)
-        left, right = _side(cur, a, teams, full_id), _side(cur, b, teams, full_id)
+        left, right = (_side(cur, a, teams, full_id, lang),
+                       _side(cur, b, teams, full_id, lang))
     differs = [n for n in MERGE_FIELDS if left["values"][n] != right["values"][n]]
     return {"a": left, "b": right, "differs": differs,
             "fields": [(n, field_label(n)) for n in MERGE_FIELDS]}

@@ -319,7 +319,7 @@ class HouseholdDetailPage(Page):
                   for f in d["flags"]]
         dangling = sum(1 for r in d["rights"] if r["missing"] or r["unassigned"])
         if dangling:
-            badges.append((self.tr("权益悬空 {n} 项").format(n=dangling), "red"))
+            badges.append((self.tr("权益悬空 %n 项", "", dangling), "red"))
         open_needs = sum(1 for v in d["visits"] for n in v["urgent_needs"]
                          if n["status"] != "resolved")
         if open_needs:

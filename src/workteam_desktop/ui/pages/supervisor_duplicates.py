@@ -222,7 +222,8 @@ class SupervisorDuplicatesPage(Page):
         pair = self.pairs_model.payload(row)
         if pair is None:
             return
-        self.ctx.tasks.run(compare_pair, self.ctx.store, pair.a, pair.b, done=self._show_compare)
+        self.ctx.tasks.run(compare_pair, self.ctx.store, pair.a, pair.b, lang=self.ctx.lang,
+                           done=self._show_compare)
 
     def _show_compare(self, view: dict[str, Any]) -> None:
         self.current = view

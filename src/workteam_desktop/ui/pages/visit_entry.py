@@ -8,6 +8,7 @@ as a draft (``visit:new``) and comes back when the page is opened again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -43,7 +44,7 @@ from ...domain.fields import parse_time
 from ...domain.problems import DomainError
 from ...store import Store
 from ...store.drafts import delete_draft, load_draft, save_draft
-from ...store.visits import UrgentNeedInput, VisitInput, add_visit
+from ...store.visits import EARLY_CODES, UrgentNeedInput, VisitInput, add_visit
 from ..context import AppContext
 from ..photo_strip import SETTINGS_PHOTO_DIR as SETTINGS_PHOTO_DIR  # where photos were last chosen
 from ..photo_strip import PhotoStrip
@@ -864,13 +865,16 @@ class VisitEntryPage(Page):
                 for n in (self._need_at(r) for r in range(self.need_model.rowCount()))],
             photos=self.photo_strip.paths(),
         )
+        self._start_save(visit)
+
+    def _start_save(self, visit: VisitInput) -> None:
         self._saving = True
         self.save_button.setEnabled(False)
         self.saved_note.setText(self.tr("正在保存…"))
         names = "、".join(h["head_name"] for h in self.households.choices())
         self.ctx.tasks.run(_save_visit, self.ctx.store, visit,
                            done=lambda visit_id: self._on_saved(visit_id, visit, names),
-                           failed=self._on_save_failed)
+                           failed=lambda error: self._on_save_failed(error, visit))
 
     def _on_saved(self, visit_id: str, visit: VisitInput, names: str) -> None:
         if not isValid(self):
@@ -886,11 +890,27 @@ class VisitEntryPage(Page):
         self.households.line_edit.setFocus()
         self.sig_saved.emit(visit_id)
 
-    def _on_save_failed(self, error: BaseException) -> None:
+    def _on_save_failed(self, error: BaseException, visit: VisitInput | None = None) -> None:
         if not isValid(self):
             return
         self._saving = False
         self.save_button.setEnabled(True)
+        if isinstance(error, DomainError) and error.problem.code in EARLY_CODES \
+                and visit is not None:
+            # A date before the team arrived (or over a year back): a slip of the keyboard
+            # more often than a late entry, so ask; the store's rule decides when.
+            answer = QMessageBox.question(
+                self, self.tr("核对走访日期"),
+                self.tr("{message}。\n确定按这个日期保存吗？").format(
+                    message=error.message(self.ctx.lang)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                self._start_save(dataclasses.replace(visit, early_date_confirmed=True))
+            else:
+                self.saved_note.setText(self.tr("没有保存：请改正走访日期"))
+                self.date_edit.setFocus()
+            return
         if isinstance(error, DomainError):
             message = error.message(self.ctx.lang)
             target = {"households": self.household_error, "purpose": self.purpose_error,

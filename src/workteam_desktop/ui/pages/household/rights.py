@@ -65,8 +65,7 @@ class RightsTab(HouseholdTab):
             "共 {total} 项：保障到位 {secured} 项，办理中 {progress} 项，有问题 {problem} 项").format(
                 total=self.rights_model.rowCount(), secured=counts["secured"],
                 progress=counts["in_progress"], problem=counts["problem"]))
-        self.rights_alert.setText(
-            translate("HouseholdDetailPage", "权益悬空 {n} 项").format(n=counts["dangling"]))
+        self.rights_alert.setText(self.tr("权益悬空 %n 项", "", counts["dangling"]))
         self.rights_alert.setVisible(counts["dangling"] > 0)
 
     def _edited(self) -> None:

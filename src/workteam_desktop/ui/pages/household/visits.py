@@ -81,9 +81,10 @@ class VisitsTab(HouseholdTab):
                          v["findings"], "；".join(needs), "、".join(w for w, _l in words)))
             badges.append(words)
         self.visits_model.set_rows(rows, badges)
-        self.visits_summary.setText(translate(
-            "HouseholdDetailPage", "最近 {n} 次走访，未解决的急难愁盼 {open} 件").format(
-            n=len(rows), open=open_needs) if rows else "")
+        visits = self.tr("最近 %n 次走访", "", len(rows))
+        needs = self.tr("未解决的急难愁盼 %n 件", "", open_needs)
+        summary = self.tr("{visits}，{needs}")
+        self.visits_summary.setText(summary.format(visits=visits, needs=needs) if rows else "")
         self.visits_empty.setText(translate(
             "HouseholdDetailPage", "还没有走访记录，点右上角“记录走访”新建。"))
         self.stack.setCurrentIndex(0 if rows else 1)
