@@ -588,9 +588,12 @@ The current data is first kept as a “before restore” backup, so it can be re
         <source>已恢复。</source>
         <translation>Restored.</translation>
     </message>
-    <message>
-        <source>有 {n} 个附件在备份中找不到。</source>
-        <translation>{n} attachments were not in the backup. </translation>
+    <message numerus="yes">
+        <source>有 %n 个附件在备份中找不到。</source>
+        <translation>
+            <numerusform>%n attachment was not in the backup. </numerusform>
+            <numerusform>%n attachments were not in the backup. </numerusform>
+        </translation>
     </message>
     <message>
         <source>本机已换用新的设备编号，同步前请重新登录。</source>
@@ -843,9 +846,12 @@ The current data is first kept as a “before restore” backup, so it can be re
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
-    <message>
-        <source>共 {n} 处冲突待处理</source>
-        <translation>{n} conflicts to review</translation>
+    <message numerus="yes">
+        <source>共 %Ln 处冲突待处理</source>
+        <translation>
+            <numerusform>%Ln conflict to review</numerusform>
+            <numerusform>%Ln conflicts to review</numerusform>
+        </translation>
     </message>
     <message>
         <source>读取冲突失败，请关闭后再试</source>
@@ -1286,9 +1292,12 @@ Visited / all households</translation>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
-    <message>
-        <source>已选 {n} 户</source>
-        <translation>{n} households selected</translation>
+    <message numerus="yes">
+        <source>已选 %n 户</source>
+        <translation>
+            <numerusform>%n household selected</numerusform>
+            <numerusform>%n households selected</numerusform>
+        </translation>
     </message>
     <message>
         <source>还没有选择受益农户</source>
@@ -1531,9 +1540,12 @@ The demo data is kept in {home} and never mixes with real data.</translation>
         <source>草稿没能自动保存，请尽快提交</source>
         <translation>Draft could not be autosaved; please submit soon</translation>
     </message>
-    <message>
-        <source>有 {n} 处需要修改，光标已移到第一处</source>
-        <translation>{n} fields need fixing; the cursor is on the first</translation>
+    <message numerus="yes">
+        <source>有 %n 处需要修改，光标已移到第一处</source>
+        <translation>
+            <numerusform>%n field needs fixing; the cursor is on it</numerusform>
+            <numerusform>%n fields need fixing; the cursor is on the first</numerusform>
+        </translation>
     </message>
     <message>
         <source>正在提交…</source>
@@ -2019,6 +2031,13 @@ Look for this household on the &quot;Households&quot; page.</translation>
         <source>从未</source>
         <translation>never</translation>
     </message>
+    <message numerus="yes">
+        <source>有 %n 处填写有误，改正后再保存</source>
+        <translation>
+            <numerusform>%n field is wrong; fix it before saving</numerusform>
+            <numerusform>%n fields are wrong; fix them before saving</numerusform>
+        </translation>
+    </message>
     <message>
         <source> {n}个月</source>
         <translation> {n} months</translation>
@@ -2098,10 +2117,6 @@ Observation line: {threshold}</translation>
     <message>
         <source>已恢复上次未保存的修改，请保存或放弃</source>
         <translation>Restored unsaved changes; save or discard them</translation>
-    </message>
-    <message>
-        <source>有 {n} 处填写有误，改正后再保存</source>
-        <translation>{n} fields are wrong; fix them before saving</translation>
     </message>
     <message>
         <source>没有需要保存的修改</source>
@@ -3022,9 +3037,19 @@ The result is previewed here and can be printed.</translation>
         <source>易地搬迁户权益未登记、无人负责、有问题或办理中的事项。</source>
         <translation>Rights of relocated households that are unrecorded, unassigned, problematic or in progress.</translation>
     </message>
-    <message>
-        <source>将打印所选的 {n} 户。</source>
-        <translation>Prints the {n} selected households.</translation>
+    <message numerus="yes">
+        <source>将打印所选的 %n 户。</source>
+        <translation>
+            <numerusform>Prints the %n selected household.</numerusform>
+            <numerusform>Prints the %n selected households.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>已送往打印机：%n 页</source>
+        <translation>
+            <numerusform>Sent to printer: %n page</numerusform>
+            <numerusform>Sent to printer: %n pages</numerusform>
+        </translation>
     </message>
     <message>
         <source>未选农户时打印所选范围内的全部 {n} 户（每户一页起）。</source>
@@ -3069,10 +3094,6 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>正在打印…</source>
         <translation>Printing…</translation>
-    </message>
-    <message>
-        <source>已送往打印机：{n} 页</source>
-        <translation>Sent to printer: {n} pages</translation>
     </message>
     <message>
         <source>打印机没有准备好，请检查打印机后再试。</source>
@@ -3447,9 +3468,12 @@ The result is previewed here and can be printed.</translation>
         <source>导入完成：新增{ha}户、更新{hu}户（{hn}户没有变化），新增家庭成员{ma}人、更新{mu}人。</source>
         <translation>Import done: {ha} households added, {hu} updated ({hn} unchanged), {ma} members added, {mu} updated.</translation>
     </message>
-    <message>
-        <source>有问题的{n}行未导入。</source>
-        <translation>{n} rows with problems were not imported.</translation>
+    <message numerus="yes">
+        <source>有问题的%Ln行未导入。</source>
+        <translation>
+            <numerusform>%Ln row with problems was not imported.</numerusform>
+            <numerusform>%Ln rows with problems were not imported.</numerusform>
+        </translation>
     </message>
     <message>
         <source>已取消导入，没有写入任何数据。</source>
@@ -3938,9 +3962,12 @@ score</translation>
         <source>{n} 个工作队；督导评分还有 {missing} 个未录入（双击该格录入，未录入按0分计）</source>
         <translation>{n} work teams; {missing} supervisor&apos;s scores not entered yet (double-click the cell; a missing score counts 0)</translation>
     </message>
-    <message>
-        <source>{n} 个工作队，督导评分已全部录入</source>
-        <translation>{n} work teams, all supervisor&apos;s scores entered</translation>
+    <message numerus="yes">
+        <source>%n 个工作队，督导评分已全部录入</source>
+        <translation>
+            <numerusform>%n work team, all supervisor&apos;s scores entered</numerusform>
+            <numerusform>%n work teams, all supervisor&apos;s scores entered</numerusform>
+        </translation>
     </message>
     <message>
         <source>；</source>
@@ -4079,9 +4106,12 @@ After importing the teams&apos; bundles, households with the same ID number, or 
         <source>正在查找…</source>
         <translation>Searching…</translation>
     </message>
-    <message>
-        <source>共 {n} 对疑似重复</source>
-        <translation>{n} possible duplicate pairs</translation>
+    <message numerus="yes">
+        <source>共 %Ln 对疑似重复</source>
+        <translation>
+            <numerusform>%Ln possible duplicate pair</numerusform>
+            <numerusform>%Ln possible duplicate pairs</numerusform>
+        </translation>
     </message>
     <message>
         <source>工作队</source>
@@ -4204,9 +4234,12 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <source>合计</source>
         <translation>Total</translation>
     </message>
-    <message>
-        <source>{n} 个村（社区）</source>
-        <translation>{n} villages</translation>
+    <message numerus="yes">
+        <source>%n 个村（社区）</source>
+        <translation>
+            <numerusform>%n village</numerusform>
+            <numerusform>%n villages</numerusform>
+        </translation>
     </message>
     <message>
         <source>{teams} 个工作队、{villages} 个村（社区）、{households} 户；本季度走访覆盖率 {coverage}，急难愁盼未解决 {urgent} 件，逾期未更新 {overdue} 户，观测对象 {observation} 户。</source>
@@ -4271,9 +4304,12 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <source>{rule}（{n}）</source>
         <translation>{rule} ({n})</translation>
     </message>
-    <message>
-        <source>共发现 {n} 处问题</source>
-        <translation>{n} problems found</translation>
+    <message numerus="yes">
+        <source>共发现 %Ln 处问题</source>
+        <translation>
+            <numerusform>%Ln problem found</numerusform>
+            <numerusform>%Ln problems found</numerusform>
+        </translation>
     </message>
     <message>
         <source>共发现 {total} 处问题，列出前 {shown} 处（每类最多 {limit} 处）</source>
@@ -4515,9 +4551,33 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <source>从未同步</source>
         <translation>Never</translation>
     </message>
-    <message>
-        <source>{n} 条更改</source>
-        <translation>{n} changes</translation>
+    <message numerus="yes">
+        <source>%Ln 条更改</source>
+        <translation>
+            <numerusform>%Ln change</numerusform>
+            <numerusform>%Ln changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>逐条查看（%Ln 条记录）…</source>
+        <translation>
+            <numerusform>Show the %Ln record…</numerusform>
+            <numerusform>Show all %Ln records…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln 处冲突待处理</source>
+        <translation>
+            <numerusform>%Ln conflict to review</numerusform>
+            <numerusform>%Ln conflicts to review</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>共 %Ln 条更改尚未同步</source>
+        <translation>
+            <numerusform>%Ln change not yet synced</numerusform>
+            <numerusform>%Ln changes not yet synced</numerusform>
+        </translation>
     </message>
     <message>
         <source>上次同步未完成：{message}</source>
@@ -4538,14 +4598,6 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>收起逐条列表</source>
         <translation>Hide the list</translation>
-    </message>
-    <message>
-        <source>逐条查看（{n} 条记录）…</source>
-        <translation>Show all {n} records…</translation>
-    </message>
-    <message>
-        <source>{n} 处冲突待处理</source>
-        <translation>{n} conflicts to review</translation>
     </message>
     <message>
         <source>正在取消…</source>
@@ -4610,10 +4662,6 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>无法读取本机密钥，U盘传输暂不可用。</source>
         <translation>Cannot read this laptop&apos;s keys; USB transfer is unavailable.</translation>
-    </message>
-    <message>
-        <source>共 {n} 条更改尚未同步</source>
-        <translation>{n} changes not yet synced</translation>
     </message>
 </context>
 <context>
@@ -5137,6 +5185,13 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <source>选中一行按 Delete 删除</source>
         <translation>Select a row and press Delete to remove</translation>
     </message>
+    <message numerus="yes">
+        <source>还有 %n 处需要修改，见红字提示</source>
+        <translation>
+            <numerusform>%n field still needs fixing (see red notes)</numerusform>
+            <numerusform>%n fields still need fixing (see red notes)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>急难愁盼</source>
         <translation>Urgent needs</translation>
@@ -5224,10 +5279,6 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>当前走访还没有保存，要放弃它吗？</source>
         <translation>This visit is not saved. Discard it?</translation>
-    </message>
-    <message>
-        <source>还有 {n} 处需要修改，见红字提示</source>
-        <translation>{n} fields still need fixing (see red notes)</translation>
     </message>
     <message>
         <source>正在保存…</source>

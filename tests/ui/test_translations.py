@@ -182,6 +182,9 @@ def test_counts_take_the_english_plural(qtbot, en_ctx: AppContext) -> None:
     assert tr("RightsTab", "权益悬空 %n 项", 1) == "1 right item unassigned"
     assert tr("VisitsTab", "最近 %n 次走访", 1) == "Last 1 visit"
     assert tr("VisitsTab", "未解决的急难愁盼 %n 件", 2) == "2 urgent needs open"
+    # "1 households selected" in the 十送 dialog, found by driving it under Xvfb
+    assert tr("DeliveryDialog", "已选 %n 户", 1) == "1 household selected"
+    assert tr("SyncPage", "共 %Ln 条更改尚未同步", 12000) == "12,000 changes not yet synced"
 
 
 def test_a_households_tabs_use_english_brackets(qtbot, en_ctx: AppContext) -> None:

@@ -166,7 +166,7 @@ class ConflictReviewDialog(QDialog):
             self.model.appendRow(items)
         self.body.setCurrentWidget(self.table if views else self.empty)
         self.detail.setVisible(bool(views))
-        self.count_label.setText(self.tr("共 {n} 处冲突待处理").format(n=f"{len(views):,}")
+        self.count_label.setText(self.tr("共 %Ln 处冲突待处理", "", len(views))
                                  if views else "")
         if views:
             row = min(select, len(views) - 1)

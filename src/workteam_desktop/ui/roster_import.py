@@ -569,7 +569,7 @@ class RosterImportDialog(QDialog):
             hn=f"{result.households_unchanged:,}", ma=f"{result.members_added:,}",
             mu=f"{result.members_updated:,}")
         if plan is not None and plan.skipped_rows:
-            text += "\n" + self.tr("有问题的{n}行未导入。").format(n=f"{len(plan.skipped_rows):,}")
+            text += "\n" + self.tr("有问题的%Ln行未导入。", "", len(plan.skipped_rows))
         self.result_label.setText(text)
         self.close_button.setDefault(True)
         self.close_button.setFocus()

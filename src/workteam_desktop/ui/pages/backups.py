@@ -234,7 +234,7 @@ class BackupsPage(Page):
         self._set_busy(False, self.tr("已恢复。"))
         missing = ""
         if result.missing_attachments:
-            missing = self.tr("有 {n} 个附件在备份中找不到。").format(n=result.missing_attachments)
+            missing = self.tr("有 %n 个附件在备份中找不到。", "", result.missing_attachments)
         missing += self.tr("本机已换用新的设备编号，同步前请重新登录。") if result.new_device else ""
         QMessageBox.information(
             self, self.tr("已恢复"),

@@ -206,7 +206,7 @@ class DeliveryDialog(RecordDialog):
 
     def _count_households(self) -> None:
         count = self.household_list.count()
-        self.household_count.setText(self.tr("已选 {n} 户").format(n=count) if count
+        self.household_count.setText(self.tr("已选 %n 户", "", count) if count
                                      else self.tr("还没有选择受益农户"))
         self.remove_button.setEnabled(count > 0)
 

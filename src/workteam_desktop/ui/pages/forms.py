@@ -396,7 +396,7 @@ class FormsPage(Page):
             return
         problems = self.view.validate_all()
         if problems:
-            self._say(self.tr("有 {n} 处需要修改，光标已移到第一处").format(n=len(problems)), "red")
+            self._say(self.tr("有 %n 处需要修改，光标已移到第一处", "", len(problems)), "red")
             widget = self.view.first_problem_widget()
             if widget is not None:
                 self.scroll.ensureWidgetVisible(widget, 40, 80)

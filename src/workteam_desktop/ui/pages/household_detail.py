@@ -508,7 +508,7 @@ class HouseholdDetailPage(Page):
             return
         wrong = self.problems()
         if wrong:
-            self._say(self.tr("有 {n} 处填写有误，改正后再保存").format(n=len(wrong)), "red")
+            self._say(self.tr("有 %n 处填写有误，改正后再保存", "", len(wrong)), "red")
             first = wrong[0]
             tab = next(t for t in self._parts if t.owns(first))
             self.show_tab(self.tabs.indexOf(tab))

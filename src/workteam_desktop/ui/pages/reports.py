@@ -347,7 +347,7 @@ class ReportsPage(Page):
             return
         picked = len(self.household_picker.ids())
         if picked:
-            self.household_hint.setText(self.tr("将打印所选的 {n} 户。").format(n=picked))
+            self.household_hint.setText(self.tr("将打印所选的 %n 户。", "", picked))
             return
         code = self.area_box.currentData()
 
@@ -554,7 +554,7 @@ class ReportsPage(Page):
         self._finish()
         self.print_button.setEnabled(True)
         if pages:
-            self._say(self.tr("已送往打印机：{n} 页").format(n=pages))
+            self._say(self.tr("已送往打印机：%n 页", "", pages))
         else:
             self._say(self.tr("打印机没有准备好，请检查打印机后再试。"), "red")
 

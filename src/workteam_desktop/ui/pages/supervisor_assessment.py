@@ -247,7 +247,7 @@ class SupervisorAssessmentPage(Page):
         self.status.setText(
             self.tr("{n} 个工作队；督导评分还有 {missing} 个未录入（双击该格录入，未录入按0分计）").format(
                 n=len(teams), missing=missing) if missing else
-            self.tr("{n} 个工作队，督导评分已全部录入").format(n=len(teams)))
+            self.tr("%n 个工作队，督导评分已全部录入", "", len(teams)))
         # The list separator of the language shown ("；" in Chinese, "; " in English).
         weights = self.tr("；").join(f"{self._label(k)} {w:.0%}"
                                     for k, w in view.result.weights.items())

@@ -208,7 +208,7 @@ class SupervisorDuplicatesPage(Page):
             [["、".join(REASON_LABELS[r][lang] for r in p.reasons), p.a_label, p.a_village,
               p.a_team, p.b_label, p.b_village, p.b_team] for p in pairs],
             pairs, [{0: "red"} if p.reasons[0] != "name_village" else {} for p in pairs])
-        self.count_label.setText(self.tr("共 {n} 对疑似重复").format(n=f"{len(pairs):,}"))
+        self.count_label.setText(self.tr("共 %Ln 对疑似重复", "", len(pairs)))
         self.body.setVisible(bool(pairs))
         self.empty.setVisible(not pairs)
         self.current = None

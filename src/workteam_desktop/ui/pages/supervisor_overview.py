@@ -128,7 +128,7 @@ class SupervisorOverviewPage(Page):
         t = view.totals
         totals = None
         if t is not None:
-            totals = [self.tr("合计"), "", self.tr("{n} 个村（社区）").format(n=len(view.rows)),
+            totals = [self.tr("合计"), "", self.tr("%n 个村（社区）", "", len(view.rows)),
                       t.households, t.people, t.visited, t.coverage, t.deliveries, t.urgent_open,
                       t.urgent_resolved, t.overdue, t.observation]
             teams = len({r.team_id for r in view.rows if r.team_id})

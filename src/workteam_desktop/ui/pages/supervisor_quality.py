@@ -148,7 +148,7 @@ class SupervisorQualityPage(Page):
             if self.rules.item(row).data(Qt.ItemDataRole.UserRole) == chosen:
                 self.rules.setCurrentRow(row)
                 break
-        self.count_label.setText(self.tr("共发现 {n} 处问题").format(n=f"{report.total:,}"))
+        self.count_label.setText(self.tr("共发现 %Ln 处问题", "", report.total))
         self._show_findings()
 
     def choose_rule(self, code: str) -> None:
@@ -179,7 +179,7 @@ class SupervisorQualityPage(Page):
                 "共发现 {total} 处问题，列出前 {shown} 处（每类最多 {limit} 处）").format(
                     total=f"{total:,}", shown=f"{shown:,}", limit=FINDINGS_PER_RULE))
         else:
-            self.count_label.setText(self.tr("共发现 {n} 处问题").format(n=f"{total:,}"))
+            self.count_label.setText(self.tr("共发现 %Ln 处问题", "", total))
 
     def _show_detail(self, row: int) -> None:
         household = self.model.payload(row)

@@ -352,7 +352,7 @@ class SyncPage(Page):
             self.last_label.setText(info.last_sync_at.astimezone().strftime("%Y-%m-%d %H:%M"))
         else:
             self.last_label.setText(self.tr("从未同步"))
-        self.pending_label.setText(self.tr("{n} 条更改").format(n=f"{info.pending:,}"))
+        self.pending_label.setText(self.tr("%Ln 条更改", "", info.pending))
         if info.last_error and not self.sync.running and self.error_label.isHidden():
             self.error_label.setText(self.tr("上次同步未完成：{message}").format(
                 message=info.last_error))
@@ -392,10 +392,10 @@ class SyncPage(Page):
         self.rejections_box.setVisible(bool(rejections))
 
     def _label_all_button(self) -> None:
-        n = f"{self._rejection_rows:,}"
+        n = self._rejection_rows
         self.all_rejections_button.setText(
             self.tr("收起逐条列表") if self.all_rejections_button.isChecked()
-            else self.tr("逐条查看（{n} 条记录）…").format(n=n))
+            else self.tr("逐条查看（%Ln 条记录）…", "", n))
 
     def _show_all_rejections(self, on: bool) -> None:
         self.rejections_table.setVisible(on)
@@ -404,7 +404,7 @@ class SyncPage(Page):
         self._label_all_button()
 
     def _show_conflict_count(self, n: int) -> None:
-        self.conflict_badge.setText(self.tr("{n} 处冲突待处理").format(n=f"{n:,}"))
+        self.conflict_badge.setText(self.tr("%Ln 处冲突待处理", "", n))
         self.conflict_badge.setVisible(n > 0)
         self.conflicts_button.setVisible(n > 0)
         self.no_conflicts.setVisible(n == 0)
@@ -545,7 +545,7 @@ class SyncPage(Page):
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.model.appendRow([name, value])
         total = sum(counts.values())
-        self.total_label.setText(self.tr("共 {n} 条更改尚未同步").format(n=f"{total:,}"))
+        self.total_label.setText(self.tr("共 %Ln 条更改尚未同步", "", total))
         self.total_label.setVisible(bool(counts))
         self.table.setVisible(bool(counts))
         self.empty.setVisible(not counts)

@@ -844,7 +844,7 @@ class VisitEntryPage(Page):
         wrong = [widget for ok, widget in checks if not ok]
         if wrong:
             wrong[0].setFocus()
-            self.saved_note.setText(self.tr("还有 {n} 处需要修改，见红字提示").format(n=len(wrong)))
+            self.saved_note.setText(self.tr("还有 %n 处需要修改，见红字提示", "", len(wrong)))
             return
         if self._draft_busy:
             self._save_queued = True  # let the draft being written land first, then delete it
