@@ -581,3 +581,25 @@ def test_an_open_urgent_need_can_be_resolved_from_the_household(qtbot, ctx) -> N
     stored = get_urgent_need(ctx.store, need_id)
     assert (stored["status"], stored["resolution"]) == ("resolved", "已请村里修好院墙")
     qtbot.waitUntil(lambda: not page.resolve_button.isEnabled())
+
+
+def test_a_demo_home_shows_no_sync_column_and_a_real_one_does(qtbot, ctx) -> None:
+    """Every row of a demo home said 待同步 although a demo never syncs (found driving the
+    app under Xvfb); a real home keeps the column."""
+    from ui_helpers import open_page
+
+    from workteam_desktop.store import sync_state
+    from workteam_desktop.store.setup import DEMO
+    from workteam_desktop.ui.models.household_table import COLUMN_INDEX
+    from workteam_desktop.ui.pages.households import HouseholdsPage
+    from workteam_desktop.ui.pages.visits import VisitsPage
+
+    page = open_page(qtbot, ctx, HouseholdsPage)
+    visits = open_page(qtbot, ctx, VisitsPage)
+    assert page.table.isColumnHidden(COLUMN_INDEX["sync"])
+    assert visits.visit_view.isColumnHidden(visits.visit_model.columnCount() - 1)
+    sync_state.set_values(ctx.store, {DEMO: None})
+    page.activate()
+    visits.activate()
+    assert not page.table.isColumnHidden(COLUMN_INDEX["sync"])
+    assert not visits.visit_view.isColumnHidden(visits.visit_model.columnCount() - 1)

@@ -28,6 +28,7 @@ from ...domain import catalogues as cat
 from ...domain import rules
 from ...store.households import HouseholdFilter
 from ...store.places import VillageOption, village_options
+from ...store.setup import is_demo
 from ..columns import fit_columns_to_text
 from ..context import AppContext
 from ..models.household_table import (
@@ -202,6 +203,8 @@ class HouseholdsPage(Page):
                 self.model.refresh()
             else:
                 self._run_query()
+        # A demo home never syncs: a 同步 column saying 待同步 on every row would mislead.
+        self.table.setColumnHidden(COLUMN_INDEX["sync"], is_demo(self.ctx.store))
         if not self._villages_loaded and not self._villages_asked:
             # After the list's first page has been asked for: the rows come first.
             self._villages_asked = True

@@ -45,6 +45,7 @@ from shiboken6 import isValid
 
 from ...domain.periods import period_so_far
 from ...store import Store
+from ...store.setup import is_demo
 from ...store.sync_status import SyncState, row_states
 from ...store.urgent_needs import UNRESOLVED, NeedCounts, count_urgent_needs, list_urgent_needs
 from ...store.visits import (
@@ -696,6 +697,9 @@ class VisitsPage(Page):
             self.need_status.blockSignals(True)
             self.need_status.setCurrentIndex(max(0, self.need_status.findData(status)))
             self.need_status.blockSignals(False)
+        # A demo home never syncs: its 同步 column would say 待同步 on every row.
+        self.visit_view.setColumnHidden(self.visit_model.columnCount() - 1,
+                                        is_demo(self.ctx.store))
         if not self._villages_loaded:
             self._villages_loaded = True
             self.ctx.tasks.run(visit_villages, self.ctx.store, done=self._fill_villages)
