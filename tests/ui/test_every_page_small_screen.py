@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QPoint, QRect, QSettings, Qt, QTranslator
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import Qt as QtGui_Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
@@ -36,11 +36,9 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from ui_helpers import wait_for_tasks
+from ui_helpers import context_in, wait_for_tasks
 
-from workteam_desktop.store import Store
 from workteam_desktop.store.households import list_households
-from workteam_desktop.ui.app import setup_application
 from workteam_desktop.ui.columns import HEADER_PADDING, header_needed_width
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.main_window import PAGE_SPECS, SUPERVISOR_PAGES, MainWindow
@@ -71,22 +69,8 @@ def lang_ctx(request, qapp: QApplication, demo_copy) -> Iterator[AppContext]:
     lang = request.param
     home = demo_copy()
     (home / "settings.toml").write_text('role = "supervisor"\n', encoding="utf-8")
-    before = set(qapp.findChildren(QTranslator))
-    setup_application(qapp, lang)
-    ours = [t for t in qapp.findChildren(QTranslator) if t not in before]
-    store = Store.open(home)
-    context = AppContext(store, QSettings(str(home / "gui.ini"), QSettings.Format.IniFormat),
-                         lang)
-    try:
+    with context_in(qapp, home, lang) as context:
         yield context
-        assert context.tasks.wait(10000), "a background task did not finish"
-    finally:
-        store.close()
-        for translator in ours:
-            QCoreApplication.removeTranslator(translator)
-            translator.deleteLater()
-        setup_application(qapp, "zh")
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
 def _name(widget: QWidget) -> str:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSettings, QSize, Qt, QTranslator
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,12 +32,10 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
-from ui_helpers import wait_for_tasks
+from ui_helpers import context_in, wait_for_tasks
 
-from workteam_desktop.store import Store
 from workteam_desktop.store.household_detail import household_detail
 from workteam_desktop.store.households import list_households
-from workteam_desktop.ui.app import setup_application
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.main_window import MainWindow
 
@@ -50,21 +48,8 @@ INPUTS = (QLineEdit, QComboBox, QAbstractButton, QPlainTextEdit, QAbstractSpinBo
 @pytest.fixture(params=["zh", "en"])
 def small_ctx(request, qapp: QApplication, ui_home: Path):
     """An AppContext in each language (the English translator loaded for "en")."""
-    lang = request.param
-    before = set(qapp.findChildren(QTranslator))
-    setup_application(qapp, lang)
-    ours = [t for t in qapp.findChildren(QTranslator) if t not in before]
-    store = Store.open(ui_home)
-    context = AppContext(store, QSettings(str(ui_home / "gui.ini"),
-                                          QSettings.Format.IniFormat), lang)
-    try:
+    with context_in(qapp, ui_home, request.param) as context:
         yield context
-        assert context.tasks.wait(10000), "a background task did not finish"
-    finally:
-        store.close()
-        for translator in ours:
-            QCoreApplication.removeTranslator(translator)
-        setup_application(qapp, "zh")
 
 
 def small_window(qtbot, ctx: AppContext, monkeypatch) -> MainWindow:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QPoint, QRect, QSettings, Qt, QTranslator
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,10 +25,8 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from ui_helpers import wait_for_tasks
+from ui_helpers import context_in, wait_for_tasks
 
-from workteam_desktop.store import Store
-from workteam_desktop.ui.app import setup_application
 from workteam_desktop.ui.columns import fit_columns_to_text
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.main_window import MainWindow
@@ -40,22 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))  # make_ro
 @pytest.fixture
 def en_ctx(qapp: QApplication, ui_home: Path) -> Iterator[AppContext]:
     """An English AppContext; afterwards the app is Chinese again for the other tests."""
-    before = set(qapp.findChildren(QTranslator))
-    setup_application(qapp, "en")
-    ours = [t for t in qapp.findChildren(QTranslator) if t not in before]
-    store = Store.open(ui_home)
-    context = AppContext(store, QSettings(str(ui_home / "gui.ini"), QSettings.Format.IniFormat),
-                         "en")
-    try:
+    with context_in(qapp, ui_home, "en") as context:
         yield context
-        assert context.tasks.wait(10000), "a background task did not finish"
-    finally:
-        store.close()
-        for translator in ours:
-            QCoreApplication.removeTranslator(translator)
-            translator.deleteLater()
-        setup_application(qapp, "zh")
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
 def _window(qtbot, ctx: AppContext, page: str, size: tuple[int, int] = NETBOOK) -> MainWindow:
@@ -80,7 +64,7 @@ def _cut_cells(view: QTableView, skip: set[int]) -> list[str]:
     for row in range(max(first, 0), last + 1):
         for column in range(model.columnCount()):
             text = model.index(row, column).data()
-            if column in skip or not text:
+            if column in skip or not text or view.isColumnHidden(column):
                 continue
             if metrics.horizontalAdvance(str(text)) + 8 > view.columnWidth(column):
                 cut.append(f"row {row} column {column}: {text!r} in {view.columnWidth(column)} px")

@@ -10,17 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
-from ui_helpers import open_page, wait_for_tasks
+from ui_helpers import context_in, open_page, wait_for_tasks
 
-from workteam_desktop.store import Store
 from workteam_desktop.store.assistance import record_detail
 from workteam_desktop.store.attachments import attachments_of
 from workteam_desktop.store.drafts import load_draft
 from workteam_desktop.store.households import HouseholdFilter, list_households
-from workteam_desktop.ui.app import setup_application
 from workteam_desktop.ui.columns import header_needed_width
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.main_window import MainWindow
@@ -206,22 +204,8 @@ def test_a_draft_keeps_the_chosen_photos(qtbot, ctx: AppContext, tmp_path: Path)
 def lang_ctx(request, qapp: QApplication, ui_home: Path) -> Iterator[AppContext]:
     """An AppContext in Chinese, or in English with the app's translation loaded."""
     lang = request.param
-    before = set(qapp.findChildren(QTranslator))
-    setup_application(qapp, lang)
-    ours = [t for t in qapp.findChildren(QTranslator) if t not in before]
-    store = Store.open(ui_home)
-    context = AppContext(store, QSettings(str(ui_home / "gui.ini"),
-                                          QSettings.Format.IniFormat), lang)
-    try:
+    with context_in(qapp, ui_home, lang) as context:
         yield context
-        assert context.tasks.wait(10000)
-    finally:
-        store.close()
-        for translator in ours:
-            QCoreApplication.removeTranslator(translator)
-            translator.deleteLater()
-        setup_application(qapp, "zh")
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
 def _window(qtbot, ctx: AppContext, width: int, height: int) -> MainWindow:

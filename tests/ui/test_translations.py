@@ -15,12 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
-from ui_helpers import wait_for_tasks
+from ui_helpers import context_in, wait_for_tasks
 
-from workteam_desktop.store import Store
-from workteam_desktop.ui.app import setup_application
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.main_window import MainWindow
 
@@ -120,22 +118,8 @@ def test_translation_covers_every_tr_string(tmp_path: Path) -> None:
 @pytest.fixture
 def en_ctx(qapp: QApplication, ui_home: Path) -> Iterator[AppContext]:
     """An English AppContext; afterwards the app is Chinese again for the other tests."""
-    before = set(qapp.findChildren(QTranslator))
-    setup_application(qapp, "en")
-    ours = [t for t in qapp.findChildren(QTranslator) if t not in before]
-    assert ours, f"{QM} did not load"
-    store = Store.open(ui_home)
-    settings = QSettings(str(ui_home / "gui.ini"), QSettings.Format.IniFormat)
-    context = AppContext(store, settings, "en")
-    try:
+    with context_in(qapp, ui_home, "en") as context:
         yield context
-        assert context.tasks.wait(10000), "a background task did not finish"
-    finally:
-        store.close()
-        for translator in ours:
-            QCoreApplication.removeTranslator(translator)
-            translator.deleteLater()
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
 def test_households_page_is_english(qtbot, en_ctx: AppContext) -> None:
@@ -169,7 +153,6 @@ def test_navigation_is_english(qtbot, en_ctx: AppContext) -> None:
 
 def test_counts_take_the_english_plural(qtbot, en_ctx: AppContext) -> None:
     """"1 people", "1 urgent needs open" (issue 15): counts go through Qt's plural forms."""
-    from PySide6.QtCore import QCoreApplication
 
     def tr(context: str, text: str, n: int) -> str:
         return QCoreApplication.translate(context, text, "", n)

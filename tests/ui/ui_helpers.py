@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 from workteam_desktop.ui.context import AppContext
@@ -24,3 +27,31 @@ def open_page(qtbot, ctx: AppContext, page_class: type[P], **params) -> P:
     page.activate(**params)
     wait_for_tasks(qtbot, ctx)
     return page
+
+
+@contextmanager
+def context_in(qapp, home: Path, lang: str) -> Iterator[AppContext]:
+    """An AppContext over ``home`` with the app set up in ``lang`` ("zh" or "en": the
+    English translator loaded); afterwards the app is Chinese again for the other tests."""
+    from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+
+    from workteam_desktop.store import Store
+    from workteam_desktop.ui.app import setup_application
+
+    before = set(qapp.findChildren(QTranslator))
+    setup_application(qapp, lang)
+    ours = [t for t in qapp.findChildren(QTranslator) if t not in before]
+    assert lang == "zh" or ours, "the English translation did not load"
+    store = Store.open(home)
+    context = AppContext(store, QSettings(str(home / "gui.ini"), QSettings.Format.IniFormat),
+                         lang)
+    try:
+        yield context
+        assert context.tasks.wait(10000), "a background task did not finish"
+    finally:
+        store.close()
+        for translator in ours:
+            QCoreApplication.removeTranslator(translator)
+            translator.deleteLater()
+        setup_application(qapp, "zh")
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
