@@ -1,4 +1,4 @@
-"""Shared test set-up: offscreen Qt, an in-memory keyring, fresh data homes."""
+"""Shared test set-up: offscreen Qt, the tests' own keyring, fresh data homes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import keyring
 import pytest
 from hypothesis import HealthCheck, settings
-from keyring.backend import KeyringBackend
 
+from keyring_for_tests import ENV, STORE_SERVICE, FileKeyring
 from serverlib import pg_cluster, server, server_db, sqlite_server  # noqa: F401  (a real sync server)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -23,31 +23,31 @@ settings.register_profile("workteam", deadline=None, suppress_health_check=[Heal
 settings.load_profile("workteam")
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps secrets in a dict: this machine has no keyring service, and the
-    real program must never fall back to plain-text files."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
+@pytest.fixture(scope="session", autouse=True)
+def _test_keyring_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One keyring file for the run, seen by the ``workteam`` processes tests start."""
+    path = tmp_path_factory.mktemp("keyring") / "keyring.json"
+    tests_dir = str(Path(__file__).parent)
+    saved = {k: os.environ.get(k) for k in (ENV, "PYTHON_KEYRING_BACKEND", "PYTHONPATH")}
+    os.environ[ENV] = str(path)
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring_for_tests.FileKeyring"
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (tests_dir, saved["PYTHONPATH"]) if p)
+    yield path
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """Every test gets an empty in-memory keyring."""
+def memory_keyring(_test_keyring_file: Path) -> Iterator[FileKeyring]:
+    """Every test starts with no token or device key in the keyring; the store keys of
+    homes made earlier in the run stay (session fixtures' demo homes open)."""
     previous = keyring.get_keyring()
-    backend = MemoryKeyring()
+    backend = FileKeyring()
+    backend.clear(keep_service=STORE_SERVICE)
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)

@@ -4,11 +4,11 @@ device id (migrating a store per hypothesis example would dominate the run time)
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 
-from workteam_desktop.store import Store
+import dbfile
+from workteam_desktop.store import Store, home_key
 
 _TEMPLATE: list[Path] = []
 
@@ -22,7 +22,8 @@ def fresh_replica(home: Path) -> Store:
         _TEMPLATE.append(template / "workteam.sqlite3")
     home.mkdir(parents=True)
     shutil.copy(_TEMPLATE[0], home / "workteam.sqlite3")
-    db = sqlite3.connect(home / "workteam.sqlite3")
+    shutil.copy(_TEMPLATE[0].with_name(home_key.KEY_FILE), home)
+    db = dbfile.connect(home / "workteam.sqlite3")
     db.execute("DELETE FROM device")
     db.execute("DELETE FROM clock_state")
     db.commit()

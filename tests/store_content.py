@@ -3,15 +3,15 @@ left it untouched."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+import dbfile
 from workteam_desktop.store.home import store_path
 
 
 def dump(home: Path) -> dict[str, list[tuple]]:
     """Every row of every table, in order."""
-    con = sqlite3.connect(store_path(home))
+    con = dbfile.connect(store_path(home))
     try:
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
@@ -22,7 +22,7 @@ def dump(home: Path) -> dict[str, list[tuple]]:
 
 def table_names(db_file: Path) -> list[str]:
     """The tables of an SQLite file (a store or a backup), by name."""
-    con = sqlite3.connect(db_file)
+    con = dbfile.connect(db_file)
     try:
         return [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
@@ -33,7 +33,7 @@ def table_names(db_file: Path) -> list[str]:
 def dump_file(db_file: Path) -> dict[str, list[tuple]]:
     """Every row of every table of an SQLite file, in a stable order (rows sorted whole, so
     two files compare equal whatever order their rows were written in)."""
-    con = sqlite3.connect(db_file)
+    con = dbfile.connect(db_file)
     try:
         return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
                 for t in table_names(db_file)}
@@ -43,7 +43,7 @@ def dump_file(db_file: Path) -> dict[str, list[tuple]]:
 
 def schema(home: Path) -> set[tuple[str, str, str]]:
     """Every table, index and trigger of a store, with its SQL."""
-    con = sqlite3.connect(store_path(home))
+    con = dbfile.connect(store_path(home))
     try:
         return {tuple(r) for r in con.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}

@@ -1309,6 +1309,27 @@ Visited / all households</translation>
     </message>
 </context>
 <context>
+    <name>EncryptDialog</name>
+    <message>
+        <source>加密本机数据</source>
+        <translation>Encrypting this laptop&apos;s data</translation>
+    </message>
+    <message>
+        <source>新版本把本机的农户信息加密保存（丢失或被盗的电脑上，别人读不出身份证号等信息）。
+正在加密，数据较多时需要几分钟，请不要关机。中途断电或关闭也不会丢失数据，下次启动会重新开始。</source>
+        <translation>This version keeps the household data encrypted (on a lost or stolen laptop nobody can read ID numbers and the rest).
+Encrypting now; with much data this takes a few minutes, please do not switch off. A power cut or closing loses nothing: the next start begins again.</translation>
+    </message>
+    <message>
+        <source>加密失败</source>
+        <translation>Encryption failed</translation>
+    </message>
+    <message>
+        <source>数据未加密，原数据完好：{reason}</source>
+        <translation>The data was not encrypted and is intact: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>导出到U盘</source>
@@ -2512,6 +2533,29 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>离开时间较长，已隐藏所有农户信息。请输入锁屏密码继续工作；未保存的修改都还在。</source>
+        <translation>You were away for a while, so every household record is hidden. Enter the lock password to go on; unsaved edits are still there.</translation>
+    </message>
+    <message>
+        <source>锁屏密码</source>
+        <translation>Lock password</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>密码不对</source>
+        <translation>Wrong password</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>登录同步服务器</source>
@@ -2907,6 +2951,51 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     <message>
         <source>已恢复{what}</source>
         <translation>Restored {what}</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryCodeDialog</name>
+    <message>
+        <source>数据恢复码</source>
+        <translation>Data recovery code</translation>
+    </message>
+    <message>
+        <source>本机数据已加密保存。请打印或抄写下面的恢复码，由第一书记和乡镇各保管一份：
+重装系统、换电脑或密钥环丢失时，只有它能打开这些数据。此码只显示这一次。</source>
+        <translation>This laptop&apos;s data is kept encrypted. Print or write down the recovery code below; the first secretary and the township each keep a copy:
+after a reinstalled system, on another laptop or when the keyring is lost, only this code opens the data. It is shown this once.</translation>
+    </message>
+    <message>
+        <source>保存为PDF以便打印…</source>
+        <translation>Save as PDF to print…</translation>
+    </message>
+    <message>
+        <source>我已打印或抄写，并将交乡镇保管一份</source>
+        <translation>I printed or wrote it down and will give the township a copy</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>稍后再说</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>下次启动时会再次显示</source>
+        <translation>Shown again at the next start</translation>
+    </message>
+    <message>
+        <source>保存恢复码页</source>
+        <translation>Save the recovery code page</translation>
+    </message>
+    <message>
+        <source>无法保存：{reason}</source>
+        <translation>Cannot save: {reason}</translation>
+    </message>
+    <message>
+        <source>已保存到 {path}：请打印后删除该文件</source>
+        <translation>Saved to {path}: print it, then delete the file</translation>
     </message>
 </context>
 <context>
@@ -3626,6 +3715,14 @@ The result is previewed here and can be printed.</translation>
         <translation>Save settings</translation>
     </message>
     <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>至少6个字符</source>
+        <translation>At least 6 characters</translation>
+    </message>
+    <message>
         <source>信息更新周期：</source>
         <translation>Update cycle:</translation>
     </message>
@@ -3640,6 +3737,62 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>设备编号：</source>
         <translation>Device ID:</translation>
+    </message>
+    <message>
+        <source>安全</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <source> 分钟</source>
+        <translation> minutes</translation>
+    </message>
+    <message>
+        <source>不自动锁定</source>
+        <translation>Never lock</translation>
+    </message>
+    <message>
+        <source>无操作自动锁定：</source>
+        <translation>Lock when idle for:</translation>
+    </message>
+    <message>
+        <source>设置锁屏密码</source>
+        <translation>Set lock password</translation>
+    </message>
+    <message>
+        <source>再输一次</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>锁屏密码：</source>
+        <translation>Lock password:</translation>
+    </message>
+    <message>
+        <source>生成新的恢复码…</source>
+        <translation>New recovery code…</translation>
+    </message>
+    <message>
+        <source>旧恢复码随即作废；请打印新的恢复码页</source>
+        <translation>The old code stops working; print the new code&apos;s page</translation>
+    </message>
+    <message>
+        <source>数据恢复码：</source>
+        <translation>Recovery code:</translation>
+    </message>
+    <message>
+        <source>本机没有可用的密钥环，数据未加密保存（Linux 桌面请安装 gnome-keyring）。</source>
+        <translation>No keyring on this laptop: the data is not encrypted (on a Linux desktop install gnome-keyring).</translation>
+    </message>
+    <message>
+        <source>已设置锁屏密码。离开电脑超过设定时间，窗口自动锁定。</source>
+        <translation>A lock password is set. Left idle for the set time, the window locks.</translation>
+    </message>
+    <message>
+        <source>尚未设置锁屏密码：设置后，离开电脑超过设定时间窗口自动锁定。</source>
+        <translation>No lock password yet: once set, the window locks when left idle for the set time.</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致，请再输一次</source>
+        <translation>The two passwords differ; type it again</translation>
     </message>
     <message>
         <source> 天</source>
@@ -5035,6 +5188,36 @@ The members, income, visits, rights, assistance and other records of {merged} mo
     <message>
         <source>撤销</source>
         <translation>Undo</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>输入恢复码</source>
+        <translation>Enter the recovery code</translation>
+    </message>
+    <message>
+        <source>本机密钥环中没有这个数据目录的加密密钥（重装了系统、换了系统用户或换了电脑）。请输入设置时打印的恢复码（25位字母和数字）：</source>
+        <translation>This laptop&apos;s keyring does not have this data folder&apos;s key (a reinstalled system, another user account or another laptop). Enter the recovery code printed at set-up (25 letters and digits):</translation>
+    </message>
+    <message>
+        <source>系统没有可用的密钥环，无法取出加密密钥。请输入恢复码（25位字母和数字）；Linux 桌面安装 gnome-keyring 并重新登录后，恢复一次即可记住。</source>
+        <translation>No keyring is available, so the key cannot be read. Enter the recovery code (25 letters and digits); on a Linux desktop install gnome-keyring and log in again, then one recovery is remembered.</translation>
+    </message>
+    <message>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 秒后可再试</source>
+        <translation>
+            <numerusform>Try again in %n second</numerusform>
+            <numerusform>Try again in %n seconds</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -35,6 +35,7 @@ LANGUAGES = ("zh_CN", "en")
 ROLES = ("member", "supervisor")
 BACKUP_KEEP_RANGE = (1, 365)
 FORM_PERIOD_RANGE = (7, 730)
+LOCK_MINUTES_RANGE = (0, 240)  # 0: the window never locks by itself
 CODE_MAX = 32
 LABEL_MAX = 20
 
@@ -51,6 +52,7 @@ class Settings:
     server_url: str = ""
     backup_keep: int = 14  # automatic backups kept (daily, before-upgrade)
     form_period_days: int = 92  # a form older than this is 逾期未更新
+    lock_minutes: int = 10  # idle minutes before the window locks (0: never)
     assessment_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # catalogue name ("industry", "measure_kind") → extra (code, Chinese label) entries
     catalogue_extensions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -123,6 +125,9 @@ def problems(settings: Settings) -> list[str]:
     low, high = FORM_PERIOD_RANGE
     if not low <= settings.form_period_days <= high:
         out.append(f"信息更新周期应在{low}到{high}天之间")
+    low, high = LOCK_MINUTES_RANGE
+    if not low <= settings.lock_minutes <= high:
+        out.append(f"无操作自动锁定的分钟数应在{low}到{high}之间（0为不锁定）")
     weights = settings.assessment_weights
     if set(weights) != set(DEFAULT_WEIGHTS):
         out.append("考核权重的指标不完整")
@@ -168,7 +173,8 @@ def _from_mapping(data: Mapping[str, Any], warnings: list[str]) -> Settings:
     else:
         _warn(warnings, "server_url")
     for key, (low, high) in (("backup_keep", BACKUP_KEEP_RANGE),
-                             ("form_period_days", FORM_PERIOD_RANGE)):
+                             ("form_period_days", FORM_PERIOD_RANGE),
+                             ("lock_minutes", LOCK_MINUTES_RANGE)):
         value = data.get(key, getattr(s, key))
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             setattr(s, key, value)
@@ -254,6 +260,7 @@ def _as_toml(settings: Settings) -> dict[str, Any]:
         "server_url": settings.server_url.strip(),
         "backup_keep": settings.backup_keep,
         "form_period_days": settings.form_period_days,
+        "lock_minutes": settings.lock_minutes,
         "assessment_weights": {k: float(settings.assessment_weights[k]) for k in DEFAULT_WEIGHTS},
         "catalogue_extensions": {name: [[code, label] for code, label in entries]
                                  for name, entries in settings.catalogue_extensions.items()

@@ -29,6 +29,7 @@ import orjson
 import pytest
 from benchlib import CACHE, record
 
+import dbfile
 from workteam_desktop.store import Store
 from workteam_desktop.store.home import store_path
 from workteam_desktop.store.models import SYNCED_MODELS
@@ -97,7 +98,7 @@ def _load_server(county: Path, part: str) -> Path:
     server = start_server(home)
     try:
         server.add_user(USER, "admin", [], PASSWORD)
-        db = sqlite3.connect(store_path(county))
+        db = dbfile.connect(store_path(county))
         started, sent = time.perf_counter(), 0
         with server.client(USER, PASSWORD) as client:
             client.timeout = httpx.Timeout(600)
@@ -129,7 +130,7 @@ def _load_server(county: Path, part: str) -> Path:
 
 def _raw_insert(county: Path, entities: tuple[str, ...], target: Path) -> dict:
     """Insert the same change_log lines and rows straight into an empty store."""
-    src = sqlite3.connect(store_path(county))
+    src = dbfile.connect(store_path(county))
     marks = ",".join("?" * len(entities))
     changes = src.execute(
         "SELECT id, entity, row_id, fields, base, hlc, device, user FROM change_log "
@@ -139,7 +140,7 @@ def _raw_insert(county: Path, entities: tuple[str, ...], target: Path) -> dict:
         cols = [r[1] for r in src.execute(f'PRAGMA table_info("{entity}")')]
         tables[entity] = (cols, src.execute(f'SELECT * FROM "{entity}"').fetchall())
     Store.open(target).close()
-    dst = sqlite3.connect(store_path(target), isolation_level=None)
+    dst = dbfile.connect(store_path(target), isolation_level=None)
     dst.execute("PRAGMA journal_mode=WAL")
     dst.execute("PRAGMA synchronous=NORMAL")
     dst.execute("PRAGMA defer_foreign_keys=ON")
@@ -186,7 +187,7 @@ def test_first_sync(county_home: Path, tmp_path: Path, part: str) -> None:
     }
     record("first_sync", **figures)
     assert pulled["applied"] == n  # every change arrived and was applied once
-    with sqlite3.connect(store_path(tmp_path / "laptop")) as a, \
-            sqlite3.connect(store_path(county_home)) as b:
+    with dbfile.connect(store_path(tmp_path / "laptop")) as a, \
+            dbfile.connect(store_path(county_home)) as b:
         assert a.execute("SELECT count(*) FROM household").fetchone() == \
             b.execute("SELECT count(*) FROM household").fetchone()

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
 import time
 from pathlib import Path
 
 from benchlib import record
 
+import dbfile
 from workteam_desktop.domain import idnumber
 from workteam_desktop.store import Store
 from workteam_desktop.store.models import Area, Household
@@ -62,7 +62,7 @@ def _write_path(home: Path) -> tuple[float, list[tuple], list[str]]:
 
 
 def _raw(path: Path, schema: list[str], rows: list[tuple]) -> float:
-    db = sqlite3.connect(path, isolation_level=None)
+    db = dbfile.connect(path, isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=OFF",
                    "cache_size=-65536", "temp_store=MEMORY"):
         db.execute(f"PRAGMA {pragma}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import run, run_json
 
+import dbfile
 from workteam_desktop import __version__
 from workteam_desktop.cli.main import main
 from workteam_desktop.domain import idnumber, rules
@@ -22,7 +22,7 @@ MASKED = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
 
 def fingerprint(home: Path) -> tuple:
     """What a failed command must leave unchanged: the change log and the households."""
-    db = sqlite3.connect(home / "workteam.sqlite3")
+    db = dbfile.connect(home / "workteam.sqlite3")
     try:
         return (db.execute("SELECT count(*), max(seq) FROM change_log").fetchone(),
                 db.execute("SELECT * FROM household ORDER BY id").fetchall(),
@@ -56,7 +56,7 @@ def test_bad_input_exits_1_as_a_real_process(demo_home: Path) -> None:
 def test_list_json_has_the_documented_fields(capsys, demo_home: Path) -> None:
     rows = run_json(capsys, demo_home, "households", "list")
     assert len(rows) == 600
-    db = sqlite3.connect(demo_home / "workteam.sqlite3")
+    db = dbfile.connect(demo_home / "workteam.sqlite3")
     full_ids = {r[0] for r in db.execute("SELECT id_number FROM household")}
     villages = {r[0]: r[1] for r in db.execute(
         "SELECT code, name FROM area WHERE level IN ('village', 'community')")}
@@ -151,7 +151,7 @@ def test_set_validates_then_logs_the_change(capsys, demo_home: Path) -> None:
                                                                     "monitored")
     head = shown["members"][0]
     assert head["relation"] == "head" and head["id_number"] == new_id
-    db = sqlite3.connect(demo_home / "workteam.sqlite3")
+    db = dbfile.connect(demo_home / "workteam.sqlite3")
     fields = [json.loads(r[0]) for r in db.execute(
         "SELECT fields FROM change_log WHERE row_id = ? ORDER BY seq", (target["id"],))]
     db.close()
@@ -205,7 +205,7 @@ def test_set_on_an_unknown_household(capsys, demo_home: Path) -> None:
 
 def test_visit_add_then_list(capsys, demo_home: Path) -> None:
     target = run_json(capsys, demo_home, "households", "list")[42]
-    db = sqlite3.connect(demo_home / "workteam.sqlite3")
+    db = dbfile.connect(demo_home / "workteam.sqlite3")
     cadre = db.execute("SELECT name FROM cadre LIMIT 1").fetchone()[0]
     db.close()
     today = dt.date.today().isoformat()
@@ -254,9 +254,8 @@ def test_visit_add_refuses_bad_input_and_writes_nothing(capsys, demo_home: Path,
 def test_a_visit_before_the_team_arrived_is_asked_about(capsys, demo_home: Path) -> None:
     """1999-01-01 went in without a word (issue 15): a date before the team's 进驻日期 is
     refused until the cadre confirms it; a confirmed one is saved."""
-    import sqlite3
 
-    db = sqlite3.connect(demo_home / "workteam.sqlite3")
+    db = dbfile.connect(demo_home / "workteam.sqlite3")
     [start] = db.execute("SELECT min(started_on) FROM team WHERE deleted = 0").fetchone()
     db.close()
     assert start, "the demo team has a start date"

@@ -6,17 +6,18 @@ import argparse
 import datetime as dt
 import json
 import logging
-import sqlite3
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+import dbfile
 from workteam_desktop.cli import maintenance
 from workteam_desktop.cli.main import CliError, Parser
 from workteam_desktop.logs import setup_logging, shutdown_logging
-from workteam_desktop.store import Store, migrate
+from workteam_desktop.store import Store, migrate, sqlite
+from workteam_desktop.store.attachments import read_content
 from workteam_desktop.store.home import store_path
 
 
@@ -45,7 +46,7 @@ def one_line(err: str) -> str:
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    db = sqlite3.connect(path)
+    db = dbfile.connect(path)
     try:
         names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
@@ -160,7 +161,7 @@ def test_restore_of_bad_files_says_so_in_one_line(capsys, home: Path, tmp_path: 
     bad.write_text("hello", encoding="utf-8")
     newer = tmp_path / "newer.sqlite3"
     run(capsys, home, "backup", "--out", str(newer))
-    db = sqlite3.connect(newer)
+    db = dbfile.connect(newer)
     db.execute("UPDATE alembic_version SET version_num = 'ffff'")
     db.commit()
     db.close()
@@ -175,7 +176,7 @@ def test_restore_of_bad_files_says_so_in_one_line(capsys, home: Path, tmp_path: 
 
 
 def test_diagnostics_zip_holds_no_personal_data(capsys, home: Path, tmp_path: Path) -> None:
-    db = sqlite3.connect(store_path(home))
+    db = dbfile.connect(store_path(home))
     people = db.execute("SELECT head_name, id_number, phone FROM household").fetchall()
     members = db.execute("SELECT name, id_number FROM member").fetchall()
     db.close()
@@ -215,7 +216,8 @@ def test_diagnostics_zip_holds_no_personal_data(capsys, home: Path, tmp_path: Pa
     assert stats["tables"]["household"] == 60
     assert stats["files"]["workteam.sqlite3"] > 0
     versions = summary["versions"]
-    assert versions["workteam"] and versions["sqlite"] == sqlite3.sqlite_version
+    assert versions["workteam"] and versions["sqlite"] == sqlite.dbapi.sqlite_version
+    assert versions["sqlcipher"].startswith("4.")  # the store is encrypted with SQLCipher 4
     assert versions["python"] and versions["qt"]
 
 
@@ -241,7 +243,7 @@ def test_backup_to_usb_and_restore_carry_the_photos(capsys, home: Path, tmp_path
     code, out, err = run(capsys, fresh, "restore", str(usb / "b.sqlite3"), "--yes")
     assert code == 0 and err == "" and "已恢复" in out
     [restored] = (fresh / "attachments").glob("*/*")
-    assert restored.read_bytes() == photo.read_bytes()
+    assert read_content(fresh, restored.name) == photo.read_bytes()
     assert records(store_path(fresh)) == records(store_path(home))
     assert "新的设备编号" in out
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import run, run_json
 
+import dbfile
 from workteam_desktop.cli.main import main
 from workteam_desktop.domain import idnumber
 
@@ -24,7 +24,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def fingerprint(home: Path) -> tuple:
     """What a refused command must leave as it was."""
-    db = sqlite3.connect(home / "workteam.sqlite3")
+    db = dbfile.connect(home / "workteam.sqlite3")
     try:
         return (db.execute("SELECT count(*), max(seq) FROM change_log").fetchone(),
                 db.execute("SELECT * FROM cadre ORDER BY id").fetchall(),
@@ -137,7 +137,7 @@ def test_cadres_rotation_and_trainings_in_a_set_up_home(
     code, out, _err = run(capsys, home, "cadres", "list", "--all")
     assert code == 0 and "已离岗" in out and "张伟" in out
 
-    with sqlite3.connect(home / "workteam.sqlite3") as db:
+    with dbfile.connect(home / "workteam.sqlite3") as db:
         tail = db.execute("SELECT id_number FROM member WHERE name = '王建国' "
                           "ORDER BY id_number").fetchone()[0][-4:]
     training = run_json(capsys, home, "trainings", "add", "--date", TODAY.isoformat(),
@@ -156,7 +156,7 @@ def test_demo_county_needs_a_team_to_write(demo_home: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(capsys, demo_home, "cadres", "add", "王五")
     assert code == 1 and "--team" in err and "工作队" in err
-    teams = sqlite3.connect(demo_home / "workteam.sqlite3").execute(
+    teams = dbfile.connect(demo_home / "workteam.sqlite3").execute(
         "SELECT name FROM team ORDER BY name").fetchall()
     team = teams[0][0]
     added = run_json(capsys, demo_home, "cadres", "add", "王五", "--team", team)

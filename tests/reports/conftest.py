@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from report_helpers import COMMUNITY, VILLAGE
 
+import dbfile
 from workteam_desktop.reports import ReportRequest, ReportResult, build_report
 from workteam_desktop.reports.base import Quarter
 from workteam_desktop.store import Store
@@ -48,7 +49,7 @@ def report_demo(tmp_path_factory: pytest.TempPathFactory, today: dt.date) -> Pat
 @pytest.fixture(scope="session")
 def db(report_demo: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection to the demo store, for figures computed independently."""
-    conn = sqlite3.connect(f"file:{report_demo / 'workteam.sqlite3'}?mode=ro", uri=True)
+    conn = dbfile.connect(f"file:{report_demo / 'workteam.sqlite3'}?mode=ro", uri=True)
     yield conn
     conn.close()
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 from report_helpers import pdf_pages, pdf_text
 
+import dbfile
 from workteam_desktop.cli.main import main
 from workteam_desktop.domain import idnumber
 from workteam_desktop.reports.styles import cn_date
@@ -114,7 +114,7 @@ def test_handover_lists_households_open_work_and_signatures(
 
 def test_full_id_numbers_only_with_full_id(team_home: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    with sqlite3.connect(team_home / "workteam.sqlite3") as db:
+    with dbfile.connect(team_home / "workteam.sqlite3") as db:
         ids = {r[0] for r in db.execute("SELECT id_number FROM household WHERE deleted = 0")}
     masked, full = tmp_path / "masked.pdf", tmp_path / "full.pdf"
     assert cli(capsys, team_home, "report", "handover", "--cadre", "张伟", "--out",
@@ -129,7 +129,7 @@ def test_full_id_numbers_only_with_full_id(team_home: Path, tmp_path: Path,
 
 def test_handover_in_the_demo_county(demo_copy: Path, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    db = sqlite3.connect(demo_copy / "workteam.sqlite3")
+    db = dbfile.connect(demo_copy / "workteam.sqlite3")
     try:
         team_id, team, cadre = db.execute(
             "SELECT t.id, t.name, c.name FROM team t JOIN cadre c ON c.team_id = t.id "

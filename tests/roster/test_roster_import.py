@@ -7,13 +7,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
 import make_rosters
 import openpyxl
 import pytest
 
+import dbfile
 from workteam_desktop.cli.main import main
 from workteam_desktop.domain import idnumber
 from workteam_desktop.domain.roster_rules import build_plan
@@ -35,7 +35,7 @@ def run(capsys, home: Path, *args: str) -> tuple[int, str, str]:
 
 def state(home: Path) -> tuple:
     """Everything an import may change: the change log and the rows."""
-    db = sqlite3.connect(home / "workteam.sqlite3")
+    db = dbfile.connect(home / "workteam.sqlite3")
     try:
         return (db.execute("SELECT count(*), max(seq) FROM change_log").fetchone(),
                 db.execute("SELECT * FROM household ORDER BY id").fetchall(),
@@ -46,7 +46,7 @@ def state(home: Path) -> tuple:
 
 
 def query(home: Path, sql: str, *params: object) -> list[tuple]:
-    db = sqlite3.connect(home / "workteam.sqlite3")
+    db = dbfile.connect(home / "workteam.sqlite3")
     try:
         return db.execute(sql, params).fetchall()
     finally:
@@ -171,7 +171,8 @@ def test_mapping_file_is_used_and_can_be_saved(capsys, demo_home: Path, tmp_path
 def test_export_then_reimport_is_a_no_op(capsys, demo_home: Path, tmp_path: Path) -> None:
     assert run(capsys, demo_home, "import-roster", str(CSV))[0] == 0
     out = tmp_path / "花名册导出.xlsx"
-    code, printed, _ = run(capsys, demo_home, "export-roster", "--out", str(out), "--json")
+    code, printed, _ = run(capsys, demo_home, "export-roster", "--out", str(out), "--json",
+                           "--full-id")
     assert code == 0
     exported = json.loads(printed)
     assert exported["households"] == query(
@@ -349,3 +350,26 @@ def test_a_header_only_roster_and_a_missing_village_say_how_on_the_command_line(
     code, _, err = run(capsys, demo_home, "import-roster", str(no_village))
     assert code == 1 and "请指定哪一列是所在村" in err and "--village" in err
     assert err.strip().count("\n") == 0
+
+
+def test_an_export_masks_id_numbers_unless_asked_and_says_where_it_went(
+        capsys, demo_home: Path, tmp_path: Path) -> None:
+    """Issue 16: a file that leaves the laptop is not encrypted; full ID numbers only when
+    asked, and the command says where the file is."""
+    import openpyxl
+
+    full_ids = {r[0] for r in query(demo_home, "SELECT id_number FROM member "
+                                                "WHERE id_number IS NOT NULL AND deleted = 0")}
+    out = tmp_path / "masked.xlsx"
+    code, printed, err = run(capsys, demo_home, "export-roster", "--out", str(out))
+    assert code == 0 and str(out.resolve()) in printed and "--full-id" in err
+    cells = {str(c) for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True)
+             for c in row if c}
+    assert full_ids and not full_ids & cells
+    assert any("*" in c for c in cells)
+    full = tmp_path / "full.xlsx"
+    code, printed, err = run(capsys, demo_home, "export-roster", "--out", str(full), "--full-id")
+    assert code == 0 and "完整身份证号" in err and str(full.resolve()) in err
+    cells = {str(c) for row in openpyxl.load_workbook(full).active.iter_rows(values_only=True)
+             for c in row if c}
+    assert full_ids <= cells

@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 from serverlib import RunningServer, area_changes, household_changes, push, start_server, wire_change
+from workteam_desktop.store.attachments import read_content
 
 PASSWORD = "files-pass-1"
 REPO = Path(__file__).resolve().parents[2]
@@ -201,7 +202,7 @@ def test_laptops_of_a_teammate_and_a_supervisor_download_a_members_photo(
         tmp_path: Path, server: RunningServer) -> None:
     """The desktop's own sync (asks ``missing``, uploads, downloads) under these rules."""
     from workteam_desktop.store import Store
-    from workteam_desktop.store.attachments import add_attachment, content_path
+    from workteam_desktop.store.attachments import add_attachment
     from workteam_desktop.store.models import Household
     from workteam_desktop.sync.account import login
     from workteam_desktop.sync.session import sync_once
@@ -227,12 +228,12 @@ def test_laptops_of_a_teammate_and_a_supervisor_download_a_members_photo(
         sha = sha_of(photo.read_bytes())
         for name, laptop in (("li", li), ("chen", chen)):
             assert sync_once(laptop, accounts[name]).attachments_down == 1, name
-            assert content_path(laptop.home, sha).read_bytes() == photo.read_bytes()
+            assert read_content(laptop.home, sha) == photo.read_bytes()
         # The teammate attaches the same photo to a household of its own: its laptop is
         # not asked to upload it again, and the row is readable through wang's upload.
         with li.write() as w:
             [own] = w.insert(Household, [{"number": "0002", "head_name": "李二", "village_id": "village1"}])
-        add_attachment(li, content_path(li.home, sha), "household", own, caption="同一张")
+        add_attachment(li, photo, "household", own, caption="同一张")
         report = sync_once(li, accounts["li"])
         assert (report.pushed, report.rejected, report.attachments_up) == (2, 0, 0)
     finally:
@@ -244,7 +245,6 @@ def test_a_photo_not_yet_uploaded_is_fetched_at_a_later_sync(tmp_path: Path, ser
     """A row whose owner has not uploaded the bytes yet (404) does not fail the teammate's
     sync; the download is tried again at the next one."""
     from workteam_desktop.store import Store
-    from workteam_desktop.store.attachments import content_path
     from workteam_desktop.sync.account import login
     from workteam_desktop.sync.session import sync_once
 
@@ -264,7 +264,7 @@ def test_a_photo_not_yet_uploaded_is_fetched_at_a_later_sync(tmp_path: Path, ser
         with server.client("wang", PASSWORD) as c:
             assert put(c, photo).status_code == 201
         assert sync_once(li, account).attachments_down == 1
-        assert content_path(li.home, sha_of(photo)).read_bytes() == photo
+        assert read_content(li.home, sha_of(photo)) == photo
     finally:
         li.close()
 

@@ -6,14 +6,14 @@ import datetime as dt
 import hashlib
 import os
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+import dbfile
 from store_content import dump_file, table_names
 from workteam_desktop.store import Store
-from workteam_desktop.store.attachments import add_attachment, content_path
+from workteam_desktop.store.attachments import add_attachment, read_content
 from workteam_desktop.store.backups import (
     CONTENT_TABLE,
     POOL_DIR,
@@ -49,9 +49,10 @@ def records(db_file: Path) -> dict[str, list[tuple]]:
 
 
 def attachment_files(home: Path) -> dict[str, bytes]:
-    """Every attachment content file of a home, by name."""
+    """Every attachment of a home, by name, as its content (each home seals its files
+    with its own key: the bytes on the disk differ, the photos do not)."""
     folder = home / "attachments"
-    return {p.name: p.read_bytes() for p in folder.glob("*/*") if p.is_file()}
+    return {p.name: read_content(home, p.name) for p in folder.glob("*/*") if p.is_file()}
 
 
 def test_restore_into_a_fresh_home_gives_the_same_rows_and_photos(home: Path,
@@ -70,21 +71,25 @@ def test_restore_into_a_fresh_home_gives_the_same_rows_and_photos(home: Path,
     assert attachment_files(fresh) == files
     with Store.open(fresh) as store, store.read() as cur:
         for (sha,) in cur.execute("SELECT sha256 FROM attachment"):
-            assert hashlib.sha256(content_path(fresh, sha).read_bytes()).hexdigest() == sha
+            assert hashlib.sha256(read_content(fresh, sha)).hexdigest() == sha
 
 
-def test_a_backup_on_a_usb_stick_is_one_file_with_the_photos(home: Path, tmp_path: Path) -> None:
+def test_a_backup_on_a_usb_stick_carries_its_photos_and_its_key_file(home: Path,
+                                                                       tmp_path: Path) -> None:
     files = attachment_files(home)
     usb = tmp_path / "usb"
     usb.mkdir()
     backup = make_backup(home, "manual", out=usb / "村里.sqlite3")
-    assert sorted(p.name for p in usb.iterdir()) == ["村里.sqlite3"]  # nothing beside it
+    # The photos inside; beside it only the key file (the key wrapped under the home's
+    # recovery code, no key).
+    assert sorted(p.name for p in usb.iterdir()) == ["村里.sqlite3", "村里.sqlite3.key.json"]
     assert table_names(backup) == sorted([*table_names(store_path(home)), CONTENT_TABLE])
-    # Moved to another machine alone, it still restores the photos.
+    # Moved to another machine with its key file, it still restores the photos.
     other = tmp_path / "other-laptop"
     other.mkdir()
     moved = other / "copy.sqlite3"
     moved.write_bytes(backup.read_bytes())
+    (other / "copy.sqlite3.key.json").write_bytes((usb / "村里.sqlite3.key.json").read_bytes())
     result = restore(moved, other / "home")
     assert result is not None and result.missing_attachments == 0
     assert attachment_files(other / "home") == files
@@ -95,7 +100,7 @@ def test_a_backup_on_a_usb_stick_is_one_file_with_the_photos(home: Path, tmp_pat
 def test_a_damaged_photo_in_a_backup_is_refused_and_nothing_changes(home: Path,
                                                                    tmp_path: Path) -> None:
     backup = make_backup(home, "manual", out=tmp_path / "b.sqlite3")
-    db = sqlite3.connect(backup)
+    db = dbfile.connect(backup)
     db.execute(f"UPDATE {CONTENT_TABLE} SET content = ? WHERE rowid = 1", (b"not the photo",))
     db.commit()
     db.close()
@@ -107,7 +112,7 @@ def test_a_damaged_photo_in_a_backup_is_refused_and_nothing_changes(home: Path,
 
 def test_a_missing_photo_is_counted_not_fatal(home: Path, tmp_path: Path) -> None:
     backup = make_backup(home, "manual", out=tmp_path / "b.sqlite3")
-    db = sqlite3.connect(backup)
+    db = dbfile.connect(backup)
     db.execute(f"DELETE FROM {CONTENT_TABLE} WHERE rowid = 1")
     db.commit()
     db.close()
@@ -177,7 +182,8 @@ def test_check_backup_tells_what_a_backup_holds_and_changes_nothing(home: Path,
     check = check_backup(backup)
     assert (check.households, check.attachments, check.path) == (60, 3, backup)
     assert backup.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.sqlite3", "home", "photos"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "b.sqlite3", "b.sqlite3.key.json", "home", "photos"]
     (bad := tmp_path / "notes.sqlite3").write_text("不是数据库", encoding="utf-8")
     with pytest.raises(BackupError, match="不是"):
         check_backup(bad)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+import dbfile
 from store_content import dump_file, table_names
-from workteam_desktop.store import Store, backups, migrate
+from workteam_desktop.store import Store, backups, home_key, migrate
 from workteam_desktop.store.backups import (
     BackupError,
     daily_backup_if_due,
@@ -40,7 +40,7 @@ def test_backup_is_a_checked_copy_with_exactly_the_stores_tables(home: Path) -> 
     # No secrets table can sneak in: the copy has the store's tables and no others.
     assert table_names(path) == table_names(store_path(home))
     assert dump_file(path) == dump_file(store_path(home))
-    db = sqlite3.connect(path)
+    db = dbfile.connect(path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert db.execute("SELECT count(*) FROM household").fetchone()[0] == households == 60
@@ -145,13 +145,17 @@ def _bad_files(home: Path, folder: Path) -> dict[str, Path]:
     bad["corrupt"] = broken
     newer = folder / "newer.sqlite3"
     shutil.copyfile(good, newer)
-    db = sqlite3.connect(newer)
+    # A damaged copy still has its key file beside it (as on the USB stick it came from).
+    for name in ("truncated", "corrupt", "newer"):
+        shutil.copyfile(home_key.backup_key_file(good),
+                        home_key.backup_key_file(folder / f"{name}.sqlite3"))
+    db = dbfile.connect(newer)
     db.execute("UPDATE alembic_version SET version_num = '9999'")
     db.commit()
     db.close()
     bad["newer"] = newer
     other = folder / "other.sqlite3"
-    db = sqlite3.connect(other)
+    db = dbfile.connect(other)
     db.execute("CREATE TABLE t (x)")
     db.commit()
     db.close()

@@ -5,15 +5,15 @@ process that dies during a load leaves a store the next open repairs."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+import dbfile
 from replicas import fresh_replica
 from store_content import schema
 from workteam_desktop.domain.changes import Change
-from workteam_desktop.store import Store, bulk_load
+from workteam_desktop.store import Store, bulk_load, sqlite
 from workteam_desktop.store.changes import apply_page
 from workteam_desktop.store.households import HouseholdFilter, list_households
 from workteam_desktop.store.models import Area, Household, Income, Member
@@ -101,8 +101,8 @@ def test_after_a_load_the_guard_refuses_a_write_that_bypasses_the_log(tmp_path: 
         _load(store, _pages(3, per_page=4))
     with store.read() as cur:
         village = cur.execute("SELECT id FROM area").fetchone()[0]
-    db = sqlite3.connect(store.path)
-    with pytest.raises(sqlite3.IntegrityError, match="bypassed the change log"):
+    db = dbfile.connect(store.path)
+    with pytest.raises(sqlite.IntegrityError, match="bypassed the change log"):
         db.execute("INSERT INTO household (id, updated_hlc, deleted, number, head_name, phone, "
                    "address, village_id, type, relocated, origin_village, resettlement_site, "
                    "monitoring_status, risk_removed_reason, accident_insured, relapse_insured, "

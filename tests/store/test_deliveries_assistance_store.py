@@ -32,7 +32,7 @@ from workteam_desktop.store.assistance import (
     save_record,
     totals_by_kind,
 )
-from workteam_desktop.store.attachments import remove_attachment
+from workteam_desktop.store.attachments import read_content, remove_attachment
 from workteam_desktop.store.deliveries import (
     ActionInput,
     action_detail,
@@ -383,7 +383,7 @@ def test_an_actions_photos_are_saved_with_it_kept_by_an_edit_and_removable(
     photos = action_detail(demo, action_id)["photos"]
     # One attachment per file (the file given twice is attached once), content in the home.
     assert [p["filename"] for p in photos] == ["会场.jpg", "签到表.jpg"]
-    assert [Path(p["path"]).read_bytes() for p in photos] == [
+    assert [read_content(demo.home, p["sha256"]) for p in photos] == [
         Path(door).read_bytes(), Path(sign).read_bytes()]
     # The attachments are synced rows, written through the change log.
     for p in photos:
@@ -419,7 +419,7 @@ def test_a_records_photos_are_saved_with_it_and_removable(demo: Store, tmp_path:
     record_id = save_record(demo, record)
     [photo] = record_detail(demo, record_id)["photos"]
     assert photo["filename"] == "收据.jpg"
-    assert Path(photo["path"]).read_bytes() == Path(receipt).read_bytes()
+    assert read_content(demo.home, photo["sha256"]) == Path(receipt).read_bytes()
     save_record(demo, dataclasses.replace(record, amount=3800, photos=[]), record_id)
     assert [p["id"] for p in record_detail(demo, record_id)["photos"]] == [photo["id"]]
     save_record(demo, dataclasses.replace(record, photos=[], removed_photos=[photo["id"]]),

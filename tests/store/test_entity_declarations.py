@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import typing
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import dbfile
 from workteam_desktop.domain import entities as E
 from workteam_desktop.store import Store
 from workteam_desktop.store.models import MODEL_BY_ENTITY, SYNCED_MODELS
@@ -71,7 +71,7 @@ def test_every_change_the_program_writes_passes_the_checks(demo_copy) -> None:
     """A demo county's whole log (households, visits, deliveries, trainings, forms,
     attachments): the server must not refuse any of it."""
     home = Path(demo_copy())
-    db = sqlite3.connect(next(home.glob("*.sqlite3")))
+    db = dbfile.connect(next(home.glob("*.sqlite3")))
     checked = 0
     for cid, entity, row_id, fields, base, hlc, device, user in db.execute(
             "SELECT id, entity, row_id, fields, base, hlc, device, user FROM change_log"):

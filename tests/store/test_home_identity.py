@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+import dbfile
 from workteam_desktop.cli import main as cli_main
 from workteam_desktop.domain.hlc import Timestamp
-from workteam_desktop.store import Store, sync_state
+from workteam_desktop.store import Store, home_key, sync_state
 from workteam_desktop.store.backups import make_backup, restore
 from workteam_desktop.store.home import store_path
 from workteam_desktop.store.models import Area, Household
@@ -146,6 +146,8 @@ def test_a_store_file_copied_by_hand_into_another_home_takes_a_new_device(tmp_pa
     target = tmp_path / "new-laptop"
     target.mkdir()
     shutil.copyfile(store_path(origin), store_path(target))  # no home-id file there yet
+    # (The encrypted store needs its key file: a file copied alone does not open at all.)
+    shutil.copyfile(home_key.key_file(origin), home_key.key_file(target))
     with Store.open(target) as store:
         assert store.device_id != old
         assert [p["device"] for p in store.previous_devices()] == [old]
@@ -154,6 +156,7 @@ def test_a_store_file_copied_by_hand_into_another_home_takes_a_new_device(tmp_pa
     third = tmp_path / "third"
     Store.open(third).close()
     shutil.copyfile(store_path(origin), store_path(third))
+    shutil.copyfile(home_key.key_file(origin), home_key.key_file(third))
     assert device_of(third) not in (old, device_of(target))
 
 
@@ -161,7 +164,7 @@ def test_a_backup_from_before_home_ids_is_told_by_its_device_id(tmp_path: Path) 
     home = laptop(tmp_path / "home")
     device = device_of(home)
     backup = make_backup(home, "manual", out=tmp_path / "old.sqlite3")
-    db = sqlite3.connect(backup)  # as a backup made by the previous version
+    db = dbfile.connect(backup)  # as a backup made by the previous version
     db.execute("DELETE FROM sync_state WHERE key = ?", (HOME_ID,))
     db.commit()
     db.close()

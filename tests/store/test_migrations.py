@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+import dbfile
 from workteam_desktop.store import Store, migrate
 from workteam_desktop.store.migrate import include_name
 from workteam_desktop.store.models import Household
@@ -45,7 +44,7 @@ def test_failed_upgrade_keeps_the_data_and_a_backup(tmp_path) -> None:
     store.close()
     # Lose the record of the schema version: the next start tries to create every table
     # again, which fails half-way.
-    db = sqlite3.connect(tmp_path / "workteam.sqlite3")
+    db = dbfile.connect(tmp_path / "workteam.sqlite3")
     db.execute("DELETE FROM alembic_version")
     db.commit()
     db.close()
@@ -55,7 +54,7 @@ def test_failed_upgrade_keeps_the_data_and_a_backup(tmp_path) -> None:
     backup = failure.value.backup
     assert backup is not None and backup.parent == tmp_path / "backups"
     for path in (tmp_path / "workteam.sqlite3", backup):
-        db = sqlite3.connect(path)
+        db = dbfile.connect(path)
         assert db.execute("SELECT head_name FROM household").fetchall() == [("郭堃",)]
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         db.close()
@@ -97,7 +96,7 @@ def test_upgrade_from_an_older_schema_backs_up_first_and_keeps_the_data(tmp_path
         assert cur.execute("SELECT name FROM area").fetchall()[0][0] == "东村"
         assert cur.execute("SELECT count(*) FROM draft").fetchone()[0] == 0  # the new table
     store.close()
-    backup = sqlite3.connect(store.last_backup)
+    backup = dbfile.connect(store.last_backup)
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     assert backup.execute("SELECT name FROM area").fetchone()[0] == "东村"
     backup.close()

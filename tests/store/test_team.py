@@ -5,11 +5,11 @@ nothing. In a home set up with ``workteam setup`` plus a roster, and in the demo
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+import dbfile
 from workteam_desktop.cli.main import main
 from workteam_desktop.domain import idnumber
 from workteam_desktop.domain.problems import DomainError
@@ -55,7 +55,7 @@ def set_up_home(home: Path, heads: int = 6) -> Path:
 
 
 def changes(home: Path) -> int:
-    db = sqlite3.connect(home / "workteam.sqlite3")
+    db = dbfile.connect(home / "workteam.sqlite3")
     try:
         return db.execute("SELECT count(*) FROM change_log").fetchone()[0]
     finally:

@@ -5,11 +5,11 @@ team's households, 参训人次 at least the participants, update, delete and un
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+import dbfile
 from workteam_desktop.domain.problems import DomainError
 from workteam_desktop.reports.base import Quarter
 from workteam_desktop.store import Store
@@ -152,7 +152,7 @@ def test_edit_delete_and_undo_keep_one_row_per_member(demo: Path) -> None:
         detail = training_detail(store, training_id)
         assert {p["member_id"]: p["certificate"] for p in detail["participants"]} == {
             a["id"]: "", b["id"]: "农机驾驶证"}
-        db = sqlite3.connect(demo / "workteam.sqlite3")
+        db = dbfile.connect(demo / "workteam.sqlite3")
         try:
             rows = db.execute("SELECT member_id, count(*) FROM training_participant "
                               "WHERE training_id = ? GROUP BY member_id", (training_id,)).fetchall()

@@ -5,16 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+import dbfile
 from workteam_desktop.demo import generate
 from workteam_desktop.domain.periods import period_so_far
 from workteam_desktop.domain.problems import DomainError
 from workteam_desktop.store import Store
-from workteam_desktop.store.attachments import add_attachment, attachments_of, content_path
+from workteam_desktop.store.attachments import add_attachment, attachments_of, content_path, read_content
 from workteam_desktop.store.households import list_households
 from workteam_desktop.store.urgent_needs import (
     UNRESOLVED,
@@ -91,7 +91,8 @@ def test_attachment_content_is_stored_by_its_hash(store: Store, tmp_path: Path) 
     attachment_id = add_attachment(store, photo, "visit", "v1")
     sha = hashlib.sha256(content).hexdigest()
     stored = store.home / "attachments" / sha[:2] / sha
-    assert stored.read_bytes() == content
+    assert read_content(store.home, sha) == content
+    assert content not in stored.read_bytes()  # sealed with the home's key on the disk
     assert content_path(store.home, sha) == stored
     [row] = attachments_of(store, "visit", "v1")
     assert row["id"] == attachment_id
@@ -118,7 +119,7 @@ def test_same_content_is_copied_once(store: Store, tmp_path: Path) -> None:
 
 def test_attachment_rows_go_through_the_change_log(store: Store, tmp_path: Path) -> None:
     attachment_id = add_attachment(store, _photo(tmp_path, "a.png", b"png"), "visit", "v1")
-    db = sqlite3.connect(store.path)
+    db = dbfile.connect(store.path)
     logged = db.execute("SELECT count(*) FROM change_log WHERE row_id = ? AND entity = "
                         "'attachment'", (attachment_id,)).fetchone()[0]
     db.close()
@@ -152,7 +153,7 @@ def test_add_visit_with_photos_needs_and_two_households(demo: Store, tmp_path: P
     assert needs["院墙需要修缮"]["status"] == "in_progress"
     assert needs["低保材料已补齐"]["resolved_on"] == TODAY.isoformat()
     [photo_row] = attachments_of(demo, "visit", visit_id)  # the same file twice: once
-    assert Path(photo_row["path"]).read_bytes() == b"jpeg-bytes"
+    assert read_content(demo.home, photo_row["sha256"]) == b"jpeg-bytes"
 
 
 @pytest.mark.parametrize(("change", "field_name", "message"), [
@@ -319,7 +320,7 @@ def test_resolve_an_urgent_need(needs: Store) -> None:
     assert not resolved["open"]
     assert count_urgent_needs(demo, UNRESOLVED).total == before - 1
     assert need["id"] not in {n["id"] for n in list_urgent_needs(demo, UNRESOLVED)}
-    db = sqlite3.connect(demo.path)
+    db = dbfile.connect(demo.path)
     fields = db.execute("SELECT fields FROM change_log WHERE row_id = ? ORDER BY hlc DESC",
                         (need["id"],)).fetchone()[0]
     db.close()

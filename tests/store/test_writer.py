@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
 import pytest
 from sqlmodel import select
 
+import dbfile
 from workteam_desktop.domain.hlc import Timestamp
-from workteam_desktop.store import Store
+from workteam_desktop.store import Store, sqlite
 from workteam_desktop.store.models import (
     MODEL_BY_ENTITY,
     SYNCED_MODELS,
@@ -145,17 +145,17 @@ def test_raw_sql_cannot_bypass_the_change_log(store: Store, entity: str) -> None
     parents = _parents(store)
     with store.write() as w:
         [row_id] = w.insert(entity, [_sample(entity, parents)])
-    db = sqlite3.connect(store.path)
+    db = dbfile.connect(store.path)
     try:
-        with pytest.raises(sqlite3.IntegrityError, match="bypassed the change log"):
+        with pytest.raises(sqlite.IntegrityError, match="bypassed the change log"):
             db.execute(f'UPDATE "{entity}" SET deleted = 1 WHERE id = ?', (row_id,))
-        with pytest.raises(sqlite3.IntegrityError, match="deleted by tombstone"):
+        with pytest.raises(sqlite.IntegrityError, match="deleted by tombstone"):
             db.execute(f'DELETE FROM "{entity}" WHERE id = ?', (row_id,))
         columns = [r[1] for r in db.execute(f'PRAGMA table_info("{entity}")')]
         values = db.execute(f'SELECT * FROM "{entity}" WHERE id = ?', (row_id,)).fetchone()
         copy = dict(zip(columns, values, strict=True)) | {"id": "not-logged"}
         marks = ",".join("?" * len(copy))
-        with pytest.raises(sqlite3.IntegrityError, match="bypassed the change log"):
+        with pytest.raises(sqlite.IntegrityError, match="bypassed the change log"):
             db.execute(f'INSERT INTO "{entity}" ({",".join(copy)}) VALUES ({marks})',
                        list(copy.values()))
     finally:

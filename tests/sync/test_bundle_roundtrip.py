@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
 from pathlib import Path
 
 import keyring
@@ -12,10 +11,11 @@ import pytest
 from bundle_helpers import export, trust
 from keyring.backends import fail
 
+import dbfile
 from store_content import dump, schema
 from workteam_desktop.domain.changes import Change
 from workteam_desktop.store import Store
-from workteam_desktop.store.attachments import add_attachment, content_path
+from workteam_desktop.store.attachments import add_attachment, content_path, read_content
 from workteam_desktop.store.changes import all_changes, apply
 from workteam_desktop.store.home import store_path
 from workteam_desktop.store.models import SYNCED_MODELS, Household
@@ -29,7 +29,7 @@ SYNCED = [m.__tablename__ for m in SYNCED_MODELS]
 
 
 def _rows(home: Path, table: str) -> list[tuple]:
-    con = sqlite3.connect(store_path(home))
+    con = dbfile.connect(store_path(home))
     try:
         return con.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
     finally:
@@ -59,7 +59,9 @@ def test_round_trip_between_two_stores(home_a: Path, home_b: Path, tmp_path: Pat
         assert sum(1 for _ in all_changes(b)) == sum(1 for _ in all_changes(a))
         sha = _rows(home_b, "attachment")[0]
         sha = next(v for v in sha if isinstance(v, str) and len(v) == 64)
-        assert content_path(b.home, sha).read_bytes() == content_path(a.home, sha).read_bytes()
+        assert read_content(b.home, sha) == read_content(a.home, sha)
+        # Each home seals the photo with its own key.
+        assert content_path(b.home, sha).read_bytes() != content_path(a.home, sha).read_bytes()
     signers = json.loads((home_b / "trusted_signers.json").read_text())["signers"]
     assert len(signers) == 1
     # b was empty: the import was a bulk load, and ends with a's schema and every fact.

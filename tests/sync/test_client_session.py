@@ -15,7 +15,7 @@ from serverlib import RunningServer, start_server
 from workteam_desktop.domain.forms import HOUSEHOLD_SURVEY, latest_form
 from workteam_desktop.paths import forms_dir
 from workteam_desktop.store import Store, bulk_load
-from workteam_desktop.store.attachments import add_attachment, content_path
+from workteam_desktop.store.attachments import add_attachment, read_content
 from workteam_desktop.store.outbox import pending_count
 from workteam_desktop.sync import session
 from workteam_desktop.sync.account import login
@@ -53,7 +53,7 @@ def test_attachments_go_up_once_and_come_down_once(tmp_path, server, user) -> No
     assert report.attachments_down == 1
     with b.read() as cur:
         sha = cur.execute("SELECT sha256 FROM attachment WHERE owner_id = ?", (hid,)).fetchone()[0]
-    assert content_path(b.home, sha).read_bytes() == photo.read_bytes()
+    assert read_content(b.home, sha) == photo.read_bytes()
     assert sync_once(b, acc_b).attachments_down == 0
     a.close()
     b.close()

@@ -3,10 +3,9 @@ a pulled page applied with its cursor in one transaction, the sync state."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
+import dbfile
 from workteam_desktop.store import Store, sync_state
 from workteam_desktop.store.changes import all_changes, apply_page
 from workteam_desktop.store.models import Area, Household
@@ -59,7 +58,7 @@ def test_record_push_is_all_or_nothing(store: Store) -> None:
     batch = next_batch(store, 10)
     # The disk fills up (here: a trigger refuses) while the rejection is written: the
     # accepted marks of the same answer must not stay either.
-    db = sqlite3.connect(store.path)
+    db = dbfile.connect(store.path)
     db.execute("CREATE TRIGGER full_disk BEFORE INSERT ON sync_rejection "
                "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
     db.commit()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from synclib import PASSWORD, server_changes, synced_tables
 
+import dbfile
 from faultproxy import FaultProxy
 from serverlib import start_server
 from store_content import schema
@@ -29,9 +29,9 @@ ADMIN = "county-admin"
 
 
 def _workteam(*args: object) -> subprocess.Popen[str]:
-    """``workteam ARGS`` as its own process, with no keyring (the password comes on stdin,
-    and the machine's real keyring is never touched)."""
-    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    """``workteam ARGS`` as its own process, with the tests' keyring (the store's key is
+    there; the machine's real keyring is never touched) and the password on stdin."""
+    env = dict(os.environ)
     process = subprocess.Popen([sys.executable, "-m", "workteam_desktop", *map(str, args)],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)
@@ -48,7 +48,7 @@ def _finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
 
 
 def _integrity(home: Path) -> str:
-    db = sqlite3.connect(home / "workteam.sqlite3")
+    db = dbfile.connect(home / "workteam.sqlite3")
     try:
         return db.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
@@ -70,7 +70,7 @@ def test_kill_9_during_sync_never_damages_the_store(tmp_path, demo_copy) -> None
     rng = random.Random(9)
     a, b = demo_copy(600, name="a"), tmp_path / "b"
     # Its data as a real county's: a demo home refuses every server (test_client_cli.py).
-    with sqlite3.connect(a / "workteam.sqlite3") as db:
+    with dbfile.connect(a / "workteam.sqlite3") as db:
         db.execute("DELETE FROM sync_state WHERE key = 'demo'")
     with start_server(tmp_path / "server") as server:
         server.add_user(ADMIN, "admin", "", PASSWORD)

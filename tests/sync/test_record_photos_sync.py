@@ -13,7 +13,7 @@ from synclib import PASSWORD, VILLAGE_ID, add_households, add_village
 from serverlib import RunningServer, start_server
 from workteam_desktop.store import Store
 from workteam_desktop.store.assistance import RecordInput, record_detail, save_record
-from workteam_desktop.store.attachments import attachments_of, content_path
+from workteam_desktop.store.attachments import attachments_of, read_content
 from workteam_desktop.store.deliveries import ActionInput, action_detail, save_action
 from workteam_desktop.sync.account import login
 from workteam_desktop.sync.session import sync_once
@@ -47,9 +47,9 @@ def test_photos_of_an_action_and_a_record_reach_the_other_laptop(tmp_path, serve
         assert sync_once(b, acc_b).attachments_down == 2
         [photo] = action_detail(b, action_id)["photos"]
         assert photo["filename"] == "活动现场.jpg"
-        assert content_path(b.home, photo["sha256"]).read_bytes() == scene.read_bytes()
+        assert read_content(b.home, photo["sha256"]) == scene.read_bytes()
         [kept] = record_detail(b, record_id)["photos"]
-        assert content_path(b.home, kept["sha256"]).read_bytes() == receipt.read_bytes()
+        assert read_content(b.home, kept["sha256"]) == receipt.read_bytes()
 
         # Removed on b (an edit of the action), gone on a after both synced.
         save_action(b, ActionInput(category="culture", action_date=dt.date.today(),

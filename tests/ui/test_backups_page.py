@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from ui_helpers import open_page, wait_for_tasks
 
+import dbfile
 from workteam_desktop import __version__
 from workteam_desktop.store import Store
 from workteam_desktop.store.attachments import add_attachment
@@ -67,9 +68,8 @@ def test_backup_to_a_usb_stick_carries_the_photos(qtbot, ctx: AppContext, tmp_pa
     wait_for_tasks(qtbot, ctx)
     out = usb / "村里.sqlite3"
     assert out.exists()
-    import sqlite3
 
-    db = sqlite3.connect(out)
+    db = dbfile.connect(out)
     assert db.execute(f"SELECT count(*) FROM {CONTENT_TABLE}").fetchone()[0] == 1
     db.close()
     assert list_backups(ctx.store.home) == []  # a USB backup is not in the home's list

@@ -4,7 +4,6 @@ while importing (issue 15): Esc now cancels the import, which rolls back, and cl
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -12,6 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QDialog, QWidget
 from ui_helpers import wait_for_tasks
+
+import dbfile
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 sys.path.insert(0, str(DATA))
@@ -101,7 +102,7 @@ def test_esc_during_the_import_cancels_it_and_closes_the_wizard(qtbot, ctx) -> N
         before = cur.execute("SELECT count(*) FROM change_log").fetchone()[0]
     # Another writer holds the store: the import waits at its start, so the cancel is
     # certain to come before it writes anything.
-    blocker = sqlite3.connect(ctx.store.path, isolation_level=None)
+    blocker = dbfile.connect(ctx.store.path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
         dialog.go_next()

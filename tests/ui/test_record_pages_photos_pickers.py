@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from ui_helpers import context_in, open_page, wait_for_tasks
 
 from workteam_desktop.store.assistance import record_detail
-from workteam_desktop.store.attachments import attachments_of
+from workteam_desktop.store.attachments import attachments_of, read_content
 from workteam_desktop.store.drafts import load_draft
 from workteam_desktop.store.households import HouseholdFilter, list_households
 from workteam_desktop.ui.columns import header_needed_width
@@ -141,7 +141,7 @@ def test_an_actions_photos_are_saved_shown_again_and_removable(
     action_id = dialog.saved_id
     stored = attachments_of(ctx.store, "delivery_action", action_id)
     assert [a["filename"] for a in stored] == ["活动现场.png", "签到表.png"]
-    assert Path(stored[0]["path"]).read_bytes() == Path(field).read_bytes()
+    assert read_content(ctx.store.home, stored[0]["sha256"]) == Path(field).read_bytes()
 
     again = _edit_first(qtbot, ctx, page, action_id)
     assert [p["name"] for p in again.photos.photos()] == ["活动现场.png", "签到表.png"]

@@ -4,13 +4,14 @@ saves it as Excel, the import writes (or, cancelled, writes nothing), the export
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
 import openpyxl
 from PySide6.QtCore import Qt
 from ui_helpers import wait_for_tasks
+
+import dbfile
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 sys.path.insert(0, str(DATA))
@@ -110,7 +111,7 @@ def test_a_cancelled_import_writes_nothing(qtbot, ctx) -> None:
     before = (households(ctx), changes(ctx))
     # Another writer holds the store, so the import waits at its start: the cancel is
     # certain to arrive before it writes anything.
-    blocker = sqlite3.connect(ctx.store.path, isolation_level=None)
+    blocker = dbfile.connect(ctx.store.path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
         dialog.go_next()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 from ui_helpers import open_page, wait_for_tasks
 
+import dbfile
 from workteam_desktop.domain.assessment import DEFAULT_WEIGHTS
 from workteam_desktop.settings import SETTINGS_FILE, load_settings
 from workteam_desktop.ui.context import AppContext
@@ -124,10 +125,9 @@ def test_a_cancelled_recompute_changes_nothing(qtbot, ctx: AppContext) -> None:
     assert latest is not None
     # Hold the store's write lock so the job waits; cancel; then let it go: it stops at its
     # first progress report and its transaction is rolled back.
-    import sqlite3
 
     page.tabs.setCurrentIndex(1)
-    blocker = sqlite3.connect(ctx.store.path, isolation_level=None)
+    blocker = dbfile.connect(ctx.store.path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
         page.apply_threshold(latest.year, latest.area_id, 15000, threshold_id=latest.id)

@@ -16,7 +16,7 @@ from ui_helpers import wait_for_tasks
 
 from workteam_desktop.domain.periods import period_so_far
 from workteam_desktop.store import Store
-from workteam_desktop.store.attachments import attachments_of
+from workteam_desktop.store.attachments import attachments_of, read_content
 from workteam_desktop.store.drafts import load_draft
 from workteam_desktop.store.household_detail import household_detail
 from workteam_desktop.store.households import list_households
@@ -359,7 +359,7 @@ def test_photos_are_attached_to_the_visit(qtbot, ctx, monkeypatch, tmp_path: Pat
     assert attachment["filename"] == "院子.png"
     stored = Path(attachment["path"])
     assert stored.parent.parent == ctx.store.home / "attachments"
-    assert stored.read_bytes() == photo.read_bytes()
+    assert read_content(ctx.store.home, attachment["sha256"]) == photo.read_bytes()
 
 
 # ---------------------------------------------------------------- 走访日志

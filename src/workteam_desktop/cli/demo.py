@@ -38,7 +38,7 @@ def _demo(args: argparse.Namespace) -> int:
             last[0] = now
             print(f"\r正在生成演示数据 {done:,}/{total:,} 户", end="", file=sys.stderr)
 
-    with open_store(args, create=True) as store:
+    with open_store(args, create=True, demo=True) as store:
         counts = generate(store, households=args.households, seed=args.seed, progress=progress)
     if sys.stderr.isatty():
         print(file=sys.stderr)

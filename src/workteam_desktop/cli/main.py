@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         gui,
         households,
         maintenance,
+        recover,
         report,
         roster,
         setup,
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="数据目录 (默认: $WORKTEAM_HOME 或系统用户数据目录)")
     for module in (gui, demo, setup, households, visits, team, report, bundles, maintenance,
-                   supervisor, roster, sync_cli):
+                   supervisor, roster, sync_cli, recover):
         module.register(sub, common)
     return parser
 
@@ -112,13 +113,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .gui import run_gui
         return run_gui(args.home)
     from ..domain.problems import DomainError
+    from ..store.home_key import RecoveryRefused, StoreLocked
     from ..store.migrate import UpgradeError
+    from .common import forget_new_recovery_codes, show_new_recovery_codes
 
+    forget_new_recovery_codes()
     try:
-        return int(args.handler(args) or EXIT_OK)
+        code = int(args.handler(args) or EXIT_OK)
+        if code == EXIT_OK:
+            show_new_recovery_codes()
+        return code
     except DomainError as exc:
         print(f"workteam: {exc.message(_lang())}", file=sys.stderr)
-    except (CliError, UpgradeError) as exc:
+    except (CliError, UpgradeError, StoreLocked, RecoveryRefused) as exc:
         print(f"workteam: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("workteam: 已取消，未保存任何更改", file=sys.stderr)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from pathlib import Path
 
 from ..domain.problems import Problem
-from ..store import backups
+from ..store import backups, sqlite
 from ..store.diagnostics import write_diagnostics
 from ..store.home import store_path
 from ..store.setup import home_is_empty
@@ -132,7 +131,7 @@ def _diagnostics(args: argparse.Namespace) -> int:
         raise CliError(f"文件夹 {out.parent} 不存在")
     try:
         write_diagnostics(home, out)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite.Error) as exc:
         raise CliError(f"无法写出诊断文件 {out}（{exc}）") from None
     print(f"诊断信息已写到 {out}（不含姓名、身份证号、电话），可以发给技术支持")
     return 0

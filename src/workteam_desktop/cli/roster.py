@@ -42,6 +42,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     e = sub.add_parser("export-roster", parents=[common],
                        help="把全部农户和家庭成员导出为Excel花名册（可再导入）")
     e.add_argument("--out", metavar="FILE.xlsx", required=True)
+    e.add_argument("--full-id", action="store_true",
+                   help="导出完整身份证号和电话（个人敏感信息；再导入更新需要它）。默认遮盖")
     e.add_argument("--json", action="store_true", help="输出JSON")
     e.set_defaults(handler=_export)
 
@@ -133,9 +135,16 @@ def _export(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise CliError("导出文件名应以 .xlsx 结尾")
     with open_store(args) as store:
-        households, rows = export_roster(store, out)
+        households, rows = export_roster(store, out, full_id=args.full_id)
+    where = out.resolve()
     if args.json:
-        print_json({"out": str(out), "households": households, "rows": rows})
+        print_json({"out": str(where), "households": households, "rows": rows,
+                    "full_id": args.full_id})
     else:
-        print(f"已导出{households}户、{rows}名家庭成员到 {out}")
+        print(f"已导出{households}户、{rows}名家庭成员到 {where}")
+    if args.full_id:
+        print(f"注意：{where} 含完整身份证号和电话，且未加密：请妥善保管，用完即删",
+              file=sys.stderr)
+    else:
+        print("身份证号和电话已遮盖；要再导入更新农户信息，请加 --full-id 导出", file=sys.stderr)
     return 0

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing, contextmanager
 
-from ..store import Store, sync_state
+from ..store import Store, home_key, sync_state
 from ..store.models import SYNCED_MODELS
 from ..store.setup import DEMO
 from . import producer
@@ -81,4 +81,6 @@ def generate(
                 raise DemoCancelled()
         # A demo home says so (status bar, set-up and sync refuse to treat it as real).
         sync_state.put(writer.cursor, {DEMO: "1"})
+    # Made-up households need no recovery code: a lost key means a new demo.
+    home_key.recovery_code_kept(store.home)
     return dict(counts)

@@ -107,6 +107,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "visit.long_ago": (
         "走访日期{date}是一年多以前，请核对",
         "The visit date {date} is more than a year ago; please check it"),
+    "lock.too_short": ("锁屏密码至少{min}个字符", "The lock password has at least {min} characters"),
     "visit.time_invalid": (
         "走访时间“{value}”不对，应为 0:00–23:59，如 14:30",
         "The visit time “{value}” is not valid; use 0:00–23:59, e.g. 14:30"),

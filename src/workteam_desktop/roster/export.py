@@ -6,15 +6,15 @@ Importing such an export into the same data home changes nothing (tested).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..domain import catalogues as cat
+from ..domain import idnumber, phone
 from ..domain.roster_fields import FIELDS_BY_KEY
-from ..store import Store
+from ..store import Store, sqlite
 
 EXPORT_FIELDS = (
     "village", "number", "head_name", "relation", "name", "id_number", "sex", "birth_date",
@@ -27,8 +27,13 @@ _CHUNK = 2000
 
 
 def export_roster(store: Store, path: str | Path,
-                  progress: Callable[[int, int, str], None] | None = None) -> tuple[int, int]:
-    """Write every household and member to an .xlsx roster; returns (households, rows)."""
+                  progress: Callable[[int, int, str], None] | None = None, *,
+                  full_id: bool = False) -> tuple[int, int]:
+    """Write every household and member to an .xlsx roster; returns (households, rows).
+
+    ID numbers and phones are masked (as in lists and PDFs) unless ``full_id``: a file
+    that leaves the laptop is not encrypted, so full ones only when the person asked
+    (a roster to import again needs them)."""
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
@@ -42,7 +47,7 @@ def export_roster(store: Store, path: str | Path,
         total = len(ids)
         for start in range(0, total, _CHUNK):
             chunk = ids[start:start + _CHUNK]
-            for line in _rows(cur, chunk, village_label):
+            for line in _rows(cur, chunk, village_label, full_id):
                 ws.append(line)
                 rows += 1
             households += len(chunk)
@@ -52,7 +57,7 @@ def export_roster(store: Store, path: str | Path,
     return households, rows
 
 
-def _village_labels(cur: sqlite3.Cursor) -> dict[str, str]:
+def _village_labels(cur: sqlite.Cursor) -> dict[str, str]:
     """Each village's name, or its code where two villages share the name."""
     areas = cur.execute("SELECT id, code, name FROM area WHERE deleted = 0 "
                         "AND level IN ('village', 'community')").fetchall()
@@ -60,10 +65,12 @@ def _village_labels(cur: sqlite3.Cursor) -> dict[str, str]:
     return {a["id"]: a["name"] if names[a["name"]] == 1 else a["code"] for a in areas}
 
 
-def _rows(cur: sqlite3.Cursor, ids: list[str],
-          village_label: dict[str, str]) -> list[list[Any]]:
+def _rows(cur: sqlite.Cursor, ids: list[str], village_label: dict[str, str],
+          full_id: bool) -> list[list[Any]]:
+    id_text = (lambda v: v or "") if full_id else idnumber.mask
+    phone_text = (lambda v: v or "") if full_id else phone.mask
     marks = ",".join("?" * len(ids))
-    members: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    members: dict[str, list[sqlite.Row]] = defaultdict(list)
     for m in cur.execute(
             f"SELECT * FROM member WHERE deleted = 0 AND household_id IN ({marks}) "
             f"ORDER BY relation != 'head', rowid", ids):
@@ -82,7 +89,8 @@ def _rows(cur: sqlite3.Cursor, ids: list[str],
         size = counted.get(h["id"]) or h["member_count"] or None
         household = {
             "village": village_label.get(h["village_id"], ""), "number": h["number"],
-            "head_name": h["head_name"], "phone": h["phone"], "address": h["address"],
+            "head_name": h["head_name"], "phone": phone_text(h["phone"]),
+            "address": h["address"],
             "type": cat.HOUSEHOLD_TYPES.label(h["type"]),
             "monitoring": cat.MONITORING_STATUSES.label(h["monitoring_status"]),
             "risk_kind": cat.RISK_KINDS.label(h["risk_kind"]),
@@ -95,7 +103,7 @@ def _rows(cur: sqlite3.Cursor, ids: list[str],
         for m in members.get(h["id"], []):
             person = {
                 "relation": cat.RELATIONS.label(m["relation"]), "name": m["name"],
-                "id_number": m["id_number"] or "", "sex": cat.SEXES.label(m["sex"]),
+                "id_number": id_text(m["id_number"]), "sex": cat.SEXES.label(m["sex"]),
                 "birth_date": m["birth_date"] or "",
                 "labour_capacity": cat.LABOUR_CAPACITIES.label(m["labour_capacity"]),
                 "health": cat.HEALTH_STATES.label(m["health"]),

@@ -3,7 +3,9 @@
 A file is copied into ``<home>/attachments/<first 2 hex>/<sha256>``: the same photo
 attached twice (or to two visits) takes the disk space once, and a sync peer that already
 has the content never needs it again. Each use of a file is an :class:`Attachment` row
-(synced) naming the owner row; the content itself is not in the database.
+(synced) naming the owner row; the content itself is not in the database. In an
+encrypted home each file is sealed with the home's key (store/sealed.py): read content
+through :func:`read_content`, never by opening the file.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import sealed
 from .models import Attachment
 from .store import Store
 from .writer import Writer
@@ -46,35 +48,33 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
 def store_content(home: Path, path: str | os.PathLike[str]) -> tuple[str, int]:
     """Copy ``path`` into the content store unless the same content is there already.
 
-    Returns ``(sha256, size)``. The copy is written to a temporary file next to its final
-    place, hashed while copying, and renamed only when complete: a power cut never leaves
-    a half-written file under a hash name.
+    Returns ``(sha256, size)`` of the content. The file is read once (hashed from the
+    bytes read), sealed in an encrypted home, written to a temporary file next to its
+    final place and renamed only when complete: a power cut never leaves a half-written
+    file under a hash name.
     """
-    source = Path(path)
-    sha = file_sha256(source)
-    target = content_path(home, sha)
-    size = source.stat().st_size
-    if target.exists() and target.stat().st_size == size:
-        return sha, size
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            while chunk := src.read(_CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if digest.hexdigest() != sha:  # the file changed while we read it: hash what we copied
-            sha = digest.hexdigest()
-            target = content_path(home, sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return sha, target.stat().st_size
+    data = Path(path).read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    write_content(home, sha, data)
+    return sha, len(data)
+
+
+def write_content(home: Path, sha256: str, data: bytes) -> None:
+    """Keep ``data`` (whose hash is ``sha256``) in the home's content store, sealed when
+    the home is encrypted; nothing is written when it is there already."""
+    target = content_path(home, sha256)
+    if target.exists():
+        return
+    key = sealed.content_key(home)
+    sealed.write_file(target, sealed.seal(key, sha256, data) if key else data)
+
+
+def read_content(home: Path, sha256: str) -> bytes:
+    """The content with hash ``sha256`` (decrypted in memory, checked against the hash);
+    raises FileNotFoundError when the home does not have it and
+    :class:`sealed.ContentError` when the file is damaged."""
+    return sealed.unseal(sealed.content_key(home), sha256,
+                         content_path(home, sha256).read_bytes())
 
 
 def _home_of(writer: Writer) -> Path:

@@ -38,13 +38,13 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import home_key, sealed, sqlite
 from .home import backups_dir, store_path
 from .store import HOME_ID, OTHER_HOME, read_home_id
 
@@ -103,6 +103,7 @@ class RestoreResult:
     missing_attachments: int = 0  # named by rows, but found neither in the backup nor the home
     device_id: str = ""  # the restored home's device id
     backup_device_id: str = ""  # the device id the backup was made with
+    recovery_code: str | None = None  # a new home's key was made: its code, to show once
 
     @property
     def new_device(self) -> bool:
@@ -120,9 +121,9 @@ class _Identity:
     has_state: bool = False  # the file has a sync_state table (schema 0004 and later)
 
 
-def _identity(db_file: Path) -> _Identity:
+def _identity(db_file: Path, key: bytes | None) -> _Identity:
     """Read a store file's identity (a closed store, or the restore's temporary copy)."""
-    db = sqlite3.connect(db_file)
+    db = sqlite.connect(db_file, key)
     try:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         device = clock = home_id = None
@@ -178,12 +179,30 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _copy_checked(source: sqlite3.Connection, target: Path) -> None:
-    """Copy ``source`` into ``target`` (a new file) with the backup API, as a plain
-    rollback-journal file, and check the copy's integrity."""
-    dst = sqlite3.connect(target)
+def _copy_checked(source: sqlite.Connection, target: Path, key: bytes | None,
+                  source_key: bytes | None) -> None:
+    """Copy ``source`` (opened with ``source_key``) into ``target`` (a new file, encrypted
+    with ``key``): the backup API when the keys are the same, else SQLCipher's export
+    (a backup restored into another home takes that home's key); a rollback-journal file,
+    its integrity checked."""
+    if key == source_key:
+        dst = sqlite.connect(target, key)
+        try:
+            source.backup(dst)
+        finally:
+            dst.close()
+    else:
+        quoted = str(target).replace("'", "''")
+        literal = f"x'{key.hex()}'" if key is not None else ""
+        source.execute(f"ATTACH DATABASE '{quoted}' AS copy KEY \"{literal}\"")
+        try:
+            source.execute("SELECT sqlcipher_export('copy')")
+            version = source.execute("PRAGMA main.user_version").fetchone()[0]
+            source.execute(f"PRAGMA copy.user_version = {int(version)}")
+        finally:
+            source.execute("DETACH DATABASE copy")
+    dst = sqlite.connect(target, key)
     try:
-        source.backup(dst)
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
         result = dst.execute("PRAGMA integrity_check").fetchall()
     finally:
@@ -217,6 +236,8 @@ def make_backup(store_or_path: Store | str | os.PathLike[str], reason: str = "ma
     source, home = _source(store_or_path)
     if not source.is_file():
         raise BackupError(f"数据目录 {home} 中还没有数据，无需备份")
+    key = getattr(store_or_path, "key", None) if hasattr(store_or_path, "engine") \
+        else home_key.key_for_file(home, source)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     if out is None:
         folder = backups_dir(home)
@@ -232,17 +253,21 @@ def make_backup(store_or_path: Store | str | os.PathLike[str], reason: str = "ma
             raise BackupError(f"文件夹 {target.parent} 不存在")
     partial = target.with_name(target.name + ".partial")
     try:
-        src = sqlite3.connect(source)
+        src = sqlite.connect(source, key)
         try:
-            _copy_checked(src, partial)
+            _copy_checked(src, partial, key, key)
         finally:
             src.close()
         if out is None:
-            _pool_attachments(partial, home, target.parent / POOL_DIR)
+            _pool_attachments(partial, key, home, target.parent / POOL_DIR)
         else:
-            _embed_attachments(partial, home)
+            _embed_attachments(partial, key, home)
+            if key is not None:
+                # The key file travels with the backup: with the home's recovery code it
+                # opens the backup on another laptop. It holds no key, only its wrapping.
+                shutil.copyfile(home_key.key_file(home), home_key.backup_key_file(target))
         os.replace(partial, target)
-    except sqlite3.Error as exc:
+    except sqlite.Error as exc:
         raise BackupError(f"备份失败（{exc}），原数据未改动。请检查磁盘空间后重试。") from exc
     except OSError as exc:
         raise BackupError(f"无法写入 {target}（{exc.strerror or exc}），原数据未改动") from exc
@@ -256,9 +281,9 @@ def make_backup(store_or_path: Store | str | os.PathLike[str], reason: str = "ma
     return target
 
 
-def attachment_hashes(db_file: Path) -> set[str]:
+def attachment_hashes(db_file: Path, key: bytes | None) -> set[str]:
     """The SHA-256 of every attachment a store (or backup) file's rows name."""
-    db = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True)
+    db = sqlite.connect(db_file, key, readonly=True)
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                           "AND name = 'attachment'").fetchone():
@@ -286,29 +311,32 @@ def _link_or_copy(source: Path, target: Path) -> None:
         temp.unlink(missing_ok=True)
 
 
-def _pool_attachments(backup: Path, home: Path, pool: Path) -> None:
-    """Make sure the backups' shared pool holds every attachment ``backup`` names."""
+def _pool_attachments(backup: Path, key: bytes | None, home: Path, pool: Path) -> None:
+    """Make sure the backups' shared pool holds every attachment ``backup`` names (the
+    home's sealed files as they are: the pool is the home's, under the home's key)."""
     from .attachments import content_path
 
-    for sha in attachment_hashes(backup):
+    for sha in attachment_hashes(backup, key):
         source, target = content_path(home, sha), pool / sha[:2] / sha
         if source.is_file() and not target.exists():
             _link_or_copy(source, target)
 
 
-def _embed_attachments(backup: Path, home: Path) -> None:
-    """Copy every attachment ``backup`` names (and the home has) into the file itself."""
-    from .attachments import content_path
+def _embed_attachments(backup: Path, key: bytes | None, home: Path) -> None:
+    """Copy every attachment ``backup`` names (and the home has) into the file itself
+    (inside the encrypted file: the content as it is, not sealed twice)."""
+    from .attachments import content_path, read_content
 
-    files = [(sha, content_path(home, sha)) for sha in sorted(attachment_hashes(backup))]
+    files = [(sha, content_path(home, sha)) for sha in sorted(attachment_hashes(backup, key))]
     files = [(sha, path) for sha, path in files if path.is_file()]
     if not files:
         return  # no photos: the backup stays the store's tables only
-    db = sqlite3.connect(backup)
+    db = sqlite.connect(backup, key)
     try:
         db.execute(f"CREATE TABLE {CONTENT_TABLE} (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL)")
-        for sha, path in files:
-            db.execute(f"INSERT INTO {CONTENT_TABLE} VALUES (?, ?)", (sha, path.read_bytes()))
+        for sha, _path in files:
+            db.execute(f"INSERT INTO {CONTENT_TABLE} VALUES (?, ?)",
+                       (sha, read_content(home, sha)))
             db.commit()  # one file at a time: photos never pile up in memory
         db.commit()
     finally:
@@ -363,8 +391,8 @@ def _prune_pool(home: Path) -> None:
     wanted: set[str] = set()
     for backup in list_backups(home):
         try:
-            wanted |= attachment_hashes(backup.path)
-        except sqlite3.Error:
+            wanted |= attachment_hashes(backup.path, home_key.key_for_file(home, backup.path))
+        except (sqlite.Error, home_key.StoreLocked, home_key.RecoveryRefused):
             return  # cannot tell what an unreadable backup needs: keep everything
     for path in pool.glob("*/*"):
         if path.name not in wanted:
@@ -372,8 +400,8 @@ def _prune_pool(home: Path) -> None:
                 path.unlink()
 
 
-def _has_data(path: Path) -> bool:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def _has_data(path: Path, key: bytes | None) -> bool:
+    db = sqlite.connect(path, key, readonly=True)
     try:
         row = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                          "AND name = 'change_log'").fetchone()
@@ -395,10 +423,10 @@ def daily_backup_if_due(store: Store, *, keep: int = KEEP_AUTOMATIC,
         if any(b.reason == "daily" and b.created.date() == today
                for b in list_backups(store.home)):
             return None
-        if not _has_data(store.path):
+        if not _has_data(store.path, store.key):
             return None
         return make_backup(store, "daily", keep=keep, now=now)
-    except (BackupError, sqlite3.Error, OSError):
+    except (BackupError, sqlite.Error, OSError):
         log.exception("daily backup failed")
         return None
 
@@ -415,20 +443,23 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
-def _open_source(path: Path) -> sqlite3.Connection:
+def _open_source(path: Path, key: bytes | None) -> sqlite.Connection:
     """The backup file, read-only; never writes next to it (e.g. on a USB stick)."""
     uri = path.resolve().as_uri()
     try:
-        db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        db = sqlite.dbapi.connect(f"{uri}?mode=ro", uri=True)
+        sqlite.apply_key(db, key)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return db
-    except sqlite3.OperationalError:
-        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    except sqlite.OperationalError:
+        db = sqlite.dbapi.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+        sqlite.apply_key(db, key)
+        return db
 
 
-def _check_copy(copy: Path, shown: Path) -> BackupCheck:
+def _check_copy(copy: Path, shown: Path, key: bytes | None) -> BackupCheck:
     not_ours = f"{shown.name} 不是 workteam 的数据备份"
-    db = sqlite3.connect(copy)
+    db = sqlite.connect(copy, key)
     try:
         if [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()] != ["ok"]:
             raise BackupError(f"备份文件 {shown.name} 已损坏（完整性检查未通过），未做任何更改")
@@ -451,10 +482,10 @@ def _check_copy(copy: Path, shown: Path) -> BackupCheck:
     return BackupCheck(shown, revision, households, attachments)
 
 
-def _checkpoint(path: Path) -> None:
+def _checkpoint(path: Path, key: bytes | None) -> None:
     """Fold the old store's WAL into the file and drop the -wal/-shm files."""
-    with contextlib.suppress(sqlite3.Error):
-        db = sqlite3.connect(path)
+    with contextlib.suppress(sqlite.Error):
+        db = sqlite.connect(path, key)
         try:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -463,40 +494,40 @@ def _checkpoint(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _restore_attachments(copy: Path, source: Path, home: Path) -> int:
+def _restore_attachments(copy: Path, key: bytes | None, source: Path,
+                         source_key: bytes | None, home: Path) -> int:
     """Put the attachment files the restored rows name into the home, from the backup's own
     ``backup_attachment`` table or the pool next to it; then drop that table from ``copy``.
-    Each file is checked against its SHA-256 first. Returns how many stayed missing."""
+    Each file is checked against its SHA-256 first and written sealed with the home's key.
+    Returns how many stayed missing."""
     import hashlib
 
-    from .attachments import content_path
+    from .attachments import content_path, write_content
 
-    needed = {sha for sha in attachment_hashes(copy) if not content_path(home, sha).is_file()}
-    db = sqlite3.connect(copy)
+    needed = {sha for sha in attachment_hashes(copy, key)
+              if not content_path(home, sha).is_file()}
+    pool_key = sealed.derive_content_key(source_key) if source_key else None
+    db = sqlite.connect(copy, key)
     try:
         embedded = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                               (CONTENT_TABLE,)).fetchone() is not None
         for sha in sorted(needed):
-            target = content_path(home, sha)
             row = db.execute(f"SELECT content FROM {CONTENT_TABLE} WHERE sha256 = ?",
                              (sha,)).fetchone() if embedded else None
             if row is not None:
                 if hashlib.sha256(row[0]).hexdigest() != sha:
                     raise BackupError(f"备份文件 {source.name} 中的附件已损坏，未做任何更改")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                temp = target.with_name(f".incoming-{sha}")
-                temp.write_bytes(row[0])
-                _fsync(temp)
-                os.replace(temp, target)
+                write_content(home, sha, bytes(row[0]))
                 needed.discard(sha)
                 continue
             pooled = source.parent / POOL_DIR / sha[:2] / sha
             if pooled.is_file():
-                from .attachments import file_sha256
-
-                if file_sha256(pooled) != sha:
-                    raise BackupError(f"备份 {source.name} 的附件 {sha[:12]}… 已损坏，未做任何更改")
-                _link_or_copy(pooled, target)
+                try:
+                    content = sealed.unseal(pool_key, sha, pooled.read_bytes())
+                except sealed.ContentError:
+                    raise BackupError(f"备份 {source.name} 的附件 {sha[:12]}… 已损坏，"
+                                      "未做任何更改") from None
+                write_content(home, sha, content)
                 needed.discard(sha)
         if embedded:
             db.execute(f"DROP TABLE {CONTENT_TABLE}")
@@ -518,25 +549,37 @@ def _check_header(source: Path) -> None:
             header = f.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise BackupError(f"无法读取备份文件 {source}（{exc.strerror or exc}）") from exc
-    if header != SQLITE_HEADER:
-        raise BackupError(f"{source.name} 不是 workteam 的数据备份（不是数据库文件），未做任何更改")
+    # An encrypted backup starts with random bytes; its key file says whose it is.
+    if header != SQLITE_HEADER and home_key.key_file_of(source) is None:
+        raise BackupError(f"{source.name} 不是 workteam 的数据备份（不是数据库文件），或缺少与它放在"
+                          f"一起的密钥文件 {home_key.backup_key_file(source).name}，未做任何更改")
 
 
-def _copy_and_check(source: Path, temp: Path) -> BackupCheck:
-    """Copy the backup ``source`` to ``temp`` (a new file) and check the copy."""
+def source_key(source: Path) -> bytes | None:
+    """The key that opens the backup ``source`` (None: a plain file). Raises
+    :class:`home_key.StoreLocked` when only the recovery code of the home it was made in
+    can give it (restore then asks for the code: :func:`home_key.recover_file`)."""
+    _check_header(source)
+    return home_key.key_for_file(None, source)
+
+
+def _copy_and_check(source: Path, key: bytes | None, temp: Path,
+                    temp_key: bytes | None) -> BackupCheck:
+    """Copy the backup ``source`` to ``temp`` (a new file, under ``temp_key``) and check
+    the copy."""
     try:
-        src = _open_source(source)
+        src = _open_source(source, key)
         try:
-            _copy_checked(src, temp)
+            _copy_checked(src, temp, temp_key, key)
         finally:
             src.close()
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+    except (sqlite.DatabaseError, UnicodeDecodeError) as exc:
         raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
     except BackupError:
         raise BackupError(f"备份文件 {source.name} 已损坏（完整性检查未通过），未做任何更改") from None
     try:
-        return _check_copy(temp, source)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        return _check_copy(temp, source, temp_key)
+    except (sqlite.DatabaseError, UnicodeDecodeError) as exc:
         raise BackupError(f"备份文件 {source.name} 已损坏或不完整，未做任何更改") from exc
 
 
@@ -544,9 +587,9 @@ def check_backup(backup_file: str | os.PathLike[str]) -> BackupCheck:
     """Check a backup as :func:`restore` does (on a temporary copy), changing nothing: for
     a GUI that asks the user before restoring. Raises :class:`BackupError`."""
     source = Path(backup_file)
-    _check_header(source)
+    key = source_key(source)
     with tempfile.TemporaryDirectory(prefix="workteam-check-") as folder:
-        return _copy_and_check(source, Path(folder) / "check.sqlite3")
+        return _copy_and_check(source, key, Path(folder) / "check.sqlite3", key)
 
 
 def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *,
@@ -564,7 +607,7 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
 
     source = Path(backup_file)
     home = Path(home)
-    _check_header(source)
+    key = source_key(source)
     target = store_path(home)
     if target.exists() and target.resolve() == source.resolve():
         raise BackupError("不能用当前数据文件恢复它自己")
@@ -577,21 +620,31 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
     temp.unlink()
     replaced = False
     try:
-        check = _copy_and_check(source, temp)
+        # The restored store takes this home's key (a new home gets one: its recovery
+        # code is shown once, as at set-up).
+        made = None
+        if home_key.key_file(home).exists():
+            home_key_: bytes | None = home_key.load(home)
+        elif home_key.usable_keyring() is not None:
+            made = home_key.create(home)
+            home_key_ = made.key
+        else:
+            home_key_ = None  # no keyring: a plain store, as every store on this machine
+        check = _copy_and_check(source, key, temp, home_key_)
         if confirm is not None and not confirm(check):
             return None
 
-        backup = _identity(temp)
+        backup = _identity(temp, home_key_)
         current = None
         if target.exists():
-            _checkpoint(target)
-            with contextlib.suppress(sqlite3.Error):
-                current = _identity(target)
+            _checkpoint(target, home_key_)
+            with contextlib.suppress(sqlite.Error):
+                current = _identity(target, home_key.key_for_file(home, target))
         same_home = _same_home(backup, read_home_id(home), current)
         if not same_home and backup.has_state:
             # No home id matches this mark: the store takes its new device id when it is
             # opened, also after a crash before this function's own open.
-            db = sqlite3.connect(temp)
+            db = sqlite.connect(temp, home_key_)
             try:
                 db.execute("INSERT INTO sync_state (key, value) VALUES (?, 'restored') "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (HOME_ID,))
@@ -599,11 +652,11 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
             finally:
                 db.close()
 
-        missing = _restore_attachments(temp, source, home)
+        missing = _restore_attachments(temp, home_key_, source, key, home)
         previous = None
         if target.exists():
             previous = make_backup(home, "before-restore")
-            _checkpoint(target)
+            _checkpoint(target, home_key_)
         os.replace(temp, target)
         replaced = True
         with contextlib.suppress(OSError):
@@ -617,7 +670,7 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
                 device = store.device_id
         except Exception as exc:
             # Put the old store back (or remove the restored one): nothing changed.
-            _checkpoint(target)
+            _checkpoint(target, home_key_)
             if previous is not None:
                 shutil.copyfile(previous, temp)
                 _fsync(temp)
@@ -629,7 +682,8 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
         log.info("store restored from %s (revision %s, %d attachment files missing, device %s%s)",
                  source.name, check.revision, missing, device,
                  "" if device == backup.device else f", was {backup.device}")
-        return RestoreResult(home, check.revision, previous, missing, device, backup.device or "")
+        return RestoreResult(home, check.revision, previous, missing, device, backup.device or "",
+                             made.recovery_code if made else None)
     finally:
         temp.unlink(missing_ok=True)
         Path(f"{temp}-journal").unlink(missing_ok=True)

@@ -28,12 +28,11 @@ and the next sync goes on from its cursor.)
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from . import facts
+from . import facts, sqlite
 
 if TYPE_CHECKING:
     from .store import Store
@@ -49,12 +48,12 @@ _NAMED_BY_QUERIES = frozenset({"ix_household_head_name"})
 Progress = Callable[[int, int], None]
 
 
-def is_empty(cur: sqlite3.Cursor) -> bool:
+def is_empty(cur: sqlite.Cursor) -> bool:
     """True when the store has no logged change at all (nothing made or received here)."""
     return cur.execute("SELECT 1 FROM change_log LIMIT 1").fetchone() is None
 
 
-def _droppable(cur: sqlite3.Cursor, tables: dict[str, frozenset[str]]) -> list[tuple[str, str, str]]:
+def _droppable(cur: sqlite.Cursor, tables: dict[str, frozenset[str]]) -> list[tuple[str, str, str]]:
     """(kind, name, SQL) of the indexes and triggers a load may go without."""
     found: list[tuple[str, str, str]] = []
     for kind, name, table, sql in cur.execute(
@@ -98,7 +97,7 @@ def begin(store: Store) -> bool:
     return True
 
 
-def _marked(cur: sqlite3.Cursor) -> list[str] | None:
+def _marked(cur: sqlite.Cursor) -> list[str] | None:
     row = cur.execute("SELECT value FROM sync_state WHERE key = ?", (MARK,)).fetchone()
     return None if row is None else list(json.loads(row[0]))
 

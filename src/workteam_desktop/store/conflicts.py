@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,6 +21,7 @@ from ..domain.entities import DECLARATIONS, ENTITIES
 from ..domain.field_labels import FIELD_CATALOGUES, MONEY_FIELDS, field_label
 from ..domain.fields import money_text
 from ..domain.hlc import Timestamp
+from . import sqlite
 from .models import MODEL_BY_ENTITY
 from .store import Store
 
@@ -146,7 +146,7 @@ SETTLED_ELSEWHERE = "elsewhere"
 """The resolution of a conflict settled on another laptop (a settlement received)."""
 
 
-def settle_from_settlements(cur: sqlite3.Cursor) -> int:
+def settle_from_settlements(cur: sqlite.Cursor) -> int:
     """Mark settled every open conflict a received settlement covers: the same field of the
     same record, both values no newer than what the person reviewed. How many."""
     done = cur.execute(
@@ -164,13 +164,13 @@ def _unwrap(text: str) -> Any:
     return json.loads(text).get("v")
 
 
-def _who(cur: sqlite3.Cursor, row_id: str, hlc: str) -> tuple[str, str]:
+def _who(cur: sqlite.Cursor, row_id: str, hlc: str) -> tuple[str, str]:
     row = cur.execute("SELECT device, user FROM change_log WHERE row_id = ? AND hlc = ? LIMIT 1",
                       (row_id, hlc)).fetchone()
     return (row[0], row[1]) if row else ("", "")
 
 
-def _current_value(cur: sqlite3.Cursor, entity: str, row_id: str, name: str) -> Any:
+def _current_value(cur: sqlite.Cursor, entity: str, row_id: str, name: str) -> Any:
     model = MODEL_BY_ENTITY.get(entity)
     if model is None or name not in model.__table__.columns:  # type: ignore[attr-defined]
         return None
@@ -233,12 +233,12 @@ class RecordLabels:
     """Names of records and field values as people read them (the record pages' words),
     looked up once per row within one read transaction."""
 
-    def __init__(self, cur: sqlite3.Cursor, lang: str) -> None:
+    def __init__(self, cur: sqlite.Cursor, lang: str) -> None:
         self._cur = cur
         self._lang = lang
         self._rows: dict[tuple[str, str], str] = {}
 
-    def _fetch(self, entity: str, row_id: str) -> sqlite3.Row | None:
+    def _fetch(self, entity: str, row_id: str) -> sqlite.Row | None:
         if entity not in MODEL_BY_ENTITY:
             return None
         return self._cur.execute(f'SELECT * FROM "{entity}" WHERE id = ?', (row_id,)).fetchone()
@@ -263,7 +263,7 @@ class RecordLabels:
             parts.append(title)
         return " · ".join(parts) if parts else ENTITIES.label(entity, self._lang)
 
-    def _title(self, entity: str, r: sqlite3.Row) -> str:
+    def _title(self, entity: str, r: sqlite.Row) -> str:
         spec = _TITLES.get(entity)
         if spec is None:
             return ""

@@ -9,12 +9,12 @@ action, the proof supervisors ask for); lists filter and page in SQL.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain.problems import DomainError, Problem
+from . import sqlite
 from .attachments import attachments_of, save_photos
 from .households import find_household_id
 from .links import delete_with_links, restore_with_links
@@ -67,7 +67,7 @@ def _validate(action: ActionInput) -> None:
                           "people_reached")
 
 
-def _team_of(cur: sqlite3.Cursor, village_id: str | None) -> str | None:
+def _team_of(cur: sqlite.Cursor, village_id: str | None) -> str | None:
     if village_id is None:
         return None
     row = cur.execute("SELECT team_id FROM team_area WHERE area_id = ? AND deleted = 0 "

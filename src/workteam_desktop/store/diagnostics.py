@@ -9,7 +9,6 @@ import importlib.metadata
 import json
 import platform
 import re
-import sqlite3
 import sys
 import zipfile
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 from .. import __version__
 from ..logs import LOG_FILE, log_dir, redact
-from . import backups
+from . import backups, home_key, sqlite
 from .home import store_path
 
 
@@ -37,7 +36,8 @@ def versions() -> dict[str, Any]:
         "platform": platform.platform(),
         "machine": platform.machine(),
         "frozen": bool(getattr(sys, "frozen", False)),
-        "sqlite": sqlite3.sqlite_version,
+        "sqlite": sqlite.dbapi.sqlite_version,
+        "sqlcipher": sqlite.cipher_version(),
         "qt": _version("PySide6") or _version("PySide6-Essentials"),
         **{name.lower(): _version(name) for name in ("SQLAlchemy", "sqlmodel", "alembic",
                                                      "reportlab", "keyring")},
@@ -62,7 +62,13 @@ def store_statistics(home: Path) -> dict[str, Any]:
         stats["attachments"] = {"files": len(sizes), "bytes": sum(sizes)}
     if not path.exists():
         return stats
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        key = home_key.key_for_file(home, path)
+    except (home_key.StoreLocked, home_key.RecoveryRefused, OSError):
+        stats["locked"] = True  # the key is not in this keyring: sizes only
+        return stats
+    stats["encrypted"] = key is not None
+    db = sqlite.connect(path, key, readonly=True)
     try:
         tables = [r[0] for r in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
@@ -98,14 +104,17 @@ def _personal_names(home: Path) -> set[str]:
     path = store_path(home)
     if not path.exists():
         return set()
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        db = sqlite.connect(path, home_key.key_for_file(home, path), readonly=True)
+    except (home_key.StoreLocked, home_key.RecoveryRefused, OSError, sqlite.Error):
+        return set()  # the store cannot be read: the logs are scrubbed by pattern only
     names: set[str] = set()
     try:
         for table, column in (("household", "head_name"), ("member", "name"),
                               ("cadre", "name"), ("device", "user")):
             try:
                 names.update(r[0] for r in db.execute(f"SELECT {column} FROM {table}") if r[0])
-            except sqlite3.Error:
+            except sqlite.Error:
                 continue
     finally:
         db.close()

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from ..domain import catalogues as cat
 from ..domain import idnumber
 from ..domain.entities import household_children
 from ..domain.problems import DomainError, Problem
+from . import sqlite
 from .store import Store
 from .supervisor import village_teams
 from .writer import Writer
@@ -143,7 +143,7 @@ _PERSON_SQL = (
     "HAVING count(DISTINCT hid) > 1")
 
 
-def _same_id_groups(cur: sqlite3.Cursor) -> list[tuple[list[str], str]]:
+def _same_id_groups(cur: sqlite.Cursor) -> list[tuple[list[str], str]]:
     """Households sharing an ID number, with the reason (the heads' or a member's).
 
     First the candidate numbers, from the ID-number indexes alone (no table row is read:
@@ -182,7 +182,7 @@ def _add_group(found: dict[tuple[str, str], set[str]], ids: list[str], reason: s
                 reasons.add(reason)
 
 
-def _labels(cur: sqlite3.Cursor, ids: set[str]) -> dict[str, dict[str, Any]]:
+def _labels(cur: sqlite.Cursor, ids: set[str]) -> dict[str, dict[str, Any]]:
     teams = village_teams(cur)
     out: dict[str, dict[str, Any]] = {}
     id_list = sorted(ids)
@@ -200,7 +200,7 @@ def _labels(cur: sqlite3.Cursor, ids: set[str]) -> dict[str, dict[str, Any]]:
 
 # ---------------------------------------------------------------- comparison
 
-def _side(cur: sqlite3.Cursor, hid: str, teams: Mapping[str, Any], full_id: bool,
+def _side(cur: sqlite.Cursor, hid: str, teams: Mapping[str, Any], full_id: bool,
           lang: str = "zh") -> dict[str, Any]:
     row = cur.execute(
         "SELECT h.*, v.name AS village_name, g.name AS grid_name FROM household h "
@@ -310,7 +310,7 @@ def merge_households(store: Store, kept: str, merged: str, choices: Mapping[str,
     who = user if user is not None else store.user
     with store.write(who) as w:
         cur = w.cursor.connection.cursor()  # reads by column name, inside the write
-        cur.row_factory = sqlite3.Row
+        cur.row_factory = sqlite.Row
         teams = village_teams(cur)
         k = _side(cur, kept, teams, True)
         m = _side(cur, merged, teams, True)

@@ -6,12 +6,12 @@ change), in the same transaction, so a list never shows a stale flag.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 from ..domain import rules
 from ..domain.income import Income, per_capita_net
+from . import sqlite
 
 _CHUNK = 500
 
@@ -21,7 +21,7 @@ def _chunks(ids: list[str]) -> Iterator[list[str]]:
         yield ids[i:i + _CHUNK]
 
 
-def load_thresholds(cur: sqlite3.Cursor) -> rules.Thresholds:
+def load_thresholds(cur: sqlite.Cursor) -> rules.Thresholds:
     """The observation thresholds set in the store, keyed by year and area code."""
     table: dict[tuple[int, str | None], float] = {}
     for year, code, amount in cur.execute(
@@ -31,7 +31,7 @@ def load_thresholds(cur: sqlite3.Cursor) -> rules.Thresholds:
     return rules.Thresholds(table)
 
 
-def area_chains(cur: sqlite3.Cursor) -> dict[str, list[str]]:
+def area_chains(cur: sqlite.Cursor) -> dict[str, list[str]]:
     """For each area id, its own code and its ancestors' codes, most specific first."""
     rows = {aid: (code, parent) for aid, code, parent in
             cur.execute("SELECT id, code, parent_id FROM area")}
@@ -57,7 +57,7 @@ _Fact = tuple[str, int, int | None, float | None, bool, bool]
 class _Rules:
     """The thresholds and area chains the facts of one refresh are computed with."""
 
-    def __init__(self, cur: sqlite3.Cursor) -> None:
+    def __init__(self, cur: sqlite.Cursor) -> None:
         self.thresholds = load_thresholds(cur)
         self.chains = area_chains(cur)
         self.known: dict[tuple[int, str], float] = {}  # (year, village) → threshold
@@ -85,7 +85,7 @@ class _Rules:
                 rules.is_zero_employment(bool(relocated), people))
 
 
-def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None, *,
+def refresh(cur: sqlite.Cursor, household_ids: Iterable[str] | None = None, *,
             progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute facts for the given households (all when None); returns how many.
 
@@ -124,7 +124,7 @@ def refresh(cur: sqlite3.Cursor, household_ids: Iterable[str] | None = None, *,
     return len(ids)
 
 
-def _refresh_all(cur: sqlite3.Cursor, progress: Callable[[int, int], None] | None) -> int:
+def _refresh_all(cur: sqlite.Cursor, progress: Callable[[int, int], None] | None) -> int:
     """Every household's facts, reading households, members and incomes once each in
     household order and walking the three together (two thirds of the time of asking
     for them 500 households at a time: 4.1 s instead of 6.0 s for 200,000)."""

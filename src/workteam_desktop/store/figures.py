@@ -7,11 +7,11 @@ The on-screen charts and the printed ones must show the same numbers, so both ca
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
 
 from ..domain import catalogues as cat
 from ..domain import rules
+from . import sqlite
 from .store import Store
 
 
@@ -53,7 +53,7 @@ def pickable_areas(store: Store) -> list[Area]:
             "AND level IN ('township', 'village', 'community') ORDER BY code")]
 
 
-def _village_ids(cur: sqlite3.Cursor, area_id: str | None) -> list[str] | None:
+def _village_ids(cur: sqlite.Cursor, area_id: str | None) -> list[str] | None:
     if area_id is None:
         return None
     ids, frontier = [], [area_id]

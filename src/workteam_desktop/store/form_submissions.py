@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import rules
 from ..domain.forms import ITEM_ID, FieldDef, FormDef, GroupDef, clean
-from . import drafts
+from . import drafts, sqlite
 from .households import find_household_id
 from .models import FormSubmission, Household, HouseholdIndustry, Income, Member
 from .store import Store
@@ -106,7 +105,7 @@ def _answer_value(f: FieldDef, value: Any) -> Any:
 # ---------------------------------------------------------------- prefill
 
 
-def _prefill(cur: sqlite3.Cursor, form: FormDef, hid: str, today: dt.date) -> dict[str, Any]:
+def _prefill(cur: sqlite.Cursor, form: FormDef, hid: str, today: dt.date) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     household = dict(cur.execute("SELECT * FROM household WHERE id = ?", (hid,)).fetchone())
     for f, column in _mapped(form.fields(), "household"):
@@ -314,7 +313,7 @@ class FormOpening:
     last_submitted: str | None = None  # local time of the last submission of this form
 
 
-def _first_household_id(cur: sqlite3.Cursor) -> str | None:
+def _first_household_id(cur: sqlite.Cursor) -> str | None:
     row = cur.execute(
         "SELECT id FROM household WHERE deleted = 0 ORDER BY number, id LIMIT 1").fetchone()
     return row[0] if row else None

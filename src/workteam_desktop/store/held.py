@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,11 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain import entities as E
 from ..domain.changes import Change, json_value
+from . import sqlite
 from .merge import ApplyResult, UnknownEntity
 from .store import Store
 
 APPLY_ERRORS: tuple[type[BaseException], ...] = (
-    UnknownEntity, ValueError, TypeError, KeyError, sqlite3.Error, SQLAlchemyError)
+    UnknownEntity, ValueError, TypeError, KeyError, sqlite.Error, SQLAlchemyError)
 """What merging a change this program cannot apply raises."""
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import Any
 
 from ..domain import catalogues as cat
 from ..domain import idnumber, rules
 from ..domain.income import Income, per_capita_net
-from . import facts
+from . import facts, sqlite
 from .households import find_household_id, household_flags
 from .store import Store
 from .visits import visits_of_households
@@ -17,7 +16,7 @@ from .visits import visits_of_households
 _HIDDEN = {"updated_hlc", "deleted", "id_number", "village_id", "grid_id"}
 
 
-def _rows(cur: sqlite3.Cursor, sql: str, *params: Any) -> list[dict[str, Any]]:
+def _rows(cur: sqlite.Cursor, sql: str, *params: Any) -> list[dict[str, Any]]:
     return [dict(r) for r in cur.execute(sql, params)]
 
 
@@ -98,7 +97,7 @@ def household_detail(store: Store, key: str, *, full_id: bool = False,
     return out
 
 
-def rights_ledger(cur: sqlite3.Cursor, household_id: str) -> list[dict[str, Any]]:
+def rights_ledger(cur: sqlite.Cursor, household_id: str) -> list[dict[str, Any]]:
     """All 25 rights of a relocated household; a right with no row or no one in charge
     is reported as ``missing`` or ``unassigned`` (权益悬空), never silently left out."""
     rows = {r["right"]: dict(r) for r in cur.execute(

@@ -8,7 +8,6 @@ has to be loaded whole.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from ..domain import catalogues as cat
 from ..domain import fields, idnumber, phone, rules
 from ..domain.problems import DomainError, Problem
+from . import sqlite
 from .models import Household, Member
 from .store import Store
 from .writer import Writer
@@ -150,7 +150,7 @@ def household_flags(row: Mapping[str, Any], today: dt.date, period_days: int) ->
     return flags
 
 
-def _list_item(row: sqlite3.Row, today: dt.date, period_days: int) -> dict[str, Any]:
+def _list_item(row: sqlite.Row, today: dt.date, period_days: int) -> dict[str, Any]:
     return {
         "id": row["id"],
         "number": row["number"],
@@ -251,7 +251,7 @@ def count_households(store: Store, flt: HouseholdFilter = HouseholdFilter(), *,
         return cur.execute(sql, params).fetchone()[0]
 
 
-def find_household_id(cur: sqlite3.Cursor, key: str) -> str:
+def find_household_id(cur: sqlite.Cursor, key: str) -> str:
     """The id of the household whose id, household number or (when only one household has
     it) head's name is ``key``."""
     key = key.strip()
@@ -275,7 +275,7 @@ def find_household_id(cur: sqlite3.Cursor, key: str) -> str:
     return named[0][0]
 
 
-def village_id_for_code(cur: sqlite3.Cursor, code: str) -> str:
+def village_id_for_code(cur: sqlite.Cursor, code: str) -> str:
     """The id of the village or community with administrative code ``code``."""
     row = cur.execute(
         "SELECT id FROM area WHERE code = ? AND level IN ('village', 'community') AND deleted = 0",

@@ -7,11 +7,12 @@ failed migration can always be rolled back by hand from ``backups/``.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+
+from . import sqlite
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -72,12 +73,13 @@ def current_revision(engine: Engine) -> str | None:
         return row[0] if row else None
 
 
-def backup_file(source: Path, target: Path) -> Path:
-    """Copy a live SQLite file with the online backup API (safe while it is open)."""
+def backup_file(source: Path, target: Path, key: bytes | None = None) -> Path:
+    """Copy a live store file with the online backup API (safe while it is open); the
+    copy is encrypted with the same ``key``."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source)
+    src = sqlite.connect(source, key)
     try:
-        dst = sqlite3.connect(target)
+        dst = sqlite.connect(target, key)
         try:
             src.backup(dst)
         finally:
@@ -93,7 +95,8 @@ def _has_tables(engine: Engine) -> bool:
             "SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar_one() > 0
 
 
-def upgrade(engine: Engine, store_file: Path, backups: Path) -> Path | None:
+def upgrade(engine: Engine, store_file: Path, backups: Path, key: bytes | None = None
+            ) -> Path | None:
     """Bring the store to the newest schema; back it up first if it holds data.
 
     Returns the backup made, or None when nothing needed doing or the file was new.
@@ -106,7 +109,8 @@ def upgrade(engine: Engine, store_file: Path, backups: Path) -> Path | None:
     backup = None
     if _has_tables(engine):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = backup_file(store_file, backups / f"before-upgrade-{current or 'none'}-{stamp}.sqlite3")
+        backup = backup_file(store_file,
+                             backups / f"before-upgrade-{current or 'none'}-{stamp}.sqlite3", key)
     config = alembic_config()
     try:
         with engine.begin() as conn:

@@ -9,7 +9,6 @@ returns at most ``limit`` findings per rule (the count is always complete).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from ..domain import catalogues as cat
 from ..domain import quality, rules
 from ..domain.fields import money_text
+from . import sqlite
 from .facts import load_thresholds
 from .store import Store
 from .supervisor import village_teams
@@ -116,7 +116,7 @@ def _queries(today: dt.date, period_days: int, high_limit: float
     }
 
 
-def _explain(rule: str, row: sqlite3.Row | tuple, today: dt.date, period_days: int,
+def _explain(rule: str, row: sqlite.Row | tuple, today: dt.date, period_days: int,
              lang: str) -> str:
     r = quality.RULES[rule]
     a, b = row[2], row[3]
@@ -139,7 +139,7 @@ def _explain(rule: str, row: sqlite3.Row | tuple, today: dt.date, period_days: i
     return r.explain(lang, **values)
 
 
-def high_income_limit(cur: sqlite3.Cursor) -> float:
+def high_income_limit(cur: sqlite.Cursor) -> float:
     """Per-capita income above this is implausible: 20 × the highest threshold set."""
     thresholds = load_thresholds(cur)
     highest = max([*thresholds._table.values(), rules.DEFAULT_OBSERVATION_THRESHOLD])

@@ -8,7 +8,6 @@ The dashboard's figures are not recomputed here: reports call
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import statistics
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -18,6 +17,7 @@ from typing import Any
 from ..domain import catalogues as cat
 from ..domain import phone, rules
 from ..domain.problems import DomainError, Problem
+from . import sqlite
 from .household_detail import rights_ledger
 from .households import find_household_id
 from .store import Store
@@ -49,7 +49,7 @@ def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
         yield list(ids[i:i + _CHUNK])
 
 
-def _below(cur: sqlite3.Cursor, area_id: str) -> tuple[str, ...]:
+def _below(cur: sqlite.Cursor, area_id: str) -> tuple[str, ...]:
     ids, frontier = [], [area_id]
     while frontier:  # the area and everything below it (grids are harmless extras)
         ids += frontier

@@ -10,7 +10,6 @@ never erases a value, and re-importing the same file changes nothing and logs no
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from ..domain import idnumber
 from ..domain.income import Income as IncomeFigures
 from ..domain.income import per_capita_net
 from ..domain.roster_rules import HouseholdRecord, IncomeRecord, MemberRecord
+from . import sqlite
 from .models import Household, Income, Member
 from .store import Store
 from .writer import Writer
@@ -108,7 +108,7 @@ class _Import:
 
     def __init__(self, w: Writer, result: ImportResult) -> None:
         self.w = w
-        self.cur: sqlite3.Cursor = w.cursor
+        self.cur: sqlite.Cursor = w.cursor
         self.result = result
         self.villages = {code: vid for vid, code in self.cur.execute(
             "SELECT id, code FROM area WHERE level IN ('village', 'community') AND deleted = 0")}

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..domain import divisions as dv
 from ..domain.areas import AreaRecord, area_id, area_records, reference_change
 from ..domain.problems import DomainError, Problem
 from ..domain.team_setup import CadrePlan, SetupPlan
-from . import sync_state
+from . import home_key, sqlite, sync_state
 from .home import store_path
 from .merge import apply_changes
 from .models import Team, TeamArea
@@ -192,7 +191,7 @@ def check_same_county(store: Store, county: dv.Division) -> None:
             "county": home.short if home else home_county, "other": county.short}))
 
 
-def _new_cadres(cur: sqlite3.Cursor, team_id: str, plan: SetupPlan) -> list[CadrePlan]:
+def _new_cadres(cur: sqlite.Cursor, team_id: str, plan: SetupPlan) -> list[CadrePlan]:
     """The plan's cadres not yet serving in the team (a repeated set-up adds only those)."""
     serving = {r[0] for r in cur.execute(
         "SELECT name FROM cadre WHERE team_id = ? AND deleted = 0 AND ended_on IS NULL", (team_id,))}
@@ -341,8 +340,8 @@ def home_is_empty(home: Path) -> bool:
     if not path.exists():
         return True
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error:
+        db = sqlite.connect(path, home_key.key_for_file(home, path), readonly=True, timeout=5)
+    except (sqlite.Error, home_key.StoreLocked, home_key.RecoveryRefused, OSError):
         return False
     try:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -350,7 +349,7 @@ def home_is_empty(home: Path) -> bool:
             if table in tables and db.execute(sql).fetchone() is not None:
                 return False
         return True
-    except sqlite3.Error:
+    except sqlite.Error:
         return False
     finally:
         db.close()
@@ -365,4 +364,9 @@ def discard_empty_store(home: Path) -> bool:
         return False
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    # The key made for it goes too (keyring entry, pending code, key file).
+    if home_key.key_file(home).exists():
+        home_key.recovery_code_kept(home)
+        home_key.remove_from_keyring(home)
+        home_key.key_file(home).unlink()
     return True

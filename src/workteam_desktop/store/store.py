@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import secrets
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +28,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from ..domain.hlc import HybridClock, Timestamp, wall_ms
-from . import bulk_load, facts, migrate
+from . import bulk_load, encrypt, facts, home_key, migrate, sqlite
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
 from .models import Synced
@@ -96,10 +95,15 @@ def _refuse_synced_flush(session: Session, _context: Any, _instances: Any) -> No
 class Store:
     """An open data home. Use :meth:`open`."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, key: bytes | None = None) -> None:
         self.home = home
         self.path = store_path(home)
-        self.engine = make_engine(self.path)
+        self.key = key  # None: a plain file (no keyring on this machine)
+        self.engine = make_engine(self.path, key)
+        # The recovery code of a key made by this open (a new home, or one encrypted now):
+        # the caller shows it. (A code made earlier and never confirmed is
+        # home_key.pending_recovery_code: the GUI shows that at its start.)
+        self.recovery_code: str | None = None
         self.last_backup: Path | None = None
         self._tables = table_infos(self.engine.dialect)
         self.device_id = ""
@@ -113,14 +117,37 @@ class Store:
 
     @classmethod
     def open(cls, home: str | Path | None = None, *, create: bool = True) -> Store:
-        """Open (and upgrade) the store of a data home; create it when ``create``."""
+        """Open (and upgrade) the store of a data home; create it when ``create``.
+
+        The store is encrypted with the home's key from the keyring (a new home gets a
+        new key and recovery code; a plain home from an older version is encrypted in
+        place first). Raises :class:`home_key.StoreLocked` when the key is not in the
+        keyring: then only the recovery code opens it. On a machine without any keyring
+        the store stays a plain file (the caller says so) rather than ask for the code
+        at every start.
+        """
         path = resolve_home(home)
-        if not store_path(path).exists():
+        file = store_path(path)
+        encrypt.discard_leftovers(path)
+        made: home_key.NewKey | None = None
+        if not file.exists():
             if not create:
-                raise FileNotFoundError(store_path(path))
+                raise FileNotFoundError(file)
             path.mkdir(parents=True, exist_ok=True)
-        store = cls(path)
-        store.last_backup = migrate.upgrade(store.engine, store.path, backups_dir(path))
+            if home_key.usable_keyring() is not None and not home_key.key_file(path).exists():
+                made = home_key.create(path)
+        if file.exists() and encrypt.needs_encryption(path):
+            made = encrypt.encrypt_home(path)
+        if sqlite.is_plain(file) or (not file.exists() and not home_key.key_file(path).exists()):
+            key = None
+        else:
+            key = home_key.load(path)
+        if key is not None and encrypt.files_pending(path):
+            encrypt.finish_files(path, key)
+        store = cls(path, key)
+        store.recovery_code = made.recovery_code if made is not None else None
+        store.last_backup = migrate.upgrade(store.engine, store.path, backups_dir(path),
+                                             key)
         store._load_device()
         if bulk_load.pending(store):
             # A first sync died during its load: rebuild what it went without, before
@@ -207,11 +234,11 @@ class Store:
         return _previous(row[0] if row else None)
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Cursor]:
+    def read(self) -> Iterator[sqlite.Cursor]:
         """A cursor over one consistent snapshot (a read transaction); rows are sqlite3.Row."""
         with self.engine.connect() as conn, conn.begin():
             cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cur.row_factory = sqlite3.Row
+            cur.row_factory = sqlite.Row
             yield cur
 
     def session(self) -> ReadSession:
@@ -257,7 +284,7 @@ def _now_text() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _put_state(cur: sqlite3.Cursor, values: dict[str, str]) -> None:
+def _put_state(cur: sqlite.Cursor, values: dict[str, str]) -> None:
     cur.executemany("INSERT INTO sync_state (key, value) VALUES (?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", values.items())
 
@@ -270,7 +297,7 @@ def _previous(text: str | None) -> list[dict[str, str]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _switch_device(cur: sqlite3.Cursor, old: str, user: str, reason: str) -> str:
+def _switch_device(cur: sqlite.Cursor, old: str, user: str, reason: str) -> str:
     """Replace device ``old`` by a new id inside the caller's transaction; the new id.
 
     The new clock starts at the old one's last reading (and past every logged stamp), so

@@ -9,12 +9,12 @@ a team through their village (``team_area``); a village no team works in shows a
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import rules
 from ..settings import load_settings
+from . import sqlite
 from .store import Store
 
 SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
@@ -49,7 +49,7 @@ class TeamInfo:
     villages: tuple[str, ...]
 
 
-def village_teams(cur: sqlite3.Cursor) -> dict[str, TeamInfo]:
+def village_teams(cur: sqlite.Cursor) -> dict[str, TeamInfo]:
     """For each village id, the team working in it (the first by name when several do)."""
     teams: dict[str, dict[str, object]] = {}
     order: list[tuple[str, str, str]] = []

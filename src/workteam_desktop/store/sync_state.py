@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Mapping
 
+from . import sqlite
 from .engine import IMMEDIATE
 from .store import Store
 
@@ -41,7 +41,7 @@ def get(store: Store, key: str, default: str | None = None) -> str | None:
     return row[0] if row else default
 
 
-def put(cur: sqlite3.Cursor, values: Mapping[str, str | None]) -> None:
+def put(cur: sqlite.Cursor, values: Mapping[str, str | None]) -> None:
     """Set values inside a transaction the caller holds; ``None`` removes a key."""
     for key, value in values.items():
         if value is None:

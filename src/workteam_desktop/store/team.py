@@ -16,7 +16,6 @@ secretary today was not one while the last first secretary served.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from ..domain import phone
 from ..domain.fields import parse_date
 from ..domain.problems import DomainError, Problem
 from ..domain.team_setup import check_cadre_dates, check_one_first_secretary, clean_name
-from . import sync_state
+from . import sqlite, sync_state
 from .models import Cadre
 from .setup import TEAM_ID
 from .store import Store
@@ -194,7 +193,7 @@ def list_cadres(store: Store, team_id: str, *, include_past: bool = True,
     return sorted(rows, key=order)
 
 
-def _find_cadre(cur: sqlite3.Cursor, team_id: str, key: str) -> dict[str, Any]:
+def _find_cadre(cur: sqlite.Cursor, team_id: str, key: str) -> dict[str, Any]:
     """The team's cadre whose id or name is ``key``: one in post before one who left, the
     latest to leave among those."""
     key = key.strip()
@@ -255,7 +254,7 @@ def _overlap(a: tuple[dt.date | None, dt.date | None],
             and (b0 is None or a1 is None or b0 < a1))
 
 
-def check_first_secretary(cur: sqlite3.Cursor, team_id: str, role: str,
+def check_first_secretary(cur: sqlite.Cursor, team_id: str, role: str,
                           started_on: dt.date | None, ended_on: dt.date | None, *,
                           cadre_id: str | None = None, today: dt.date | None = None) -> None:
     """Refuse a first secretary whose time in post meets another's in the team; the error
@@ -274,7 +273,7 @@ def check_first_secretary(cur: sqlite3.Cursor, team_id: str, role: str,
         raise _fail("team.first_secretary_taken", "role", name=others[0][1]) from None
 
 
-def _check_name_free(cur: sqlite3.Cursor, team_id: str, name: str, today: dt.date,
+def _check_name_free(cur: sqlite.Cursor, team_id: str, name: str, today: dt.date,
                      cadre_id: str | None = None) -> None:
     for (end,) in cur.execute(
             "SELECT ended_on FROM cadre WHERE team_id = ? AND deleted = 0 "

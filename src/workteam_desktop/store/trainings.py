@@ -10,7 +10,6 @@ team's villages; 参训人次 (attendees) is at least the number of participants
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from ..domain import catalogues as cat
 from ..domain import idnumber
 from ..domain.problems import DomainError, Problem
+from . import sqlite
 from .links import delete_with_links, restore_with_links
 from .models import Training, TrainingParticipant
 from .store import Store
@@ -108,7 +108,7 @@ def _member_label(name: str, id_number: str | None, village: str) -> str:
     return f"{name}（{masked}，{village}）"
 
 
-def find_member(cur: sqlite3.Cursor, team_id: str, key: str) -> str:
+def find_member(cur: sqlite.Cursor, team_id: str, key: str) -> str:
     """The id of the member of the team's households named by ``key``: a member id, an ID
     number, its last digits (4 or more) or a name that only one member has."""
     key = key.strip()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from ..domain import catalogues as cat
 from ..domain import idnumber
 from ..domain.fields import parse_time
 from ..domain.problems import DomainError, Problem
+from . import sqlite
 from .attachments import add_attachment
 from .households import MIN_FTS_QUERY, find_household_id
 from .models import UrgentNeed, Visit, VisitCadre, VisitHousehold
@@ -60,7 +60,7 @@ EARLY_CODES = ("visit.before_team_start", "visit.long_ago")
 LONG_AGO_DAYS = 366  # ask before anything older than a year (or the team start)
 
 
-def check_early_date(cur: sqlite3.Cursor, visit_date: dt.date,
+def check_early_date(cur: sqlite.Cursor, visit_date: dt.date,
                      today: dt.date | None = None) -> None:
     """Ask (raise one of :data:`EARLY_CODES`) before a visit dated before the work team
     arrived (the earliest 进驻日期 in the store) when that is over a year back, or else
@@ -109,7 +109,7 @@ def check_visit(visit: VisitInput) -> None:
                 "choices": "、".join(e.zh for e in cat.URGENT_NEED_STATUSES)}), "urgent_needs")
 
 
-def find_cadre_id(cur: sqlite3.Cursor, key: str) -> str:
+def find_cadre_id(cur: sqlite.Cursor, key: str) -> str:
     """The id of the cadre whose id or name is ``key``."""
     row = cur.execute("SELECT id FROM cadre WHERE (id = ? OR name = ?) AND deleted = 0 "
                       "ORDER BY id = ? DESC LIMIT 1", (key, key, key)).fetchone()
@@ -156,7 +156,7 @@ def add_visit(store: Store, visit: VisitInput, user: str | None = None) -> str:
     return visit_id
 
 
-def visits_of_households(cur: sqlite3.Cursor, household_ids: Sequence[str] | None = None, *,
+def visits_of_households(cur: sqlite.Cursor, household_ids: Sequence[str] | None = None, *,
                          date_from: dt.date | None = None, date_to: dt.date | None = None,
                          limit: int | None = None) -> list[dict[str, Any]]:
     """Visits (newest first), optionally of some households and within dates."""
@@ -358,7 +358,7 @@ def household_choice(store: Store, key: str) -> dict[str, Any] | None:
     return dict(row)
 
 
-def _cadre_rows(cur: sqlite3.Cursor, where: str, params: list[Any],
+def _cadre_rows(cur: sqlite.Cursor, where: str, params: list[Any],
                 limit: int | None = None) -> list[dict[str, Any]]:
     sql = (f"SELECT c.id, c.name, c.role, t.name AS team_name FROM cadre c "
            f"LEFT JOIN team t ON t.id = c.team_id WHERE c.deleted = 0 AND {where} "

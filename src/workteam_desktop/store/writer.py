@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -23,6 +22,7 @@ from sqlalchemy import Connection, Date, DateTime
 from ..domain.changes import dumps
 from ..domain.hlc import HybridClock
 from ..domain.ids import new_id
+from . import sqlite
 from .models import MODEL_BY_ENTITY, Synced
 
 _SYNC_COLUMNS = ("id", "updated_hlc", "deleted")
@@ -102,7 +102,7 @@ class Writer:
         tables: Mapping[str, TableInfo],
     ) -> None:
         self._conn = conn
-        self._cursor: sqlite3.Cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self._cursor: sqlite.Cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         self._clock = clock
         self._user = user
         self._tables = tables
@@ -110,7 +110,7 @@ class Writer:
         self.thresholds_changed = False
 
     @property
-    def cursor(self) -> sqlite3.Cursor:
+    def cursor(self) -> sqlite.Cursor:
         """The transaction's cursor, for reads inside the write (never for synced writes)."""
         return self._cursor
 

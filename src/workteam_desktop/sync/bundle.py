@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.ids import new_id
-from ..store.attachments import content_path
+from ..store.attachments import content_path, read_content
 from ..store.store import Store
 from . import bundle_format as fmt
 from .bundle_state import BundleState
@@ -130,18 +130,15 @@ def _write_changes(zf: zipfile.ZipFile, rows: Iterator[tuple[Any, ...]],
     return seen
 
 
-def _write_attachment(zf: zipfile.ZipFile, path: Path, sha: str) -> dict[str, Any]:
-    """Copy one content file in (stored, not deflated: photos do not compress)."""
-    digest = hashlib.sha256()
-    size = 0
+def _write_attachment(zf: zipfile.ZipFile, home: Path, sha: str) -> dict[str, Any]:
+    """Copy one content in (stored, not deflated: photos do not compress), decrypted in
+    memory from the home's sealed file (the bundle has its own encryption)."""
+    data = read_content(home, sha)
     info = zipfile.ZipInfo(fmt.ATTACHMENT_PREFIX + sha, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
-    with open(path, "rb") as src, zf.open(info, "w", force_zip64=True) as member:
-        while chunk := src.read(_COPY):
-            digest.update(chunk)
-            member.write(chunk)
-            size += len(chunk)
-    return {"sha256": digest.hexdigest(), "size": size}
+    with zf.open(info, "w", force_zip64=True) as member:
+        member.write(data)
+    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
 def _village_codes(store: Store, seen: _Collected) -> list[str]:
@@ -209,7 +206,7 @@ def export_bundle(store: Store, out: Path, *, everything: bool = False,
             for sha in sorted(seen.attachments):
                 path = content_path(store.home, sha)
                 if path.is_file():
-                    members[fmt.ATTACHMENT_PREFIX + sha] = _write_attachment(zf, path, sha)
+                    members[fmt.ATTACHMENT_PREFIX + sha] = _write_attachment(zf, store.home, sha)
                 else:
                     missing.append(sha)  # row without content here: the receiver waits for it
             manifest = {

@@ -10,7 +10,6 @@ merge skips change ids it already has.
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 import zipfile
 import zlib
@@ -23,7 +22,7 @@ from typing import IO, Any
 from ..domain.changes import Change
 from ..domain.entities import Problem
 from ..store import bulk_load
-from ..store.attachments import content_path
+from ..store.attachments import content_path, write_content
 from ..store.changes import apply, merge
 from ..store.held import APPLY_ERRORS, hold, screen
 from ..store.merge import ApplyResult
@@ -242,25 +241,14 @@ def _copy_attachments(zf: zipfile.ZipFile, verified: Verified, home: Path) -> in
         if name == fmt.CHANGES:
             continue
         sha = meta["sha256"]
-        target = content_path(home, sha)
-        if target.exists() and target.stat().st_size == meta["size"]:
+        if content_path(home, sha).exists():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            digest = hashlib.sha256()
-            with os.fdopen(fd, "wb") as out, zf.open(name) as member:
-                while chunk := member.read(_COPY):
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if digest.hexdigest() != sha:
-                raise BundleError(MSG_TAMPERED)
-            os.replace(tmp, target)
-            copied += 1
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        with zf.open(name) as member:
+            data = member.read(meta["size"] + 1)
+        if len(data) != meta["size"] or hashlib.sha256(data).hexdigest() != sha:
+            raise BundleError(MSG_TAMPERED)
+        write_content(home, sha, data)  # sealed with this home's key
+        copied += 1
     return copied
 
 

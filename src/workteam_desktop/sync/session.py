@@ -31,7 +31,7 @@ import orjson
 from ..domain.forms import FormDefinitionError, parse_form
 from ..paths import forms_dir
 from ..store import bulk_load, sync_state
-from ..store.attachments import content_path
+from ..store.attachments import content_path, read_content, write_content
 from ..store.changes import apply, apply_page
 from ..store.clock_skew import learn_offset, restamp_ahead
 from ..store.held import held, merge_screened, retry_held
@@ -281,7 +281,7 @@ class _Steps:
         refused: list[str] = []
         for n, sha in enumerate(missing, 1):
             self._check_cancel()
-            reason = client.upload_attachment(sha, content_path(store.home, sha).read_bytes())
+            reason = client.upload_attachment(sha, read_content(store.home, sha))
             if reason is not None:
                 refused.append(reason)  # the others still go up first
                 continue
@@ -310,7 +310,7 @@ class _Steps:
                 continue
             if hashlib.sha256(content).hexdigest() != sha:
                 raise ServerError("从服务器下载的附件已损坏（校验不符），请稍后重试")
-            _write_atomic(content_path(store.home, sha), content)
+            write_content(store.home, sha, content)
             self.report.attachments_down += 1
             self.progress(n, len(wanted), "attachments_down")
         if last != after or later != earlier:

@@ -151,7 +151,15 @@ def run(home: str | None, page: str | None = None) -> int:
     window; the main window opens on the home it ends with."""
     path = resolve_home(home)
     if not home_is_empty(path):
-        app, window = open_window(str(path))
+        from .recovery import prepare_home
+
+        app = QApplication.instance() or QApplication(sys.argv)
+        setup_application(app, choose_lang(path))  # type: ignore[arg-type]
+        # Encrypt a plain home, ask for the recovery code when the keyring lost the key,
+        # show a code nobody has confirmed keeping: before any record is read.
+        if not prepare_home(path):
+            return 1
+        app, window = open_window(str(path), styled=True)
         _start(window, page)
         try:
             return app.exec()
@@ -169,6 +177,11 @@ def run(home: str | None, page: str | None = None) -> int:
     opened: list[MainWindow] = []
 
     def open_main(target: Path) -> None:
+        from .recovery import prepare_home
+
+        if not prepare_home(target, first):  # the new home's recovery code, once
+            first.close()
+            return
         _, window = open_window(str(target), styled=True)
         opened.append(window)
         _start(window, None)
@@ -184,6 +197,11 @@ def run(home: str | None, page: str | None = None) -> int:
 
 
 def _start(window: MainWindow, page: str | None) -> None:
+    from .idle_lock import IdleLock
+
+    # Left idle, the window hides every record behind the lock screen (设置 → 安全).
+    window.idle_lock = IdleLock(  # type: ignore[attr-defined]
+        window, window.store, lambda: window.ctx.app_settings.lock_minutes)
     window.show()
     window.show_page(page or window.start_page())
     # The day's first start keeps a backup; copying a county-sized file takes a while, so

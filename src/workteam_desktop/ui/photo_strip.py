@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -44,8 +44,26 @@ THUMB_SIZE = 56
 _PHOTO_ROLE = Qt.ItemDataRole.UserRole
 
 
-def thumbnail(path: str, size: int) -> QImage | None:
-    """A small image of a photo, decoded at reduced size (off the GUI thread)."""
+def thumbnail(path: str, size: int, home: Path | None = None,
+              sha256: str | None = None) -> QImage | None:
+    """A small image of a photo, decoded at reduced size (off the GUI thread). A saved
+    photo (``sha256``) is read from the home's content store, decrypted in memory only."""
+    if sha256 and home is not None:
+        from ..store.attachments import read_content
+
+        try:
+            data = QByteArray(read_content(home, sha256))
+        except (OSError, ValueError):
+            return None
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+        reader.setAutoTransform(True)
+        full = reader.size()
+        if full.isValid():
+            reader.setScaledSize(full.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
+        image = reader.read()
+        return None if image.isNull() else image
     reader = QImageReader(path)
     reader.setAutoTransform(True)
     full = reader.size()
@@ -63,7 +81,8 @@ def photo_entry(photo: str | Mapping[str, Any]) -> dict[str, Any]:
     attachment_id = photo.get("attachment_id", photo.get("id"))
     path = str(photo.get("path", ""))
     name = photo.get("name") or photo.get("filename") or Path(path).name
-    return {"path": path, "name": str(name), "attachment_id": attachment_id}
+    return {"path": path, "name": str(name), "attachment_id": attachment_id,
+            "sha256": photo.get("sha256")}
 
 
 class PhotoStrip(QWidget):
@@ -138,7 +157,8 @@ class PhotoStrip(QWidget):
             item.setToolTip(entry["name"] if entry["attachment_id"] else entry["path"])
             item.setData(_PHOTO_ROLE, entry["path"])
             self.photo_list.addItem(item)
-            self.ctx.tasks.run(thumbnail, entry["path"], THUMB_SIZE,
+            self.ctx.tasks.run(thumbnail, entry["path"], THUMB_SIZE, self.ctx.store.home,
+                               entry.get("sha256"),
                                done=lambda image, p=entry["path"]: self._show_thumbnail(p, image))
         self._show_list()
 

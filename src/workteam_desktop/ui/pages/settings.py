@@ -47,6 +47,7 @@ from ...domain.assessment import DEFAULT_WEIGHTS, INDICATOR_LABELS
 from ...settings import (
     BACKUP_KEEP_RANGE,
     FORM_PERIOD_RANGE,
+    LOCK_MINUTES_RANGE,
     Settings,
     check_extension,
     problems,
@@ -140,6 +141,7 @@ class SettingsPage(Page):
         self.tabs.addTab(self._rules_tab(), self.tr("规则与标准"))
         self.tabs.addTab(self._weights_tab(), self.tr("考核权重"))
         self.tabs.addTab(self._catalogues_tab(), self.tr("目录扩展"))
+        self.tabs.addTab(self._security_tab(), self.tr("安全"))
         self.team_settings = TeamSettings(ctx)
         self.tabs.addTab(self.team_settings, self.tr("工作队"))
         layout.addWidget(self.tabs, 1)
@@ -198,6 +200,94 @@ class SettingsPage(Page):
         column.addWidget(data)
         column.addStretch(1)
         return tab
+
+    def _security_tab(self) -> QWidget:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        column.addWidget(self._security_box())
+        column.addStretch(1)
+        return tab
+
+    def _security_box(self) -> QGroupBox:
+        """安全: the idle lock (minutes, saved with the settings; the password, set at once)
+        and a new recovery code."""
+        box = QGroupBox(self.tr("安全"))
+        form = QFormLayout(box)
+        self.lock_box = QSpinBox()
+        self.lock_box.setRange(*LOCK_MINUTES_RANGE)
+        self.lock_box.setSuffix(self.tr(" 分钟"))
+        self.lock_box.setSpecialValueText(self.tr("不自动锁定"))
+        self.lock_box.setMaximumWidth(160)
+        form.addRow(self.tr("无操作自动锁定："), self.lock_box)
+        self.lock_password = QLineEdit()
+        self.lock_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.lock_again = QLineEdit()
+        self.lock_again.setEchoMode(QLineEdit.EchoMode.Password)
+        for edit in (self.lock_password, self.lock_again):
+            edit.setMaximumWidth(240)
+        self.lock_button = QPushButton(self.tr("设置锁屏密码"))
+        self.lock_note = QLabel()
+        self.lock_note.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.lock_password)
+        row.addWidget(self.lock_again)
+        row.addWidget(self.lock_button)
+        row.addStretch(1)
+        self.lock_password.setPlaceholderText(self.tr("新密码"))
+        self.lock_password.setToolTip(self.tr("至少6个字符"))
+        self.lock_again.setPlaceholderText(self.tr("再输一次"))
+        form.addRow(self.tr("锁屏密码："), row)
+        form.addRow("", self.lock_note)
+        self.lock_button.clicked.connect(self.set_lock_password)
+        self.recovery_button = QPushButton(self.tr("生成新的恢复码…"))
+        self.recovery_button.setToolTip(self.tr("旧恢复码随即作废；请打印新的恢复码页"))
+        self.recovery_button.setEnabled(self.ctx.store.key is not None)
+        self.recovery_button.clicked.connect(self.new_recovery_code)
+        recovery_row = QHBoxLayout()
+        recovery_row.addWidget(self.recovery_button)
+        recovery_row.addStretch(1)
+        form.addRow(self.tr("数据恢复码："), recovery_row)
+        self._show_lock_state()
+        return box
+
+    def _show_lock_state(self) -> None:
+        from ...store.lock import has_lock_password
+
+        if self.ctx.store.key is None:
+            text = self.tr("本机没有可用的密钥环，数据未加密保存（Linux 桌面请安装 gnome-keyring）。")
+        elif has_lock_password(self.ctx.store):
+            text = self.tr("已设置锁屏密码。离开电脑超过设定时间，窗口自动锁定。")
+        else:
+            text = self.tr("尚未设置锁屏密码：设置后，离开电脑超过设定时间窗口自动锁定。")
+        self.lock_note.setText(text)
+
+    def set_lock_password(self) -> None:
+        """Set the local password the idle lock asks for."""
+        from ...domain.problems import DomainError
+        from ...store.lock import set_lock_password
+
+        if self.lock_password.text() != self.lock_again.text():
+            self.lock_note.setText(self.tr("两次输入的密码不一致，请再输一次"))
+            return
+        try:
+            set_lock_password(self.ctx.store, self.lock_password.text())
+        except DomainError as exc:
+            self.lock_note.setText(exc.message(self.ctx.lang))
+            return
+        self.lock_password.clear()
+        self.lock_again.clear()
+        self._show_lock_state()
+
+    def new_recovery_code(self) -> None:
+        """Replace the recovery code and show the new one, to print."""
+        from ...store import home_key
+        from ..recovery import RecoveryCodeDialog
+
+        store = self.ctx.store
+        if store.key is None:
+            return
+        code = home_key.new_recovery_code(store.home, store.key)
+        RecoveryCodeDialog(store.home, code, parent=self).exec()
 
     def _rules_tab(self) -> QWidget:
         tab = QWidget()
@@ -378,6 +468,7 @@ class SettingsPage(Page):
         self.role_box.setCurrentIndex(max(self.role_box.findData(s.role), 0))
         self.server_edit.setText(s.server_url)
         self.keep_box.setValue(s.backup_keep)
+        self.lock_box.setValue(s.lock_minutes)
         self.period_box.setValue(s.form_period_days)
         self._show_weights(s.assessment_weights)
         self._extensions = copy.deepcopy(s.catalogue_extensions)
@@ -458,6 +549,7 @@ class SettingsPage(Page):
             else self.ctx.app_settings.language,  # the environment's choice is not saved
             role=self.role_box.currentData(),
             server_url=self.server_edit.text().strip(), backup_keep=self.keep_box.value(),
+            lock_minutes=self.lock_box.value(),
             form_period_days=self.period_box.value(), assessment_weights=self._weights(),
             catalogue_extensions={k: list(v) for k, v in self._extensions.items() if v})
 

@@ -1,0 +1,261 @@
+"""Before the main window: encrypt a plain home (with progress), open a home whose key the
+keyring lost (the recovery code), and show a new recovery code once, to be printed.
+
+:func:`prepare_home` runs these in order and says whether the home can be opened now.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..store import encrypt, home_key, sqlite
+from ..store.home import store_path
+from .widgets import accent_button, field_error
+
+
+class _EncryptThread(QThread):
+    """Runs the encryption in place off the GUI thread."""
+
+    progressed = Signal(int, int)
+
+    def __init__(self, home: Path) -> None:
+        super().__init__()
+        self.home = home
+        self.made: home_key.NewKey | None = None
+        self.error: BaseException | None = None
+
+    def _report(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)
+        return False  # never cancelled half-way: it finishes or fails
+
+    def run(self) -> None:
+        try:
+            self.made = encrypt.encrypt_home(self.home, self._report)
+        except BaseException as exc:  # shown to the person by the dialog
+            self.error = exc
+
+
+class EncryptDialog(QDialog):
+    """正在加密本机数据: the one-time encryption of a home from an older version."""
+
+    def __init__(self, home: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("加密本机数据"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        text = QLabel(self.tr(
+            "新版本把本机的农户信息加密保存（丢失或被盗的电脑上，别人读不出身份证号等信息）。\n"
+            "正在加密，数据较多时需要几分钟，请不要关机。中途断电或关闭也不会丢失数据，"
+            "下次启动会重新开始。"))
+        text.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        layout.addWidget(text)
+        layout.addWidget(self.bar)
+        self.thread = _EncryptThread(home)
+        self.thread.progressed.connect(self._progressed)
+        self.thread.finished.connect(self._finished)
+        self.setMinimumWidth(520)
+
+    def start(self) -> None:
+        """Begin; the dialog closes itself when done (``accept``) or failed (``reject``)."""
+        self.thread.start()
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.bar.setValue(int(1000 * done / max(total, 1)))
+
+    def _finished(self) -> None:
+        if self.thread.error is None:
+            self.accept()
+        else:
+            self.reject()
+
+    def failed_title(self) -> str:
+        """The title of the message when the encryption failed."""
+        return self.tr("加密失败")
+
+    def failed_text(self, error: BaseException | None) -> str:
+        """One line: nothing was lost, and why it failed."""
+        return self.tr("数据未加密，原数据完好：{reason}").format(reason=error)
+
+    def reject(self) -> None:  # Esc does not stop it half-way: it finishes or fails
+        if self.thread.isRunning():
+            return
+        super().reject()
+
+
+class UnlockDialog(QDialog):
+    """输入恢复码: the keyring does not have this home's key."""
+
+    def __init__(self, home: Path, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.home = home
+        self.setWindowTitle(self.tr("输入恢复码"))
+        layout = QVBoxLayout(self)
+        why = QLabel(self.tr(
+            "本机密钥环中没有这个数据目录的加密密钥（重装了系统、换了系统用户或换了电脑）。"
+            "请输入设置时打印的恢复码（25位字母和数字）：") if reason != "no_keyring" else self.tr(
+            "系统没有可用的密钥环，无法取出加密密钥。请输入恢复码（25位字母和数字）；"
+            "Linux 桌面安装 gnome-keyring 并重新登录后，恢复一次即可记住。"))
+        why.setWordWrap(True)
+        why.setMinimumWidth(520)  # wrapped text gets its full height from the first layout
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("ABCDE-FGHJK-MNPQR-STVWX-YZ012")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(mono.pointSizeF() * 1.3)
+        self.code_edit.setFont(mono)
+        self.error = field_error()
+        self.open_button = accent_button(self.tr("打开"))
+        self.open_button.setDefault(True)
+        cancel = QPushButton(self.tr("退出"))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.open_button)
+        layout.addWidget(why)
+        layout.addWidget(self.code_edit)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.open_button.clicked.connect(self.try_code)
+        cancel.clicked.connect(self.reject)
+        self._until = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        self.setMinimumWidth(560)
+        # Word-wrapped labels: the dialog takes the height their wrapping needs.
+        why.setMinimumHeight(why.heightForWidth(why.minimumWidth()))
+
+    def try_code(self) -> None:
+        """Check the code typed; open on success, one line of why otherwise."""
+        try:
+            home_key.recover(self.home, self.code_edit.text())
+        except home_key.RecoveryRefused as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            self.code_edit.selectAll()
+            self.code_edit.setFocus()
+            if exc.wait_seconds:
+                self._until = time.monotonic() + exc.wait_seconds
+                self.open_button.setEnabled(False)
+                self._timer.start()
+            return
+        self.accept()
+
+    def _tick(self) -> None:
+        left = int(self._until - time.monotonic() + 0.999)
+        if left <= 0:
+            self._timer.stop()
+            self.open_button.setEnabled(True)
+            self.open_button.setText(self.tr("打开"))
+        else:
+            self.open_button.setText(self.tr("%n 秒后可再试", "", left))
+
+
+class RecoveryCodeDialog(QDialog):
+    """The recovery code, shown once: print it (or write it down) and say so."""
+
+    def __init__(self, home: Path, code: str, team: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.home, self.code, self.team = home, code, team
+        self.setWindowTitle(self.tr("数据恢复码"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr(
+            "本机数据已加密保存。请打印或抄写下面的恢复码，由第一书记和乡镇各保管一份：\n"
+            "重装系统、换电脑或密钥环丢失时，只有它能打开这些数据。此码只显示这一次。"))
+        intro.setWordWrap(True)
+        intro.setMinimumWidth(560)
+        self.code_label = QLabel(code)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(font.pointSizeF(), 10) * 2)
+        font.setWeight(QFont.Weight.Bold)
+        self.code_label.setFont(font)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_label.setObjectName("recoveryCode")
+        self.print_button = QPushButton(self.tr("保存为PDF以便打印…"))
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        self.kept_box = QCheckBox(self.tr("我已打印或抄写，并将交乡镇保管一份"))
+        self.done_button = accent_button(self.tr("完成"))
+        self.done_button.setEnabled(False)
+        later = QPushButton(self.tr("稍后再说"))
+        later.setToolTip(self.tr("下次启动时会再次显示"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        buttons.addWidget(later)
+        buttons.addWidget(self.done_button)
+        layout.addWidget(intro)
+        layout.addWidget(self.code_label)
+        layout.addWidget(self.saved_label)
+        layout.addWidget(self.kept_box)
+        layout.addLayout(buttons)
+        self.kept_box.toggled.connect(self.done_button.setEnabled)
+        self.print_button.clicked.connect(self._choose_pdf)
+        self.done_button.clicked.connect(self.accept)
+        later.clicked.connect(self.reject)
+        self.setMinimumWidth(600)
+        intro.setMinimumHeight(intro.heightForWidth(intro.minimumWidth()))
+
+    def _choose_pdf(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存恢复码页"),
+                                              str(Path.home() / "数据恢复码.pdf"), "PDF (*.pdf)")
+        if path:
+            self.save_pdf(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+
+    def save_pdf(self, out: Path) -> None:
+        """Write the printable page to ``out`` (a file the person chose)."""
+        from ..reports.recovery_sheet import build_recovery_sheet
+
+        try:
+            build_recovery_sheet(self.code, self.home, out, team=self.team)
+        except Exception as exc:  # a full disk, a file open elsewhere: say so, keep going
+            self.saved_label.setText(self.tr("无法保存：{reason}").format(reason=exc))
+            return
+        self.saved_label.setText(self.tr("已保存到 {path}：请打印后删除该文件").format(path=out))
+
+    def accept(self) -> None:
+        home_key.recovery_code_kept(self.home)
+        super().accept()
+
+
+def prepare_home(home: Path, parent: QWidget | None = None) -> bool:
+    """Make ``home`` ready to open: encrypt it if it is plain (a keyring is there), ask for
+    the recovery code if the keyring lost its key, show a new code once. False: the
+    person gave up (the program ends; nothing was changed)."""
+    file = store_path(home)
+    if file.exists() and encrypt.needs_encryption(home):
+        dialog = EncryptDialog(home, parent)
+        dialog.start()
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            QMessageBox.critical(parent, dialog.failed_title(),
+                                 dialog.failed_text(dialog.thread.error))
+            return False
+    if file.exists() and not sqlite.is_plain(file):
+        try:
+            home_key.load(home)
+        except home_key.StoreLocked as locked:
+            if UnlockDialog(home, locked.reason, parent).exec() != QDialog.DialogCode.Accepted:
+                return False
+    code = home_key.pending_recovery_code(home)
+    if code:
+        RecoveryCodeDialog(home, code, parent=parent).exec()
+    return True

@@ -1,0 +1,84 @@
+"""Before the main window (issue 16): a plain home is encrypted with a progress bar, a home
+whose key the keyring lost opens with the recovery code, and a new code is shown once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+from keyring.backends.fail import Keyring as FailKeyring
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from workteam_desktop.demo import generate
+from workteam_desktop.store import Store, home_key, sqlite
+from workteam_desktop.store.home import store_path
+from workteam_desktop.ui.recovery import EncryptDialog, RecoveryCodeDialog, UnlockDialog
+
+
+def _plain_home(home: Path) -> int:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        with Store.open(home) as store:
+            generate(store, households=80, seed=2)
+            with store.read() as cur:
+                return cur.execute("SELECT count(*) FROM household").fetchone()[0]
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_encrypting_an_old_home_shows_progress_and_then_the_code(qtbot, tmp_path: Path
+                                                                 ) -> None:
+    home = tmp_path / "home"
+    households = _plain_home(home)
+    dialog = EncryptDialog(home)
+    qtbot.addWidget(dialog)
+    seen: list[int] = []
+    dialog.thread.progressed.connect(lambda done, total: seen.append(done))
+    with qtbot.waitSignal(dialog.accepted, timeout=60000):
+        dialog.start()
+    assert dialog.thread.error is None and dialog.thread.made is not None
+    assert seen and dialog.bar.value() == 1000
+    assert not sqlite.is_plain(store_path(home))
+    code = home_key.pending_recovery_code(home)
+    assert code == dialog.thread.made.recovery_code
+    with Store.open(home) as store, store.read() as cur:
+        assert cur.execute("SELECT count(*) FROM household").fetchone()[0] == households
+
+
+def test_the_code_dialog_needs_a_yes_and_then_forgets_the_code(qtbot, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        code = store.recovery_code
+    dialog = RecoveryCodeDialog(home, code, team="东关村工作队")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.code_label.text() == code
+    assert not dialog.done_button.isEnabled()
+    out = tmp_path / "恢复码.pdf"
+    dialog.save_pdf(out)
+    assert out.read_bytes().startswith(b"%PDF") and str(out) in dialog.saved_label.text()
+    dialog.kept_box.setChecked(True)
+    assert dialog.done_button.isEnabled()
+    qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert home_key.pending_recovery_code(home) is None
+
+
+def test_a_home_without_its_key_opens_with_the_code_and_not_with_a_wrong_one(
+        qtbot, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        code = store.recovery_code
+    home_key.remove_from_keyring(home)
+    dialog = UnlockDialog(home, "no_key")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.code_edit.setText("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ")
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert "恢复码不对" in dialog.error.text() and dialog.isVisible()
+    dialog.code_edit.setText(code.lower())
+    qtbot.keyClick(dialog.code_edit, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    Store.open(home).close()  # the key is back in the keyring
