@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from ..store.home_key import usable_keyring
 from .errors import BundleError, KeyringMissing
 
 SERVICE = "workteam"
@@ -83,23 +84,12 @@ class DeviceKeys:
 
 
 def _usable_backend() -> Any:
-    """The keyring backend, or a refusal when it cannot keep a secret safely."""
-    backend = keyring.get_keyring()
-    backends = getattr(backend, "backends", None)  # the chainer: look at what it chains
-    candidates = list(backends) if backends is not None else [backend]
-    usable = [b for b in candidates if not _unsafe(b)]
-    if not usable:
+    """The keyring backend, or a refusal when it cannot keep a secret safely (the rule is
+    the store's: home_key.usable_keyring, never a file)."""
+    backend = usable_keyring()
+    if backend is None:
         raise KeyringMissing()
     return backend
-
-
-def _unsafe(backend: Any) -> bool:
-    """The fail backend, null backend, or anything keeping secrets in a plain file."""
-    cls = type(backend)
-    module = cls.__module__.lower()
-    name = cls.__name__.lower()
-    return (module.startswith(("keyring.backends.fail", "keyring.backends.null", "keyrings.alt"))
-            or "plaintext" in name or "plaintext" in module)
 
 
 def _username(device: str) -> str:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +35,7 @@ from ..store.clock_skew import learn_offset, restamp_ahead
 from ..store.held import held, merge_screened, retry_held
 from ..store.merge import collector_off
 from ..store.outbox import Rejection, next_batch, pending_count, record_push
+from ..store.sealed import write_file
 from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, is_demo, joined_values
 from ..store.store import Store
 from .account import Account
@@ -342,23 +341,8 @@ class _Steps:
                 raise ServerError(f"服务器上的表单 {form_id} 第{version}版无法使用：{exc}") from None
             if form.id != form_id or form.version != version:
                 raise ServerError(f"服务器上的表单 {form_id} 第{version}版与其内容不符")
-            _write_atomic(target, content)
+            write_file(target, content)  # whole or not at all
             self.report.forms_updated += 1
-
-
-def _write_atomic(target: Path, content: bytes) -> None:
-    """Write beside the target, fsync, rename: never a half-written file under its name."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _fetch(client: SyncClient, after: int, limit: int,

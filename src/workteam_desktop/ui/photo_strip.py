@@ -57,14 +57,12 @@ def thumbnail(path: str, size: int, home: Path | None = None,
             return None
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        reader = QImageReader(buffer)
-        reader.setAutoTransform(True)
-        full = reader.size()
-        if full.isValid():
-            reader.setScaledSize(full.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
-        image = reader.read()
-        return None if image.isNull() else image
-    reader = QImageReader(path)
+        return _scaled(QImageReader(buffer), size)
+    return _scaled(QImageReader(path), size)
+
+
+def _scaled(reader: QImageReader, size: int) -> QImage | None:
+    """The reader's image decoded at reduced size, turned upright (EXIF)."""
     reader.setAutoTransform(True)
     full = reader.size()
     if full.isValid():
