@@ -55,7 +55,6 @@ log = logging.getLogger(__name__)
 
 KEEP_AUTOMATIC = 10
 AUTOMATIC_REASONS = frozenset({"daily", "before-upgrade"})
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 POOL_DIR = "attachments"  # in backups/
 CONTENT_TABLE = "backup_attachment"
@@ -192,15 +191,7 @@ def _copy_checked(source: sqlite.Connection, target: Path, key: bytes | None,
         finally:
             dst.close()
     else:
-        quoted = str(target).replace("'", "''")
-        literal = f"x'{key.hex()}'" if key is not None else ""
-        source.execute(f"ATTACH DATABASE '{quoted}' AS copy KEY \"{literal}\"")
-        try:
-            source.execute("SELECT sqlcipher_export('copy')")
-            version = source.execute("PRAGMA main.user_version").fetchone()[0]
-            source.execute(f"PRAGMA copy.user_version = {int(version)}")
-        finally:
-            source.execute("DETACH DATABASE copy")
+        sqlite.export(source, target, key)
     dst = sqlite.connect(target, key)
     try:
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
@@ -545,12 +536,11 @@ def _check_header(source: Path) -> None:
     if not source.is_file():
         raise BackupError(f"找不到备份文件 {source}")
     try:
-        with open(source, "rb") as f:
-            header = f.read(len(SQLITE_HEADER))
+        plain = sqlite.is_plain(source, strict=True)
     except OSError as exc:
         raise BackupError(f"无法读取备份文件 {source}（{exc.strerror or exc}）") from exc
     # An encrypted backup starts with random bytes; its key file says whose it is.
-    if header != SQLITE_HEADER and home_key.key_file_of(source) is None:
+    if not plain and home_key.key_file_of(source) is None:
         raise BackupError(f"{source.name} 不是 workteam 的数据备份（不是数据库文件），或缺少与它放在"
                           f"一起的密钥文件 {home_key.backup_key_file(source).name}，未做任何更改")
 

@@ -83,19 +83,14 @@ def encrypt_file(source: Path, target: Path, key: bytes, progress: Progress | No
                 done = target.stat().st_size if target.exists() else 0
                 return 1 if progress(min(done, total), total) else 0
             plain.set_progress_handler(tick, 20_000)
-        quoted = str(target).replace("'", "''")
-        plain.execute(f"ATTACH DATABASE '{quoted}' AS encrypted KEY \"x'{key.hex()}'\"")
         try:
-            plain.execute("SELECT sqlcipher_export('encrypted')")
-            version = plain.execute("PRAGMA main.user_version").fetchone()[0]
-            plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+            sqlite.export(plain, target, key)
         except sqlite.OperationalError as exc:
             if "interrupt" in str(exc).lower():
                 raise EncryptionCancelled() from None
             raise
         finally:
             plain.set_progress_handler(None, 0)
-            plain.execute("DETACH DATABASE encrypted")
         expected = _counts(plain)
     except BaseException:
         plain.close()

@@ -31,6 +31,8 @@ import keyring
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from . import sqlite
+
 SERVICE = "workteam-store"
 KEY_FILE = "home-key.json"
 TRIES_FILE = "recovery-tries.json"
@@ -418,9 +420,8 @@ def key_file_of(db_file: Path) -> Path | None:
 def key_for_file(home: Path | None, file: Path) -> bytes | None:
     """The key that opens ``file`` (a home's store or a backup): None for a plain SQLite
     file; else the key its key file names (raises :class:`StoreLocked`)."""
-    with open(file, "rb") as f:
-        if f.read(16) == b"SQLite format 3\x00":
-            return None
+    if sqlite.is_plain(file, strict=True):
+        return None
     found = key_file_of(file)
     if found is None:
         if home is not None and key_file(home).is_file():

@@ -58,13 +58,32 @@ def connect(path: str | Path, key: bytes | None, *, readonly: bool = False,
     return conn
 
 
-def is_plain(path: str | Path) -> bool:
+def export(source: Any, target: str | Path, key: bytes | None) -> None:
+    """Write the whole database open on ``source`` into the new file ``target``,
+    encrypted with ``key`` (None: plain), with its user_version (SQLCipher's
+    ``sqlcipher_export``: unlike the backup API it works between different keys)."""
+    quoted = str(target).replace("'", "''")
+    literal = f"x'{key.hex()}'" if key is not None else ""
+    source.execute(f"ATTACH DATABASE '{quoted}' AS export KEY \"{literal}\"")
+    try:
+        source.execute("SELECT sqlcipher_export('export')")
+        version = source.execute("PRAGMA main.user_version").fetchone()[0]
+        source.execute(f"PRAGMA export.user_version = {int(version)}")
+    finally:
+        source.set_progress_handler(None, 0)  # a cancel must not interrupt the detach
+        source.execute("DETACH DATABASE export")
+
+
+def is_plain(path: str | Path, *, strict: bool = False) -> bool:
     """True when ``path`` is an unencrypted SQLite file (its first 16 bytes say so; an
-    encrypted file starts with random salt)."""
+    encrypted file starts with random salt). A missing file is not plain, unless
+    ``strict``: then reading errors are raised."""
     try:
         with open(path, "rb") as f:
             return f.read(16) == SQLITE_HEADER
     except FileNotFoundError:
+        if strict:
+            raise
         return False
 
 
