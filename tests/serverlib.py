@@ -165,9 +165,9 @@ class RunningServer:
         r.raise_for_status()
         return r.json()
 
-    def client(self, name: str, password: str) -> httpx.Client:
-        """An httpx client logged in as ``name`` (bearer token set)."""
-        token = self.login(name, password)["access_token"]
+    def client(self, name: str, password: str, device: str = "test-device") -> httpx.Client:
+        """An httpx client logged in as ``name`` from laptop ``device`` (bearer token set)."""
+        token = self.login(name, password, device)["access_token"]
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"},
                             timeout=60, verify=self.verify)
 
@@ -335,11 +335,17 @@ def household_changes(household_id: str, village: str, members: int = 1) -> list
     return out
 
 
-def pull_all(client: httpx.Client, after: int = 0, limit: int = 5000) -> tuple[list[dict], int]:
-    """Every change the client's user may read after ``after``: (changes, final cursor)."""
+def pull_all(client: httpx.Client, after: int = 0, limit: int = 5000, *,
+             own: bool = True) -> tuple[list[dict], int]:
+    """Every change the client's user may read after ``after``: (changes, final cursor).
+    ``own``: with the changes this client's laptop pushed (the server leaves them out of a
+    laptop's pull otherwise: no echo)."""
     out: list[dict] = []
     while True:
-        page = client.get("/api/v1/changes", params={"after": after, "limit": limit})
+        params: dict[str, int | str] = {"after": after, "limit": limit}
+        if own:
+            params["own"] = "true"
+        page = client.get("/api/v1/changes", params=params)
         page.raise_for_status()
         body = page.json()
         out += body["changes"]

@@ -435,14 +435,20 @@ def create_app(home: Path, db_url: str | None = None,
     @app.get("/api/v1/changes", responses=ok(PullAnswer, "一页变更（按服务器顺序）"))
     def pull(user: Account, after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
              limit: Annotated[int, Query(ge=1, le=PULL_MAX)] = PULL_DEFAULT,
-             pending: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None) -> Response:
+             pending: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
+             own: bool = False) -> Response:
         """Changes in the user's scope after ``after``, in server order, at most ``limit``
         of them and about ``pull_page_mb`` of them (server.toml); ``cursor`` continues
         after the last one sent. A laptop's first pull of a sync says how many of its
-        changes wait to be sent (``pending``): the accounts list shows it with the time."""
+        changes wait to be sent (``pending``): the accounts list shows it with the time.
+
+        The changes this token's laptop pushed are left out (it holds them already; the
+        cursor moves past them), unless ``own`` asks for them: a laptop rolled back to a
+        backup takes back what it pushed after that backup."""
         if pending is not None:
             admin.record_device(store, user, user.device, pending=pending, cursor=after)
-        rows, cursor, more = store.pull(user.scope, after, limit, settings.pull_page_bytes)
+        rows, cursor, more = store.pull(user.scope, after, limit, settings.pull_page_bytes,
+                                        skip_device=None if own else user.device)
         # The stored bodies are already JSON: splice them instead of parsing and dumping
         # every change again (most of a large page's cost).
         parts = [b'{"changes":[']

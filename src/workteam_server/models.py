@@ -74,6 +74,9 @@ class ChangeRow(ServerModel, table=True):
     row_id: str = Field(max_length=64)
     area_code: str = Field(sa_column=sa.Column(AREA_CODE, nullable=False))
     account: str = Field(max_length=64)  # who pushed it
+    # The laptop that pushed it (from the token): its own pulls skip it (no echo). None
+    # for a change re-served to a new area (rehome), which every laptop gets.
+    device: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
     body: str  # the change's JSON as the protocol sends it
 
 

@@ -22,7 +22,7 @@ from . import scope as sc
 from .auth import device_refusal
 from .store import AccountInfo, ServerStore
 
-MAX_BATCH = 5000
+MAX_BATCH = 20000  # changes in one push (a bulk push: a county's roster; docs/sync-protocol.md)
 DEFAULT_SKEW_MS = 10 * 60_000
 _SHA256_CHARS = frozenset("0123456789abcdef")
 
@@ -139,9 +139,11 @@ def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
     with store.pushing() as conn:
         known = store.known_ids(conn, [c["id"] for c in valid])
         keys: set[tuple[str, str]] = set()
+        # Each change's references, found once (keyed by the change object itself).
+        references = {id(c): list(_references(c["entity"], c["fields"])) for c in valid}
         for c in valid:
             keys.add((c["entity"], c["row_id"]))
-            for _field, parent, value in _references(c["entity"], c["fields"]):
+            for _field, parent, value in references[id(c)]:
                 keys.add((parent, value))
         areas = store.row_areas(conn, keys)  # grows as the batch places new rows
 
@@ -215,7 +217,7 @@ def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
             # Every row it points to: known (here or earlier in the batch), not refused in
             # this batch, and one the pusher may read — no links into another team's rows.
             bad_ref = None
-            for name, parent, value in _references(entity, fields):
+            for name, parent, value in references[id(change)]:
                 if (parent, value) in refused:
                     bad_ref = _reject(change_id, "parent_refused", field=name)
                 elif (parent_code := areas.get((parent, value))) is None:
@@ -238,7 +240,8 @@ def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
             if entity == "attachment" and isinstance(sha, str) and _is_sha256(sha):
                 attachments.add((sha, code))
             rows.append({"id": change_id, "entity": entity, "row_id": row_id, "area_code": code,
-                         "account": account.name, "body": _body(change, account)})
+                         "account": account.name, "device": account.device or None,
+                         "body": _body(change, account)})
             if entity in directory.ENTITIES:
                 folded.append(change)
             results[i] = {"id": change_id, "status": "accepted"}

@@ -110,7 +110,8 @@ async def login(http: httpx.AsyncClient, c: Client) -> None:
 async def pull_to_end(http: httpx.AsyncClient, c: Client, latencies: list[float]) -> None:
     while True:
         t = time.perf_counter()
-        r = await http.get("/api/v1/changes", params={"after": c.cursor, "limit": 5000})
+        # own: each client checks it received every change of its scope, its own included.
+        r = await http.get("/api/v1/changes", params={"after": c.cursor, "limit": 5000, "own": "true"})
         latencies.append(time.perf_counter() - t)
         r.raise_for_status()
         body = orjson.loads(r.content)

@@ -175,7 +175,7 @@ def test_pull_pages_are_bounded_in_bytes_and_skip_nothing(tmp_path: Path, server
 
             after, pages, seen = 0, 0, []
             while True:
-                r = c.get("/api/v1/changes", params={"after": after, "limit": 5000})
+                r = c.get("/api/v1/changes", params={"after": after, "limit": 5000, "own": "true"})
                 assert r.status_code == 200
                 body = r.json()
                 assert len(r.content) <= page_limit + max(sizes)  # the limit, or one change past it
@@ -192,7 +192,7 @@ def test_pull_pages_are_bounded_in_bytes_and_skip_nothing(tmp_path: Path, server
             assert ids == [ch["id"] for ch in areas + sent]  # nothing skipped, in order
             assert pages >= sum(sizes) / (page_limit + max(sizes))  # paged by size, not by count
             # The count limit still holds.
-            r = c.get("/api/v1/changes", params={"after": 0, "limit": 3}).json()
+            r = c.get("/api/v1/changes", params={"after": 0, "limit": 3, "own": "true"}).json()
             assert len(r["changes"]) == 3 and r["more"] and r["cursor"] == r["changes"][-1]["seq"]
             # A change larger than a whole page comes alone, and the next page follows it.
             server.stop()
@@ -201,9 +201,10 @@ def test_pull_pages_are_bounded_in_bytes_and_skip_nothing(tmp_path: Path, server
         with server.client("root", PASSWORD) as c:
             pulled, _ = pull_all(c)
             assert [ch["id"] for ch in pulled] == [ch["id"] for ch in areas + sent]
-            page = c.get("/api/v1/changes", params={"after": pulled[len(areas) - 1]["seq"]}).json()
+            page = c.get("/api/v1/changes",
+                         params={"after": pulled[len(areas) - 1]["seq"], "own": "true"}).json()
             assert [ch["id"] for ch in page["changes"]] == [sent[0]["id"]] and page["more"]
-            page = c.get("/api/v1/changes", params={"after": page["cursor"]}).json()
+            page = c.get("/api/v1/changes", params={"after": page["cursor"], "own": "true"}).json()
             assert page["changes"][0]["id"] == sent[1]["id"]
 
 

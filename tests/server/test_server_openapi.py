@@ -17,7 +17,7 @@ MEMBER = "wang"
 
 # Statuses a request may get. Schema-valid data: success, or a refusal by a rule of the
 # county's data that no schema can state (400 unknown_village, team_exists 409, …), never
-# 422. Schema-violating data: refused (413: a batch over 5,000 changes, batch_too_large).
+# 422. Schema-violating data: refused (413: a batch over 20,000 changes, batch_too_large).
 ACCEPTED = ["2xx", "400", "401", "403", "404", "409", "429"]
 REFUSED = ["400", "401", "403", "404", "405", "409", "413", "422", "429"]
 

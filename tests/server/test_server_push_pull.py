@@ -7,6 +7,7 @@ import time
 import httpx
 
 from serverlib import RunningServer, area_changes, household_changes, pull_all, push, wire_change
+from workteam_server.push import MAX_BATCH
 
 PASSWORD = "push-pass-1"
 
@@ -105,7 +106,8 @@ def test_rows_placed_by_their_children_in_the_same_batch(server: RunningServer) 
 
 def test_batch_limits_and_malformed_bodies(server: RunningServer) -> None:
     with admin(server) as c:
-        too_many = [wire_change("area", f"a{i}", {"code": "140215101201"}) for i in range(5001)]
+        too_many = [wire_change("area", f"a{i}", {"code": "140215101201"})
+                    for i in range(MAX_BATCH + 1)]
         r = c.post("/api/v1/changes/push", json={"changes": too_many})
         assert r.status_code == 413 and r.json()["detail"]["code"] == "batch_too_large"
         r = c.post("/api/v1/changes/push", content=b"{not json")
@@ -122,7 +124,7 @@ def test_pull_pages_by_cursor(server: RunningServer) -> None:
         push(c, batch)
         pages, after = [], 0
         while True:
-            body = c.get("/api/v1/changes", params={"after": after, "limit": 10}).json()
+            body = c.get("/api/v1/changes", params={"after": after, "limit": 10, "own": "true"}).json()
             pages.append(body)
             assert body["cursor"] > after or not body["changes"]
             after = body["cursor"]
@@ -132,7 +134,7 @@ def test_pull_pages_by_cursor(server: RunningServer) -> None:
         assert sizes[:-1] == [10] * (len(sizes) - 1) and sum(sizes) == len(batch)
         assert [ch["id"] for p in pages for ch in p["changes"]] == [ch["id"] for ch in batch]
         # A cursor past the end (a server restored from an older backup) is brought back.
-        body = c.get("/api/v1/changes", params={"after": after + 1000}).json()
+        body = c.get("/api/v1/changes", params={"after": after + 1000, "own": "true"}).json()
         now = body.pop("now")
         assert body == {"changes": [], "cursor": after, "more": False}
         assert abs(now - time.time() * 1000) < 60_000  # the server's clock, told every page
@@ -152,3 +154,36 @@ def test_cursor_passes_changes_outside_the_scope(server: RunningServer) -> None:
         households = {ch["row_id"] for ch in changes if ch["entity"] == "household"}
         assert households == {"mine1", "mine2"}
         assert c.get("/api/v1/changes", params={"after": cursor}).json()["changes"] == []
+
+
+def test_a_laptop_never_pulls_back_what_it_pushed(server: RunningServer) -> None:
+    """No echo: the pushing laptop's pull leaves its own changes out and its cursor moves
+    past them; the same account on another laptop, and another account, get them all."""
+    server.add_user("root", "admin", "", PASSWORD)
+    with (server.client("root", PASSWORD, device="laptop-a") as a,
+          server.client("root", PASSWORD, device="laptop-b") as b):
+        mine = area_changes() + household_changes("h1", "village1", members=3)
+        push(a, mine)
+        theirs = household_changes("h2", "village1", members=1)
+        push(b, theirs)
+        more_mine = household_changes("h3", "village1", members=2)
+        push(a, more_mine)
+        end = pull_all(a, own=True)[1]
+        # Laptop a, paged by 2: only laptop b's changes, in order; the cursor reaches the end.
+        got, after = [], 0
+        while True:
+            body = a.get("/api/v1/changes", params={"after": after, "limit": 2}).json()
+            got += body["changes"]
+            assert body["cursor"] >= after
+            after = body["cursor"]
+            if not body["more"]:
+                break
+        assert [ch["id"] for ch in got] == [ch["id"] for ch in theirs]
+        assert after == end
+        # From that cursor nothing more is sent, not even its own.
+        assert a.get("/api/v1/changes", params={"after": after}).json()["changes"] == []
+        # Laptop b gets what a pushed (and not its own).
+        assert [ch["id"] for ch in pull_all(b, own=False)[0]] == [ch["id"] for ch in mine + more_mine]
+        # A rolled-back laptop asks for its own too: everything, in server order.
+        assert [ch["id"] for ch in pull_all(a, own=True)[0]] == [
+            ch["id"] for ch in mine + theirs + more_mine]

@@ -106,16 +106,27 @@ def test_progress_per_phase_and_cancel_keeps_whole_batches(tmp_path, server, use
     store.close()
 
 
-def test_pull_pages_grow_on_a_fast_link_and_shrink_on_a_slow_one() -> None:
+def test_pull_pages_and_push_batches_grow_on_a_fast_link_and_shrink_on_a_slow_one() -> None:
     """A full page that came in under two seconds doubles the next; one that took over ten
-    halves it; the size stays between the bounds (20,000 is the server's most)."""
-    assert session._next_limit(5000, 5000, 0.4) == 10000
-    assert session._next_limit(16000, 16000, 0.4) == session.PULL_PAGE_MAX == 20000
-    assert session._next_limit(5000, 1200, 0.4) == 5000  # the last, short page: no news
-    assert session._next_limit(5000, 5000, 5.0) == 5000
-    assert session._next_limit(5000, 5000, 30.0) == 2500
-    assert session._next_limit(600, 600, 30.0) == session.PULL_PAGE_MIN == 500
-    assert session._next_limit(30, 30, 30.0) == 30  # never below a smaller start
+    halves it; the size stays between the bounds (20,000 is the server's most, for a pull
+    page and a push batch alike)."""
+    bounds = session.PULL_PAGE_MIN, session.PULL_PAGE_MAX
+
+    def grown(*args: float) -> int:
+        return session._next_limit(*args, *bounds)  # type: ignore[arg-type]
+
+    assert grown(5000, 5000, 0.4) == 10000
+    assert grown(16000, 16000, 0.4) == session.PULL_PAGE_MAX == 20000
+    assert grown(5000, 1200, 0.4) == 5000  # the last, short page: no news
+    assert grown(5000, 5000, 5.0) == 5000
+    assert grown(5000, 5000, 30.0) == 2500
+    assert grown(600, 600, 30.0) == session.PULL_PAGE_MIN == 500
+    assert grown(30, 30, 30.0) == 30  # never below a smaller start
+    push = session.PUSH_BATCH, session.PUSH_BATCH_MAX
+    assert session._next_limit(2000, 2000, 0.4, *push) == 4000
+    assert session._next_limit(16000, 16000, 0.4, *push) == session.PUSH_BATCH_MAX == 20000
+    assert session._next_limit(8000, 8000, 30.0, *push) == 4000
+    assert session._next_limit(2000, 2000, 30.0, *push) == session.PUSH_BATCH  # its floor
 
 
 def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(
@@ -131,9 +142,9 @@ def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(
     pages: list[int] = []
     real = session._fetch
 
-    def counting(client, after, limit, waiting=None):
+    def counting(client, after, limit, waiting=None, own=False):
         pages.append(limit)
-        return real(client, after, limit, waiting)
+        return real(client, after, limit, waiting, own)
 
     monkeypatch.setattr(session, "_fetch", counting)
     phases: list[str] = []

@@ -3,6 +3,7 @@ a pulled page applied with its cursor in one transaction, the sync state."""
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 import dbfile
@@ -34,22 +35,42 @@ def test_outbox_batches_in_log_order_and_marks_answers(store: Store) -> None:
     village = _village(store)
     _households(store, village, 5)
     first = next_batch(store, 3)
-    assert [c.entity for _, c in first] == ["area", "household", "household"]
-    assert [s for s, _ in first] == sorted(s for s, _ in first)
-    rest = next_batch(store, 3, after_seq=first[-1][0])
+    assert [c.entity for c in first] == ["area", "household", "household"]
+    assert [c.seq for c in first] == sorted(c.seq for c in first)
+    rest = next_batch(store, 3, after_seq=first[-1].seq)
     assert len(rest) == 3
 
-    record_push(store, [c.id for _, c in first[:2]],
-                [Rejection(first[2][1].id, "out_of_scope", "户所在村不在您的管辖范围内")])
+    record_push(store, [c.id for c in first[:2]],
+                [Rejection(first[2].id, "out_of_scope", "户所在村不在您的管辖范围内")])
     assert pending_count(store) == 3
-    assert [c.id for _, c in next_batch(store, 10)] == [c.id for _, c in rest]
+    assert [c.id for c in next_batch(store, 10)] == [c.id for c in rest]
     [rejected] = rejections(store)
-    assert rejected["change_id"] == first[2][1].id
-    assert rejected["row_id"] == first[2][1].row_id
+    assert rejected["change_id"] == first[2].id
+    assert rejected["row_id"] == first[2].row_id
     assert rejected["reason"] == "户所在村不在您的管辖范围内"
     with store.read() as cur:
         marks = dict(cur.execute("SELECT id, pushed FROM change_log").fetchall())
-    assert marks[first[0][1].id] == 1 and marks[first[2][1].id] == 2
+    assert marks[first[0].id] == 1 and marks[first[2].id] == 2
+
+
+def test_outbox_lines_are_the_logged_changes_and_batches_keep_to_the_byte_cap(
+        store: Store) -> None:
+    from workteam_desktop.store.changes import all_changes
+
+    village = _village(store)
+    with store.write() as w:  # non-ASCII text, a null and nested values on the wire
+        w.insert(Household, [{"number": "0001", "head_name": "王喆\u3000“引号”",
+                              "village_id": village, "address": "三号院\\\"北\\"}])
+    _households(store, village, 4, start=1)
+    logged = {c.id: c for _, c in all_changes(store)}
+    batch = next_batch(store, 100)
+    assert len(batch) == len(logged) == 6
+    assert [orjson.loads(o.line) for o in batch] == [
+        orjson.loads(logged[o.id].to_json()) for o in batch]
+    assert next_batch(store, 100, max_bytes=1) == batch[:1]  # one change at least
+    three = sum(len(o.line.encode()) for o in batch[:3])
+    assert next_batch(store, 100, max_bytes=three) == batch[:3]
+    assert next_batch(store, 100, max_bytes=three - 1) == batch[:2]
 
 
 def test_record_push_is_all_or_nothing(store: Store) -> None:
@@ -64,8 +85,8 @@ def test_record_push_is_all_or_nothing(store: Store) -> None:
     db.commit()
     db.close()
     with pytest.raises(Exception, match="disk full"):
-        record_push(store, [c.id for _, c in batch[:2]],
-                    [Rejection(batch[2][1].id, "read_only", "只读")])
+        record_push(store, [c.id for c in batch[:2]],
+                    [Rejection(batch[2].id, "read_only", "只读")])
     assert pending_count(store) == 3
 
 

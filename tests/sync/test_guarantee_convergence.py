@@ -82,6 +82,7 @@ def shuffled_pull(store: Store, account: Account, start: int, rng: random.Random
 def repush(store: Store, account: Account, rng: random.Random) -> None:
     """Send already pushed changes again, shuffled: the server must answer duplicate."""
     from workteam_desktop.store.changes import all_changes
+    from workteam_desktop.store.outbox import Outgoing
 
     with store.read() as cur:
         sent = {r[0] for r in cur.execute(
@@ -90,8 +91,9 @@ def repush(store: Store, account: Account, rng: random.Random) -> None:
     if not changes:
         return
     rng.shuffle(changes)
+    lines = [Outgoing(0, c.id, c.entity, c.row_id, c.to_json()) for c in changes]
     with account.connect() as client:
-        results, _ = client.push(store.device_id, changes)
+        results, _ = client.push(store.device_id, lines)
     assert {r.status for r in results} == {"duplicate"}
 
 
@@ -118,9 +120,11 @@ def test_replicas_converge_through_the_server(server: RunningServer, tmp_path_fa
     rng = random.Random(seed)
     base = tmp_path_factory.mktemp("replicas")
     replicas = [fresh_replica(base / f"r{i}") for i in range(3)]
-    account = login(replicas[0], server.url, USER, PASSWORD).account  # token in the keyring
-    start = server_cursor(account, 0)
-    for r in replicas:
+    # Each laptop logs in itself: the server tells them apart by their device ids (a pull
+    # leaves out what the pulling laptop pushed itself).
+    accounts = [login(r, server.url, USER, PASSWORD).account for r in replicas]
+    start = server_cursor(accounts[0], 0)
+    for r, account in zip(replicas, accounts, strict=True):
         join(r, account, start)
     n = next(_villages)
     with replicas[0].write() as w:
@@ -128,7 +132,7 @@ def test_replicas_converge_through_the_server(server: RunningServer, tmp_path_fa
                                      "level": "village"}])
         households = w.insert(Household, [{"number": f"{i:04d}", "head_name": "王喆",
                                            "village_id": village} for i in range(3)])
-    for r in replicas:
+    for r, account in zip(replicas, accounts, strict=True):
         sync_once(r, account)
     for r, skew in zip(replicas, skews, strict=True):
         real = r.wall
@@ -137,7 +141,7 @@ def test_replicas_converge_through_the_server(server: RunningServer, tmp_path_fa
     written: list[tuple[str, str, object]] = []
     for s in steps:
         kind, who = s[0], s[1]
-        store = replicas[who]
+        store, account = replicas[who], accounts[who]
         if kind == "edit":
             _, _, h, name, text = s
             value = f"{text}{who}"
@@ -169,8 +173,8 @@ def test_replicas_converge_through_the_server(server: RunningServer, tmp_path_fa
             report = sync_once(store, account)
             assert report.pushed == unsent  # what it sends again is a duplicate
     # Everyone syncs until nothing new is learnt: push all, then pull all.
-    for r in replicas + replicas[:2]:
-        sync_once(r, account)
+    for i in [0, 1, 2, 0, 1]:
+        sync_once(replicas[i], accounts[i])
 
     states = [synced_tables(r) for r in replicas]
     assert states[0] == states[1] == states[2]

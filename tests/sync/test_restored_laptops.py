@@ -17,7 +17,7 @@ from synclib import PASSWORD, add_households, add_village, server_changes
 from serverlib import RunningServer, start_server, wire_change
 from workteam_desktop.domain.hlc import Timestamp
 from workteam_desktop.domain.problems import Problem
-from workteam_desktop.store import Store
+from workteam_desktop.store import Store, sync_state
 from workteam_desktop.store.backups import make_backup, restore
 from workteam_desktop.store.conflicts import list_conflicts
 from workteam_desktop.store.models import Household
@@ -122,10 +122,19 @@ def test_a_rollback_in_the_same_home_keeps_its_device_and_its_login(tmp_path, se
     assert result is not None and result.device_id == device and not result.new_device
     with Store.open(tmp_path / "home") as store:
         assert head(store, household) != "备份之后改的"
+        # A pull leaves out this laptop's own changes (no echo), but not after a rollback.
+        assert sync_state.get(store, sync_state.PULL_OWN) == "1"
         report = sync_once(store, Account.load(store))  # the kept login: no password
         assert report.applied >= 1
         assert head(store, household) == "备份之后改的"  # its own edit comes back
         assert store.previous_devices() == []
+        assert sync_state.get(store, sync_state.PULL_OWN) is None  # caught up: no echo again
+        edit = rename(store, household, "回滚之后又改的")
+        report = sync_once(store, Account.load(store))
+        assert report.pushed == 1
+        with store.read() as cur:  # its edit is logged once, as made here
+            assert tuple(cur.execute("SELECT count(*), min(origin) FROM change_log WHERE hlc = ?",
+                                     (edit,)).fetchone()) == (1, "local")
 
 
 def test_a_copied_home_is_refused_and_the_original_keeps_syncing(tmp_path, server) -> None:

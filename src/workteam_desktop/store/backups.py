@@ -19,7 +19,9 @@ fresh home (a new laptop) gives the same photos:
 Restore copies what the home lacks from either place, checking each file's SHA-256.
 
 A restore into the home the backup was made in (a rollback) keeps the device id, and the
-device clock never goes back past what the replaced store had stamped. A restore into
+device clock never goes back past what the replaced store had stamped; its next pull asks
+the server for its own changes too (a pull skips them otherwise: they are here), because
+those it pushed after the backup are now only on the server. A restore into
 another home (another folder, or the same folder name on another laptop) makes that home a
 laptop of its own: a new device id (store/store.py), the restored history keeping its
 stamps. The same home is told by the home id (the ``home-id`` file in the folder, and the
@@ -44,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import home_key, sealed, sqlite
+from . import home_key, sealed, sqlite, sync_state
 from .home import backups_dir, store_path
 from .store import HOME_ID, OTHER_HOME, read_home_id
 
@@ -655,6 +657,10 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
             with Store.open(home) as store:
                 if same_home and current is not None and current.clock is not None:
                     store.keep_clock_after(current.clock)  # the clock never goes back
+                if same_home:
+                    # What this laptop pushed after the backup is on the server only: the
+                    # next pull takes its own changes back too (no echo otherwise).
+                    sync_state.set_values(store, {sync_state.PULL_OWN: "1"})
                 elif not same_home and store.device_id == backup.device:
                     store.take_new_device(OTHER_HOME, new_home=False)  # a backup before 0004
                 device = store.device_id

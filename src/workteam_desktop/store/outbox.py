@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
-from ..domain.changes import Change
 from .engine import IMMEDIATE
 from .store import Store
 
@@ -36,19 +34,44 @@ REJECTED = 2  # refused by the server; the reason is in sync_rejection
 WITHHELD = 3
 
 
-def next_batch(store: Store, limit: int, after_seq: int = 0) -> list[tuple[int, Change]]:
-    """Up to ``limit`` unsent local changes after log sequence ``after_seq``, oldest first.
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One unsent local change, ready for the wire."""
+
+    seq: int  # its place in the local log
+    id: str
+    entity: str
+    row_id: str
+    line: str  # the change as wire JSON (the fields of ``Change.to_json``)
+
+
+# The wire JSON made by SQLite from the stored columns: ``fields`` and ``base`` are stored
+# as JSON already, so a million-change push decodes and encodes nothing in Python.
+_WIRE = ("json_object('id', id, 'entity', entity, 'row_id', row_id, 'fields', json(fields), "
+         "'base', json(base), 'hlc', hlc, 'device', device, 'user', user)")
+
+
+def next_batch(store: Store, limit: int, after_seq: int = 0,
+               max_bytes: int | None = None) -> list[Outgoing]:
+    """Up to ``limit`` unsent local changes after log sequence ``after_seq``, oldest first,
+    and (with ``max_bytes``) no more than that many bytes of JSON (one change at least).
 
     Log order is the order the writes happened in, so a parent row's change comes before
     its children's, as the server wants them.
     """
     with store.read() as cur:
         rows = cur.execute(
-            "SELECT seq, id, entity, row_id, fields, base, hlc, device, user FROM change_log "
+            f"SELECT seq, id, entity, row_id, {_WIRE} FROM change_log "
             "WHERE origin = 'local' AND pushed = 0 AND seq > ? ORDER BY seq LIMIT ?",
             (after_seq, limit)).fetchall()
-    return [(r[0], Change(r[1], r[2], r[3], json.loads(r[4]), r[6], r[7], r[8],
-                          json.loads(r[5]))) for r in rows]
+    batch = [Outgoing(*r) for r in rows]
+    if max_bytes is not None:
+        size = 0
+        for n, out in enumerate(batch):
+            size += len(out.line.encode()) if not out.line.isascii() else len(out.line)
+            if n and size > max_bytes:
+                return batch[:n]
+    return batch
 
 
 @dataclass(frozen=True, slots=True)

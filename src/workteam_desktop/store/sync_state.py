@@ -22,6 +22,10 @@ TEAM = "team"  # JSON: the account's work team as the server holds it (id, name,
 CURSOR = "cursor"
 LAST_SYNC_AT = "last_sync_at"
 LAST_ERROR = "last_error"
+# Set when the store was rolled back to a backup of this home: the next pull asks the
+# server for this laptop's own changes too (it skips them otherwise: no echo), since the
+# ones pushed after the backup are no longer here.
+PULL_OWN = "pull_own_changes"
 CLOCK_OFFSET = "clock_offset_ms"  # the server's clock minus this laptop's (store.Store reads it)
 
 _UPSERT = ("INSERT INTO sync_state (key, value) VALUES (?, ?) "

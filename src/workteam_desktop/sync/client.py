@@ -34,6 +34,7 @@ import orjson
 from .. import __version__
 from ..domain.changes import Change
 from ..domain.hlc import wall_ms
+from ..store.outbox import Outgoing
 from .errors import (
     BadCredentials,
     CertificateRefused,
@@ -361,11 +362,11 @@ class SyncClient:
         if isinstance(now, int) and not isinstance(now, bool) and now > 0:
             self.server_clock = (now, wall_ms())
 
-    def push(self, device: str, changes: Sequence[Change]) -> tuple[list[PushResult], int]:
+    def push(self, device: str, changes: Sequence[Outgoing]) -> tuple[list[PushResult], int]:
         """Send one batch; the server's answer for each change, in order, and its cursor."""
-        # The change lines are already JSON (orjson): join them instead of re-encoding.
+        # The change lines are already JSON: join them instead of re-encoding.
         body = (b'{"device":' + orjson.dumps(device) + b',"changes":['
-                + ",".join(c.to_json() for c in changes).encode() + b"]}")
+                + ",".join(c.line for c in changes).encode() + b"]}")
         data = self._json(self._send("POST", f"{API}/changes/push", content=body,
                                      headers={"Content-Type": "application/json"}))
         try:
@@ -381,13 +382,17 @@ class SyncClient:
             raise ServerError("同步服务器对上传的回答与所发更改不符，未标记为已上传，请稍后重试")
         return results, cursor
 
-    def pull(self, after: int, limit: int = 5000, pending: int | None = None) -> PullPage:
+    def pull(self, after: int, limit: int = 5000, pending: int | None = None, *,
+             own: bool = False) -> PullPage:
         """The changes after server cursor ``after`` (one page). ``pending`` (the first
         page of a sync) tells the server how many changes this laptop still has to send,
-        for the county's list of laptops."""
-        params: dict[str, int] = {"after": after, "limit": limit}
+        for the county's list of laptops. The server leaves out the changes this laptop
+        pushed (no echo) unless ``own`` asks for them."""
+        params: dict[str, int | str] = {"after": after, "limit": limit}
         if pending is not None:
             params["pending"] = pending
+        if own:
+            params["own"] = "true"
         data = self._json(self._send("GET", f"{API}/changes", params=params))
         try:
             rows = data["changes"]

@@ -4,7 +4,8 @@ Every step is safe to cut at any moment and to repeat:
 - push: each batch is marked in ONE local transaction when its answer arrives; an answer
   lost on a cut link leaves the batch unmarked, and the next push gets ``duplicate``;
 - pull: each page is merged together with the cursor it reached in ONE transaction
-  (``store.changes.apply_page``); a page fetched again changes nothing; into an empty
+  (``store.changes.apply_page``); a page fetched again changes nothing; the server leaves
+  out what this laptop pushed itself (no echo) but after a rollback; into an empty
   store the pages are a bulk load (``store.bulk_load``): indexes and facts at the end;
 - attachments and forms are written to a temporary file and renamed, after their hash
   is checked; what is left undone is found again at the next sync.
@@ -34,15 +35,17 @@ from ..store.changes import apply, apply_page
 from ..store.clock_skew import learn_offset, restamp_ahead
 from ..store.held import held, merge_screened, retry_held
 from ..store.merge import collector_off
-from ..store.outbox import Rejection, next_batch, pending_count, record_push
+from ..store.outbox import Outgoing, Rejection, next_batch, pending_count, record_push
 from ..store.sealed import write_file
 from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, is_demo, joined_values
 from ..store.store import Store
 from .account import Account
-from .client import PullPage, SyncClient
+from .client import PullPage, PushResult, SyncClient
 from .errors import DemoHome, ServerError, SyncCancelled, SyncError
 
-PUSH_BATCH = 2000  # changes per push request (the server takes up to 5,000)
+PUSH_BATCH = 2000  # changes in a sync's first push request
+PUSH_BATCH_MAX = 20000  # a bulk push grows to this (the server takes up to 20,000)
+PUSH_BYTES = 8 * 1024 * 1024  # JSON per push request at most (the server's default limit: 32 MB)
 PULL_PAGE = 5000  # changes asked for in the first pull request
 PULL_PAGE_MIN, PULL_PAGE_MAX = 500, 20000  # pages shrink and grow between these (server: 20,000)
 _FAST_FETCH, _SLOW_FETCH = 2.0, 10.0  # seconds per page under which it grows, over which it shrinks
@@ -166,40 +169,66 @@ class _Steps:
 
     def _push_batches(self, client: SyncClient, total: int, done: int, *, retry: bool) -> int:
         """Send the outbox in batches; how many were refused for their clock alone (counted
-        as refused only when ``retry``: the first time they are re-stamped and sent again)."""
-        store, report = self.store, self.report
-        after, skewed = 0, 0
+        as refused only when ``retry``: the first time they are re-stamped and sent again).
+
+        A bulk push (a county's roster, a supervisor's merged bundles): batches grow from
+        :data:`PUSH_BATCH` while answers come fast, up to :data:`PUSH_BATCH_MAX` changes and
+        :data:`PUSH_BYTES`, and shrink on a slow link; the next batch is read from the store
+        while the server checks and writes the one in flight. Each answered batch is marked
+        in one transaction, in order, so a cut link loses at most the batch in flight (sent
+        again: ``duplicate``)."""
+        store = self.store
+        skewed, limit = 0, PUSH_BATCH
         self.sent = 0
-        while batch := next_batch(store, PUSH_BATCH, after):
-            self._check_cancel()
-            results, _cursor = client.push(store.device_id, [c for _, c in batch])
-            ok, rejected = [], []
-            sent = {c.id: c for _, c in batch}
-            for r in results:
-                if r.status == "accepted":
-                    report.pushed += 1
-                    ok.append(r.id)
-                elif r.status == "duplicate":
-                    report.duplicates += 1
-                    ok.append(r.id)
-                elif r.status == "rejected":
-                    rejection = Rejection(r.id, r.code or "rejected", r.reason or "服务器拒绝了此更改")
-                    rejected.append(rejection)
-                    if r.code == "clock_skew" and not retry:
-                        skewed += 1
-                        continue
-                    report.rejected += 1
-                    report.rejections.append({
-                        "change_id": r.id, "entity": sent[r.id].entity,
-                        "row_id": sent[r.id].row_id, "code": rejection.code,
-                        "reason": rejection.reason})
-                else:
-                    raise ServerError(f"同步服务器对更改的回答“{r.status}”无法识别")
-            record_push(store, ok, rejected)
-            after = batch[-1][0]
-            done += len(batch)
-            self.sent += len(batch)
-            self.progress(done, max(total, done), "push")
+        sender = ThreadPoolExecutor(1, thread_name_prefix="workteam-push")
+        try:
+            batch = next_batch(store, limit, 0, PUSH_BYTES)
+            while batch:
+                self._check_cancel()
+                in_flight = sender.submit(_send_batch, client, store.device_id, batch)
+                # Read ahead while the server works (the outbox after this batch does not
+                # depend on its answer: answered changes are only marked).
+                upcoming = next_batch(store, limit, batch[-1].seq, PUSH_BYTES)
+                (results, _cursor), seconds = in_flight.result()
+                skewed += self._record_answer(batch, results, retry=retry)
+                done += len(batch)
+                self.sent += len(batch)
+                self.progress(done, max(total, done), "push")
+                # The batch after the one read ahead takes the new size.
+                limit = _next_limit(limit, len(batch), seconds, PUSH_BATCH, PUSH_BATCH_MAX)
+                batch = upcoming
+        finally:
+            sender.shutdown(wait=True)  # an answer in flight is awaited, never half-read
+        return skewed
+
+    def _record_answer(self, batch: list[Outgoing], results: list[PushResult], *,
+                       retry: bool) -> int:
+        """Count and mark one batch's answers (one transaction); how many were refused for
+        their clock alone while they may still be re-stamped (not ``retry``)."""
+        report, skewed = self.report, 0
+        ok, rejected = [], []
+        sent = {c.id: c for c in batch}
+        for r in results:
+            if r.status == "accepted":
+                report.pushed += 1
+                ok.append(r.id)
+            elif r.status == "duplicate":
+                report.duplicates += 1
+                ok.append(r.id)
+            elif r.status == "rejected":
+                rejection = Rejection(r.id, r.code or "rejected", r.reason or "服务器拒绝了此更改")
+                rejected.append(rejection)
+                if r.code == "clock_skew" and not retry:
+                    skewed += 1
+                    continue
+                report.rejected += 1
+                report.rejections.append({
+                    "change_id": r.id, "entity": sent[r.id].entity,
+                    "row_id": sent[r.id].row_id, "code": rejection.code,
+                    "reason": rejection.reason})
+            else:
+                raise ServerError(f"同步服务器对更改的回答“{r.status}”无法识别")
+        record_push(self.store, ok, rejected)
         return skewed
 
     # ------------------------------------------------------------------ pull
@@ -228,13 +257,16 @@ class _Steps:
         try:
             limit = PULL_PAGE
             unsent = self.unsent if self.unsent is not None else pending_count(store)
-            pending = fetcher.submit(_fetch, client, cursor, limit, unsent)
+            # A store rolled back to a backup takes back its own changes pushed after it.
+            own = bool(self.stored.get(sync_state.PULL_OWN))
+            pending = fetcher.submit(_fetch, client, cursor, limit, unsent, own)
             while True:
                 page, seconds = pending.result()
                 self._check_cancel()
                 if page.more:
-                    limit = _next_limit(limit, len(page.changes), seconds)
-                    pending = fetcher.submit(_fetch, client, page.cursor, limit)
+                    limit = _next_limit(limit, len(page.changes), seconds, PULL_PAGE_MIN,
+                                        PULL_PAGE_MAX)
+                    pending = fetcher.submit(_fetch, client, page.cursor, limit, None, own)
                 if page.changes or page.cursor != cursor:  # nothing new: no write, no fsync
                     # A change this program cannot apply is kept aside; the page goes on.
                     result, kept = merge_screened(
@@ -248,6 +280,8 @@ class _Steps:
                 self.progress(report.pulled, None, "pull")
                 if not page.more:
                     break
+            if own:
+                self.state[sync_state.PULL_OWN] = None  # caught up: no echo from now on
         finally:
             # A page still being fetched after a cut or a cancel is simply dropped.
             fetcher.shutdown(wait=False, cancel_futures=True)
@@ -345,19 +379,28 @@ class _Steps:
             self.report.forms_updated += 1
 
 
-def _fetch(client: SyncClient, after: int, limit: int,
-           waiting: int | None = None) -> tuple[PullPage, float]:
+def _fetch(client: SyncClient, after: int, limit: int, waiting: int | None = None,
+           own: bool = False) -> tuple[PullPage, float]:
     """One pull request and how long it took (``waiting``: this laptop's unsent changes,
-    told to the server on a sync's first page)."""
+    told to the server on a sync's first page; ``own``: this laptop's pushed changes too)."""
     started = time.perf_counter()
-    page = client.pull(after, limit, waiting)
+    page = client.pull(after, limit, waiting, own=own)
     return page, time.perf_counter() - started
 
 
-def _next_limit(limit: int, received: int, seconds: float) -> int:
-    """The next page size: double after a full page that came fast, halve after a slow one."""
+def _send_batch(client: SyncClient, device: str,
+                batch: list[Outgoing]) -> tuple[tuple[list[PushResult], int], float]:
+    """One push request and how long it took."""
+    started = time.perf_counter()
+    answer = client.push(device, batch)
+    return answer, time.perf_counter() - started
+
+
+def _next_limit(limit: int, received: int, seconds: float, low: int, high: int) -> int:
+    """The next page (or push batch) size: double after a full one that went fast, halve
+    after a slow one, between ``low`` and ``high``."""
     if received >= limit and seconds < _FAST_FETCH:
-        return max(limit, min(limit * 2, PULL_PAGE_MAX))
+        return max(limit, min(limit * 2, high))
     if seconds > _SLOW_FETCH:
-        return min(limit, max(limit // 2, PULL_PAGE_MIN))
+        return min(limit, max(limit // 2, low))
     return limit
