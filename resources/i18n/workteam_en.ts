@@ -2533,6 +2533,61 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
     </message>
 </context>
 <context>
+    <name>LockPasswordDialog</name>
+    <message>
+        <source>设置锁屏密码</source>
+        <translation>Set lock password</translation>
+    </message>
+    <message numerus="yes">
+        <source>锁屏密码：电脑闲置 %n 分钟后窗口自动锁屏，输入此密码才能继续工作。
+它只用来解锁本机窗口，不是恢复码。</source>
+        <translation>
+            <numerusform>Lock password: when the computer is left idle for %n minute, the window locks, and only this password lets you go on.
+It only unlocks this window; it is not the recovery code.</numerusform>
+            <numerusform>Lock password: when the computer is left idle for %n minutes, the window locks, and only this password lets you go on.
+It only unlocks this window; it is not the recovery code.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>锁屏密码：选好“无操作自动锁定”的时间后，电脑闲置时窗口自动锁屏，输入此密码才能继续工作。
+它只用来解锁本机窗口，不是恢复码。</source>
+        <translation>Lock password: once you choose a time for “Lock when idle for”, the window locks when the computer is left idle, and only this password lets you go on.
+It only unlocks this window; it is not the recovery code.</translation>
+    </message>
+    <message>
+        <source>至少{n}个字符</source>
+        <translation>At least {n} characters</translation>
+    </message>
+    <message>
+        <source>锁屏密码：</source>
+        <translation>Lock password:</translation>
+    </message>
+    <message>
+        <source>再输一次：</source>
+        <translation>Repeat:</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>以后再说</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>下次启动时会再问</source>
+        <translation>You will be asked again at the next start</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致，请再输一次</source>
+        <translation>The two passwords differ; type it again</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <source>已锁定</source>
@@ -3715,14 +3770,6 @@ The result is previewed here and can be printed.</translation>
         <translation>Save settings</translation>
     </message>
     <message>
-        <source>新密码</source>
-        <translation>New password</translation>
-    </message>
-    <message>
-        <source>至少6个字符</source>
-        <translation>At least 6 characters</translation>
-    </message>
-    <message>
         <source>信息更新周期：</source>
         <translation>Update cycle:</translation>
     </message>
@@ -3755,14 +3802,6 @@ The result is previewed here and can be printed.</translation>
         <translation>Lock when idle for:</translation>
     </message>
     <message>
-        <source>设置锁屏密码</source>
-        <translation>Set lock password</translation>
-    </message>
-    <message>
-        <source>再输一次</source>
-        <translation>Again</translation>
-    </message>
-    <message>
         <source>锁屏密码：</source>
         <translation>Lock password:</translation>
     </message>
@@ -3779,6 +3818,14 @@ The result is previewed here and can be printed.</translation>
         <translation>Recovery code:</translation>
     </message>
     <message>
+        <source>修改锁屏密码…</source>
+        <translation>Change lock password…</translation>
+    </message>
+    <message>
+        <source>设置锁屏密码…</source>
+        <translation>Set lock password…</translation>
+    </message>
+    <message>
         <source>本机没有可用的密钥环，数据未加密保存（Linux 桌面请安装 gnome-keyring）。</source>
         <translation>No keyring on this laptop: the data is not encrypted (on a Linux desktop install gnome-keyring).</translation>
     </message>
@@ -3789,10 +3836,6 @@ The result is previewed here and can be printed.</translation>
     <message>
         <source>尚未设置锁屏密码：设置后，离开电脑超过设定时间窗口自动锁定。</source>
         <translation>No lock password yet: once set, the window locks when left idle for the set time.</translation>
-    </message>
-    <message>
-        <source>两次输入的密码不一致，请再输一次</source>
-        <translation>The two passwords differ; type it again</translation>
     </message>
     <message>
         <source> 天</source>

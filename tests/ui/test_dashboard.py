@@ -96,3 +96,21 @@ def test_the_income_card_and_the_status_donut_are_named_apart(qtbot, ctx) -> Non
     wait_for_tasks(qtbot, ctx)
     caption = window.current_page().tile_observation.caption.text()
     assert caption.startswith("收入低于观测标准") and "观测对象" not in caption
+
+
+def test_the_industry_axis_counts_in_whole_households() -> None:
+    """A village with one household per industry once read "0 0 1 1" under its bars: the
+    ticks are whole numbers, about five, and the axis reaches past the longest bar."""
+    from PySide6.QtCharts import QValueAxis
+
+    from workteam_desktop.ui.pages.dashboard import _count_axis
+
+    for largest in (0, 1, 2, 3, 7, 9, 23, 57, 100, 4321, 200_000):
+        axis = QValueAxis()
+        _count_axis(axis, largest)
+        step, top = axis.tickInterval(), axis.max()
+        assert axis.min() == 0 and step >= 1 and step == int(step)
+        assert top > largest and top % step == 0, (largest, step, top)
+        ticks = [int(step * i) for i in range(int(top // step) + 1)]
+        assert len(ticks) == len(set(ticks)) <= 6
+        assert str(step)[0] in "125"  # 1, 2, 5, 10, 20, 50 …

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 from ui_helpers import context_in, wait_for_tasks
 
-from workteam_desktop.ui.columns import fit_columns_to_text
+from workteam_desktop.ui.columns import fit_columns_to_text, needed_widths
 from workteam_desktop.ui.context import AppContext
 from workteam_desktop.ui.main_window import MainWindow
 
@@ -100,6 +100,38 @@ def test_fit_columns_to_text_sizes_columns_to_header_and_cells(qtbot) -> None:
     model.layoutChanged.emit()
     qtbot.waitUntil(lambda: view.columnWidth(1) >= metrics.horizontalAdvance(
         "A much longer number column text"))
+
+
+def test_give_way_columns_shrink_only_when_that_saves_the_sideways_scroll(qtbot) -> None:
+    """English on a netbook: a free-text column beside the stretch column elides (its text
+    in the tooltip) so that the table fits; a table too wide anyway keeps every text whole."""
+    words = "a rather long outcome text that needs room"
+    model = QStandardItemModel(2, 4)
+    model.setHorizontalHeaderLabels(["Household", "Content", "Amount", "Outcome"])
+    for row in range(2):
+        for column, text in enumerate(("Wang Wu (1002020149)", words, "1,234.00", words)):
+            model.setItem(row, column, QStandardItem(text))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    fit_columns_to_text(view, stretch_column=1, give_way=(3,))
+    view.show()
+    qtbot.waitExposed(view)
+    metrics = view.fontMetrics()
+    full = needed_widths(view)[3]  # the whole text (or the cap for any column)
+    fixed = view.columnWidth(0) + view.columnWidth(2)
+    least = metrics.horizontalAdvance("汉") * 8
+    # Room for the stretch column's least and part of the outcome: the outcome gives way.
+    view.resize(fixed + least + full // 2 + 2 * view.frameWidth(), 300)
+    qtbot.waitUntil(lambda: sum(view.columnWidth(c) for c in range(4))
+                    <= view.viewport().width())
+    assert view.columnWidth(3) < full
+    assert view.columnWidth(0) >= metrics.horizontalAdvance("Wang Wu (1002020149)")
+    assert view.columnWidth(2) >= metrics.horizontalAdvance("1,234.00")
+    # Too narrow for anything to help: nothing is cut, the table scrolls sideways.
+    view.resize(fixed // 2, 300)
+    qtbot.waitUntil(lambda: view.columnWidth(3) >= full)
+    assert view.columnWidth(0) >= metrics.horizontalAdvance("Wang Wu (1002020149)")
 
 
 def test_english_household_list_shows_whole_words(qtbot, en_ctx: AppContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..domain import divisions as dv
 from ..domain.problems import DomainError, Problem
@@ -25,6 +26,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--cadre", action="append", default=[], metavar="姓名[:职务]",
                    help="驻村干部，如 张伟:第一书记（可多次给出；职务默认驻村工作队员）")
     p.add_argument("--add", action="store_true", help="本机已设置时，把新给出的村和干部加入本工作队")
+    p.add_argument("--lock-password-stdin", action="store_true",
+                   help="从标准输入读一行作为锁屏密码（至少6个字符；电脑闲置时窗口锁屏，"
+                        "输入它才能继续；不是恢复码）")
     p.add_argument("--json", action="store_true", help="输出JSON")
     p.set_defaults(handler=_setup)
 
@@ -45,12 +49,26 @@ def _codes(text: str) -> list[str]:
     return [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
 
 
+def _read_lock_password() -> str:
+    """One line of stdin (its line end dropped), checked: a short one is refused."""
+    from ..store.lock import check_new_lock_password
+
+    line = sys.stdin.readline()
+    password = line[:-1] if line.endswith("\n") else line
+    password = password[:-1] if password.endswith("\r") else password
+    check_new_lock_password(password)
+    return password
+
+
 def _setup(args: argparse.Namespace) -> int:
     from ..domain.team_setup import county_of
     from ..store.home import store_path
+    from ..store.lock import set_lock_password
     from ..store.setup import check_same_county, local_villages, set_up_home
 
     home = home_path(args)
+    # The lock password first: a short one is refused before anything is set up.
+    lock_password = _read_lock_password() if args.lock_password_stdin else None
     extra: list[dv.Division] = []
     if store_path(home).exists():
         with open_store(args) as store:
@@ -61,11 +79,14 @@ def _setup(args: argparse.Namespace) -> int:
                       extra=extra)
     with open_store(args, create=True) as store:
         result = set_up_home(store, plan, add=args.add)
+        if lock_password is not None:
+            set_lock_password(store, lock_password)
     if args.json:
         print_json({"county": plan.county.code, "team": plan.team_name, "team_id": result.team_id,
                     "villages": [{"code": v.code, "name": v.short} for v in plan.villages],
                     "villages_added": list(result.villages_added),
-                    "cadres_added": list(result.cadres_added)})
+                    "cadres_added": list(result.cadres_added),
+                    "lock_password_set": lock_password is not None})
         return 0
     if not result.new_team:
         if result.villages_added:
@@ -75,6 +96,8 @@ def _setup(args: argparse.Namespace) -> int:
               f"{'、'.join(v.short for v in plan.villages)}")
     if result.cadres_added:
         print(f"驻村干部：{'、'.join(result.cadres_added)}")
+    if lock_password is not None:
+        print("已设置锁屏密码")
     print(f"数据目录：{home}。下一步：导入花名册（workteam import-roster 花名册.xlsx）")
     return 0
 

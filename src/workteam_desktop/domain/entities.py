@@ -408,34 +408,42 @@ def check_id(value: object, what: str) -> Problem | None:
 
 def check_value(entity: EntitySpec, f: FieldSpec, value: Any) -> Problem | None:
     """None when ``value`` is a JSON value field ``f`` may hold."""
-    where = f"{entity.zh}的“{f.zh}”（{f.name}）"
+    found = _value_problem(f, value)
+    if found is None:
+        return None
+    # The message names the field only when there is one to give (a push checks millions).
+    return Problem(found[0], f"{entity.zh}的“{f.zh}”（{f.name}）{found[1]}")
+
+
+def _value_problem(f: FieldSpec, value: Any) -> tuple[str, str] | None:
+    """None, or the problem's code and the message after the field's name."""
     if value is None:
-        return None if f.null else Problem("bad_value", f"{where}不能为空")
+        return None if f.null else ("bad_value", "不能为空")
     kind = f.kind
     if kind == TEXT:
         if not isinstance(value, str):
-            return Problem("bad_value", f"{where}应为文字")
+            return ("bad_value", "应为文字")
         if len(value) > f.size:
-            return Problem("too_long", f"{where}超过 {f.size} 个字")
+            return ("too_long", f"超过 {f.size} 个字")
         if _CONTROL.search(value):
-            return Problem("bad_value", f"{where}含有控制字符")
+            return ("bad_value", "含有控制字符")
         return None
     if kind == REF:
-        return None if isinstance(value, str) and _REF.fullmatch(value) else Problem(
-            "bad_value", f"{where}应为记录编号")
+        return None if isinstance(value, str) and _REF.fullmatch(value) else (
+            "bad_value", "应为记录编号")
     if kind == BOOL:
-        return None if isinstance(value, bool) else Problem("bad_value", f"{where}应为是或否")
+        return None if isinstance(value, bool) else ("bad_value", "应为是或否")
     if kind in (INT, FLOAT):
         if isinstance(value, bool) or not isinstance(value, int | float) or (
                 kind == INT and not isinstance(value, int)):
-            return Problem("bad_value", f"{where}应为{'整数' if kind == INT else '数字'}")
+            return ("bad_value", f"应为{'整数' if kind == INT else '数字'}")
         if isinstance(value, float) and not math.isfinite(value):
-            return Problem("bad_value", f"{where}应为有限的数字")
+            return ("bad_value", "应为有限的数字")
         if abs(value) > MAX_INT:
-            return Problem("bad_value", f"{where}超出范围（±2^53）")
+            return ("bad_value", "超出范围（±2^53）")
         return None
     if not isinstance(value, str) or len(value) > 32:
-        return Problem("bad_value", f"{where}应为日期文字")
+        return ("bad_value", "应为日期文字")
     try:
         if kind == DATE:
             if len(value) != 10:
@@ -444,7 +452,7 @@ def check_value(entity: EntitySpec, f: FieldSpec, value: Any) -> Problem | None:
         else:
             dt.datetime.fromisoformat(value)
     except ValueError:
-        return Problem("bad_value", f"{where}不是有效的{'日期' if kind == DATE else '时间'}")
+        return ("bad_value", f"不是有效的{'日期' if kind == DATE else '时间'}")
     return None
 
 
@@ -461,9 +469,8 @@ def check_fields(entity: str, fields: object) -> Problem | None:
         if f is None:
             return Problem("unknown_field",
                            f"{declared.zh}没有字段“{str(name)[:40]}”，可能来自更新版本的程序")
-        problem = check_value(declared, f, value)
-        if problem is not None:
-            return problem
+        if _value_problem(f, value) is not None:
+            return check_value(declared, f, value)
     return None
 
 

@@ -657,7 +657,7 @@ def restore(backup_file: str | os.PathLike[str], home: str | os.PathLike[str], *
             with Store.open(home) as store:
                 if same_home and current is not None and current.clock is not None:
                     store.keep_clock_after(current.clock)  # the clock never goes back
-                if same_home:
+                if same_home and sync_state.get(store, sync_state.SERVER_URL):
                     # What this laptop pushed after the backup is on the server only: the
                     # next pull takes its own changes back too (no echo otherwise).
                     sync_state.set_values(store, {sync_state.PULL_OWN: "1"})

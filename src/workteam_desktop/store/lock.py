@@ -24,10 +24,16 @@ def has_lock_password(store: Store) -> bool:
     return bool(sync_state.get(store, KEY))
 
 
-def set_lock_password(store: Store, password: str) -> None:
-    """Set (or change) the local password; refuses one shorter than six characters."""
+def check_new_lock_password(password: str) -> None:
+    """Raise :class:`DomainError` (``lock.too_short``) for a password too short to set;
+    nothing is stored (a caller checks before it changes anything else)."""
     if len(password) < MIN_LENGTH:
         raise DomainError(Problem("lock.too_short", {"min": MIN_LENGTH}), "password")
+
+
+def set_lock_password(store: Store, password: str) -> None:
+    """Set (or change) the local password; refuses one shorter than six characters."""
+    check_new_lock_password(password)
     sync_state.set_values(store, {KEY: _hasher.hash(password)})
 
 

@@ -156,7 +156,8 @@ def run(home: str | None, page: str | None = None) -> int:
         app = QApplication.instance() or QApplication(sys.argv)
         setup_application(app, choose_lang(path))  # type: ignore[arg-type]
         # Encrypt a plain home, ask for the recovery code when the keyring lost the key,
-        # show a code nobody has confirmed keeping: before any record is read.
+        # show a code nobody has confirmed keeping, ask for the lock password of a real
+        # home that has none: before any record is read.
         if not prepare_home(path):
             return 1
         app, window = open_window(str(path), styled=True)
@@ -179,7 +180,8 @@ def run(home: str | None, page: str | None = None) -> int:
     def open_main(target: Path) -> None:
         from .recovery import prepare_home
 
-        if not prepare_home(target, first):  # the new home's recovery code, once
+        # The new home's recovery code, once; its lock password (not for a demo home).
+        if not prepare_home(target, first):
             first.close()
             return
         _, window = open_window(str(target), styled=True)

@@ -35,13 +35,22 @@ CAP_CHARS = 22
 # The stretch column (a note, a finding) gives way down to its header or this many CJK
 # characters before the table scrolls sideways.
 STRETCH_MIN_CHARS = 8
+# A give-way column (fit_columns_to_text's ``give_way``: its full text is in the tooltip)
+# shrinks down to its header or this many.
+GIVE_WAY_MIN_CHARS = 6
 FITTER_NAME = "_columnFitter"
 
 
-def fit_columns_to_text(view: QTableView, stretch_column: int | None = None) -> None:
+def fit_columns_to_text(view: QTableView, stretch_column: int | None = None,
+                        give_way: tuple[int, ...] = ()) -> None:
     """Size each column of ``view`` to its header text and widest visible cell text (current
     font and language) plus padding, capped sensibly; ``stretch_column`` (if given) takes the
     remaining width of the viewport. Keeps doing so as the model, language or font change.
+
+    ``give_way``: other free-text columns (an outcome, a remark) that also shrink, down to
+    their header or :data:`GIVE_WAY_MIN_CHARS` characters, when the table would otherwise
+    scroll sideways (English headers on a 1024-pixel screen); their text elides. Columns
+    holding numbers, dates or names never belong here.
 
     Call it after ``view.setModel``; calling it again (e.g. with another stretch column)
     replaces the earlier fit. Only columns in the Interactive resize mode (Qt's default) are
@@ -50,6 +59,7 @@ def fit_columns_to_text(view: QTableView, stretch_column: int | None = None) -> 
     if fitter is None:
         fitter = _ColumnFitter(view)
     fitter.stretch_column = stretch_column
+    fitter.give_way = tuple(give_way)
     if stretch_column is not None:
         view.horizontalHeader().setStretchLastSection(False)  # one column takes the rest
     fitter.attach_model()
@@ -184,6 +194,7 @@ class _ColumnFitter(QObject):
         self.setObjectName(FITTER_NAME)
         self.view = view
         self.stretch_column: int | None = None
+        self.give_way: tuple[int, ...] = ()
         self._needed: list[int] = []
         self._user_sized: set[int] = set()
         self._fitting = False
@@ -246,21 +257,40 @@ class _ColumnFitter(QObject):
         if column is None or column >= len(self._needed) or column in self._user_sized:
             return
         header = self.view.horizontalHeader()
+        giving = [c for c in self.give_way if c < len(self._needed) and c != column
+                  and c not in self._user_sized and not header.isSectionHidden(c)]
+        widths = {c: self._needed[c] for c in giving}  # the give-way columns at full width
         others = sum(header.sectionSize(c) for c in range(header.count())
-                     if c != column and not header.isSectionHidden(c))
-        room = self.view.viewport().width() - others
-        least = max(header_needed_width(self.view, column), min(
-            self._needed[column],
-            self.view.fontMetrics().horizontalAdvance("汉") * STRETCH_MIN_CHARS))
+                     if c != column and c not in widths and not header.isSectionHidden(c))
+        room = self.view.viewport().width() - others - sum(widths.values())
+        least = self._least(column)
+        if room < least and giving:
+            # The give-way columns shrink, the widest first, by just what keeps the table
+            # within the viewport (each down to its own least).
+            short = least - room
+            for c in sorted(giving, key=lambda c: -widths[c]):
+                cut = min(short, max(0, widths[c] - self._least(c, GIVE_WAY_MIN_CHARS)))
+                widths[c] -= cut
+                room += cut
+                short -= cut
+            if room < least:  # still too wide: every text column keeps its text whole
+                widths = {c: self._needed[c] for c in giving}
+                room = -1
         # Giving way helps only when it saves the sideways scroll: when the other columns
         # need that anyway, the stretch column keeps its text whole.
         width = max(least, room) if room >= least else self._needed[column]
-        if header.sectionSize(column) != width:
-            self._fitting = True
-            try:
-                header.resizeSection(column, width)
-            finally:
-                self._fitting = False
+        self._fitting = True
+        try:
+            for c, w in [*widths.items(), (column, width)]:
+                if header.sectionSize(c) != w:
+                    header.resizeSection(c, w)
+        finally:
+            self._fitting = False
+
+    def _least(self, column: int, chars: int = STRETCH_MIN_CHARS) -> int:
+        """How narrow a free-text column may get: its header, or ``chars`` characters."""
+        return max(header_needed_width(self.view, column), min(
+            self._needed[column], self.view.fontMetrics().horizontalAdvance("汉") * chars))
 
     def _section_resized(self, column: int, _old: int, _new: int) -> None:
         if self._fitting:

@@ -119,10 +119,12 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def make_table(model: RowsModel, stretch: int | None = None) -> QTableView:
+def make_table(model: RowsModel, stretch: int | None = None,
+               give_way: tuple[int, ...] = ()) -> QTableView:
     """A zebra, row-selecting, read-only table whose columns are as wide as their header and
     cells need in the current language (``ui/columns.py``); the ``stretch`` column takes
-    the spare width."""
+    the spare width, and it and the ``give_way`` columns shrink before the table would
+    scroll sideways."""
     table = QTableView()
     table.setModel(model)
     table.setAlternatingRowColors(True)
@@ -134,7 +136,7 @@ def make_table(model: RowsModel, stretch: int | None = None) -> QTableView:
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(30)
     table.horizontalHeader().setHighlightSections(False)
-    fit_columns_to_text(table, stretch)
+    fit_columns_to_text(table, stretch, give_way)
     return table
 
 

@@ -1,5 +1,6 @@
 """Before the main window: encrypt a plain home (with progress), open a home whose key the
-keyring lost (the recovery code), and show a new recovery code once, to be printed.
+keyring lost (the recovery code), show a new recovery code once, to be printed, and ask
+for the lock password a real home has not set yet.
 
 :func:`prepare_home` runs these in order and says whether the home can be opened now.
 """
@@ -239,8 +240,9 @@ class RecoveryCodeDialog(QDialog):
 
 def prepare_home(home: Path, parent: QWidget | None = None) -> bool:
     """Make ``home`` ready to open: encrypt it if it is plain (a keyring is there), ask for
-    the recovery code if the keyring lost its key, show a new code once. False: the
-    person gave up (the program ends; nothing was changed)."""
+    the recovery code if the keyring lost its key, show a new code once, then ask for the
+    lock password if none is set (:func:`ask_lock_password`). False: the person gave up
+    (the program ends; nothing was changed)."""
     file = store_path(home)
     if file.exists() and encrypt.needs_encryption(home):
         dialog = EncryptDialog(home, parent)
@@ -258,4 +260,26 @@ def prepare_home(home: Path, parent: QWidget | None = None) -> bool:
     code = home_key.pending_recovery_code(home)
     if code:
         RecoveryCodeDialog(home, code, parent=parent).exec()
+    ask_lock_password(home, parent)
+    return True
+
+
+def ask_lock_password(home: Path, parent: QWidget | None = None) -> bool:
+    """Show 设置锁屏密码 for a real home (not a demo) without a lock password, unless the
+    window is set never to lock. 以后再说 stores nothing: the next start asks again.
+    True when the dialog was shown."""
+    from ..settings import load_settings
+    from ..store import Store
+    from ..store.lock import has_lock_password
+    from ..store.setup import is_demo
+    from .app import choose_lang
+    from .lock_password import LockPasswordDialog
+
+    minutes = load_settings(home).lock_minutes
+    if minutes <= 0 or not store_path(home).exists():
+        return False
+    with Store.open(home, create=False) as store:
+        if is_demo(store) or has_lock_password(store):
+            return False
+        LockPasswordDialog(store, choose_lang(home), minutes, parent=parent).exec()
     return True

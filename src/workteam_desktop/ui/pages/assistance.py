@@ -72,6 +72,7 @@ class AssistancePage(RecordPage):
     watched = frozenset({"assistance_record", "household", "cadre", "attachment"})
     changed = ("assistance_record", "attachment")
     stretch_column = 3  # 内容
+    give_way_columns = (7, 2)  # 成效, 措施类型 (long in English)
     store_detail = staticmethod(record_detail)
     store_delete = staticmethod(_delete_record)
     store_restore = staticmethod(restore_record)
@@ -139,7 +140,7 @@ class AssistancePage(RecordPage):
             Column(self.tr("日期"), lambda r: date_text(r["record_date"])),
             Column(self.tr("农户"), lambda r: f"{r['head_name']}（{r['household_number']}）",
                    tooltip=True),
-            Column(self.tr("措施类型"), lambda r: r["measure_label"]),
+            Column(self.tr("措施类型"), lambda r: r["measure_label"], tooltip=True),
             Column(self.tr("内容"), lambda r: r["content"], tooltip=True),
             Column(self.tr("金额（元）"), lambda r: money_text(r["amount"]), numeric=True),
             Column(self.tr("帮扶责任人"), lambda r: r["cadre_name"]),

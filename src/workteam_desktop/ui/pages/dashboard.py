@@ -243,9 +243,7 @@ class DashboardPage(Page):
         industries = region_catalogue(cat.INDUSTRIES)
         names.append([industries.label(code, self.ctx.lang) for code, _ in items])
         values = QValueAxis()
-        values.setLabelFormat("%d")
-        values.setRange(0, max([v for _, v in items] + [1]) * 1.15)
-        values.applyNiceNumbers()
+        _count_axis(values, max([v for _, v in items] + [1]))
         chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(names)
@@ -269,3 +267,20 @@ class DashboardPage(Page):
         series.setPieSize(0.9)
         self.monitoring_chart.addSeries(series)
         self.monitoring_legend.set_entries(entries)
+
+
+def _count_axis(axis: QValueAxis, largest: int) -> None:
+    """An axis of household counts: whole-number ticks only (a range of 0..1.2 with
+    "%d" labels read "0 0 1 1"), about five of them, with room for the bar labels."""
+    step = 1
+    while largest * 1.15 / step > 5:
+        for factor in (2, 2.5, 2):  # 1, 2, 5, 10, 20, 50 …
+            step = int(step * factor)
+            if largest * 1.15 / step <= 5:
+                break
+    top = -(-int(largest * 1.15 + 1) // step) * step  # room above the longest bar
+    axis.setLabelFormat("%d")
+    axis.setRange(0, top)
+    axis.setTickType(QValueAxis.TickType.TicksDynamic)
+    axis.setTickAnchor(0)
+    axis.setTickInterval(step)

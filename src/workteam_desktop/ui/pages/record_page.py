@@ -57,6 +57,7 @@ class RecordPage(Page):
     watched: frozenset[str] = frozenset()  # record types whose change reloads the list
     changed: tuple[str, ...] = ()  # record types a save, delete or undo changes
     stretch_column: int | None = None  # the column that takes the spare width
+    give_way_columns: tuple[int, ...] = ()  # other free text that shrinks on a small screen
     # The store functions (plain functions, run off the GUI thread):
     store_detail: Callable[[Store, str], dict[str, Any]]  # one record, for the form
     store_delete: Callable[[Store, str], Any]  # tombstones it; returns what to undo
@@ -88,7 +89,7 @@ class RecordPage(Page):
         self.notice = UndoNotice()
         layout.addWidget(self.notice)
         self.model = RowsModel(self.columns(), self)
-        self.table = make_table(self.model, self.stretch_column)
+        self.table = make_table(self.model, self.stretch_column, self.give_way_columns)
         self.table.activated.connect(lambda _i: self.edit_selected())
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.delete_selected,

@@ -219,23 +219,12 @@ class SettingsPage(Page):
         self.lock_box.setSpecialValueText(self.tr("不自动锁定"))
         self.lock_box.setMaximumWidth(160)
         form.addRow(self.tr("无操作自动锁定："), self.lock_box)
-        self.lock_password = QLineEdit()
-        self.lock_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.lock_again = QLineEdit()
-        self.lock_again.setEchoMode(QLineEdit.EchoMode.Password)
-        for edit in (self.lock_password, self.lock_again):
-            edit.setMaximumWidth(240)
-        self.lock_button = QPushButton(self.tr("设置锁屏密码"))
+        self.lock_button = QPushButton()
         self.lock_note = QLabel()
         self.lock_note.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(self.lock_password)
-        row.addWidget(self.lock_again)
         row.addWidget(self.lock_button)
         row.addStretch(1)
-        self.lock_password.setPlaceholderText(self.tr("新密码"))
-        self.lock_password.setToolTip(self.tr("至少6个字符"))
-        self.lock_again.setPlaceholderText(self.tr("再输一次"))
         form.addRow(self.tr("锁屏密码："), row)
         form.addRow("", self.lock_note)
         self.lock_button.clicked.connect(self.set_lock_password)
@@ -253,29 +242,24 @@ class SettingsPage(Page):
     def _show_lock_state(self) -> None:
         from ...store.lock import has_lock_password
 
+        has_password = has_lock_password(self.ctx.store)
+        self.lock_button.setText(self.tr("修改锁屏密码…") if has_password
+                                 else self.tr("设置锁屏密码…"))
         if self.ctx.store.key is None:
             text = self.tr("本机没有可用的密钥环，数据未加密保存（Linux 桌面请安装 gnome-keyring）。")
-        elif has_lock_password(self.ctx.store):
+        elif has_password:
             text = self.tr("已设置锁屏密码。离开电脑超过设定时间，窗口自动锁定。")
         else:
             text = self.tr("尚未设置锁屏密码：设置后，离开电脑超过设定时间窗口自动锁定。")
         self.lock_note.setText(text)
 
     def set_lock_password(self) -> None:
-        """Set the local password the idle lock asks for."""
-        from ...domain.problems import DomainError
-        from ...store.lock import set_lock_password
+        """Set or change the local password the idle lock asks for (the dialog the start
+        asks with)."""
+        from ..lock_password import LockPasswordDialog
 
-        if self.lock_password.text() != self.lock_again.text():
-            self.lock_note.setText(self.tr("两次输入的密码不一致，请再输一次"))
-            return
-        try:
-            set_lock_password(self.ctx.store, self.lock_password.text())
-        except DomainError as exc:
-            self.lock_note.setText(exc.message(self.ctx.lang))
-            return
-        self.lock_password.clear()
-        self.lock_again.clear()
+        LockPasswordDialog(self.ctx.store, self.ctx.lang, self.lock_box.value(),
+                           at_start=False, parent=self).exec()
         self._show_lock_state()
 
     def new_recovery_code(self) -> None:

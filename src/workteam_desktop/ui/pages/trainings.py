@@ -117,7 +117,8 @@ class TrainingsPage(RecordPage):
         if any(self.table.isColumnHidden(c) != h for c, h in hidden.items()):
             for column, hide in hidden.items():
                 self.table.setColumnHidden(column, hide)
-            fit_columns_to_text(self.table, self.stretch_column)  # the others take the room
+            # The others take the room of the hidden columns.
+            fit_columns_to_text(self.table, self.stretch_column, self.give_way_columns)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
