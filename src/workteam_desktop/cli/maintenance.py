@@ -11,8 +11,7 @@ from ..store import backups, sqlite
 from ..store.diagnostics import write_diagnostics
 from ..store.home import store_path
 from ..store.setup import home_is_empty
-from ..store.store import Store
-from .common import home_path
+from .common import home_path, open_store
 from .main import EXIT_ERROR, CliError
 
 
@@ -109,7 +108,7 @@ def _new_device(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in {"y", "yes", "是"}:
             print("workteam: 已取消，未做任何更改", file=sys.stderr)
             return EXIT_ERROR
-    with Store.open(home, create=False) as store:
+    with open_store(args) as store:  # an older plain home is encrypted first, with progress
         old = store.device_id
         try:
             new = store.take_new_device()
