@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -21,11 +22,12 @@ from ..domain.entities import ENTITIES
 from ..store import sync_state
 from ..store.store import Store
 from ..sync import errors
-from ..sync.account import Account
 from ..sync.schedule import START_DELAY_S, Outcome, Schedule
-from ..sync.session import SyncReport, sync_once
 from .context import AppContext
 from .tasks import JobState, TaskHandle
+
+if TYPE_CHECKING:
+    from ..sync.session import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,11 @@ def run_sync(state: JobState, store: Store, password: str | None,
              progress: Callable[[int, int | None, str], None]) -> SyncReport:
     """One sync with the stored account (a plain job: runs on a pool thread); it stops
     after the current batch once ``state`` is cancelled."""
+    # Imported here: the HTTP client and the sync are not needed to show the window (a
+    # tenth of the start-up time on a county laptop).
+    from ..sync.account import Account
+    from ..sync.session import sync_once
+
     return sync_once(store, Account.load(store), progress=progress,
                      cancel=state.is_cancelled, password=password)
 
