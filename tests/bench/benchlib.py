@@ -1,17 +1,27 @@
-"""Recording benchmark results: figures printed and appended to .bench-cache/results.jsonl."""
+"""Recording benchmark results: figures printed and appended to .bench-cache/results.jsonl;
+the keyring a benchmark (and the processes it starts) runs with."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import resource
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".bench-cache"
 RESULTS = CACHE / "results.jsonl"
+# The tests' file keyring (tests/keyring_for_tests.py): its file, and the backend's name
+# for PYTHON_KEYRING_BACKEND in the processes a benchmark starts.
+KEYRING_ENV = "WORKTEAM_TEST_KEYRING"
+FILE_KEYRING = "keyring_for_tests.FileKeyring"
+FAIL_KEYRING = "keyring.backends.fail.Keyring"
+COUNTY_KEYRING = "bench-keyring.json"  # in the encrypted county's folder (conftest.py)
 
 
 def machine() -> str:
@@ -49,3 +59,52 @@ def peak_rss_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def county_keyring(home: Path) -> Path:
+    """The keyring file holding the key of the cached encrypted county ``home``."""
+    return home / COUNTY_KEYRING
+
+
+def keyring_env(keyring_file: Path | None) -> dict[str, str]:
+    """Environment variables that give a process started with them the keyring of
+    ``keyring_file`` (the tests' FileKeyring: the store keys of the homes made with it), or
+    with None no keyring at all (the fail backend: the program keeps a plain store and
+    encrypts nothing)."""
+    if keyring_file is None:
+        return {"PYTHON_KEYRING_BACKEND": FAIL_KEYRING}
+    tests = str(ROOT / "tests")
+    path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return {"PYTHON_KEYRING_BACKEND": FILE_KEYRING, KEYRING_ENV: str(keyring_file),
+            "PYTHONPATH": os.pathsep.join([tests, *(p for p in path if p != tests)])}
+
+
+@contextlib.contextmanager
+def use_keyring(keyring_file: Path | None) -> Iterator[Any]:
+    """In this process, and the processes it starts meanwhile: the keyring of
+    ``keyring_file``, or with None no keyring (see :func:`keyring_env`). Restores the
+    keyring and environment there were."""
+    import keyring
+
+    env = keyring_env(keyring_file)
+    saved = {k: os.environ.get(k) for k in (*env, KEYRING_ENV)}
+    previous = keyring.get_keyring()
+    os.environ.update(env)
+    if keyring_file is None:
+        from keyring.backends.fail import Keyring as FailKeyring
+
+        backend: Any = FailKeyring()
+    else:
+        from keyring_for_tests import FileKeyring  # tests/, on sys.path under pytest
+
+        backend = FileKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

@@ -98,6 +98,7 @@ def start(home: str) -> dict:
     wait(app, lambda: page.model.counted)
     window.ctx.tasks.wait()
     return {"ready_at": ready, "rows_shown": shown, "total": page.model.total,
+            "encrypted": window.store.key is not None,
             "stages": {k: round(v, 3) for k, v in stages.items()},
             "peak_rss_mb": round(peak_rss_mb(), 1)}
 

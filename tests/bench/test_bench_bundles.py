@@ -10,6 +10,15 @@ Targets: export < 30 s; import peak RSS < 500 MB; import speed ratio >= 0.33 aga
 synced table, into an empty store file of the same schema, one transaction; measured in
 the same run). The fuzzer of tests/sync runs ``WORKTEAM_BENCH_FUZZ`` (default 1,000)
 mutations here.
+
+Encrypted against plain (issue 16): the same bundle imported into a new encrypted store
+and into a new plain one, in fresh processes back to back (``WORKTEAM_BENCH_BUNDLE_PAIRS``
+pairs, default 1, the order alternating: plain first in odd pairs); ratio plain time /
+encrypted time, target >= 0.8. Bundles need the device keys of a keyring, and with a
+keyring the program encrypts every store: the plain store is made (and the cached source
+opened) with no keyring, and the in-memory keyring is installed after it is open, so the
+plain run differs from the encrypted one in the store's encryption only. The encrypted
+import is the one reported as ``bundle_export_import``.
 """
 
 from __future__ import annotations
@@ -17,19 +26,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from benchlib import CACHE, record
+from benchlib import CACHE, record, use_keyring
 
-from workteam_desktop.store import Store, migrate
+from workteam_desktop.store import Store, migrate, sqlite
+from workteam_desktop.store.home import store_path
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUSEHOLDS = int(os.environ.get("WORKTEAM_BENCH_BUNDLE_HOUSEHOLDS", "68000"))
 FUZZ = int(os.environ.get("WORKTEAM_BENCH_FUZZ", "1000"))
+PAIRS = int(os.environ.get("WORKTEAM_BENCH_BUNDLE_PAIRS", "1"))
 
 # Subprocesses have no keyring service either: they get an in-memory one, as the tests do.
 _PRELUDE = """
@@ -37,6 +49,7 @@ import json, sys, time
 from pathlib import Path
 import keyring
 from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
 class MemoryKeyring(KeyringBackend):
     priority = 1
     def __init__(self):
@@ -44,15 +57,23 @@ class MemoryKeyring(KeyringBackend):
     def get_password(self, service, user): return self.s.get((service, user))
     def set_password(self, service, user, pw): self.s[(service, user)] = pw
     def delete_password(self, service, user): self.s.pop((service, user), None)
-keyring.set_keyring(MemoryKeyring())
 from workteam_desktop.store import Store
 sys.path.insert(0, "tests/bench")
 from benchlib import peak_rss_mb as peak_mb
+def open_store(home, encrypted):
+    # encrypted: a new store gets a key (kept in memory); plain: opened with no keyring
+    # (a plain store stays plain), then the keyring for the device keys of bundles.
+    keyring.set_keyring(MemoryKeyring() if encrypted else FailKeyring())
+    store = Store.open(home)
+    assert (store.key is not None) == encrypted
+    if not encrypted:
+        keyring.set_keyring(MemoryKeyring())
+    return store
 """
 
 _EXPORT = _PRELUDE + """
 from workteam_desktop.sync.bundle import export_bundle
-with Store.open(sys.argv[1]) as store:
+with open_store(sys.argv[1], False) as store:
     t = time.perf_counter()
     r = export_bundle(store, Path(sys.argv[2]), everything=True)
     seconds = time.perf_counter() - t
@@ -61,11 +82,13 @@ print(json.dumps({"seconds": seconds, "changes": r.changes, "peak_mb": peak_mb()
 
 _IMPORT = _PRELUDE + """
 from workteam_desktop.sync.bundle_import import import_bundle
-with Store.open(sys.argv[1]) as store:
-    t = time.perf_counter()
+encrypted = sys.argv[3] == "encrypted"
+with open_store(sys.argv[1], encrypted) as store:
+    t = time.perf_counter(); c = time.process_time()
     r = import_bundle(store, Path(sys.argv[2]), trust=True)
-    seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "applied": r.applied, "peak_mb": peak_mb()}))
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "applied": r.applied,
+                  "encrypted": store.key is not None, "peak_mb": peak_mb()}))
 """
 
 _RAW = _PRELUDE + """
@@ -108,32 +131,48 @@ def bundle_source() -> Path:
     from workteam_desktop.demo import generate
 
     home = CACHE / f"bundle-source-{HOUSEHOLDS}-seed1-{migrate.head_revision()}"
+    if (home / "complete").exists() and not sqlite.is_plain(store_path(home)):
+        (home / "complete").unlink()  # encrypted by a run with a keyring, its key since lost
     if not (home / "complete").exists():
         shutil.rmtree(home, ignore_errors=True)
-        with Store.open(home) as store:
+        with use_keyring(None), Store.open(home) as store:  # plain: the raw baseline reads it
             generate(store, households=HOUSEHOLDS, seed=1)
         (home / "complete").write_text("ok")
     return home
 
 
+def _import(receiver: Path, bundle: Path, mode: str) -> dict:
+    """Import ``bundle`` into a new store (``mode``: "encrypted" or "plain") made by a fresh
+    process: its figures, with ``process_seconds`` the whole process's."""
+    started = time.perf_counter()
+    imported = _run(_IMPORT, receiver, bundle, mode)
+    imported["process_seconds"] = time.perf_counter() - started
+    assert imported["encrypted"] == (mode == "encrypted")
+    shutil.rmtree(receiver)
+    return imported
+
+
 def test_bundle_export_import_million(bundle_source: Path, tmp_path: Path) -> None:
     out = tmp_path / "county.wtb"
     exported = _run(_EXPORT, bundle_source, out)
-    receiver = tmp_path / "receiver"
-    Store.open(receiver).close()
     baseline_home = tmp_path / "raw"
-    Store.open(baseline_home).close()
-    started = time.perf_counter()
-    imported = _run(_IMPORT, receiver, out)
-    wall = time.perf_counter() - started
+    with use_keyring(None):
+        Store.open(baseline_home).close()  # plain: sqlite3 writes it
+    load_before = os.getloadavg()[0]
+    runs: dict[str, list[dict]] = {"encrypted": [], "plain": []}
+    for i in range(PAIRS):
+        for mode in ("plain", "encrypted") if i % 2 == 0 else ("encrypted", "plain"):
+            runs[mode].append(_import(tmp_path / f"receiver-{mode}-{i}", out, mode))
+    imported = runs["encrypted"][0]
     raw = _run(_RAW, bundle_source / "workteam.sqlite3", baseline_home / "workteam.sqlite3")
+    shutil.rmtree(baseline_home)
     n = exported["changes"]
     figures = {
         "changes": n, "bundle_mb": round(out.stat().st_size / 2**20, 1),
         "export_seconds": round(exported["seconds"], 1),
         "export_peak_rss_mb": round(exported["peak_mb"], 1),
         "import_seconds": round(imported["seconds"], 1),
-        "import_process_seconds": round(wall, 1),
+        "import_process_seconds": round(imported["process_seconds"], 1),
         "import_changes_per_second": round(n / imported["seconds"]),
         "raw_executemany_seconds": round(raw["seconds"], 1),
         "raw_rows_per_second": round(n / raw["seconds"]),
@@ -142,7 +181,20 @@ def test_bundle_export_import_million(bundle_source: Path, tmp_path: Path) -> No
         "load_1min": round(os.getloadavg()[0], 2),
     }
     record("bundle_export_import", **figures)
-    assert imported["applied"] == n
+    median = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
+    record("bundle_import_encrypted_vs_plain", households=HOUSEHOLDS, changes=n,
+           pairs=PAIRS, plain_seconds=round(median["plain"], 2),
+           encrypted_seconds=round(median["encrypted"], 2),
+           ratio_plain_to_encrypted=round(median["plain"] / median["encrypted"], 3),
+           target=0.8, plain_runs_s=[round(r["seconds"], 2) for r in runs["plain"]],
+           encrypted_runs_s=[round(r["seconds"], 2) for r in runs["encrypted"]],
+           plain_cpu_s=[round(r["cpu_seconds"], 1) for r in runs["plain"]],
+           encrypted_cpu_s=[round(r["cpu_seconds"], 1) for r in runs["encrypted"]],
+           plain_peak_rss_mb=max(round(r["peak_mb"], 1) for r in runs["plain"]),
+           encrypted_peak_rss_mb=max(round(r["peak_mb"], 1) for r in runs["encrypted"]),
+           raw_executemany_seconds=round(raw["seconds"], 1),
+           load_1min_before=round(load_before, 2), load_1min=round(os.getloadavg()[0], 2))
+    assert all(r["applied"] == n for v in runs.values() for r in v)
     assert exported["seconds"] < 30
     assert imported["peak_mb"] < 500
 

@@ -5,9 +5,14 @@
   time / encrypted time, target >= 0.8;
 - household search p95 on the encrypted county (target < 50 ms);
 - the one-time encryption in place of the plain county: time and peak disk (the plain
-  file and its encrypted copy side by side).
+  file and its encrypted copy side by side);
+- the daily backup (``make_backup(store, "daily")`` on the open store, as at the first
+  start of a day: copy, integrity check, fsync) of the cached county (conftest.py, 200,000
+  households) plain and encrypted: seconds and size, each twice (plain, encrypted,
+  encrypted, plain); the backups are removed afterwards.
 
-``WORKTEAM_BENCH_HOUSEHOLDS`` sets the size (default 50,000; the issue's county is 200,000).
+``WORKTEAM_BENCH_HOUSEHOLDS`` sets the size (default 50,000 for the first test; the issue's
+county is 200,000, the cached county's default).
 """
 
 from __future__ import annotations
@@ -21,13 +26,14 @@ import time
 from pathlib import Path
 
 import keyring
-from benchlib import record
+from benchlib import county_keyring, record, use_keyring
 from keyring.backends.fail import Keyring as FailKeyring
 
 from workteam_desktop.demo import generate
 from workteam_desktop.store import Store, sqlite
+from workteam_desktop.store.backups import make_backup
 from workteam_desktop.store.encrypt import encrypt_home
-from workteam_desktop.store.home import store_path
+from workteam_desktop.store.home import backups_dir, store_path
 from workteam_desktop.store.households import HouseholdFilter, list_households
 
 HOUSEHOLDS = int(os.environ.get("WORKTEAM_BENCH_HOUSEHOLDS", "50000"))
@@ -92,3 +98,51 @@ def test_encrypted_store_against_plain(tmp_path: Path) -> None:
            store_plain_mb=round(_size(tmp_path / "plain") / 2**20, 1),
            store_encrypted_mb=round(_size(tmp_path / "encrypted") / 2**20, 1),
            migrate_s=round(migrate_s, 2), migrate_peak_disk_mb=round(peak[0] / 2**20, 1))
+
+
+def _daily_backup(home: Path, keyring_file: Path | None) -> dict:
+    """One daily backup of ``home`` opened with that keyring (None: none); removed after."""
+    folder = backups_dir(home)
+    made_folder = not folder.exists()
+    with use_keyring(keyring_file), Store.open(home) as store:
+        encrypted = store.key is not None
+        with store.read() as cur:
+            households = cur.execute("SELECT count(*) FROM household").fetchone()[0]
+        started, cpu = time.perf_counter(), time.process_time()
+        backup = make_backup(store, "daily")
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    try:
+        assert sqlite.is_plain(backup) is not encrypted
+        return {"seconds": seconds, "cpu_seconds": cpu, "bytes": backup.stat().st_size,
+                "encrypted": encrypted, "households": households,
+                "store_bytes": store_path(home).stat().st_size}
+    finally:
+        backup.unlink(missing_ok=True)
+        if made_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_daily_backup_plain_and_encrypted(county_home: Path, encrypted_county_home: Path) -> None:
+    homes = {"plain": (county_home, None),
+             "encrypted": (encrypted_county_home, county_keyring(encrypted_county_home))}
+    load_before = os.getloadavg()[0]
+    runs: dict[str, list[dict]] = {"plain": [], "encrypted": []}
+    for kind in ("plain", "encrypted", "encrypted", "plain"):
+        runs[kind].append(_daily_backup(*homes[kind]))
+    assert not any(r["encrypted"] for r in runs["plain"])
+    assert all(r["encrypted"] for r in runs["encrypted"])
+    median = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
+    record("daily_backup_encrypted", households=runs["encrypted"][0]["households"],
+           plain_s=round(median["plain"], 2), encrypted_s=round(median["encrypted"], 2),
+           ratio_plain_to_encrypted=round(median["plain"] / median["encrypted"], 3),
+           plain_runs_s=[round(r["seconds"], 2) for r in runs["plain"]],
+           encrypted_runs_s=[round(r["seconds"], 2) for r in runs["encrypted"]],
+           plain_cpu_s=[round(r["cpu_seconds"], 2) for r in runs["plain"]],
+           encrypted_cpu_s=[round(r["cpu_seconds"], 2) for r in runs["encrypted"]],
+           plain_backup_mb=round(runs["plain"][0]["bytes"] / 2**20, 1),
+           encrypted_backup_mb=round(runs["encrypted"][0]["bytes"] / 2**20, 1),
+           plain_store_mb=round(runs["plain"][0]["store_bytes"] / 2**20, 1),
+           encrypted_store_mb=round(runs["encrypted"][0]["store_bytes"] / 2**20, 1),
+           load_average_before=round(load_before, 2),
+           load_average=round(os.getloadavg()[0], 2))
+    assert runs["plain"][0]["households"] == runs["encrypted"][0]["households"]

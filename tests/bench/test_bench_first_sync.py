@@ -11,6 +11,14 @@ and cached under `.bench-cache/`. Timed: a fresh process opens an empty store, l
 runs ``sync_once`` (pages pulled and each applied with its cursor in one transaction, as a
 laptop does). Raw: the same change_log lines and table rows inserted with
 ``sqlite3.executemany`` into an empty store of the same schema, one transaction, same run.
+
+Encrypted against plain (issue 16), (a) only: the laptop's store is made by the sync
+process itself, encrypted (an in-memory keyring: the program encrypts every new store) or
+plain (no keyring at all: the program keeps a plain store, does not keep the login and
+signs in with the password at the sync). Both run back to back in the same test,
+``WORKTEAM_BENCH_SYNC_PAIRS`` pairs (default 1; the order alternates: plain first in odd
+pairs); the ratio plain time / encrypted time has the target >= 0.8. The first encrypted
+run is the one reported as ``first_sync`` (as before, when the laptop was encrypted too).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import json
 import os
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -44,7 +53,9 @@ PARTS = {
     "county": tuple(m.__tablename__ for m in SYNCED_MODELS),
 }
 PUSH = 5000
+PAIRS = int(os.environ.get("WORKTEAM_BENCH_SYNC_PAIRS", "1"))
 
+# argv: laptop home (made here), server url, user, password, "encrypted" or "plain".
 _SYNC = """
 import json, sys, time
 from pathlib import Path
@@ -52,6 +63,7 @@ sys.path.insert(0, "tests/bench")
 from benchlib import peak_rss_mb
 import keyring
 from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
 class MemoryKeyring(KeyringBackend):
     priority = 1
     def __init__(self):
@@ -59,20 +71,23 @@ class MemoryKeyring(KeyringBackend):
     def get_password(self, service, user): return self.s.get((service, user))
     def set_password(self, service, user, pw): self.s[(service, user)] = pw
     def delete_password(self, service, user): self.s.pop((service, user), None)
-keyring.set_keyring(MemoryKeyring())
+encrypted = sys.argv[5] == "encrypted"
+keyring.set_keyring(MemoryKeyring() if encrypted else FailKeyring())
 from workteam_desktop.store import Store
 from workteam_desktop.sync.account import login
 from workteam_desktop.sync.session import sync_once
 with Store.open(sys.argv[1]) as store:
-    account = login(store, sys.argv[2], sys.argv[3], sys.argv[4]).account
+    assert (store.key is not None) == encrypted, store.key
+    result = login(store, sys.argv[2], sys.argv[3], sys.argv[4])
+    assert result.kept_in_keyring == encrypted  # no keyring: the password at each sync
     t = time.perf_counter(); c = time.process_time()
-    report = sync_once(store, account)
+    report = sync_once(store, result.account, password=None if encrypted else sys.argv[4])
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
     with store.read() as cur:
         households = cur.execute("SELECT count(*) FROM household").fetchone()[0]
 print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "pulled": report.pulled,
                   "applied": report.applied, "households": households,
-                  "peak_mb": peak_rss_mb()}))
+                  "encrypted": store.key is not None, "peak_mb": peak_rss_mb()}))
 """
 
 
@@ -158,21 +173,36 @@ def _raw_insert(county: Path, entities: tuple[str, ...], target: Path) -> dict:
     return {"seconds": seconds, "changes": len(changes)}
 
 
+def _sync(server_url: str, laptop: Path, mode: str) -> dict:
+    """A first sync into a new store made by a fresh process (``mode``: its store
+    "encrypted" or "plain"); that process's figures."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SYNC, str(laptop), server_url, USER, PASSWORD, mode],
+        capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    pulled = json.loads(done.stdout.strip().splitlines()[-1])
+    assert pulled["encrypted"] == (mode == "encrypted")
+    shutil.rmtree(laptop)
+    return pulled
+
+
 @pytest.mark.parametrize("part", ["households", "county"])
 def test_first_sync(county_home: Path, tmp_path: Path, part: str) -> None:
     server_home = _load_server(county_home, part)
+    load_before = os.getloadavg()[0]
     server = start_server(server_home)
+    runs: dict[str, list[dict]] = {"encrypted": [], "plain": []}
     try:
-        laptop = tmp_path / "laptop"
-        Store.open(laptop).close()
-        done = subprocess.run(
-            [sys.executable, "-c", _SYNC, str(laptop), server.url, USER, PASSWORD],
-            capture_output=True, text=True, cwd=ROOT, check=False)
-        assert done.returncode == 0, done.stderr[-3000:]
-        pulled = json.loads(done.stdout.strip().splitlines()[-1])
+        order = [("plain", "encrypted") if i % 2 == 0 else ("encrypted", "plain")
+                 for i in range(PAIRS)] if part == "households" else [("encrypted",)]
+        for i, pair in enumerate(order):
+            for mode in pair:
+                runs[mode].append(_sync(server.url, tmp_path / f"laptop-{mode}-{i}", mode))
     finally:
         server.stop()
+    pulled = runs["encrypted"][0]
     raw = _raw_insert(county_home, PARTS[part], tmp_path / "raw")
+    shutil.rmtree(tmp_path / "raw")
     n = raw["changes"]
     figures = {
         "part": part, "changes": n, "pulled": pulled["pulled"], "applied": pulled["applied"],
@@ -186,8 +216,24 @@ def test_first_sync(county_home: Path, tmp_path: Path, part: str) -> None:
         "load_1min": round(os.getloadavg()[0], 2),
     }
     record("first_sync", **figures)
-    assert pulled["applied"] == n  # every change arrived and was applied once
-    with dbfile.connect(store_path(tmp_path / "laptop")) as a, \
-            dbfile.connect(store_path(county_home)) as b:
-        assert a.execute("SELECT count(*) FROM household").fetchone() == \
-            b.execute("SELECT count(*) FROM household").fetchone()
+    if runs["plain"]:
+        median = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
+        record("first_sync_encrypted_vs_plain", part=part, changes=n,
+               households=pulled["households"], pairs=len(runs["plain"]),
+               plain_seconds=round(median["plain"], 2),
+               encrypted_seconds=round(median["encrypted"], 2),
+               ratio_plain_to_encrypted=round(median["plain"] / median["encrypted"], 3),
+               target=0.8,
+               plain_runs_s=[round(r["seconds"], 2) for r in runs["plain"]],
+               encrypted_runs_s=[round(r["seconds"], 2) for r in runs["encrypted"]],
+               plain_cpu_s=[round(r["cpu_seconds"], 1) for r in runs["plain"]],
+               encrypted_cpu_s=[round(r["cpu_seconds"], 1) for r in runs["encrypted"]],
+               plain_peak_rss_mb=max(round(r["peak_mb"], 1) for r in runs["plain"]),
+               encrypted_peak_rss_mb=max(round(r["peak_mb"], 1) for r in runs["encrypted"]),
+               raw_executemany_seconds=round(raw["seconds"], 1),
+               load_1min_before=round(load_before, 2), load_1min=round(os.getloadavg()[0], 2))
+    with dbfile.connect(store_path(county_home)) as b:
+        (expected,) = b.execute("SELECT count(*) FROM household").fetchone()
+    for r in runs["encrypted"] + runs["plain"]:
+        assert r["applied"] == n  # every change arrived and was applied once
+        assert r["households"] == expected

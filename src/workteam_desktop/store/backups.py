@@ -50,6 +50,8 @@ from . import home_key, sealed, sqlite, sync_state
 from .home import backups_dir, store_path
 from .store import HOME_ID, OTHER_HOME, read_home_id
 
+CHECK_CACHE_KIB = 256 * 1024  # page cache of the connection that checks a backup copy
+
 if TYPE_CHECKING:
     from .store import Store
 
@@ -197,6 +199,10 @@ def _copy_checked(source: sqlite.Connection, target: Path, key: bytes | None,
     dst = sqlite.connect(target, key)
     try:
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
+        # The check reads every page and index: with the default 2 MB cache an encrypted
+        # county decrypts many pages again and again (86 s against 42 s with 256 MB, measured
+        # at 200,000 households). The cache is freed when the connection closes.
+        dst.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
         result = dst.execute("PRAGMA integrity_check").fetchall()
     finally:
         dst.close()
@@ -454,6 +460,7 @@ def _check_copy(copy: Path, shown: Path, key: bytes | None) -> BackupCheck:
     not_ours = f"{shown.name} 不是 workteam 的数据备份"
     db = sqlite.connect(copy, key)
     try:
+        db.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")  # as for a new backup
         if [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()] != ["ok"]:
             raise BackupError(f"备份文件 {shown.name} 已损坏（完整性检查未通过），未做任何更改")
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
