@@ -143,17 +143,27 @@ def _load_server(county: Path, part: str) -> Path:
     return home
 
 
+def county_part(county: Path, entities: tuple[str, ...]) -> tuple[list, dict]:
+    """The county's change_log lines of ``entities`` (id, entity, row_id, fields, base,
+    hlc, device, user; in log order) and each entity's columns and rows."""
+    src = dbfile.connect(store_path(county))
+    try:
+        marks = ",".join("?" * len(entities))
+        changes = src.execute(
+            "SELECT id, entity, row_id, fields, base, hlc, device, user FROM change_log "
+            f"WHERE entity IN ({marks}) ORDER BY seq", entities).fetchall()
+        tables = {}
+        for entity in entities:
+            cols = [r[1] for r in src.execute(f'PRAGMA table_info("{entity}")')]
+            tables[entity] = (cols, src.execute(f'SELECT * FROM "{entity}"').fetchall())
+    finally:
+        src.close()
+    return changes, tables
+
+
 def _raw_insert(county: Path, entities: tuple[str, ...], target: Path) -> dict:
     """Insert the same change_log lines and rows straight into an empty store."""
-    src = dbfile.connect(store_path(county))
-    marks = ",".join("?" * len(entities))
-    changes = src.execute(
-        "SELECT id, entity, row_id, fields, base, hlc, device, user FROM change_log "
-        f"WHERE entity IN ({marks}) ORDER BY seq", entities).fetchall()
-    tables = {}
-    for entity in entities:
-        cols = [r[1] for r in src.execute(f'PRAGMA table_info("{entity}")')]
-        tables[entity] = (cols, src.execute(f'SELECT * FROM "{entity}"').fetchall())
+    changes, tables = county_part(county, entities)
     Store.open(target).close()
     dst = dbfile.connect(store_path(target), isolation_level=None)
     dst.execute("PRAGMA journal_mode=WAL")

@@ -45,7 +45,7 @@ import pytest
 from benchlib import CACHE, record
 from keyring.backends.fail import Keyring as FailKeyring
 from pouchdb_docs import write_docs
-from test_bench_first_sync import PARTS, PASSWORD, USER, _load_server
+from test_bench_first_sync import PARTS, PASSWORD, USER, _load_server, county_part
 
 import dbfile
 from workteam_desktop.store import Store, migrate
@@ -203,16 +203,7 @@ def _push_home(county: Path, entities: tuple[str, ...], target: Path) -> int:
     """A new (encrypted) home holding ``entities``' rows of the county and their changes,
     all in the outbox (origin local, unsent): the same change ids, clocks and fields as
     generated. The number of changes."""
-    src = dbfile.connect(store_path(county))
-    marks = ",".join("?" * len(entities))
-    changes = src.execute(
-        "SELECT id, entity, row_id, fields, base, hlc, device, user FROM change_log "
-        f"WHERE entity IN ({marks}) ORDER BY seq", entities).fetchall()
-    tables = {}
-    for entity in entities:
-        cols = [r[1] for r in src.execute(f'PRAGMA table_info("{entity}")')]
-        tables[entity] = (cols, src.execute(f'SELECT * FROM "{entity}"').fetchall())
-    src.close()
+    changes, tables = county_part(county, entities)
     Store.open(target).close()
     dst = dbfile.connect(store_path(target), isolation_level=None)
     dst.execute("PRAGMA defer_foreign_keys=ON")
