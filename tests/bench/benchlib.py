@@ -108,3 +108,24 @@ def use_keyring(keyring_file: Path | None) -> Iterator[Any]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def encrypted_vs_plain(runs: dict[str, list[dict]]) -> dict[str, object]:
+    """The figures of plain and encrypted runs of one thing, measured in the same run
+    (``runs["plain"]``, ``runs["encrypted"]``: each run's ``seconds``, ``cpu_seconds``,
+    ``peak_mb``): medians, the ratio plain / encrypted (target 0.8) and every run."""
+    import statistics
+
+    median = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
+    return {
+        "plain_seconds": round(median["plain"], 2),
+        "encrypted_seconds": round(median["encrypted"], 2),
+        "ratio_plain_to_encrypted": round(median["plain"] / median["encrypted"], 3),
+        "target": 0.8,
+        **{f"{mode}_runs_s": [round(r["seconds"], 2) for r in runs[mode]]
+           for mode in ("plain", "encrypted")},
+        **{f"{mode}_cpu_s": [round(r["cpu_seconds"], 1) for r in runs[mode]]
+           for mode in ("plain", "encrypted")},
+        **{f"{mode}_peak_rss_mb": max(round(r["peak_mb"], 1) for r in runs[mode])
+           for mode in ("plain", "encrypted")},
+    }

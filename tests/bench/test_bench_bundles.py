@@ -26,14 +26,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from benchlib import CACHE, record, use_keyring
+from benchlib import CACHE, encrypted_vs_plain, record, use_keyring
 
 from workteam_desktop.store import Store, migrate, sqlite
 from workteam_desktop.store.home import store_path
@@ -181,17 +180,8 @@ def test_bundle_export_import_million(bundle_source: Path, tmp_path: Path) -> No
         "load_1min": round(os.getloadavg()[0], 2),
     }
     record("bundle_export_import", **figures)
-    median = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
     record("bundle_import_encrypted_vs_plain", households=HOUSEHOLDS, changes=n,
-           pairs=PAIRS, plain_seconds=round(median["plain"], 2),
-           encrypted_seconds=round(median["encrypted"], 2),
-           ratio_plain_to_encrypted=round(median["plain"] / median["encrypted"], 3),
-           target=0.8, plain_runs_s=[round(r["seconds"], 2) for r in runs["plain"]],
-           encrypted_runs_s=[round(r["seconds"], 2) for r in runs["encrypted"]],
-           plain_cpu_s=[round(r["cpu_seconds"], 1) for r in runs["plain"]],
-           encrypted_cpu_s=[round(r["cpu_seconds"], 1) for r in runs["encrypted"]],
-           plain_peak_rss_mb=max(round(r["peak_mb"], 1) for r in runs["plain"]),
-           encrypted_peak_rss_mb=max(round(r["peak_mb"], 1) for r in runs["encrypted"]),
+           pairs=PAIRS, **encrypted_vs_plain(runs),
            raw_executemany_seconds=round(raw["seconds"], 1),
            load_1min_before=round(load_before, 2), load_1min=round(os.getloadavg()[0], 2))
     assert all(r["applied"] == n for v in runs.values() for r in v)

@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
-from benchlib import CACHE, record
+from benchlib import CACHE, encrypted_vs_plain, record
 
 import dbfile
 from workteam_desktop.store import Store
@@ -227,19 +226,9 @@ def test_first_sync(county_home: Path, tmp_path: Path, part: str) -> None:
     }
     record("first_sync", **figures)
     if runs["plain"]:
-        median = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
         record("first_sync_encrypted_vs_plain", part=part, changes=n,
                households=pulled["households"], pairs=len(runs["plain"]),
-               plain_seconds=round(median["plain"], 2),
-               encrypted_seconds=round(median["encrypted"], 2),
-               ratio_plain_to_encrypted=round(median["plain"] / median["encrypted"], 3),
-               target=0.8,
-               plain_runs_s=[round(r["seconds"], 2) for r in runs["plain"]],
-               encrypted_runs_s=[round(r["seconds"], 2) for r in runs["encrypted"]],
-               plain_cpu_s=[round(r["cpu_seconds"], 1) for r in runs["plain"]],
-               encrypted_cpu_s=[round(r["cpu_seconds"], 1) for r in runs["encrypted"]],
-               plain_peak_rss_mb=max(round(r["peak_mb"], 1) for r in runs["plain"]),
-               encrypted_peak_rss_mb=max(round(r["peak_mb"], 1) for r in runs["encrypted"]),
+               **encrypted_vs_plain(runs),
                raw_executemany_seconds=round(raw["seconds"], 1),
                load_1min_before=round(load_before, 2), load_1min=round(os.getloadavg()[0], 2))
     with dbfile.connect(store_path(county_home)) as b:
