@@ -8,13 +8,11 @@ import io
 import sys
 from pathlib import Path
 
-import keyring
 import pytest
 from cli_helpers import run
-from keyring.backends.fail import Keyring as FailKeyring
 
+from plain_homes import plain_home
 from workteam_desktop.cli.common import EncryptProgress, encrypt_with_progress
-from workteam_desktop.demo import generate
 from workteam_desktop.store import Store, sqlite
 from workteam_desktop.store.home import store_path
 from workteam_desktop.store.lock import check_lock_password, has_lock_password
@@ -92,23 +90,15 @@ def test_without_the_option_no_password_is_set_and_stdin_is_not_read(
 
 # ------------------------------------------------------------------ encryption progress
 
-def plain_home(home: Path) -> int:
+def plain_home_of_60(home: Path) -> int:
     """A home as an older version left it: a plain store (made with no keyring)."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FailKeyring())
-    try:
-        with Store.open(home) as store:
-            generate(store, households=60, seed=3)
-            with store.read() as cur:
-                return cur.execute("SELECT count(*) FROM household").fetchone()[0]
-    finally:
-        keyring.set_keyring(previous)
+    return plain_home(home, households=60, seed=3)["household"]
 
 
 def test_opening_a_plain_home_shows_the_encryption_progress_on_stderr(
         tmp_path: Path, capsys) -> None:
     home = tmp_path / "home"
-    households = plain_home(home)
+    households = plain_home_of_60(home)
     assert sqlite.is_plain(store_path(home))
     code, out, err = run(capsys, home, "areas", "list")
     assert code == 0, err
@@ -135,7 +125,7 @@ class Terminal(io.StringIO):
 
 def test_on_a_terminal_the_progress_is_one_line_rewritten(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    plain_home(home)
+    plain_home_of_60(home)
     screen = Terminal()
     code = encrypt_with_progress(home, screen)
     assert code  # a new key, with its recovery code for the caller to show

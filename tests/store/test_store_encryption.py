@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from keyring.backends.fail import Keyring as FailKeyring
 
+from plain_homes import plain_home
 from workteam_desktop.demo import generate
 from workteam_desktop.store import Store, home_key, sqlite
 from workteam_desktop.store.encrypt import SUFFIX
@@ -68,23 +69,15 @@ def test_the_store_opens_only_with_its_key(tmp_path: Path) -> None:
 
 def _plain_home(path: Path, households: int = 60) -> dict[str, int]:
     """A home as the previous version left it: a plain SQLite file (made with no keyring)."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FailKeyring())
-    try:
-        with Store.open(path) as store:
-            assert store.key is None
-            generate(store, households=households, seed=5)
-            with store.read() as cur:
-                return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                        for t in ("household", "member", "visit", "change_log")}
-    finally:
-        keyring.set_keyring(previous)
+    return plain_home(path, households, seed=5, tables=COUNTED)
+
+
+COUNTED = ("household", "member", "visit", "change_log")
 
 
 def _counts(store: Store) -> dict[str, int]:
     with store.read() as cur:
-        return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("household", "member", "visit", "change_log")}
+        return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
 
 
 def test_a_plain_home_is_encrypted_in_place_at_the_first_start(tmp_path: Path) -> None:

@@ -5,27 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keyring
-from keyring.backends.fail import Keyring as FailKeyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from workteam_desktop.demo import generate
+from plain_homes import plain_home
 from workteam_desktop.store import Store, home_key, sqlite
 from workteam_desktop.store.home import store_path
 from workteam_desktop.ui.recovery import EncryptDialog, RecoveryCodeDialog, UnlockDialog
 
 
 def _plain_home(home: Path) -> int:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FailKeyring())
-    try:
-        with Store.open(home) as store:
-            generate(store, households=80, seed=2)
-            with store.read() as cur:
-                return cur.execute("SELECT count(*) FROM household").fetchone()[0]
-    finally:
-        keyring.set_keyring(previous)
+    return plain_home(home, households=80, seed=2)["household"]
 
 
 def test_encrypting_an_old_home_shows_progress_and_then_the_code(qtbot, tmp_path: Path
