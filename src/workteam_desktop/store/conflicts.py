@@ -22,7 +22,6 @@ from ..domain.field_labels import FIELD_CATALOGUES, MONEY_FIELDS, field_label
 from ..domain.fields import money_text
 from ..domain.hlc import Timestamp
 from . import sqlite
-from .models import MODEL_BY_ENTITY
 from .store import Store
 
 Keep = Literal["kept", "lost"]
@@ -125,7 +124,7 @@ def resolve(store: Store, conflict_id: int, keep: Keep, user: str | None = None)
         entity, row_id, name, kept_text, lost_text, resolved, kept_hlc, lost_hlc = row
         if resolved:
             raise ConflictError("这条冲突已经处理过了")
-        model = MODEL_BY_ENTITY.get(entity)
+        model = _models().get(entity)
         exists = model is not None and cur.execute(
             f'SELECT 1 FROM "{entity}" WHERE id = ?', (row_id,)).fetchone()
         if not exists:
@@ -170,8 +169,16 @@ def _who(cur: sqlite.Cursor, row_id: str, hlc: str) -> tuple[str, str]:
     return (row[0], row[1]) if row else ("", "")
 
 
+def _models() -> dict[str, Any]:
+    """The model class of every synced table, imported on first use: the start-up reads
+    the conflict count and record labels without the ORM."""
+    from .models import MODEL_BY_ENTITY
+
+    return MODEL_BY_ENTITY
+
+
 def _current_value(cur: sqlite.Cursor, entity: str, row_id: str, name: str) -> Any:
-    model = MODEL_BY_ENTITY.get(entity)
+    model = _models().get(entity)
     if model is None or name not in model.__table__.columns:  # type: ignore[attr-defined]
         return None
     row = cur.execute(f'SELECT "{name}" FROM "{entity}" WHERE id = ?', (row_id,)).fetchone()
@@ -200,7 +207,7 @@ def _side(store: Store, labels: RecordLabels, entity: str, name: str, value: Any
 
 
 def _column_type(entity: str, name: str) -> Any:
-    model = MODEL_BY_ENTITY.get(entity)
+    model = _models().get(entity)
     if model is None:
         return None
     column = model.__table__.columns.get(name)  # type: ignore[attr-defined]
@@ -239,7 +246,7 @@ class RecordLabels:
         self._rows: dict[tuple[str, str], str] = {}
 
     def _fetch(self, entity: str, row_id: str) -> sqlite.Row | None:
-        if entity not in MODEL_BY_ENTITY:
+        if entity not in ENTITIES:
             return None
         return self._cur.execute(f'SELECT * FROM "{entity}" WHERE id = ?', (row_id,)).fetchone()
 
@@ -311,8 +318,4 @@ _REFS: dict[str, tuple[tuple[str, str], ...]] = {
 _TITLES: dict[str, tuple[str, ...]] = {e.name: e.title for e in DECLARATIONS if e.title}
 # Reference columns: their value is shown as the name of the row they point to.
 _REF_COLUMNS: dict[tuple[str, str], str] = {
-    (entity, column.name): next(iter(column.foreign_keys)).column.table.name
-    for entity, model in MODEL_BY_ENTITY.items()
-    for column in model.__table__.columns  # type: ignore[attr-defined]
-    if column.foreign_keys
-}
+    (e.name, column): parent for e in DECLARATIONS for column, parent in e.references.items()}

@@ -16,7 +16,6 @@ from ..domain import catalogues as cat
 from ..domain import fields, idnumber, phone, rules
 from ..domain.problems import DomainError, Problem
 from . import sqlite
-from .models import Household, Member
 from .store import Store
 from .writer import Writer
 
@@ -337,14 +336,14 @@ def write_household_fields(w: Writer, household_id: str, parsed: Mapping[str, An
         if other is not None:
             raise DomainError(Problem("id_number.taken", {"number": other[0], "head": other[1]}),
                               "id_number")
-    changed = w.update(Household, household_id, values)
+    changed = w.update("household", household_id, values)
     if changed and "id_number" in values and values["id_number"] != old_id:
         head = cur.execute(
             "SELECT id FROM member WHERE household_id = ? AND relation = 'head' "
             "AND deleted = 0 AND (id_number IS ? OR id_number IS NULL)",
             (household_id, old_id)).fetchone()
         if head:
-            w.update(Member, head[0], {"id_number": values["id_number"]})
+            w.update("member", head[0], {"id_number": values["id_number"]})
     return values if changed else {}
 
 

@@ -26,7 +26,6 @@ from ..domain.team_setup import CadrePlan, SetupPlan
 from . import home_key, sqlite, sync_state
 from .home import store_path
 from .merge import apply_changes
-from .models import Team, TeamArea
 from .outbox import WITHHELD
 from .store import Store
 from .writer import Writer
@@ -162,14 +161,14 @@ def set_up_home(store: Store, plan: SetupPlan, *, add: bool = False,
     with store.write() as w:
         written = write_reference_areas(w, area_records(plan.county, plan.townships, plan.villages))
         if existing is None:
-            [team_id] = w.insert(Team, [{"name": plan.team_name, "unit": plan.unit,
+            [team_id] = w.insert("team", [{"name": plan.team_name, "unit": plan.unit,
                                          "started_on": today}])
             have = set()
         else:
             team_id = existing.team_id
             have = {code for code, _ in existing.villages}
         added = [v for v in plan.villages if v.code not in have]
-        w.insert(TeamArea, [{"team_id": team_id, "area_id": area_id(v.code)} for v in added])
+        w.insert("team_area", [{"team_id": team_id, "area_id": area_id(v.code)} for v in added])
         cadres = _new_cadres(w.cursor, team_id, plan)
         for cadre in cadres:  # through 工作队's own rules (one first secretary, names)
             insert_cadre(w, team_id, CadreInput(cadre.name, cadre.role, unit=plan.unit,
@@ -240,8 +239,8 @@ def adopt_server_team(store: Store, team_id: str) -> bool:
                     (f"$.{column}", team_id, row_id, f"$.{column}", provisional))
                 w.update(table, row_id, {column: team_id})
         for link in links:
-            w.delete(TeamArea, link)
-        w.delete(Team, provisional)
+            w.delete("team_area", link)
+        w.delete("team", provisional)
         cur.execute(f"UPDATE change_log SET pushed = {WITHHELD} WHERE origin = 'local' AND pushed = 0 "
                     "AND row_id IN (SELECT value FROM json_each(?))", (json.dumps([provisional, *links]),))
         sync_state.put(cur, {PROVISIONAL_TEAM: None, TEAM_ID: team_id})

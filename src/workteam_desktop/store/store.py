@@ -22,17 +22,16 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import event
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ..domain.hlc import HybridClock, Timestamp, wall_ms
 from . import bulk_load, encrypt, facts, home_key, migrate, sqlite
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
-from .models import Synced
 from .writer import TableInfo, Writer, table_infos
+
+if TYPE_CHECKING:
+    from .read_session import ReadSession
 
 log = logging.getLogger(__name__)
 
@@ -79,19 +78,6 @@ def new_home_id() -> str:
     return secrets.token_hex(16)
 
 
-class ReadSession(Session):
-    """A session for reading. Flushing a synced row through it is a bug: use ``write()``."""
-
-
-@event.listens_for(ReadSession, "before_flush")
-def _refuse_synced_flush(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Synced):
-            raise RuntimeError(
-                f"{type(obj).__name__} must be written through Store.write(), "
-                "which logs the change for sync")
-
-
 class Store:
     """An open data home. Use :meth:`open`."""
 
@@ -105,7 +91,8 @@ class Store:
         # home_key.pending_recovery_code: the GUI shows that at its start.)
         self.recovery_code: str | None = None
         self.last_backup: Path | None = None
-        self._tables = table_infos(self.engine.dialect)
+        # Made on first use: it needs the model classes, which the start-up does not.
+        self._tables: dict[str, TableInfo] | None = None
         self.device_id = ""
         self.user = ""
         self.wall = wall_ms  # the wall clock the HLC reads (tests turn it back)
@@ -158,6 +145,8 @@ class Store:
     @property
     def tables(self) -> dict[str, TableInfo]:
         """Column information of every synced table (names, defaults, foreign keys)."""
+        if self._tables is None:
+            self._tables = table_infos(self.engine.dialect)
         return self._tables
 
     def close(self) -> None:
@@ -243,6 +232,8 @@ class Store:
 
     def session(self) -> ReadSession:
         """A session for ORM reads."""
+        from .read_session import ReadSession
+
         return ReadSession(self.engine)
 
     @contextmanager
@@ -255,7 +246,7 @@ class Store:
                 (self.device_id,)).fetchone()
             clock = HybridClock(self.device_id, (last_ms, counter), self.corrected_wall)
             writer = Writer(conn, clock, user if user is not None else self.user,
-                            self._tables)
+                            self.tables)
             yield writer
             if self.facts_deferred:
                 pass  # bulk_load.finish() refreshes every household

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Date, DateTime
 
@@ -23,7 +23,9 @@ from ..domain.changes import dumps
 from ..domain.hlc import HybridClock
 from ..domain.ids import new_id
 from . import sqlite
-from .models import MODEL_BY_ENTITY, Synced
+
+if TYPE_CHECKING:
+    from .models import Synced
 
 _SYNC_COLUMNS = ("id", "updated_hlc", "deleted")
 _CHANGE_SQL = (
@@ -243,4 +245,6 @@ class Writer:
 
 def table_infos(dialect: Any) -> dict[str, TableInfo]:
     """TableInfo for every synced table."""
+    from .models import MODEL_BY_ENTITY  # not at import: opening a store needs no models
+
     return {entity: TableInfo(model, dialect) for entity, model in MODEL_BY_ENTITY.items()}

@@ -41,7 +41,7 @@ class AppContext(QObject):
         self.sig_settings_changed.emit(settings)
 
     def _apply_settings(self) -> None:
-        from .record_widgets import set_region_extensions
+        from .catalogue_extensions import set_region_extensions
 
         set_region_extensions(self.app_settings.catalogue_extensions)
 

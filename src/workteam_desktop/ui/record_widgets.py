@@ -43,11 +43,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.catalogues import Catalogue, with_extensions
+from ..domain.catalogues import Catalogue
 from ..domain.fields import money_text as money_text  # the one money format, for the pages
 from ..domain.periods import whole_period
 from ..store import Store
 from ..store.assistance import list_villages
+from .catalogue_extensions import region_catalogue
 from .columns import fit_columns_to_text
 from .context import AppContext
 
@@ -586,22 +587,6 @@ def set_invalid(field: QWidget, error: QLabel, message: str | None) -> None:
     field.style().polish(field)
     error.setText(message or "")
     error.setVisible(message is not None)
-
-
-# The region's catalogue extensions (settings.toml), set by the AppContext when it loads
-# or saves the settings: one data home per running program.
-_region_extensions: dict[str, list[tuple[str, str]]] = {}
-
-
-def set_region_extensions(extensions: dict[str, list[tuple[str, str]]]) -> None:
-    """Use these extra (code, label) entries in every catalogue combo made from now on."""
-    _region_extensions.clear()
-    _region_extensions.update({k: list(v) for k, v in extensions.items()})
-
-
-def region_catalogue(catalogue: Catalogue) -> Catalogue:
-    """``catalogue`` with the region's extensions (industries, measure kinds)."""
-    return with_extensions(catalogue, _region_extensions)
 
 
 def catalogue_combo(catalogue: Catalogue, lang: str, all_label: str | None = None,

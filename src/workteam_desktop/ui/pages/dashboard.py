@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from ...domain import catalogues as cat
 from ...store.figures import AreaFigures, area_figures, pickable_areas
+from ..catalogue_extensions import region_catalogue
 from ..context import AppContext
-from ..record_widgets import region_catalogue
 from ..widgets import Tile, page_title
 from .base import Page
 

@@ -42,10 +42,10 @@ from ...store.form_submissions import (
     submit,
 )
 from ...sync.session import form_folder
+from ..catalogue_extensions import region_catalogue
 from ..context import AppContext
 from ..form_view import FormView
 from ..pickers import HouseholdPicker
-from ..record_widgets import region_catalogue
 from ..widgets import (
     ElidingLabel,
     ReflowRow,

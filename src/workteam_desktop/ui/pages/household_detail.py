@@ -35,9 +35,9 @@ from ...store.household_detail import household_detail
 from ...store.household_edit import SavedEdits, save_household_edits
 from ...store.households import first_household_id
 from ...store.rights import responsible_names
+from ..catalogue_extensions import region_catalogue
 from ..context import AppContext
 from ..models.household_table import FLAG_LEVELS
-from ..record_widgets import region_catalogue
 from ..widgets import accent_button, alert_badge, date_text, empty_state, money
 from .base import Page
 from .household.basic import BasicTab

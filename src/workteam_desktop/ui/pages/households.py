@@ -4,7 +4,7 @@ sorts in SQL (a county of 200,000 households included), with type-ahead search."
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDir, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -37,9 +37,11 @@ from ..models.household_table import (
     HouseholdTableModel,
     ListQuery,
 )
-from ..roster_import import RosterImportDialog, run_export
 from ..widgets import ElidingLabel, ReflowRow, empty_state, page_title
 from .base import Page
+
+if TYPE_CHECKING:
+    from ..roster_import import RosterImportDialog
 
 SEARCH_DELAY_MS = 200  # type-ahead: wait for a pause in typing before asking the store
 # Entities whose changes show in the list.
@@ -362,6 +364,8 @@ class HouseholdsPage(Page):
 
     def open_roster_import(self) -> RosterImportDialog:
         """Open the 导入花名册 wizard (window-modal); returns it."""
+        from ..roster_import import RosterImportDialog  # the roster's stores: on first use
+
         dialog = RosterImportDialog(self.ctx, self)
         dialog.open()
         return dialog
@@ -386,6 +390,8 @@ class HouseholdsPage(Page):
         def failed(_exc: BaseException) -> None:
             self.export_roster_button.setEnabled(True)
             self.roster_status.setText(self.tr("导出失败，请换个位置再试"))
+
+        from ..roster_import import run_export
 
         self.ctx.tasks.run(run_export, self.ctx.store, path, with_state=True, done=done,
                            failed=failed)

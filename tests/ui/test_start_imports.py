@@ -1,0 +1,47 @@
+"""The start-up imports only what showing the first households needs.
+
+The ORM, pydantic and the model classes are a third of the GUI's start-up time at
+200,000 households (BENCHMARKS.md, GUI start); a page or a store module that imports them
+at module level puts that time back on every start. Writing, the ORM reads and the other
+pages load them on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# Loaded by the models (sqlmodel and pydantic) or the ORM: none of them before the user
+# does something that needs them.
+NOT_AT_START = ("sqlmodel", "pydantic", "sqlalchemy.orm", "alembic", "httpx",
+                "workteam_desktop.store.models")
+
+PROBE = """
+import json, sys, time
+from workteam_desktop.ui.app import open_window
+app, window = open_window(sys.argv[1])
+window.show()
+window.show_page("households")
+model = window.current_page().model
+deadline = time.monotonic() + 60
+while not (model.rowCount() > 0 and model.row(0) is not None and model.counted):
+    assert time.monotonic() < deadline, "no households shown"
+    app.processEvents()
+    time.sleep(0.001)
+window.ctx.tasks.wait()
+print(json.dumps({"rows": model.rowCount(),
+                  "loaded": sorted(m for m in sys.modules
+                                   if any(m == n or m.startswith(n + ".") for n in %r))}))
+""" % (NOT_AT_START,)
+
+
+def test_showing_the_first_households_imports_no_orm_and_no_models(ui_home: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ui_home)], capture_output=True,
+                          text=True, timeout=120, env=env, check=True)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["rows"] > 0
+    assert found["loaded"] == []
