@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -239,6 +238,24 @@ def error_detail(status: int, detail: Any, request: Request) -> tuple[int, dict]
     return status, {"code": "http_error", "message": f"请求未能完成（HTTP {status}）"}
 
 
+def _push_changes(raw: bytes) -> list[Any]:
+    """The change list of a push body; HTTP 422 (bad_request) or 413 (batch_too_large)
+    for a body that is not one, before anything is stored."""
+    try:
+        body = orjson.loads(raw)
+        changes = body["changes"]
+        if not isinstance(changes, list) or not isinstance(body.get("device", ""), str):
+            raise TypeError
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+        raise fail(422, "bad_request", "请求格式不正确（应为 {\"changes\": [...]}）") from None
+    if len(changes) > MAX_BATCH:
+        raise fail(413, "batch_too_large", f"一批最多 {MAX_BATCH} 条变更")
+    if too_deep(changes, MAX_DEPTH - 1):  # the body object is the first level
+        # orjson reads 1,024 levels but writes fewer: refuse before anything stores it.
+        raise fail(422, "bad_request", f"请求格式不正确（JSON 嵌套超过 {MAX_DEPTH} 层）")
+    return changes
+
+
 def create_app(home: Path, db_url: str | None = None,
                settings: ServerSettings | None = None) -> FastAPI:
     """The application for a server home and database (SQLite in the home by default);
@@ -412,21 +429,15 @@ def create_app(home: Path, db_url: str | None = None,
                             409: "本登录的设备编号由另一个账号的电脑使用：device_taken（都未存储）"})})
     async def push_changes(request: Request, user: Account) -> Response:
         """Store a batch of changes (one transaction); one result per change, in order."""
+        raw = await request.body()  # the body limit holds while it is read
+
+        def read_and_push() -> tuple[list[dict[str, str]], int]:
+            # Off the event loop: parsing and checking 8 MB of changes takes a while, and
+            # other laptops' requests go on meanwhile.
+            return push(store, user, _push_changes(raw), max_skew_ms=settings.max_skew_ms)
+
         try:
-            body = orjson.loads(await request.body())  # the body limit holds while it is read
-            changes = body["changes"]
-            if not isinstance(changes, list) or not isinstance(body.get("device", ""), str):
-                raise TypeError
-        except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
-            raise fail(422, "bad_request", "请求格式不正确（应为 {\"changes\": [...]}）") from None
-        if len(changes) > MAX_BATCH:
-            raise fail(413, "batch_too_large", f"一批最多 {MAX_BATCH} 条变更")
-        if too_deep(changes, MAX_DEPTH - 1):  # the body object is the first level
-            # orjson reads 1,024 levels but writes fewer: refuse before anything stores it.
-            raise fail(422, "bad_request", f"请求格式不正确（JSON 嵌套超过 {MAX_DEPTH} 层）")
-        try:
-            results, end = await run_in_threadpool(partial(push, max_skew_ms=settings.max_skew_ms),
-                                                   store, user, changes)
+            results, end = await run_in_threadpool(read_and_push)
         except auth.AuthError as e:
             raise auth_failed(e) from None
         # The server's clock at every sync: a laptop keeps its own clock within the bound.

@@ -9,6 +9,7 @@ rows the pusher may read; what is stored is exactly what every laptop can apply.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -95,17 +96,22 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _references(entity: str, fields: dict) -> Iterator[tuple[str, str, str]]:
+# Each record type's reference fields with the type each points to, and whether it has an
+# owner (an attachment's record): looked up per change of a bulk push.
+_REFERENCES = {e.name: (tuple(e.references.items()), e.owner is not None) for e in E.DECLARATIONS}
+
+
+def _references(entity: str, fields: dict) -> list[tuple[str, str, str]]:
     """(field, parent entity, parent id) of every reference a change sets (an attachment's
     owner included)."""
-    declared = E.BY_NAME[entity]
-    for name, parent in declared.references.items():
-        value = fields.get(name)
-        if isinstance(value, str):
-            yield name, parent, value
-    owner = E.owner_of(entity, fields)
-    if owner is not None:
-        yield "owner", *owner
+    declared, has_owner = _REFERENCES[entity]
+    found = [(name, parent, value) for name, parent in declared
+             if type(value := fields.get(name)) is str]
+    if has_owner:
+        owner = E.owner_of(entity, fields)
+        if owner is not None:
+            found.append(("owner", *owner))
+    return found
 
 
 def push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
@@ -129,6 +135,9 @@ def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
           max_skew_ms: int) -> tuple[list[dict[str, str]], int]:
     scope = account.scope
     home = scope.prefixes[0] if len(scope.prefixes) == 1 else None
+    # A batch names a few areas thousands of times: each is judged once.
+    can_write = functools.cache(scope.can_write)
+    can_read = functools.cache(scope.can_read)
     results: list[dict[str, str] | None] = [None] * len(changes)
     latest = now_ms() + max_skew_ms
     # Checked before anything reaches the database: an id with a NUL byte or 10,000
@@ -140,7 +149,7 @@ def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
         known = store.known_ids(conn, [c["id"] for c in valid])
         keys: set[tuple[str, str]] = set()
         # Each change's references, found once (keyed by the change object itself).
-        references = {id(c): list(_references(c["entity"], c["fields"])) for c in valid}
+        references = {id(c): _references(c["entity"], c["fields"]) for c in valid}
         for c in valid:
             keys.add((c["entity"], c["row_id"]))
             for _field, parent, value in references[id(c)]:
@@ -195,7 +204,7 @@ def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
                         # Only someone who may write both areas moves a row (a supervisor's
                         # merge of duplicates from two villages); the row's history follows.
                         if not (account.role in ("supervisor", "admin") and entity != "area"
-                                and scope.can_write(code) and scope.can_write(moved)):
+                                and can_write(code) and can_write(moved)):
                             results[i] = _reject(change_id, "area_change", old=code, new=moved)
                             continue
                         moving = rehome.Move(entity, row_id, code, moved)
@@ -206,7 +215,7 @@ def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
             if not sc.role_may_write(account.role, entity):
                 results[i] = _reject(change_id, "read_only", role=account.role, entity=entity)
                 continue
-            if not scope.can_write(code):
+            if not can_write(code):
                 results[i] = _reject(change_id, "out_of_scope", code=code or "全国")
                 continue
             if new_row and leans_on_refused[0]:
@@ -222,7 +231,7 @@ def _push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
                     bad_ref = _reject(change_id, "parent_refused", field=name)
                 elif (parent_code := areas.get((parent, value))) is None:
                     bad_ref = _reject(change_id, "parent_unknown", field=name)
-                elif not scope.can_read(parent_code):
+                elif not can_read(parent_code):
                     bad_ref = _reject(change_id, "parent_out_of_scope", field=name)
                 if bad_ref is not None:
                     break

@@ -115,6 +115,43 @@ def test_a_value_the_checks_accept_is_one_the_laptop_can_store(entity: str, data
         assert problem.message
 
 
+_EDGE_VALUES = [E.MAX_INT, -E.MAX_INT, E.MAX_INT + 1, -E.MAX_INT - 1, True, False, 0.5,
+                float("inf"), float("nan"), "", "a" * 64, "a" * 65, "x\x07", "2025-06-15",
+                "019a-b:c_d.e"]
+_EDGE = st.sampled_from(_EDGE_VALUES)
+
+
+@given(st.sampled_from(E.NAMES), st.data())
+def test_the_fast_field_check_judges_as_the_value_check(entity: str, data) -> None:
+    """check_fields passes common values without calling _value_problem: it must accept
+    exactly what checking each value on its own (check_value) accepts, and refuse with the
+    same problem."""
+    declared = E.spec(entity)
+    chosen = data.draw(st.lists(st.sampled_from([*declared.fields, E.DELETED]), max_size=5,
+                                unique_by=lambda f: f.name))
+    fields = {}
+    for f in chosen:
+        around_size = st.sampled_from([f.size - 1, f.size, f.size + 1]).map(
+            lambda n: "村" * max(n, 0))
+        around_bound = st.sampled_from([E.MAX_INT, E.MAX_INT + 1, -E.MAX_INT, -E.MAX_INT - 1])
+        fields[f.name] = data.draw(_JSON | _EDGE | around_size | around_bound)
+    expected = next((p for name, value in fields.items()
+                     if (p := E.check_value(declared, declared.by_name[name], value))), None)
+    assert E.check_fields(entity, fields) == expected
+
+
+@pytest.mark.parametrize("entity", E.NAMES)
+def test_the_fast_field_check_judges_every_bound_as_the_value_check(entity: str) -> None:
+    """Every field with the values at and beyond its bounds, one at a time."""
+    declared = E.spec(entity)
+    for f in (*declared.fields, E.DELETED):
+        values = [None, 1.5, 3, *_EDGE_VALUES,
+                  *("村" * n for n in (f.size - 1, f.size, f.size + 1) if n >= 0)]
+        for value in values:
+            assert E.check_fields(entity, {f.name: value}) == E.check_value(declared, f, value), (
+                f.name, value)
+
+
 @given(st.text(max_size=40))
 def test_only_canonical_clocks_pass(text: str) -> None:
     ok = E.check_hlc(text) is None

@@ -34,8 +34,8 @@ while not (model.rowCount() > 0 and model.row(0) is not None and model.counted):
 window.ctx.tasks.wait()
 print(json.dumps({"rows": model.rowCount(),
                   "loaded": sorted(m for m in sys.modules
-                                   if any(m == n or m.startswith(n + ".") for n in %r))}))
-""" % (NOT_AT_START,)
+                                   if any(m == n or m.startswith(n + ".") for n in NAMES))}))
+""".replace("NAMES", repr(NOT_AT_START))
 
 
 def test_showing_the_first_households_imports_no_orm_and_no_models(ui_home: Path) -> None:

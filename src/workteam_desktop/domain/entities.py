@@ -80,18 +80,17 @@ class EntitySpec:
     # already has when duplicates are merged (empty: never a double); None: not a child.
     household_child: tuple[str, ...] | None = None
     by_name: Mapping[str, FieldSpec] = field(init=False, repr=False, compare=False)
+    # Reference field → the record type it points to (made once: a push asks it per change).
+    references: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in (*self.fields, DELETED)})
+        object.__setattr__(self, "references",
+                           {f.name: f.ref for f in self.fields if f.ref is not None})
 
     def label(self, lang: str = "zh") -> str:
         """What people call the record type."""
         return self.en if lang == "en" else self.zh
-
-    @property
-    def references(self) -> dict[str, str]:
-        """Reference field → the record type it points to."""
-        return {f.name: f.ref for f in self.fields if f.ref is not None}
 
     @property
     def parent_fields(self) -> tuple[tuple[str, str], ...]:
@@ -377,6 +376,7 @@ device id (lower-case letters, digits, _ and -)."""
 
 _REF = re.compile(r"[0-9A-Za-z_.:-]{1,64}", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_REF_MATCH, _CONTROL_SEARCH = _REF.fullmatch, _CONTROL.search
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,11 +464,30 @@ def check_fields(entity: str, fields: object) -> Problem | None:
         return Problem("unknown_entity", f"不认识此类记录（{str(entity)[:40]}），可能来自更新版本的程序")
     if not isinstance(fields, dict):
         return Problem("bad_change", "fields 不是对象")
+    by_name = declared.by_name
     for name, value in fields.items():
-        f = declared.by_name.get(name)
+        f = by_name.get(name)
         if f is None:
             return Problem("unknown_field",
                            f"{declared.zh}没有字段“{str(name)[:40]}”，可能来自更新版本的程序")
+        # The common values pass here without a call (a bulk push checks millions); any
+        # other goes through _value_problem, the one judge (a property test keeps the two
+        # in step).
+        kind, of = f.kind, type(value)
+        if value is None:
+            if f.null:
+                continue
+        elif of is str:
+            if kind == TEXT:
+                if len(value) <= f.size and not _CONTROL_SEARCH(value):
+                    continue
+            elif kind == REF and _REF_MATCH(value):
+                continue
+        elif of is int:
+            if kind in (INT, FLOAT) and -MAX_INT <= value <= MAX_INT:
+                continue
+        elif of is bool and kind == BOOL:
+            continue
         if _value_problem(f, value) is not None:
             return check_value(declared, f, value)
     return None

@@ -173,30 +173,37 @@ class _Steps:
 
         A bulk push (a county's roster, a supervisor's merged bundles): batches grow from
         :data:`PUSH_BATCH` while answers come fast, up to :data:`PUSH_BATCH_MAX` changes and
-        :data:`PUSH_BYTES`, and shrink on a slow link; the next batch is read from the store
-        while the server checks and writes the one in flight. Each answered batch is marked
-        in one transaction, in order, so a cut link loses at most the batch in flight (sent
-        again: ``duplicate``)."""
+        :data:`PUSH_BYTES`, and shrink on a slow link. The server is kept busy: the next
+        batch is read from the store while it checks and writes the one in flight, and sent
+        as soon as that one is answered, before the answer is marked. Each answered batch is
+        marked in one transaction, in order, so a cut link or a killed process loses at most
+        the answers of two batches (sent again: ``duplicate``)."""
         store = self.store
         skewed, limit = 0, PUSH_BATCH
         self.sent = 0
         sender = ThreadPoolExecutor(1, thread_name_prefix="workteam-push")
         try:
+            self._check_cancel()
             batch = next_batch(store, limit, 0, PUSH_BYTES)
-            while batch:
-                self._check_cancel()
-                in_flight = sender.submit(_send_batch, client, store.device_id, batch)
+            in_flight = sender.submit(_send_batch, client, store.device_id, batch) if batch else None
+            while in_flight is not None:
                 # Read ahead while the server works (the outbox after this batch does not
                 # depend on its answer: answered changes are only marked).
                 upcoming = next_batch(store, limit, batch[-1].seq, PUSH_BYTES)
                 (results, _cursor), seconds = in_flight.result()
-                skewed += self._record_answer(batch, results, retry=retry)
-                done += len(batch)
-                self.sent += len(batch)
+                answered, batch = batch, upcoming
+                # Cancelled: nothing more is sent, and the answer in hand is still marked.
+                cancelled = self.cancel()
+                in_flight = (sender.submit(_send_batch, client, store.device_id, batch)
+                             if batch and not cancelled else None)
+                skewed += self._record_answer(answered, results, retry=retry)
+                done += len(answered)
+                self.sent += len(answered)
                 self.progress(done, max(total, done), "push")
+                if cancelled:
+                    raise SyncCancelled()
                 # The batch after the one read ahead takes the new size.
-                limit = _next_limit(limit, len(batch), seconds, PUSH_BATCH, PUSH_BATCH_MAX)
-                batch = upcoming
+                limit = _next_limit(limit, len(answered), seconds, PUSH_BATCH, PUSH_BATCH_MAX)
         finally:
             sender.shutdown(wait=True)  # an answer in flight is awaited, never half-read
         return skewed

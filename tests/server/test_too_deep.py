@@ -1,0 +1,55 @@
+"""The nesting bound of a push body (limits.too_deep) against a plain recursive count: its
+fast path for lists of flat records must judge every value as the general walk does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workteam_server.limits import too_deep
+
+
+def depth(value: Any) -> int:
+    """Levels of objects and arrays: a scalar 0, ``[]`` 1, ``[{}]`` 2."""
+    if isinstance(value, dict):
+        return 1 + max((depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((depth(v) for v in value), default=0)
+    return 0
+
+
+_JSON = st.recursive(st.none() | st.integers() | st.text(max_size=3),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=30)
+# A push's shape: a list of records whose values are scalars or one more object or list.
+_RECORDS = st.lists(st.dictionaries(st.sampled_from(["id", "fields", "base", "x"]), _JSON,
+                                    max_size=4) | _JSON, max_size=5)
+
+
+@given(_JSON | _RECORDS, st.integers(min_value=0, max_value=12))
+def test_too_deep_counts_levels_as_a_recursive_walk_does(value: Any, limit: int) -> None:
+    assert too_deep(value, limit) == (depth(value) > limit)
+
+
+def nested(levels: int) -> Any:
+    """A value ``levels`` deep, alternating arrays and objects."""
+    value: Any = "村"
+    for n in range(levels):
+        value = [value] if n % 2 else {"k": value}
+    return value
+
+
+def test_every_place_of_a_push_is_bounded_exactly() -> None:
+    """A value nested d levels in each place a change can hold one, against every bound."""
+    for d in range(7):
+        bodies = {  # the body's depth: the list, the change, its fields, then the value
+            3 + d: [{"id": "a", "fields": {"name": nested(d)}}],
+            2 + d: [{"id": "a", "fields": nested(d)}],
+            1 + d: [nested(d)],
+        }
+        for expected, body in bodies.items():
+            assert depth(body) == max(expected, 1)
+            for limit in range(1, 12):
+                assert too_deep(body, limit) == (depth(body) > limit), (d, expected, limit)
