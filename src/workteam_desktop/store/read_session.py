@@ -2,7 +2,8 @@
 
 Its own module so that opening a store and showing the first households never imports
 the ORM and the model classes (a third of the GUI's start-up time): they load on the
-first ORM read.
+first ORM read (or when the GUI imports this module on a background thread once its
+window is up: ui/app.py).
 """
 
 from __future__ import annotations
@@ -26,3 +27,4 @@ def _refuse_synced_flush(session: Session, _context: Any, _instances: Any) -> No
             raise RuntimeError(
                 f"{type(obj).__name__} must be written through Store.write(), "
                 "which logs the change for sync")
+

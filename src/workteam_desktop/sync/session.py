@@ -45,7 +45,7 @@ from .errors import DemoHome, ServerError, SyncCancelled, SyncError
 
 PUSH_BATCH = 2000  # changes in a sync's first push request
 PUSH_BATCH_MAX = 20000  # a bulk push grows to this (the server takes up to 20,000)
-PUSH_BYTES = 8 * 1024 * 1024  # JSON per push request at most (the server's default limit: 32 MB)
+PUSH_BYTES = 16 * 1024 * 1024  # JSON per push request at most (half the server's default limit, 32 MB)
 PULL_PAGE = 5000  # changes asked for in the first pull request
 PULL_PAGE_MIN, PULL_PAGE_MAX = 500, 20000  # pages shrink and grow between these (server: 20,000)
 _FAST_FETCH, _SLOW_FETCH = 2.0, 10.0  # seconds per page under which it grows, over which it shrinks
