@@ -40,6 +40,7 @@ from .errors import (
     CertificateRefused,
     DeviceTaken,
     PlainHttpRefused,
+    PushTooLarge,
     ServerError,
     ServerUnreachable,
     SyncError,
@@ -367,8 +368,11 @@ class SyncClient:
         # The change lines are already JSON: join them instead of re-encoding.
         body = (b'{"device":' + orjson.dumps(device) + b',"changes":['
                 + ",".join(c.line for c in changes).encode() + b"]}")
-        data = self._json(self._send("POST", f"{API}/changes/push", content=body,
-                                     headers={"Content-Type": "application/json"}))
+        response = self._send("POST", f"{API}/changes/push", content=body,
+                              headers={"Content-Type": "application/json"}, allow=(413,))
+        if response.status_code == 413:
+            raise PushTooLarge(_http_error(response).message)
+        data = self._json(response)
         try:
             results = [PushResult(str(r["id"]), str(r["status"]), str(r.get("code") or ""),
                                   str(r.get("reason") or "")) for r in data["results"]]

@@ -95,6 +95,11 @@ class ServerError(SyncError):
     english = "The sync server failed: try again later or ask the administrator"
 
 
+class PushTooLarge(ServerError):
+    """The server refused a push request as too large (413: its body limit or its batch
+    limit, both settings of the server): the laptop sends smaller batches."""
+
+
 class SyncCancelled(SyncError):
     """The person cancelled; what was done before (whole batches and pages) is kept."""
 

@@ -41,7 +41,7 @@ from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, is_demo, joined_v
 from ..store.store import Store
 from .account import Account
 from .client import PullPage, PushResult, SyncClient
-from .errors import DemoHome, ServerError, SyncCancelled, SyncError
+from .errors import DemoHome, PushTooLarge, ServerError, SyncCancelled, SyncError
 
 PUSH_BATCH = 2000  # changes in a sync's first push request
 PUSH_BATCH_MAX = 20000  # a bulk push grows to this (the server takes up to 20,000)
@@ -179,18 +179,29 @@ class _Steps:
         marked in one transaction, in order, so a cut link or a killed process loses at most
         the answers of two batches (sent again: ``duplicate``)."""
         store = self.store
-        skewed, limit = 0, PUSH_BATCH
+        skewed, limit, most_bytes = 0, PUSH_BATCH, PUSH_BYTES
         self.sent = 0
         sender = ThreadPoolExecutor(1, thread_name_prefix="workteam-push")
         try:
             self._check_cancel()
-            batch = next_batch(store, limit, 0, PUSH_BYTES)
+            batch = next_batch(store, limit, 0, most_bytes)
             in_flight = sender.submit(_send_batch, client, store.device_id, batch) if batch else None
             while in_flight is not None:
                 # Read ahead while the server works (the outbox after this batch does not
                 # depend on its answer: answered changes are only marked).
-                upcoming = next_batch(store, limit, batch[-1].seq, PUSH_BYTES)
-                (results, _cursor), seconds = in_flight.result()
+                upcoming = next_batch(store, limit, batch[-1].seq, most_bytes)
+                try:
+                    (results, _cursor), seconds = in_flight.result()
+                except PushTooLarge:
+                    # A server set up with a smaller limit than this laptop's batches: the
+                    # same changes again in halves (nothing of a refused request is stored).
+                    if len(batch) == 1:
+                        raise
+                    limit = max(1, len(batch) // 2)
+                    most_bytes = max(1, _json_bytes(batch) // 2)
+                    batch = next_batch(store, limit, batch[0].seq - 1, most_bytes)
+                    in_flight = sender.submit(_send_batch, client, store.device_id, batch)
+                    continue
                 answered, batch = batch, upcoming
                 # Cancelled: nothing more is sent, and the answer in hand is still marked.
                 cancelled = self.cancel()
@@ -401,6 +412,11 @@ def _send_batch(client: SyncClient, device: str,
     started = time.perf_counter()
     answer = client.push(device, batch)
     return answer, time.perf_counter() - started
+
+
+def _json_bytes(batch: list[Outgoing]) -> int:
+    """The size of a batch's changes as sent (UTF-8 JSON)."""
+    return sum(len(c.line.encode()) for c in batch)
 
 
 def _next_limit(limit: int, received: int, seconds: float, low: int, high: int) -> int:
