@@ -44,6 +44,11 @@ class Outgoing:
     row_id: str
     line: str  # the change as wire JSON (the fields of ``Change.to_json``)
 
+    @property
+    def size(self) -> int:
+        """Bytes of the line as sent (UTF-8)."""
+        return len(self.line) if self.line.isascii() else len(self.line.encode())
+
 
 # The wire JSON made by SQLite from the stored columns: ``fields`` and ``base`` are stored
 # as JSON already, so a million-change push decodes and encodes nothing in Python.
@@ -68,7 +73,7 @@ def next_batch(store: Store, limit: int, after_seq: int = 0,
     if max_bytes is not None:
         size = 0
         for n, out in enumerate(batch):
-            size += len(out.line.encode()) if not out.line.isascii() else len(out.line)
+            size += out.size
             if n and size > max_bytes:
                 return batch[:n]
     return batch

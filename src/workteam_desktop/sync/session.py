@@ -198,7 +198,7 @@ class _Steps:
                     if len(batch) == 1:
                         raise
                     limit = max(1, len(batch) // 2)
-                    most_bytes = max(1, _json_bytes(batch) // 2)
+                    most_bytes = max(1, sum(c.size for c in batch) // 2)
                     batch = next_batch(store, limit, batch[0].seq - 1, most_bytes)
                     in_flight = sender.submit(_send_batch, client, store.device_id, batch)
                     continue
@@ -412,11 +412,6 @@ def _send_batch(client: SyncClient, device: str,
     started = time.perf_counter()
     answer = client.push(device, batch)
     return answer, time.perf_counter() - started
-
-
-def _json_bytes(batch: list[Outgoing]) -> int:
-    """The size of a batch's changes as sent (UTF-8 JSON)."""
-    return sum(len(c.line.encode()) for c in batch)
 
 
 def _next_limit(limit: int, received: int, seconds: float, low: int, high: int) -> int:
