@@ -19,7 +19,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,10 +182,14 @@ class _Steps:
         skewed, limit, most_bytes = 0, PUSH_BATCH, PUSH_BYTES
         self.sent = 0
         sender = ThreadPoolExecutor(1, thread_name_prefix="workteam-push")
+
+        def send(batch: list[Outgoing]) -> Future[tuple[tuple[list[PushResult], int], float]]:
+            return sender.submit(_send_batch, client, store.device_id, batch)
+
         try:
             self._check_cancel()
             batch = next_batch(store, limit, 0, most_bytes)
-            in_flight = sender.submit(_send_batch, client, store.device_id, batch) if batch else None
+            in_flight = send(batch) if batch else None
             while in_flight is not None:
                 # Read ahead while the server works (the outbox after this batch does not
                 # depend on its answer: answered changes are only marked).
@@ -200,13 +204,12 @@ class _Steps:
                     limit = max(1, len(batch) // 2)
                     most_bytes = max(1, sum(c.size for c in batch) // 2)
                     batch = next_batch(store, limit, batch[0].seq - 1, most_bytes)
-                    in_flight = sender.submit(_send_batch, client, store.device_id, batch)
+                    in_flight = send(batch)
                     continue
                 answered, batch = batch, upcoming
                 # Cancelled: nothing more is sent, and the answer in hand is still marked.
                 cancelled = self.cancel()
-                in_flight = (sender.submit(_send_batch, client, store.device_id, batch)
-                             if batch and not cancelled else None)
+                in_flight = send(batch) if batch and not cancelled else None
                 skewed += self._record_answer(answered, results, retry=retry)
                 done += len(answered)
                 self.sent += len(answered)
