@@ -519,26 +519,25 @@ class ServerStore:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PUSH_LOCK})
             return self._insert_pg(conn, rows, new_areas, attachment_areas)
         inserted: set[str] = set()
+        # SQLite: statements on the driver's cursor (SQLAlchemy's executemany of dicts, and
+        # its RETURNING run row by row, cost most of a bulk push's time).
+        db = conn.connection.driver_connection
+        cur = db.cursor()  # type: ignore[union-attr]
         if rows:
-            # SQLite: the push transaction holds the one write lock from its BEGIN, so the
-            # ids ``known_ids`` did not find are still new here: one executemany in C, no
-            # RETURNING (which SQLAlchemy would run row by row: most of a bulk push's time).
-            # The conflict clause stays as a guard and the count proves it did nothing.
-            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            before = conn.connection.driver_connection.total_changes  # type: ignore[union-attr]
+            # The push transaction holds the one write lock from its BEGIN, so the ids
+            # ``known_ids`` did not find are still new here: one executemany in C. The
+            # conflict clause stays as a guard and the count proves it did nothing.
+            before = db.total_changes  # type: ignore[union-attr]
             cur.executemany(
                 "INSERT INTO change (id, entity, row_id, area_code, account, device, body) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 [(r["id"], r["entity"], r["row_id"], r["area_code"], r["account"], r["device"],
                   r["body"]) for r in rows])
-            added = conn.connection.driver_connection.total_changes - before  # type: ignore[union-attr]
+            added = db.total_changes - before  # type: ignore[union-attr]
             if added != len(rows):
                 raise StoreError("并发上传写入了同一批更改（SQLite 写锁未生效），本批未存储")
             inserted = {r["id"] for r in rows}
         if new_areas:
-            # On the driver's cursor too: SQLAlchemy's executemany of dicts cost as much
-            # as the insert of the changes themselves.
-            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             cur.executemany(
                 "INSERT INTO row_area (entity, row_id, area_code) VALUES (?, ?, ?) "
                 "ON CONFLICT (entity, row_id) DO UPDATE SET area_code = excluded.area_code",
