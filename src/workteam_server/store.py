@@ -43,6 +43,21 @@ PAGE_ROW_OVERHEAD = 28
 PULL_FETCH = 500  # rows fetched at a time while a pull page is filled by size
 
 
+def in_scope(scope: Scope) -> sa.ColumnElement[bool] | None:
+    """The SQL condition on ``change.area_code`` of the changes ``scope`` reads, as index
+    ranges (one per prefix) and the exact codes above it; None for everything (an admin).
+    Pull and the snapshot (snapshot.py) read through this one filter."""
+    if scope.everything:
+        return None
+    c = change_table.c
+    ranges, above = scope.read_filter()
+    parts = [sa.and_(c.area_code >= low, c.area_code < top) for low, top in ranges]
+    if above:
+        parts.append(c.area_code.in_(above))
+    # An account without any scope reads nothing (or_ of no parts is not valid SQL).
+    return sa.or_(*parts) if parts else sa.false()
+
+
 class StoreError(RuntimeError):
     """A database problem the CLI reports as one Chinese line."""
 
@@ -601,12 +616,9 @@ class ServerStore:
             query = sa.select(c.seq, c.body).where(c.seq > after, c.seq <= high)
             if skip_device:
                 query = query.where(sa.or_(c.device.is_(None), c.device != skip_device))
-            ranges, above = scope.read_filter()
-            if not scope.everything:
-                parts = [sa.and_(c.area_code >= low, c.area_code < top) for low, top in ranges]
-                if above:
-                    parts.append(c.area_code.in_(above))
-                query = query.where(sa.or_(*parts))
+            readable = in_scope(scope)
+            if readable is not None:
+                query = query.where(readable)
             query = query.order_by(c.seq).limit(limit)
             rows: list[tuple[int, str]] = []
             if max_bytes is None:

@@ -187,3 +187,14 @@ def test_a_laptop_never_pulls_back_what_it_pushed(server: RunningServer) -> None
         # A rolled-back laptop asks for its own too: everything, in server order.
         assert [ch["id"] for ch in pull_all(a, own=True)[0]] == [
             ch["id"] for ch in mine + theirs + more_mine]
+
+
+def test_an_account_without_any_scope_pulls_nothing(server: RunningServer) -> None:
+    """A member whose team lost its every village has no scope prefixes: it reads nothing
+    (the filter once became an empty OR, which SQLAlchemy drops: it read the whole log)."""
+    server.add_user("nobody", "member", "", PASSWORD)
+    with admin(server) as c:
+        push(c, area_changes() + household_changes("h1", "village1"))
+    with server.client("nobody", PASSWORD, device="laptop-nobody") as c:
+        changes, _ = pull_all(c)
+    assert changes == []
