@@ -109,7 +109,10 @@ def assert_same(snapshot: bytes, pulled: list[dict], cursor: int, home: Path,
     changes are every change of the rows the laptop keeps waiting; ``only``: compare these
     row ids (a server shared by several examples). The row lines and changes compared."""
     header, rows, changes = parse(snapshot)
-    assert header["position"] == cursor
+    # A snapshot reused while only other scopes' changes came after it stops before the
+    # end of the log; the pull that follows it has nothing of this scope after it.
+    assert header["position"] <= cursor
+    assert all(c["seq"] <= header["position"] for c in pulled)
     held, waiting = laptop(pulled, cursor, home)
     tables = held["tables"]
     mine = (lambda r: True) if only is None else (lambda r: r in only)
