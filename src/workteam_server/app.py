@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, Field, StrictBool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,9 +28,10 @@ from starlette.types import Scope as AsgiScope
 
 import workteam_desktop
 
-from . import admin, auth, directory
+from . import admin, auth, directory, snapshot
 from .apidoc import (
     ATTACHMENT_BODY,
+    SNAPSHOT_FILE,
     AccountAnswer,
     FormInfo,
     GrantAnswer,
@@ -38,6 +39,7 @@ from .apidoc import (
     MissingAnswer,
     PullAnswer,
     PushAnswer,
+    SnapshotAnswer,
     TeamAnswer,
     UserAnswer,
     complete_openapi,
@@ -256,6 +258,48 @@ def _push_changes(raw: bytes) -> list[Any]:
     return changes
 
 
+SPAN_CHUNK = 256 * 1024
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int, bool] | None:
+    """The bytes [start, stop) a ``Range`` header asks of a file of ``size`` bytes, and
+    whether it asked for a range at all: one range (``bytes=N-``, ``bytes=N-M``,
+    ``bytes=-K``); a header this does not understand (several ranges, another unit) is
+    ignored and the whole file sent, as HTTP allows. None when the range starts past the
+    end (416)."""
+    whole = (0, size, False)
+    if header is None:
+        return whole
+    unit, _, spec = header.partition("=")
+    first, dash, last = spec.strip().partition("-")
+    if unit.strip().lower() != "bytes" or not dash or not (first or last) or \
+            (first and not first.isdigit()) or (last and not last.isdigit()):
+        return whole
+    if not first:  # the last K bytes
+        return (max(0, size - int(last)), size, True) if int(last) else whole
+    start = int(first)
+    if start >= size:
+        return None
+    stop = min(size, int(last) + 1) if last else size
+    return (start, stop, True) if stop > start else whole
+
+
+def read_span(f: Any, start: int, stop: int) -> Any:
+    """The bytes [start, stop) of an open file, in chunks; closes it at the end (the file
+    was opened by the route, so a snapshot replaced meanwhile is still sent whole)."""
+    try:
+        f.seek(start)
+        left = stop - start
+        while left > 0:
+            chunk = f.read(min(SPAN_CHUNK, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            yield chunk
+    finally:
+        f.close()
+
+
 def create_app(home: Path, db_url: str | None = None,
                settings: ServerSettings | None = None) -> FastAPI:
     """The application for a server home and database (SQLite in the home by default);
@@ -467,6 +511,56 @@ def create_app(home: Path, db_url: str | None = None,
         parts.append(b'],"cursor":%d,"more":%s,"now":%d}'
                      % (cursor, b"true" if more else b"false", now_ms()))
         return Response(b"".join(parts), media_type="application/json")
+
+    snapshots = home / snapshot.FOLDER
+
+    @app.get("/api/v1/snapshot", response_model=None, responses=ok(
+            SnapshotAnswer, "本账号管辖范围的快照（已有的仍够新就直接给出，否则现在生成，可能需要一些时间）"))
+    def snapshot_info(user: Account) -> dict:
+        """The snapshot a new laptop of the caller's scope loads instead of pulling the
+        log from the start: reused while fewer than ``snapshot_stale_changes`` of the
+        scope's changes came after it, else built now (minutes for a county: the request
+        waits, in the thread pool)."""
+        made = snapshot.current(store, user.scope, snapshots, settings.snapshot_stale_changes)
+        return made.as_json()
+
+    @app.get("/api/v1/snapshot/{sha256}", response_model=None, responses={
+        200: {"description": "快照文件（gzip 压缩的 NDJSON，见 docs/sync-protocol.md）",
+              "content": SNAPSHOT_FILE},
+        206: {"description": "快照文件从 Range 所指的字节起的部分（断点续传）",
+              "content": SNAPSHOT_FILE, "headers": {"Content-Range": {
+                  "description": "bytes 起-止/总字节数", "schema": {"type": "string"}}}},
+        **errors(described={404: "没有这个快照（已被更新的快照取代，或不属于您的管辖范围）：not_found",
+                            416: "Range 的起点超出文件末尾：range_not_satisfiable"})})
+    def snapshot_file(sha256: str, user: Account, range_header: Annotated[
+            str | None, Header(alias="Range", description="bytes=N-：从第 N 个字节起（续传）")] = None,
+            ) -> Response:
+        """The snapshot's bytes, only to an account of the scope it was made for; a
+        ``Range: bytes=N-`` (or ``N-M``) gives the rest from byte N, so a cut download
+        resumes. The hash names the content, so no If-Range is needed."""
+        found = snapshot.find(snapshots, user.scope, sha256) if is_sha256(sha256) else None
+        try:
+            f = found.path.open("rb") if found is not None else None
+        except FileNotFoundError:  # replaced by a newer snapshot just now
+            f = None
+        if f is None:
+            raise fail(404, "not_found", "没有这个快照（可能已被更新的快照取代），请重新获取快照信息")
+        size = os.fstat(f.fileno()).st_size
+        wanted = byte_range(range_header, size)
+        if wanted is None:
+            f.close()
+            raise HTTPException(416, detail={"code": "range_not_satisfiable",
+                                             "message": f"续传位置超出快照文件末尾（共 {size} 字节）"},
+                                headers={"Content-Range": f"bytes */{size}"})
+        start, stop, ranged = wanted
+        headers = {"Content-Length": str(stop - start), "Accept-Ranges": "bytes",
+                   "ETag": f'"{sha256}"'}
+        status = 200
+        if ranged:
+            status = 206
+            headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+        return StreamingResponse(read_span(f, start, stop), status_code=status,
+                                 media_type="application/gzip", headers=headers)
 
     @app.post("/api/v1/attachments/missing", response_model=None, responses={
         **ok(MissingAnswer, "本账号的电脑应上传的附件（服务器上没有，或不是本管辖范围内上传的）")})

@@ -367,6 +367,10 @@ def cmd_changes_quarantine(args: argparse.Namespace) -> None:
     missing = sorted(set(seqs) - set(moved))
     if not moved:
         raise CliError("服务器的变更记录中没有这些序号（可能已隔离）")
+    # The snapshots made before still hold what was taken out: new laptops would load it.
+    from . import snapshot
+
+    snapshot.discard(_home(args) / snapshot.FOLDER)
     print(f"已隔离 {len(moved)} 条变更（序号 {', '.join(map(str, moved))}），各笔记本不会再下载它们"
           + (f"；没有找到序号 {', '.join(map(str, missing))}" if missing else ""))
 

@@ -13,6 +13,9 @@
     lockout_minutes = 15            # the lockout after max_failures * 4 wrong passwords
     refresh_grace_seconds = 60      # a lost refresh answer may be asked for again this long
 
+    [sync]
+    snapshot_stale_changes = 50000  # a scope's snapshot is made again after this many changes
+
 Read once when the application starts (and by the CLI); a wrong value is one Chinese line.
 """
 
@@ -44,6 +47,7 @@ class ServerSettings:
     max_failures: int = 5
     lockout_minutes: float = 15
     refresh_grace_seconds: float = 60
+    snapshot_stale_changes: int = 50_000
 
     @property
     def max_skew_ms(self) -> int:
@@ -69,7 +73,8 @@ class ServerSettings:
 
 _SECTIONS = {"limits": ("max_clock_skew_minutes", "max_body_mb", "pull_page_mb",
                         "attachment_max_mb", "attachment_quota_mb", "unreferenced_upload_hours"),
-             "logins": ("max_failures", "lockout_minutes", "refresh_grace_seconds")}
+             "logins": ("max_failures", "lockout_minutes", "refresh_grace_seconds"),
+             "sync": ("snapshot_stale_changes",)}
 
 
 def load_settings(home: Path) -> ServerSettings:
