@@ -46,6 +46,14 @@ class Timestamp:
         )
 
 
+def device_of(text: str) -> str:
+    """The device part of an HLC's text form ("" for text that is not one)."""
+    try:
+        return Timestamp.decode(text).device
+    except ValueError:
+        return ""
+
+
 class HybridClock:
     """A device's clock. Persist :attr:`last` after use; restore it with ``last=``."""
 

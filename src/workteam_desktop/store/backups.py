@@ -404,7 +404,15 @@ def _has_data(path: Path, key: bytes | None) -> bool:
     try:
         row = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                          "AND name = 'change_log'").fetchone()
-        return bool(row and db.execute("SELECT EXISTS (SELECT 1 FROM change_log)").fetchone()[0])
+        if not row:
+            return False
+        if db.execute("SELECT EXISTS (SELECT 1 FROM change_log)").fetchone()[0]:
+            return True
+        # A store loaded from a snapshot may have no logged change at all.
+        loaded = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                            "AND name = 'row_clock'").fetchone()
+        return bool(loaded and db.execute(
+            "SELECT EXISTS (SELECT 1 FROM row_clock)").fetchone()[0])
     finally:
         db.close()
 

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from . import facts, sqlite
+from . import facts, row_clock, sqlite
 
 if TYPE_CHECKING:
     from .store import Store
@@ -49,8 +49,10 @@ Progress = Callable[[int, int], None]
 
 
 def is_empty(cur: sqlite.Cursor) -> bool:
-    """True when the store has no logged change at all (nothing made or received here)."""
-    return cur.execute("SELECT 1 FROM change_log LIMIT 1").fetchone() is None
+    """True when the store has no logged change and no row loaded from a snapshot (nothing
+    made or received here)."""
+    return (cur.execute("SELECT 1 FROM change_log LIMIT 1").fetchone() is None
+            and not row_clock.any_loaded(cur))
 
 
 def _droppable(cur: sqlite.Cursor, tables: dict[str, frozenset[str]]) -> list[tuple[str, str, str]]:

@@ -16,6 +16,7 @@ import json
 
 from ..domain.changes import dumps
 from ..domain.hlc import Timestamp, wall_ms
+from . import row_clock
 from .outbox import REJECTED, UNSENT
 from .store import Store
 from .sync_state import CLOCK_OFFSET, put
@@ -69,6 +70,9 @@ def restamp_ahead(store: Store, bound_ms: int = RESTAMP_BOUND_MS) -> int:
         [latest] = cur.execute(
             "SELECT max(hlc) FROM change_log WHERE NOT (origin = 'local' AND pushed IN (?, ?) "
             "AND hlc > ?)", (UNSENT, REJECTED, limit_text)).fetchone()
+        loaded = row_clock.newest(cur)  # clocks of rows loaded from a snapshot count too
+        if loaded is not None and (latest is None or loaded > latest):
+            latest = loaded
         last = Timestamp.decode(latest) if latest else None
         w.clock.rewind((last.wall_ms, last.counter) if last else (0, 0))
         if not ahead:

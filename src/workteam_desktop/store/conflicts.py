@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer
 from ..domain.entities import DECLARATIONS, ENTITIES
 from ..domain.field_labels import FIELD_CATALOGUES, MONEY_FIELDS, field_label
 from ..domain.fields import money_text
-from ..domain.hlc import Timestamp
+from ..domain.hlc import Timestamp, device_of
 from . import sqlite
 from .store import Store
 
@@ -166,7 +166,7 @@ def _unwrap(text: str) -> Any:
 def _who(cur: sqlite.Cursor, row_id: str, hlc: str) -> tuple[str, str]:
     row = cur.execute("SELECT device, user FROM change_log WHERE row_id = ? AND hlc = ? LIMIT 1",
                       (row_id, hlc)).fetchone()
-    return (row[0], row[1]) if row else ("", "")
+    return (row[0], row[1]) if row else (device_of(hlc), "")  # a clock loaded from a snapshot
 
 
 def _models() -> dict[str, Any]:

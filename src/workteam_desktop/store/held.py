@@ -71,17 +71,27 @@ def screen(changes: Iterable[Change]) -> tuple[list[Change], list[tuple[Change, 
     return good, bad
 
 
+_HOLD_SQL = ("INSERT OR IGNORE INTO held_change (id, entity, row_id, body, code, reason, "
+             "source, held_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _held_rows(bad: Sequence[tuple[Change, E.Problem]], source: str) -> list[tuple[str, ...]]:
+    at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return [(c.id[:64], str(c.entity)[:40], str(c.row_id)[:64], _body(c), p.code, p.message,
+             source, at) for c, p in bad]
+
+
 def hold(store: Store, bad: Sequence[tuple[Change, E.Problem]], source: str) -> None:
     """Keep changes aside (a change held again keeps its first reason's time)."""
-    if not bad:
-        return
-    at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO held_change (id, entity, row_id, body, code, reason, source, "
-            "held_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(c.id[:64], str(c.entity)[:40], str(c.row_id)[:64], _body(c), p.code, p.message,
-              source, at) for c, p in bad])
+    if bad:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(_HOLD_SQL, _held_rows(bad, source))
+
+
+def hold_in(cur: sqlite.Cursor, bad: Sequence[tuple[Change, E.Problem]], source: str) -> None:
+    """:func:`hold` inside a write transaction the caller holds."""
+    if bad:
+        cur.executemany(_HOLD_SQL, _held_rows(bad, source))
 
 
 def _body(change: Change) -> str:

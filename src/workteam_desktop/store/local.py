@@ -229,3 +229,28 @@ class PendingField(SQLModel, table=True):
     field: str
     parent_entity: str
     parent_id: str = Field(index=True)
+
+
+class RowClock(SQLModel, table=True):
+    """The field clocks of a row whose changes are not in ``change_log``: a row loaded from
+    a server snapshot (issue 17). A field's clock is the higher of this and the newest
+    logged change naming it. ``clocks`` is compact (``store/row_clock.py``): groups of
+    fields (an interned :class:`ClockFieldSet`) with their HLC, the group whose HLC is
+    ``top`` written without it — a row made by one change is a number."""
+
+    __tablename__ = "row_clock"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    row_id: str = Field(primary_key=True, max_length=36)
+    top: str  # the newest clock of the row: its updated_hlc when it was loaded
+    clocks: str
+
+
+class ClockFieldSet(SQLModel, table=True):
+    """A set of field names that share a clock in ``row_clock`` (interned: the rows of a
+    table mostly name the same fields)."""
+
+    __tablename__ = "clock_field_set"
+
+    id: int | None = Field(default=None, primary_key=True)
+    names: str = Field(unique=True)  # field names joined by commas, sorted

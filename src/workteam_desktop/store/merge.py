@@ -57,7 +57,8 @@ from typing import Any
 import orjson
 
 from ..domain.changes import Change, dumps
-from ..domain.hlc import Timestamp
+from ..domain.hlc import Timestamp, device_of
+from . import row_clock
 from .writer import TableInfo, Writer
 
 _CHANGE_SQL = (
@@ -114,10 +115,12 @@ class ApplyResult:
 
 
 def _who(cur: Any, row_id: str, hlc: str) -> tuple[str, str, str]:
-    """Device, user and base of the logged change that set a field."""
+    """Device, user and base of the logged change that set a field. A clock loaded from a
+    snapshot has no logged change: its device is the HLC's, its user and base unknown (an
+    empty base can only queue a conflict too many, never lose a value)."""
     row = cur.execute("SELECT device, user, base FROM change_log WHERE row_id = ? AND hlc = ? "
                       "LIMIT 1", (row_id, hlc)).fetchone()
-    return (row[0], row[1], row[2]) if row else ("", "", "{}")
+    return (row[0], row[1], row[2]) if row else (device_of(hlc), "", "{}")
 
 
 def _known(cur: Any, row_id: str, name: str, base_hlc: str) -> set[str]:
@@ -243,6 +246,10 @@ class _Merge:
         # Rows where a change of this batch won a field whose value waited: the waiting
         # change may win nothing now, or only fields it can have (settled in finish).
         self.recheck: set[str] = set()
+        # Rows loaded from a snapshot keep their field clocks in row_clock: read them too
+        # (asked once: a store that was never loaded from one pays nothing).
+        self.loaded = row_clock.any_loaded(self.cur)
+        self.sets = row_clock.FieldSets(self.cur)
 
     # -- classification --------------------------------------------------------------
 
@@ -266,6 +273,9 @@ class _Merge:
                 found = clocks[row_id] = {}
             for name in json.loads(fields_text):
                 found[name] = hlc
+        if self.loaded:
+            for row_id, (_top, kept) in row_clock.read(cur, everything, self.sets).items():
+                row_clock.overlay(clocks.setdefault(row_id, {}), kept)
         rows, made = self.rows, self.made
         for entity, ids in by_entity.items():
             for row_id in ids:
@@ -475,7 +485,7 @@ class _Merge:
                 if name in winners:
                     self._queue_overwritten(info, row_id, name, value, hlc,
                                             ch.base.get(name, ""), existing[i],
-                                            self._row_log(row_id), settled=False)
+                                            self._row_log(row_id, info.entity), settled=False)
                 continue
             current_hlc = clocks.get(name, "")
             differs = existing is not None and info.db_value(name, value) != existing[i]
@@ -594,11 +604,32 @@ class _Merge:
                     found.add(name)
         return found
 
-    def _row_log(self, row_id: str) -> list[tuple[str, dict[str, Any], str, str]]:
-        """(HLC, fields, device, user) of every logged change of a row, oldest first."""
-        return [(h, json.loads(f), d, u) for h, f, d, u in self.cur.execute(
+    def _row_log(self, row_id: str, entity: str) -> list[tuple[str, dict[str, Any], str, str]]:
+        """(HLC, fields, device, user) of every logged change of a row, oldest first.
+
+        A row loaded from a snapshot adds one entry per clock kept in ``row_clock``, naming
+        the fields of that clock with the values the row holds: what the change that set
+        them would say, unless a later logged change set the field again (then the loaded
+        value is older than any value a waiting change compares with)."""
+        log = [(h, json.loads(f), d, u) for h, f, d, u in self.cur.execute(
             "SELECT hlc, fields, device, user FROM change_log WHERE row_id = ? ORDER BY hlc",
             (row_id,))]
+        if not self.loaded:
+            return log
+        kept = row_clock.read(self.cur, [row_id], self.sets).get(row_id)
+        if kept is None:
+            return log
+        groups: dict[str, list[str]] = {}
+        for name, hlc in kept[1].items():
+            groups.setdefault(hlc, []).append(name)
+        names = [n for ns in groups.values() for n in ns]
+        cols = ", ".join(f'"{n}"' for n in names)
+        current = dict(zip(names, self.cur.execute(
+            f'SELECT {cols} FROM "{entity}" WHERE id = ?', (row_id,)).fetchone(), strict=True))
+        log += [(hlc, {n: current[n] for n in ns}, device_of(hlc), "")
+                for hlc, ns in groups.items()]
+        log.sort(key=lambda entry: entry[0])
+        return log
 
     def _queue_overwritten(self, info: TableInfo, row_id: str, name: str, value: Any,
                            hlc: str, base_hlc: str, current: Any,
@@ -668,7 +699,7 @@ class _Merge:
         cur = self.cur
         info = self.tables[entity]
         fields = json.loads(fields_text)
-        log = self._row_log(row_id)
+        log = self._row_log(row_id, entity)
         later = {n for h, named, _, _ in log if h > hlc for n in named}
         group = [n for n in self.ref_columns[entity] if n in fields and n not in later]
         if not group:  # later changes won every field it waited for
@@ -697,9 +728,14 @@ class _Merge:
                         (*params, hlc, row_id))
         else:
             # Its other fields were written when it came and nothing since: the guard
-            # refuses an update that keeps the row's HLC, so step through another logged
-            # HLC of the row (the change that made it, before this one) and back.
-            other = next(h for h, *_ in log if h != hlc)
+            # refuses an update that keeps the row's HLC, so step through another known
+            # HLC of the row (the change that made it or its loaded clock) and back.
+            found_other = cur.execute(
+                "SELECT hlc FROM change_log WHERE row_id = ? AND hlc != ? LIMIT 1",
+                (row_id, hlc)).fetchone() or cur.execute(
+                "SELECT top FROM row_clock WHERE row_id = ? AND top != ?",
+                (row_id, hlc)).fetchone()
+            other = found_other[0]
             cur.execute(f'UPDATE "{entity}" SET {sets}, updated_hlc = ? WHERE id = ?',
                         (*params, other, row_id))
             cur.execute(f'UPDATE "{entity}" SET updated_hlc = ? WHERE id = ?', (hlc, row_id))
@@ -769,12 +805,12 @@ class _Merge:
         if not ready:
             return left
         entity = info.entity
-        layout = _layout(info)
+        layout = row_layout(info)
         note, touched = self.writer.note, self.result.touched.setdefault(entity, set())
         batch: list[tuple[Any, ...]] = []
         for row_id in ready:
             _, values, last_hlc = new_rows[row_id]
-            record, full = _record(info, layout, row_id, values, last_hlc)
+            record, full = row_record(info, layout, row_id, values, last_hlc)
             batch.append(record)
             note(entity, row_id, full)
             touched.add(row_id)
@@ -807,7 +843,7 @@ class _Merge:
             self._settle_waiting_fields()
 
 
-def _layout(info: TableInfo) -> tuple[Any, list[tuple[int, Any, Any]]]:
+def row_layout(info: TableInfo) -> tuple[Any, list[tuple[int, Any, Any]]]:
     """How to lay out a row of the table: a getter of its data columns from a dict, and the
     (position, ISO-text parser, bind processor) of the columns needing conversion."""
     getter = operator.itemgetter(*info.data_columns)
@@ -818,7 +854,7 @@ def _layout(info: TableInfo) -> tuple[Any, list[tuple[int, Any, Any]]]:
                     for i, c in enumerate(info.columns) if c in info.parsers or c in info.processors]
 
 
-def _record(info: TableInfo, layout: tuple[Any, list[tuple[int, Any, Any]]], row_id: str,
+def row_record(info: TableInfo, layout: tuple[Any, list[tuple[int, Any, Any]]], row_id: str,
             values: dict[str, Any], last_hlc: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The row to insert (in column order, through the column processors) made from the
     merged values of its changes, and all its field values (for facts)."""
@@ -866,7 +902,7 @@ def _materialize_entity(writer: Writer, read: Any, info: TableInfo, result: Appl
     """Insert the waiting rows of one table whose required fields and parents are there."""
     cur = writer.cursor
     entity = info.entity
-    layout = _layout(info)
+    layout = row_layout(info)
     parents: dict[str, set[str]] = {}  # parent table → ids known to exist
     touched = result.touched
     batch: list[tuple[Any, ...]] = []
@@ -891,7 +927,7 @@ def _materialize_entity(writer: Writer, read: Any, info: TableInfo, result: Appl
             ref = values.get(column)
             if ref is not None and not parent_exists(parent, ref):
                 return  # wait for the parent row
-        record, full = _record(info, layout, row_id, values, last_hlc)
+        record, full = row_record(info, layout, row_id, values, last_hlc)
         batch.append(record)
         writer.note(entity, row_id, full)
         touched.setdefault(entity, set()).add(row_id)

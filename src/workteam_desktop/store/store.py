@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.hlc import HybridClock, Timestamp, wall_ms
-from . import bulk_load, encrypt, facts, home_key, migrate, sqlite
+from . import bulk_load, encrypt, facts, home_key, migrate, row_clock, sqlite
 from .engine import IMMEDIATE, make_engine
 from .home import backups_dir, resolve_home, store_path
 from .writer import TableInfo, Writer, table_infos
@@ -300,6 +300,9 @@ def _switch_device(cur: sqlite.Cursor, old: str, user: str, reason: str) -> str:
     clock = cur.execute("SELECT wall_ms, counter FROM clock_state WHERE device = ?",
                         (old,)).fetchone() or (0, 0)
     [latest] = cur.execute("SELECT max(hlc) FROM change_log").fetchone()
+    loaded = row_clock.newest(cur)  # rows loaded from a snapshot: their clocks count too
+    if loaded is not None and (latest is None or loaded > latest):
+        latest = loaded
     try:
         seen = Timestamp.decode(latest) if latest else None
     except ValueError:

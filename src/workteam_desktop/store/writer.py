@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Date, DateTime
 from ..domain.changes import dumps
 from ..domain.hlc import HybridClock
 from ..domain.ids import new_id
-from . import sqlite
+from . import row_clock, sqlite
 
 if TYPE_CHECKING:
     from .models import Synced
@@ -212,13 +212,14 @@ class Writer:
         return self.update(model, row_id, {"deleted": True})
 
     def field_clocks(self, row_id: str) -> dict[str, str]:
-        """The HLC of each field's current value: the newest logged change naming it."""
+        """The HLC of each field's current value: the newest logged change naming it, or
+        the clock kept for a row loaded from a snapshot (``row_clock``) if that is newer."""
         clocks: dict[str, str] = {}
         for fields, hlc in self._cursor.execute(
                 "SELECT fields, hlc FROM change_log WHERE row_id = ? ORDER BY hlc", (row_id,)):
             for name in json.loads(fields):
                 clocks[name] = hlc
-        return clocks
+        return row_clock.overlay(clocks, row_clock.of_row(self._cursor, row_id))
 
     def note(self, entity: str, row_id: str, fields: Mapping[str, Any],
              before: Mapping[str, Any] | None = None) -> None:

@@ -19,6 +19,7 @@ import functools
 import ipaddress
 import os
 import random
+import re
 import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -52,6 +53,8 @@ PROTOCOL = 1
 
 # Connecting is quick or never; an answer to a big push may take the server a while.
 TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
+SNAPSHOT_WAIT = 600.0  # seconds a snapshot description may take (the server may build it)
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,17 @@ class PullPage:
     cursor: int
     more: bool
     seqs: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    """The server's snapshot of this account's scope (docs/sync-protocol.md, Snapshot)."""
+
+    position: int
+    sha256: str
+    bytes: int
+    rows: int
+    changes: int
 
 
 # Why and what to do, in one line (the CLI and the GUI show it as it is).
@@ -435,6 +449,37 @@ class SyncClient:
         for bytes that are not this account's to read."""
         response = self._send("GET", f"{API}/attachments/{sha256}", allow=(404,))
         return None if response.status_code == 404 else response.content
+
+    def snapshot(self) -> SnapshotInfo | None:
+        """``GET /api/v1/snapshot``: the snapshot of this account's scope (the server may
+        build it first: a county takes about a minute), or None from a server without
+        snapshots (404)."""
+        response = self._send("GET", f"{API}/snapshot", allow=(404,),
+                              timeout=httpx.Timeout(SNAPSHOT_WAIT, connect=TIMEOUT.connect))
+        if response.status_code == 404:
+            return None
+        data = self._json(response)
+        try:
+            info = SnapshotInfo(int(data["position"]), str(data["sha256"]), int(data["bytes"]),
+                                int(data.get("rows") or 0), int(data.get("changes") or 0))
+        except (KeyError, TypeError, ValueError):
+            raise ServerError("同步服务器的快照说明无法识别") from None
+        if not _SHA256.match(info.sha256) or info.bytes < 0 or info.position < 0:
+            raise ServerError("同步服务器的快照说明无法识别")
+        return info
+
+    def snapshot_part(self, sha256: str, start: int, length: int) -> bytes | None:
+        """Bytes ``[start, start + length)`` of a snapshot file (fewer at its end); None
+        when the server no longer has it (a newer one replaced it: ask again)."""
+        response = self._send("GET", f"{API}/snapshot/{sha256}", allow=(404, 416),
+                              headers={"Range": f"bytes={start}-{start + length - 1}"})
+        if response.status_code == 404:
+            return None
+        if response.status_code == 416:
+            return b""
+        if response.status_code == 200:  # the range was not honoured: the whole file came
+            return response.content[start:start + length]
+        return response.content
 
     def forms(self) -> list[dict[str, Any]]:
         """The form versions the server offers: ``[{form_id, version, sha256}]``."""

@@ -3,6 +3,11 @@
 Every step is safe to cut at any moment and to repeat:
 - push: each batch is marked in ONE local transaction when its answer arrives; an answer
   lost on a cut link leaves the batch unmarked, and the next push gets ``duplicate``;
+- snapshot: an empty store of a scope with many rows first loads the server's snapshot
+  (``store.snapshot_load``): downloaded by ranges into the home (a cut download resumes),
+  its hash checked, loaded with its position as the cursor in ONE transaction; the pull
+  goes on from there. A snapshot that cannot be loaded is dropped and the pull starts
+  from the beginning instead;
 - pull: each page is merged together with the cursor it reached in ONE transaction
   (``store.changes.apply_page``); a page fetched again changes nothing; the server leaves
   out what this laptop pushed itself (no echo) but after a rollback; into an empty
@@ -29,7 +34,7 @@ import orjson
 
 from ..domain.forms import FormDefinitionError, parse_form
 from ..paths import forms_dir
-from ..store import bulk_load, sync_state
+from ..store import bulk_load, snapshot_load, sync_state
 from ..store.attachments import content_path, read_content, write_content
 from ..store.changes import apply, apply_page
 from ..store.clock_skew import learn_offset, restamp_ahead
@@ -40,7 +45,7 @@ from ..store.sealed import write_file
 from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, is_demo, joined_values
 from ..store.store import Store
 from .account import Account
-from .client import PullPage, PushResult, SyncClient
+from .client import PullPage, PushResult, SnapshotInfo, SyncClient
 from .errors import DemoHome, PushTooLarge, ServerError, SyncCancelled, SyncError
 
 PUSH_BATCH = 2000  # changes in a sync's first push request
@@ -50,6 +55,9 @@ PULL_PAGE = 5000  # changes asked for in the first pull request
 PULL_PAGE_MIN, PULL_PAGE_MAX = 500, 20000  # pages shrink and grow between these (server: 20,000)
 _FAST_FETCH, _SLOW_FETCH = 2.0, 10.0  # seconds per page under which it grows, over which it shrinks
 _CHECK_BATCH = 500  # attachment hashes per "missing?" question
+SNAPSHOT_MIN_ROWS = 20000  # an empty store of a scope with fewer rows pulls change by change
+SNAPSHOT_PART = 8 * 1024 * 1024  # bytes of a snapshot asked for per request
+SNAPSHOT_DIR = "snapshot"  # <home>/snapshot/<sha256>.part: a snapshot being downloaded
 FORMS_DIR = "forms"  # <home>/forms/<form id>/v<n>.json: versions received from the server
 
 # sync_state keys private to this module: how far attachment content has been handled.
@@ -78,6 +86,7 @@ class SyncReport:
     forms_updated: int = 0
     restamped: int = 0  # own changes given a new clock (this laptop's ran ahead)
     held: int = 0  # received changes kept aside (this program cannot apply them)
+    snapshot_rows: int = 0  # rows loaded from the server's snapshot (a first sync)
     # The changes refused in this sync: change_id, entity, row_id, code, reason.
     rejections: list[dict[str, str]] = field(default_factory=list)
     # Every change kept aside, this sync's and earlier ones: change_id, entity, row_id,
@@ -264,6 +273,8 @@ class _Steps:
         self.progress(0, None, "pull")
         # Changes kept aside earlier that this program can apply now (after an upgrade).
         self.report.applied += retry_held(store, lambda good: apply(store, good))
+        if cursor == 0:
+            cursor = self._from_snapshot(client) or cursor
         # The pull makes no reference cycles (the client frees each response at once): the
         # collector would only rescan the pages being decoded while the merge (which
         # switches it off itself) is between pages. Into an empty store (a new laptop),
@@ -271,6 +282,89 @@ class _Steps:
         with collector_off(), bulk_load.loading(
                 store, lambda done, total: self.progress(done, total, "index")):
             self._pull_pages(client, cursor)
+
+    def _from_snapshot(self, client: SyncClient) -> int:
+        """Load the server's snapshot into an empty store; the position it reached, or 0
+        when the pull must start from the beginning (not empty, a small scope, a server
+        without snapshots, a snapshot this program cannot load)."""
+        store = self.store
+        with store.read() as cur:
+            if not bulk_load.is_empty(cur) or bulk_load.pending(store):
+                return 0
+        info = client.snapshot()
+        if info is None or info.rows < SNAPSHOT_MIN_ROWS:
+            return 0
+        path = self._download_snapshot(client, info)
+        if path is None:
+            return 0
+        down_later = self.stored.get(_DOWN_LATER)
+
+        def keep_photos(result: snapshot_load.LoadResult) -> dict[str, str | None]:
+            # The photos the loaded rows name are fetched by this sync's download step,
+            # or the next one's: stored with the rows, so none is forgotten.
+            wanted = dict.fromkeys([*json.loads(down_later or "[]"), *result.attachments])
+            return {_DOWN_LATER: json.dumps(list(wanted)) if wanted else None}
+
+        try:
+            result = snapshot_load.load(
+                store, path, then=keep_photos,
+                progress=lambda done, total: self.progress(done, total, "snapshot_load"))
+        except snapshot_load.SnapshotError:
+            # Refused as a whole (nothing written): the changes themselves are pulled, and
+            # the page screening keeps aside what this program cannot apply.
+            path.unlink(missing_ok=True)
+            return 0
+        path.unlink(missing_ok=True)
+        self.stored[_DOWN_LATER] = keep_photos(result)[_DOWN_LATER] or "[]"
+        self.report.snapshot_rows += result.rows
+        self.report.pulled += result.changes + result.held
+        self.report.applied += result.changes
+        self.report.held += result.held
+        self.report.conflicts += result.conflicts
+        return result.position
+
+    def _download_snapshot(self, client: SyncClient, info: SnapshotInfo) -> Path | None:
+        """The snapshot file, downloaded into the home by ranges (resumed after a cut) and
+        checked against its hash; None when the server replaced it meanwhile twice."""
+        folder = self.store.home / SNAPSHOT_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        for attempt in (0, 1):
+            path = folder / f"{info.sha256}.part"
+            for old in folder.glob("*.part"):
+                if old != path:
+                    old.unlink(missing_ok=True)  # an older snapshot's download: not needed
+            done = path.stat().st_size if path.exists() else 0
+            if done > info.bytes:
+                path.unlink()
+                done = 0
+            with path.open("ab") as f:
+                while done < info.bytes:
+                    self._check_cancel()
+                    chunk = client.snapshot_part(info.sha256, done, SNAPSHOT_PART)
+                    if chunk is None:
+                        break  # replaced by a newer one
+                    if not chunk:
+                        raise ServerError("同步服务器发来的快照比它所说的短，请稍后重试")
+                    f.write(chunk)
+                    done += len(chunk)
+                    self.progress(done >> 20, max(1, info.bytes >> 20), "snapshot")
+                f.flush()
+            if done >= info.bytes:
+                digest = hashlib.sha256()
+                with path.open("rb") as f:
+                    while block := f.read(1 << 20):
+                        digest.update(block)
+                if digest.hexdigest() != info.sha256:
+                    path.unlink(missing_ok=True)
+                    raise ServerError("从服务器下载的数据快照已损坏（校验不符），请重新同步")
+                return path
+            path.unlink(missing_ok=True)
+            if attempt == 0:
+                fresh = client.snapshot()
+                if fresh is None or fresh.rows < SNAPSHOT_MIN_ROWS:
+                    return None
+                info = fresh
+        return None
 
     def _pull_pages(self, client: SyncClient, cursor: int) -> None:
         store, report = self.store, self.report

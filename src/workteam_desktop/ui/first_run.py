@@ -543,7 +543,9 @@ class ConnectPanel(_Panel):
         words = {"push": self.tr("正在上传更改"), "pull": self.tr("正在取回数据"),
                  "attachments_up": self.tr("正在上传照片"),
                  "attachments_down": self.tr("正在下载照片"), "forms": self.tr("正在更新表单"),
-                 "index": self.tr("正在整理数据（建立索引、计算户情）")}
+                 "index": self.tr("正在整理数据（建立索引、计算户情）"),
+                 "snapshot": self.tr("正在下载数据快照（MB）"),
+                 "snapshot_load": self.tr("正在载入数据快照（行）")}
         text = words.get(phase, self.tr("正在同步"))
         if total:
             self.progress.setRange(0, total)

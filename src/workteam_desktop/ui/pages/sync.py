@@ -437,7 +437,9 @@ class SyncPage(Page):
         words = {"push": self.tr("正在上传更改"), "pull": self.tr("正在取回更改"),
                  "attachments_up": self.tr("正在上传照片"),
                  "attachments_down": self.tr("正在下载照片"), "forms": self.tr("正在更新表单"),
-                 "index": self.tr("正在整理数据（建立索引、计算户情）")}
+                 "index": self.tr("正在整理数据（建立索引、计算户情）"),
+                 "snapshot": self.tr("正在下载数据快照（MB）"),
+                 "snapshot_load": self.tr("正在载入数据快照（行）")}
         text = words.get(phase, self.tr("正在同步"))
         if not self.cancel_button.isEnabled():
             return  # cancelling: keep saying so until the batch in flight is done
@@ -461,9 +463,12 @@ class SyncPage(Page):
     def _finished(self, report: SyncReport) -> None:
         self.last_report = report
         self._stopped()
-        self.result_label.setText(self.tr(
-            "同步完成：上传 {pushed} 条更改，收到 {applied} 条新更改。").format(
-                pushed=f"{report.pushed + report.duplicates:,}", applied=f"{report.applied:,}"))
+        done = self.tr("同步完成：上传 {pushed} 条更改，收到 {applied} 条新更改。").format(
+            pushed=f"{report.pushed + report.duplicates:,}", applied=f"{report.applied:,}")
+        if report.snapshot_rows:
+            done += self.tr("另从服务器的数据快照载入 {rows} 条记录。").format(
+                rows=f"{report.snapshot_rows:,}")
+        self.result_label.setText(done)
         self.result_label.show()
         if report.rejected:
             reasons = "；".join(dict.fromkeys(r.get("reason", "") for r in report.rejections))

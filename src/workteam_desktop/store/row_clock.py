@@ -1,0 +1,120 @@
+"""Field clocks of rows whose changes are not logged: rows loaded from a server snapshot.
+
+A field's clock (the HLC of its current value, what the merge compares a change with and
+what a local edit names as its ``base``) is the higher of the row's ``row_clock`` entry
+and the newest logged change naming it. A row loaded from a snapshot has no logged change,
+so its clocks are kept here, compactly: a county's million rows were each made by one
+change, so nearly every entry is one number.
+
+``clocks`` holds groups ``<set>`` or ``<set>@<HLC>`` joined by ``;``: ``<set>`` is the id of
+an interned sorted list of field names (``clock_field_set``); a group without an HLC has
+the row's ``top`` (its newest clock). An HLC never holds ``;`` or ``@`` (hex digits and the
+device id, which is hex too).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import sqlite
+
+_SEP, _AT = ";", "@"
+
+
+class FieldSets:
+    """The interned field-name sets of one store, cached for one transaction or merge."""
+
+    def __init__(self, cur: sqlite.Cursor) -> None:
+        self.cur = cur
+        self.by_names: dict[str, int] = {}
+        self.by_id: dict[int, tuple[str, ...]] = {}
+
+    def _load(self) -> None:
+        for set_id, names in self.cur.execute("SELECT id, names FROM clock_field_set").fetchall():
+            self.by_names[names] = set_id
+            self.by_id[set_id] = tuple(names.split(",")) if names else ()
+
+    def id_of(self, names: Iterable[str]) -> int:
+        """The id of a set of field names, interned on first use."""
+        key = ",".join(sorted(names))
+        found = self.by_names.get(key)
+        if found is None:
+            self._load()
+            found = self.by_names.get(key)
+        if found is None:
+            self.cur.execute("INSERT INTO clock_field_set (names) VALUES (?)", (key,))
+            found = self.cur.lastrowid
+            self.by_names[key] = found
+            self.by_id[found] = tuple(key.split(",")) if key else ()
+        return found
+
+    def names(self, set_id: int) -> tuple[str, ...]:
+        """The field names of an interned set."""
+        found = self.by_id.get(set_id)
+        if found is None:
+            self._load()
+            found = self.by_id[set_id]
+        return found
+
+    def encode(self, clocks: Mapping[str, str], top: str) -> str:
+        """The compact text of a row's ``{field: HLC}`` (``top`` its newest HLC)."""
+        groups: dict[str, list[str]] = {}
+        for name, hlc in clocks.items():
+            groups.setdefault(hlc, []).append(name)
+        parts = [str(self.id_of(groups.pop(top)))] if top in groups else []
+        parts += [f"{self.id_of(names)}{_AT}{hlc}" for hlc, names in sorted(groups.items())]
+        return _SEP.join(parts)
+
+    def decode(self, top: str, text: str) -> dict[str, str]:
+        """``{field: HLC}`` of a row's compact clocks."""
+        clocks: dict[str, str] = {}
+        for part in text.split(_SEP) if text else ():
+            set_id, _, hlc = part.partition(_AT)
+            clocks.update(dict.fromkeys(self.names(int(set_id)), hlc or top))
+        return clocks
+
+
+def any_loaded(cur: sqlite.Cursor) -> bool:
+    """True when some row's clocks are kept here (a store loaded from a snapshot)."""
+    return cur.execute("SELECT 1 FROM row_clock LIMIT 1").fetchone() is not None
+
+
+def read(cur: sqlite.Cursor, row_ids: Iterable[str], sets: FieldSets | None = None
+         ) -> dict[str, tuple[str, dict[str, str]]]:
+    """``row id → (top, {field: HLC})`` of the rows among ``row_ids`` that have an entry."""
+    sets = sets or FieldSets(cur)
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    ids = list(row_ids)
+    for i in range(0, len(ids), 5000):
+        # Fetched whole: decoding may ask the field sets on the same cursor.
+        for row_id, top, text in cur.execute(
+                "SELECT row_id, top, clocks FROM row_clock WHERE row_id IN "
+                "(SELECT value FROM json_each(?))", (_json_list(ids[i:i + 5000]),)).fetchall():
+            out[row_id] = (top, sets.decode(top, text))
+    return out
+
+
+def of_row(cur: sqlite.Cursor, row_id: str) -> dict[str, str]:
+    """``{field: HLC}`` kept here for one row (empty when its changes are all logged)."""
+    found = cur.execute("SELECT top, clocks FROM row_clock WHERE row_id = ?",
+                        (row_id,)).fetchone()
+    return FieldSets(cur).decode(found[0], found[1]) if found else {}
+
+
+def newest(cur: sqlite.Cursor) -> str | None:
+    """The highest clock kept here, or None."""
+    return cur.execute("SELECT max(top) FROM row_clock").fetchone()[0]
+
+
+def overlay(clocks: dict[str, str], kept: Mapping[str, str]) -> dict[str, str]:
+    """Field clocks from the log (``clocks``, changed in place) raised to those kept here."""
+    for name, hlc in kept.items():
+        if hlc > clocks.get(name, ""):
+            clocks[name] = hlc
+    return clocks
+
+
+def _json_list(items: Iterable[Any]) -> str:
+    return json.dumps(list(items))
