@@ -15,10 +15,16 @@ device id, which is hex too).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from ..domain.changes import dumps
+from ..domain.hlc import device_of
 from . import sqlite
+
+# Namespace of the ids of changes made from loaded rows (``loaded_changes``).
+_LOADED = uuid.UUID("5b1f0c3e-7a7e-4f0a-9d52-1e0c6b7d2a11")
 
 _SEP, _AT = ";", "@"
 
@@ -114,6 +120,53 @@ def overlay(clocks: dict[str, str], kept: Mapping[str, str]) -> dict[str, str]:
         if hlc > clocks.get(name, ""):
             clocks[name] = hlc
     return clocks
+
+
+def loaded_changes(cur: sqlite.Cursor, tables: Mapping[str, Any]
+                   ) -> Iterator[tuple[Any, ...]]:
+    """The loaded rows as change-log rows ``(0, id, entity, row_id, fields, base, HLC,
+    device, user)``: one per clock of a row, naming the fields of that clock with the
+    values the row holds (what an ``--all`` bundle carries for rows that have no logged
+    change). A field a logged change set again since is left out (that change says it).
+    The id is made from the row and the HLC, so the same change made twice is one change
+    to whoever imports it; base and user are not known (the device is the HLC's)."""
+    read = cur.connection.cursor()
+    newer: dict[str, dict[str, str]] = {}
+    for row_id, fields, hlc in read.execute(
+            "SELECT c.row_id, c.fields, c.hlc FROM change_log c "
+            "JOIN row_clock r ON r.row_id = c.row_id").fetchall():
+        found = newer.setdefault(row_id, {})
+        for name in json.loads(fields):
+            if hlc > found.get(name, ""):
+                found[name] = hlc
+    sets = FieldSets(cur)
+    for entity, info in tables.items():
+        columns, booleans = info.columns, info.booleans
+        read.execute(f'SELECT r.top, r.clocks, t.* FROM row_clock r JOIN "{entity}" t '
+                     "ON t.id = r.row_id")
+        while rows := read.fetchmany(2000):
+            for row in rows:
+                values = dict(zip(columns, row[2:], strict=True))
+                row_id = values["id"]
+                later = newer.get(row_id, {})
+                groups: dict[str, dict[str, Any]] = {}
+                for name, hlc in sets.decode(row[0], row[1]).items():
+                    if later.get(name, "") > hlc:
+                        continue
+                    value = values[name]
+                    if name in booleans and value is not None:
+                        value = bool(value)
+                    groups.setdefault(hlc, {})[name] = value
+                for hlc, fields in sorted(groups.items()):
+                    change_id = str(uuid.uuid5(_LOADED, f"{row_id}\x00{hlc}"))
+                    yield (0, change_id, entity, row_id, dumps(fields), "{}", hlc,
+                           device_of(hlc), "")
+
+
+def loaded_count(cur: sqlite.Cursor) -> int:
+    """How many rows were loaded from a snapshot (about as many changes in an ``--all``
+    bundle)."""
+    return int(cur.execute("SELECT count(*) FROM row_clock").fetchone()[0])
 
 
 def _json_list(items: Iterable[Any]) -> str:

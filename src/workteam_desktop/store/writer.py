@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Date, DateTime
+from sqlalchemy import Boolean, Connection, Date, DateTime
 
 from ..domain.changes import dumps
 from ..domain.hlc import HybridClock
@@ -50,6 +50,8 @@ class TableInfo:
         # Changes received from elsewhere carry dates as ISO text (JSON); the columns'
         # processors take date objects, so such text is parsed first.
         self.parsers: dict[str, Callable[[str], Any]] = {}
+        # Columns SQLite keeps as 0/1 that a change carries as true/false.
+        self.booleans = frozenset(c.name for c in table.columns if isinstance(c.type, Boolean))
         for column in table.columns:
             proc = column.type._cached_bind_processor(dialect)
             if proc is not None:

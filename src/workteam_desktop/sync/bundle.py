@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.ids import new_id
+from ..store import row_clock
 from ..store.attachments import content_path, read_content
 from ..store.store import Store
 from . import bundle_format as fmt
@@ -75,6 +76,8 @@ def _source(store: Store, everything: bool, after_seq: int) -> Iterator[tuple[An
     sql = _SELECT + ("" if everything else " AND origin = 'local'") + " ORDER BY seq"
     with store.read() as cur:
         cur.row_factory = None
+        if everything:  # rows loaded from a snapshot have no logged change: made from rows
+            yield from row_clock.loaded_changes(cur, store.tables)
         yield from cur.execute(sql, (0 if everything else after_seq,))
 
 
@@ -164,7 +167,8 @@ def _count(store: Store, everything: bool, after_seq: int) -> int:
     sql = "SELECT count(*) FROM change_log WHERE seq > ?" + (
         "" if everything else " AND origin = 'local'")
     with store.read() as cur:
-        return int(cur.execute(sql, (0 if everything else after_seq,)).fetchone()[0])
+        loaded = row_clock.loaded_count(cur) if everything else 0
+        return loaded + int(cur.execute(sql, (0 if everything else after_seq,)).fetchone()[0])
 
 
 def export_bundle(store: Store, out: Path, *, everything: bool = False,
