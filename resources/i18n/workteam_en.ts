@@ -977,6 +977,14 @@ The current data is first kept as a “before restore” backup, so it can be re
         <translation>Organising the data (building indexes, household facts)</translation>
     </message>
     <message>
+        <source>正在下载数据快照（MB）</source>
+        <translation>Downloading the data snapshot (MB)</translation>
+    </message>
+    <message>
+        <source>正在载入数据快照（行）</source>
+        <translation>Loading the data snapshot (rows)</translation>
+    </message>
+    <message>
         <source>正在同步</source>
         <translation>Syncing</translation>
     </message>
@@ -4767,6 +4775,18 @@ The members, income, visits, rights, assistance and other records of {merged} mo
             <numerusform>%Ln conflict to review</numerusform>
             <numerusform>%Ln conflicts to review</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>正在下载数据快照（MB）</source>
+        <translation>Downloading the data snapshot (MB)</translation>
+    </message>
+    <message>
+        <source>正在载入数据快照（行）</source>
+        <translation>Loading the data snapshot (rows)</translation>
+    </message>
+    <message>
+        <source>另从服务器的数据快照载入 {rows} 条记录。</source>
+        <translation> Also loaded {rows} records from the server&apos;s data snapshot.</translation>
     </message>
     <message numerus="yes">
         <source>共 %Ln 条更改尚未同步</source>
