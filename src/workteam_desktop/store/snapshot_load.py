@@ -36,7 +36,6 @@ FORMAT = 1  # the header's "snapshot" value this program reads
 _BATCH = 5000  # rows per executemany
 _LINE_LIMIT = 64 * 1024 * 1024  # a line longer than this is not a row: the file is refused
 _READ = 4 * 1024 * 1024  # decompressed bytes read at a time (line by line costs seconds)
-_LOAD_CACHE_KIB = 256 * 1024  # page cache during a load
 
 Progress = Callable[[int, int], None]  # rows loaded, rows in the file
 
@@ -106,10 +105,6 @@ def _load(store: Store, lines: Iterator[Any],
     with store.write() as w:
         cur = w.cursor
         cur.execute("PRAGMA defer_foreign_keys = ON")
-        # A load writes a county in one transaction: a larger page cache spills less of it
-        # to the WAL before the commit (back to the connection's own size after it).
-        [cache] = cur.execute("PRAGMA cache_size").fetchone()
-        cur.execute(f"PRAGMA cache_size = -{_LOAD_CACHE_KIB}")
         tables = w.tables
         sets = row_clock.FieldSets(cur)
         set_ids: dict[tuple[str, ...], int] = {}  # field names in file order → set id
@@ -181,7 +176,6 @@ def _load(store: Store, lines: Iterator[Any],
             result.changes, result.held = merged.applied, len(bad)
             result.conflicts = merged.conflicts
         put(cur, {CURSOR: str(result.position), **(then(result) if then else {})})
-        cur.execute(f"PRAGMA cache_size = {int(cache)}")
     if progress is not None:
         progress(result.rows, total)
     return result
