@@ -10,6 +10,7 @@ import hashlib
 import json
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -364,11 +365,12 @@ def edits(draw: st.DrawFn) -> list[tuple[str, str, dict, tuple[int, int, str]]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One SQLite server for every example (each example's rows have ids of their own);
-    every change makes the next snapshot a new one."""
-    home = tmp_path_factory.mktemp("snapshot-property") / "server"
+def property_server(tmp_path_factory: pytest.TempPathFactory, name: str
+                    ) -> Iterator[RunningServer]:
+    """One SQLite server for every example of a property test (each example's rows have
+    ids of their own); every change makes the next snapshot a new one. Accounts: ``root``
+    (the county) and ``a`` (village1)."""
+    home = tmp_path_factory.mktemp(name) / "server"
     home.mkdir()
     (home / "server.toml").write_text("[sync]\nsnapshot_stale_changes = 1\n", encoding="utf-8")
     with start_server(home) as server:
@@ -377,6 +379,34 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
         with server.client("root", PASSWORD) as root:
             push(root, area_changes())
         yield server
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    yield from property_server(tmp_path_factory, "snapshot-property")
+
+
+def plan_changes(tag: str, plan: list[tuple[str, str, dict, tuple[int, int, str]]]
+                 ) -> list[dict]:
+    """The wire changes of an :func:`edits` plan, row ids prefixed with ``tag``: a stamp
+    used twice is left out; the first change of a row places it (a household names its
+    village, a member its household)."""
+    used: set[tuple[int, int, str]] = set()
+    batch: list[dict] = []
+    for entity, row, fields, (ms, counter, device) in plan:
+        if (ms, counter, device) in used:
+            continue
+        used.add((ms, counter, device))
+        first = not any(c["row_id"] == f"{tag}-{row}" for c in batch)
+        if entity == "household":
+            fields = {"number": row, "village_id": "village1", **fields} if first else fields
+        else:
+            fields = {"household_id": "h0", **fields} if first else dict(fields)
+            if "household_id" in fields:
+                fields["household_id"] = f"{tag}-{fields['household_id']}"
+        change = wire_change(entity, f"{tag}-{row}", fields)
+        batch.append(at(change, hlc(1000 + ms, device, counter)))
+    return batch
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -390,22 +420,7 @@ def test_the_fold_is_the_laptops_merge(shared_server: RunningServer,
     the snapshot's rows and clocks are what an empty laptop makes of the pulled changes,
     and its raw changes those of the rows the laptop keeps waiting."""
     tag = uuid.uuid4().hex[:8]
-    used: set[tuple[int, int, str]] = set()
-    batch = []
-    for entity, row, fields, (ms, counter, device) in plan:
-        if (ms, counter, device) in used:
-            continue
-        used.add((ms, counter, device))
-        first = not any(c["row_id"] == f"{tag}-{row}" for c in batch)
-        if entity == "household":
-            # The first change of a row places it: it names its village.
-            fields = {"number": row, "village_id": "village1", **fields} if first else fields
-        else:
-            fields = {"household_id": "h0", **fields} if first else dict(fields)
-            if "household_id" in fields:
-                fields["household_id"] = f"{tag}-{fields['household_id']}"
-        change = wire_change(entity, f"{tag}-{row}", fields)
-        batch.append(at(change, hlc(1000 + ms, device, counter)))
+    batch = plan_changes(tag, plan)
     with shared_server.client("root", PASSWORD) as root:
         push(root, batch)  # some may be refused (a member of a household never made)
     ours = {f"{tag}-{r}" for r in ("h0", "h1", "h2", "m0", "m1")}

@@ -8,15 +8,16 @@ from __future__ import annotations
 import json
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_server_snapshot import DEVICES, PASSWORD, at, edits, fetch, hlc
+from test_server_snapshot import DEVICES, PASSWORD, edits, fetch, hlc, plan_changes, property_server
 
-from serverlib import RunningServer, area_changes, pull_all, push, start_server, wire_change
+from serverlib import RunningServer, pull_all, push
 from workteam_desktop.domain.changes import Change
 from workteam_desktop.domain.entities import NAMES
 from workteam_desktop.domain.ids import new_id
@@ -92,42 +93,8 @@ def later_edits(draw: st.DrawFn) -> list[tuple[str, str, dict, int, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One SQLite server for every example (each example's rows have ids of their own);
-    every change makes the next snapshot a new one."""
-    home = tmp_path_factory.mktemp("snapshot-load-property") / "server"
-    home.mkdir()
-    (home / "server.toml").write_text("[sync]\nsnapshot_stale_changes = 1\n", encoding="utf-8")
-    with start_server(home) as server:
-        server.add_user("root", "admin", "", PASSWORD)
-        server.add_user("a", "member", "140215101201", PASSWORD)
-        with server.client("root", PASSWORD) as root:
-            push(root, area_changes())
-        yield server
-
-
-def _first_changes(tag: str, plan: list[tuple[str, str, dict, tuple[int, int, str]]]
-                   ) -> list[dict]:
-    """The changes before the snapshot (as the server snapshot's own property test)."""
-    used: set[tuple[int, int, str]] = set()
-    batch: list[dict] = []
-    # A household and its member made first (most examples then load a member as a row);
-    # the random edits come after, on any clock.
-    plan = [("household", "h0", {"head_name": "甲"}, (0, 9, "dev-a")),
-            ("member", "m0", {"name": "甲"}, (0, 9, "dev-b")), *plan]
-    for entity, row, fields, (ms, counter, device) in plan:
-        if (ms, counter, device) in used:
-            continue
-        used.add((ms, counter, device))
-        first = not any(c["row_id"] == f"{tag}-{row}" for c in batch)
-        if entity == "household":
-            fields = {"number": row, "village_id": "village1", **fields} if first else fields
-        else:
-            fields = {"household_id": "h0", **fields} if first else dict(fields)
-            if "household_id" in fields:
-                fields["household_id"] = f"{tag}-{fields['household_id']}"
-        batch.append(at(wire_change(entity, f"{tag}-{row}", fields), hlc(1000 + ms, device, counter)))
-    return batch
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    yield from property_server(tmp_path_factory, "snapshot-load-property")
 
 
 def _later_changes(tag: str, later: list[tuple[str, str, dict, int, str, str]],
@@ -165,7 +132,10 @@ def test_a_laptop_loaded_from_a_snapshot_is_the_laptop_that_pulled(
     (bases current, empty or stale; members pointed at a household never made) give both
     the same rows, clocks, waiting rows and fields, and conflict queue."""
     tag = uuid.uuid4().hex[:8]
-    first = _first_changes(tag, plan)
+    # A household and its member made first (most examples then load a member as a row);
+    # the random edits come after, on any clock.
+    first = plan_changes(tag, [("household", "h0", {"head_name": "甲"}, (0, 9, "dev-a")),
+                               ("member", "m0", {"name": "甲"}, (0, 9, "dev-b")), *plan])
     with shared_server.client("root", PASSWORD) as root:
         push(root, first)  # some may be refused (a member of a household never made)
     ours = {f"{tag}-{r}" for r in ROWS}
