@@ -68,9 +68,13 @@ def test_a_first_sync_loads_the_snapshot_and_goes_on_by_changes(tmp_path, server
     a, ids = _first_laptop(tmp_path, server, user)
     b = Store.open(tmp_path / "b")
     acc_b = login(b, server.url, user, PASSWORD).account
-    report = sync_once(b, acc_b)
+    phases: list[str] = []
+    report = sync_once(b, acc_b, progress=lambda _d, _t, phase: phases.append(phase))
     # 1 village + 40 households + 1 photo: loaded as rows, no change logged for them
     assert report.snapshot_rows == 42 and report.attachments_down == 1
+    # The page shows each step: the download, the rows, the indexes and facts after them
+    seen = list(dict.fromkeys(p for p in phases if p in ("snapshot", "snapshot_load", "index")))
+    assert seen == ["snapshot", "snapshot_load", "index"]
     assert synced_tables(b) == synced_tables(a)
     with b.read() as cur:
         assert cur.execute("SELECT count(*) FROM change_log").fetchone()[0] == 0

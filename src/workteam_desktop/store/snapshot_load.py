@@ -74,16 +74,17 @@ def _lines(f: IO[bytes]) -> Iterator[Any]:
 
 def load(store: Store, path: Path, *,
          then: Callable[[LoadResult], Mapping[str, str | None]] | None = None,
-         progress: Progress | None = None) -> LoadResult:
+         progress: Progress | None = None, finishing: Progress | None = None) -> LoadResult:
     """Load the snapshot file at ``path`` (already checked against its hash) into the
     store, which must be empty; ``then(result)`` names sync state to store with the cursor
-    in the same transaction. Raises :class:`SnapshotError` (nothing written) when it
-    cannot."""
+    in the same transaction; ``progress(rows, rows in the file)`` follows the rows and
+    ``finishing(done, total)`` the indexes and household facts built after them. Raises
+    :class:`SnapshotError` (nothing written) when it cannot."""
     with store.read() as cur:
         if not bulk_load.is_empty(cur):
             raise SnapshotError("本机已有数据，不能再载入快照")
     try:
-        with bulk_load.loading(store), gzip.open(path, "rb") as f:
+        with bulk_load.loading(store, finishing), gzip.open(path, "rb") as f:
             return _load(store, _lines(f), then, progress)
     except SnapshotError:
         raise

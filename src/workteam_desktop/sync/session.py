@@ -308,7 +308,8 @@ class _Steps:
         try:
             result = snapshot_load.load(
                 store, path, then=keep_photos,
-                progress=lambda done, total: self.progress(done, total, "snapshot_load"))
+                progress=lambda done, total: self.progress(done, total, "snapshot_load"),
+                finishing=lambda done, total: self.progress(done, total, "index"))
         except snapshot_load.SnapshotError:
             # Refused as a whole (nothing written): the changes themselves are pulled, and
             # the page screening keeps aside what this program cannot apply.
