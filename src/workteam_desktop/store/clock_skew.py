@@ -70,9 +70,7 @@ def restamp_ahead(store: Store, bound_ms: int = RESTAMP_BOUND_MS) -> int:
         [latest] = cur.execute(
             "SELECT max(hlc) FROM change_log WHERE NOT (origin = 'local' AND pushed IN (?, ?) "
             "AND hlc > ?)", (UNSENT, REJECTED, limit_text)).fetchone()
-        loaded = row_clock.newest(cur)  # clocks of rows loaded from a snapshot count too
-        if loaded is not None and (latest is None or loaded > latest):
-            latest = loaded
+        latest = row_clock.newest(cur, latest)  # rows loaded from a snapshot count too
         last = Timestamp.decode(latest) if latest else None
         w.clock.rewind((last.wall_ms, last.counter) if last else (0, 0))
         if not ahead:

@@ -54,11 +54,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-import orjson
-
 from ..domain.changes import Change, dumps
 from ..domain.hlc import Timestamp, device_of
-from . import row_clock
+from . import row_clock, sqlite
 from .writer import TableInfo, Writer
 
 _CHANGE_SQL = (
@@ -145,11 +143,6 @@ def _chunks(changes: Iterable[Change], size: int) -> Iterator[list[Change]]:
     it = iter(changes)
     while chunk := list(islice(it, size)):
         yield chunk
-
-
-def _json_list(items: Iterable[str]) -> str:
-    """A list of ids as one JSON parameter (``json_each``: no limit on bound variables)."""
-    return orjson.dumps(list(items)).decode()
 
 
 class NeedsReferencePath(Exception):
@@ -261,13 +254,13 @@ class _Merge:
         for entity, ids in by_entity.items():
             present.update(r[0] for r in cur.execute(
                 f'SELECT id FROM "{entity}" WHERE id IN (SELECT value FROM json_each(?))',
-                (_json_list(ids),)))
+                (sqlite.json_list(ids),)))
             everything.extend(ids)
         clocks: dict[str, dict[str, str]] = {}
         for row_id, fields_text, hlc in cur.execute(
                 "SELECT row_id, fields, hlc FROM change_log WHERE row_id IN "
                 "(SELECT value FROM json_each(?)) ORDER BY row_id, hlc",
-                (_json_list(everything),)):
+                (sqlite.json_list(everything),)):
             found = clocks.get(row_id)
             if found is None:
                 found = clocks[row_id] = {}
@@ -291,7 +284,7 @@ class _Merge:
     def _logged_ids(self, chunk: list[Change]) -> set[str]:
         return {r[0] for r in self.cur.execute(
             "SELECT id FROM change_log WHERE id IN (SELECT value FROM json_each(?))",
-            (_json_list(ch.id for ch in chunk),))}
+            (sqlite.json_list(ch.id for ch in chunk),))}
 
     # -- one chunk -------------------------------------------------------------------
 
@@ -680,7 +673,7 @@ class _Merge:
         if self.recheck:
             due.update(r[0] for r in cur.execute(
                 "SELECT change_id FROM pending_field WHERE row_id IN "
-                "(SELECT value FROM json_each(?))", (_json_list(self.recheck),)))
+                "(SELECT value FROM json_each(?))", (sqlite.json_list(self.recheck),)))
             self.recheck.clear()
         if not due:
             return
@@ -689,7 +682,7 @@ class _Merge:
                 "SELECT c.id, c.entity, c.row_id, c.fields, c.base, c.hlc, p.field, "
                 "p.parent_entity, p.parent_id FROM pending_field p JOIN change_log c "
                 "ON c.id = p.change_id WHERE p.change_id IN (SELECT value FROM json_each(?)) "
-                "ORDER BY c.hlc, c.id", (_json_list(due),)).fetchall():
+                "ORDER BY c.hlc, c.id", (sqlite.json_list(due),)).fetchall():
             self._settle(*entry)
 
     def _settle(self, change_id: str, entity: str, row_id: str, fields_text: str,
@@ -753,7 +746,7 @@ class _Merge:
         if ask:
             found = {r[0] for r in self.cur.execute(
                 f'SELECT id FROM "{parent}" WHERE id IN (SELECT value FROM json_each(?))',
-                (_json_list(ask),))}
+                (sqlite.json_list(ask),))}
             if len(seen) + len(found) > _ROW_CACHE:
                 seen.clear()
             seen |= found

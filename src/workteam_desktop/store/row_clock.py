@@ -36,6 +36,7 @@ class FieldSets:
         self.cur = cur
         self.by_names: dict[str, int] = {}
         self.by_id: dict[int, tuple[str, ...]] = {}
+        self.by_order: dict[tuple[str, ...], int] = {}  # names in a row's order → id
 
     def _load(self) -> None:
         for set_id, names in self.cur.execute("SELECT id, names FROM clock_field_set").fetchall():
@@ -66,6 +67,14 @@ class FieldSets:
 
     def encode(self, clocks: Mapping[str, str], top: str) -> str:
         """The compact text of a row's ``{field: HLC}`` (``top`` its newest HLC)."""
+        if len(set(clocks.values())) == 1 and top in clocks.values():
+            # The usual row, made by one change: its names in the order they come (the
+            # rows of a table come alike) find the set without sorting and joining them.
+            order = tuple(clocks)
+            found = self.by_order.get(order)
+            if found is None:
+                found = self.by_order[order] = self.id_of(order)
+            return str(found)
         groups: dict[str, list[str]] = {}
         for name, hlc in clocks.items():
             groups.setdefault(hlc, []).append(name)
@@ -97,7 +106,7 @@ def read(cur: sqlite.Cursor, row_ids: Iterable[str], sets: FieldSets | None = No
         # Fetched whole: decoding may ask the field sets on the same cursor.
         for row_id, top, text in cur.execute(
                 "SELECT row_id, top, clocks FROM row_clock WHERE row_id IN "
-                "(SELECT value FROM json_each(?))", (_json_list(ids[i:i + 5000]),)).fetchall():
+                "(SELECT value FROM json_each(?))", (sqlite.json_list(ids[i:i + 5000]),)).fetchall():
             out[row_id] = (top, sets.decode(top, text))
     return out
 
@@ -109,9 +118,11 @@ def of_row(cur: sqlite.Cursor, row_id: str) -> dict[str, str]:
     return FieldSets(cur).decode(found[0], found[1]) if found else {}
 
 
-def newest(cur: sqlite.Cursor) -> str | None:
-    """The highest clock kept here, or None."""
-    return cur.execute("SELECT max(top) FROM row_clock").fetchone()[0]
+def newest(cur: sqlite.Cursor, logged: str | None) -> str | None:
+    """The later of ``logged`` (the highest HLC a caller found in the log) and the highest
+    clock kept here: every clock this store holds, for a clock rewound to it."""
+    [loaded] = cur.execute("SELECT max(top) FROM row_clock").fetchone()
+    return loaded if loaded is not None and (logged is None or loaded > logged) else logged
 
 
 def overlay(clocks: dict[str, str], kept: Mapping[str, str]) -> dict[str, str]:
@@ -167,7 +178,3 @@ def loaded_count(cur: sqlite.Cursor) -> int:
     """How many rows were loaded from a snapshot (about as many changes in an ``--all``
     bundle)."""
     return int(cur.execute("SELECT count(*) FROM row_clock").fetchone()[0])
-
-
-def _json_list(items: Iterable[Any]) -> str:
-    return json.dumps(list(items))

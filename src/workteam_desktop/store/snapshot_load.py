@@ -108,7 +108,6 @@ def _load(store: Store, lines: Iterator[Any],
         cur.execute("PRAGMA defer_foreign_keys = ON")
         tables = w.tables
         sets = row_clock.FieldSets(cur)
-        set_ids: dict[tuple[str, ...], int] = {}  # field names in file order → set id
         layouts: dict[str, Any] = {}
         allowed: dict[str, frozenset[str]] = {}
         rows: list[tuple[Any, ...]] = []
@@ -149,15 +148,7 @@ def _load(store: Store, lines: Iterator[Any],
                 raise SnapshotError("快照中有一行没有时钟")
             record, _full = row_record(info, layouts[e], row_id, values, top)
             rows.append(record)
-            # One set of names and one HLC: the usual row, made by one change.
-            key = tuple(clock)
-            if len(set(clock.values())) == 1:
-                set_id = set_ids.get(key)
-                if set_id is None:
-                    set_id = set_ids[key] = sets.id_of(key)
-                clocks.append((row_id, top, str(set_id)))
-            else:
-                clocks.append((row_id, top, sets.encode(clock, top)))
+            clocks.append((row_id, top, sets.encode(clock, top)))
             if top > top_seen:
                 top_seen = top
             if e == "attachment" and isinstance(values.get("sha256"), str):

@@ -300,9 +300,7 @@ def _switch_device(cur: sqlite.Cursor, old: str, user: str, reason: str) -> str:
     clock = cur.execute("SELECT wall_ms, counter FROM clock_state WHERE device = ?",
                         (old,)).fetchone() or (0, 0)
     [latest] = cur.execute("SELECT max(hlc) FROM change_log").fetchone()
-    loaded = row_clock.newest(cur)  # rows loaded from a snapshot: their clocks count too
-    if loaded is not None and (latest is None or loaded > latest):
-        latest = loaded
+    latest = row_clock.newest(cur, latest)  # rows loaded from a snapshot count too
     try:
         seen = Timestamp.decode(latest) if latest else None
     except ValueError:
