@@ -953,48 +953,8 @@ The current data is first kept as a “before restore” backup, so it can be re
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <source>正在上传更改</source>
-        <translation>Sending changes</translation>
-    </message>
-    <message>
         <source>正在取回数据</source>
         <translation>Fetching data</translation>
-    </message>
-    <message>
-        <source>正在上传照片</source>
-        <translation>Uploading photos</translation>
-    </message>
-    <message>
-        <source>正在下载照片</source>
-        <translation>Downloading photos</translation>
-    </message>
-    <message>
-        <source>正在更新表单</source>
-        <translation>Updating forms</translation>
-    </message>
-    <message>
-        <source>正在整理数据（建立索引、计算户情）</source>
-        <translation>Organising the data (building indexes, household facts)</translation>
-    </message>
-    <message>
-        <source>正在下载数据快照（MB）</source>
-        <translation>Downloading the data snapshot (MB)</translation>
-    </message>
-    <message>
-        <source>正在载入数据快照（行）</source>
-        <translation>Loading the data snapshot (rows)</translation>
-    </message>
-    <message>
-        <source>正在同步</source>
-        <translation>Syncing</translation>
-    </message>
-    <message>
-        <source>{what}：{done} / {total}</source>
-        <translation>{what}: {done} / {total}</translation>
-    </message>
-    <message>
-        <source>{what}：{done}</source>
-        <translation>{what}: {done}</translation>
     </message>
     <message>
         <source>已取消。账号已保存，已取回的数据也已保存；进入程序后在“同步”页继续。</source>
@@ -4777,14 +4737,6 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         </translation>
     </message>
     <message>
-        <source>正在下载数据快照（MB）</source>
-        <translation>Downloading the data snapshot (MB)</translation>
-    </message>
-    <message>
-        <source>正在载入数据快照（行）</source>
-        <translation>Loading the data snapshot (rows)</translation>
-    </message>
-    <message>
         <source>另从服务器的数据快照载入 {rows} 条记录。</source>
         <translation> Also loaded {rows} records from the server&apos;s data snapshot.</translation>
     </message>
@@ -4824,6 +4776,29 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Connecting to the server…</translation>
     </message>
     <message>
+        <source>同步完成：上传 {pushed} 条更改，收到 {applied} 条新更改。</source>
+        <translation>Sync done: sent {pushed} changes, received {applied} new changes.</translation>
+    </message>
+    <message>
+        <source>{n} 条更改被服务器拒绝：{reasons}（见下方列表）</source>
+        <translation>The server rejected {n} changes: {reasons} (listed below)</translation>
+    </message>
+    <message>
+        <source>输入密码</source>
+        <translation>Enter password</translation>
+    </message>
+    <message>
+        <source>本机无法保存登录，请输入同步密码：</source>
+        <translation>This computer cannot keep the login; enter the sync password:</translation>
+    </message>
+    <message>
+        <source>无法读取本机密钥，U盘传输暂不可用。</source>
+        <translation>Cannot read this laptop&apos;s keys; USB transfer is unavailable.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncProgress</name>
+    <message>
         <source>正在上传更改</source>
         <translation>Sending changes</translation>
     </message>
@@ -4848,8 +4823,12 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Organising the data (building indexes, household facts)</translation>
     </message>
     <message>
-        <source>正在同步</source>
-        <translation>Syncing</translation>
+        <source>正在下载数据快照（MB）</source>
+        <translation>Downloading the data snapshot (MB)</translation>
+    </message>
+    <message>
+        <source>正在载入数据快照（行）</source>
+        <translation>Loading the data snapshot (rows)</translation>
     </message>
     <message>
         <source>{what}：{done} / {total}</source>
@@ -4860,24 +4839,8 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>{what}: {done}</translation>
     </message>
     <message>
-        <source>同步完成：上传 {pushed} 条更改，收到 {applied} 条新更改。</source>
-        <translation>Sync done: sent {pushed} changes, received {applied} new changes.</translation>
-    </message>
-    <message>
-        <source>{n} 条更改被服务器拒绝：{reasons}（见下方列表）</source>
-        <translation>The server rejected {n} changes: {reasons} (listed below)</translation>
-    </message>
-    <message>
-        <source>输入密码</source>
-        <translation>Enter password</translation>
-    </message>
-    <message>
-        <source>本机无法保存登录，请输入同步密码：</source>
-        <translation>This computer cannot keep the login; enter the sync password:</translation>
-    </message>
-    <message>
-        <source>无法读取本机密钥，U盘传输暂不可用。</source>
-        <translation>Cannot read this laptop&apos;s keys; USB transfer is unavailable.</translation>
+        <source>正在同步</source>
+        <translation>Syncing</translation>
     </message>
 </context>
 <context>

@@ -64,6 +64,7 @@ from .ca_file import CaFileField
 from .context import AppContext
 from .division_pickers import CountyPicker, VillageChecklist
 from .record_widgets import set_invalid, with_error
+from .sync_progress import phase_words, show_progress, sync_word
 from .tasks import Cancelled, JobState, TaskHandle, TaskRunner
 from .widgets import accent_button, field_error, page_title
 
@@ -540,22 +541,10 @@ class ConnectPanel(_Panel):
     def _progress(self, done: int, total: int | None, phase: str) -> None:
         if not self.cancel_button.isEnabled():
             return  # cancelling: keep saying so
-        words = {"push": self.tr("正在上传更改"), "pull": self.tr("正在取回数据"),
-                 "attachments_up": self.tr("正在上传照片"),
-                 "attachments_down": self.tr("正在下载照片"), "forms": self.tr("正在更新表单"),
-                 "index": self.tr("正在整理数据（建立索引、计算户情）"),
-                 "snapshot": self.tr("正在下载数据快照（MB）"),
-                 "snapshot_load": self.tr("正在载入数据快照（行）")}
-        text = words.get(phase, self.tr("正在同步"))
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(min(done, total))
-            self.phase_label.setText(self.tr("{what}：{done} / {total}").format(
-                what=text, done=f"{done:,}", total=f"{total:,}"))
-        else:
-            self.progress.setRange(0, 0)
-            self.phase_label.setText(self.tr("{what}：{done}").format(what=text, done=f"{done:,}")
-                                     if done else text + "…")
+        # A new laptop takes everything: "data", where the sync page says "changes".
+        words = {**phase_words(), "pull": self.tr("正在取回数据")}
+        show_progress(self.progress, self.phase_label, done, total,
+                      words.get(phase) or sync_word())
 
     def _done(self, result: FirstSync) -> None:
         self.task = None

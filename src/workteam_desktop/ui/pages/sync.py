@@ -48,6 +48,7 @@ from ..conflict_review import ConflictReviewDialog
 from ..context import AppContext
 from ..sync_controller import sync_controller
 from ..sync_login import LoginDialog
+from ..sync_progress import phase_words, show_progress, sync_word
 from ..widgets import (
     ReflowRow,
     accent_button,
@@ -434,24 +435,10 @@ class SyncPage(Page):
         self.error_label.hide()
 
     def _progress(self, done: int, total: int | None, phase: str) -> None:
-        words = {"push": self.tr("正在上传更改"), "pull": self.tr("正在取回更改"),
-                 "attachments_up": self.tr("正在上传照片"),
-                 "attachments_down": self.tr("正在下载照片"), "forms": self.tr("正在更新表单"),
-                 "index": self.tr("正在整理数据（建立索引、计算户情）"),
-                 "snapshot": self.tr("正在下载数据快照（MB）"),
-                 "snapshot_load": self.tr("正在载入数据快照（行）")}
-        text = words.get(phase, self.tr("正在同步"))
         if not self.cancel_button.isEnabled():
             return  # cancelling: keep saying so until the batch in flight is done
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(min(done, total))
-            self.phase_label.setText(self.tr("{what}：{done} / {total}").format(
-                what=text, done=f"{done:,}", total=f"{total:,}"))
-        else:
-            self.progress.setRange(0, 0)
-            self.phase_label.setText(self.tr("{what}：{done}").format(what=text, done=f"{done:,}")
-                                     if done else text + "…")
+        show_progress(self.progress, self.phase_label, done, total,
+                      phase_words().get(phase) or sync_word())
 
     def _stopped(self) -> None:
         self.cancel_button.hide()
