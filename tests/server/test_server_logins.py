@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import statistics
 import threading
 import time
 from collections import Counter
@@ -216,7 +217,14 @@ def test_a_flood_from_one_address_does_not_hold_up_a_login_from_another(
     slots: many seconds); with it at most two of a wave are checked, the rest are refused
     at once, and soon every attempt is throttled, then locked, without a check. The login
     from the other address takes less than a second more than it takes without the flood
-    (the time of one argon2 check on this machine is the part no gate can remove)."""
+    (the time of one argon2 check on this machine is the part no gate can remove).
+
+    Wall time on a two-core machine that also runs the 100 client threads is noisy, so the
+    bounds leave room for it and still fail without the gate: the first wave may take up to
+    2 s more than a login alone (without the gate it queues behind 100 checks, 100 x 0.13 s
+    over two cores: 4.5 s measured), and the typical (median) wave at most 0.5 s more. The
+    flood's connections are opened before the first wave (a GET of /health), so that wave
+    times the gate, not 100 TCP handshakes."""
     with started(tmp_path, server_db, "max_failures = 1") as server:
         server.add_user("wang", "member", "140215101201", PASSWORD)
         server.add_user("li", "member", "140215101201", PASSWORD)
@@ -226,6 +234,7 @@ def test_a_flood_from_one_address_does_not_hold_up_a_login_from_another(
 
         def flood() -> None:
             with http_from("127.0.0.1") as http:
+                http.get(f"{server.url}/health").raise_for_status()
                 while True:
                     wave.wait()
                     if stop.is_set():
@@ -259,7 +268,8 @@ def test_a_flood_from_one_address_does_not_hold_up_a_login_from_another(
         print(f"\nlogin from 127.0.0.2 alone: {', '.join(f'{x:.2f}' for x in alone)} s; during "
               f"{len(during)} waves of 100 wrong logins: {', '.join(f'{x:.2f}' for x in during)} s; "
               f"flood answers {dict(Counter(c for _, c, _ in answers))}")
-        assert max(during) < max(alone) + 1.0, (alone, during)
+        assert max(during) < max(alone) + 2.0, (alone, during)
+        assert statistics.median(during) < max(alone) + 0.5, (alone, during)
         codes = Counter(c for _, c, _ in answers)
         assert set(codes) <= {"bad_credentials", "busy", "login_throttled", "login_locked"}
         assert codes["busy"] > 0 and codes["login_locked"] > 0
