@@ -128,6 +128,8 @@ def _sync(args: argparse.Namespace) -> int:
           f"下载 {report.pulled} 条（新 {report.applied}），冲突 {report.conflicts} 条")
     if report.snapshot_rows:
         print(f"首次同步：从服务器的数据快照载入 {report.snapshot_rows} 条记录")
+    if report.compacted:
+        print(f"整理本机数据：压缩已收到的更改 {report.compacted} 条")
     if report.attachments_up or report.attachments_down or report.forms_updated:
         print(f"附件上传 {report.attachments_up} 个，下载 {report.attachments_down} 个；"
               f"表单更新 {report.forms_updated} 个")

@@ -22,6 +22,8 @@ class ChangeLog(SQLModel, table=True):
         Index("ix_change_log_row_hlc", "row_id", "hlc"),
         # The outbox: local changes not yet pushed.
         Index("ix_change_log_outbox", "seq", sqlite_where=text("origin = 'local' AND pushed = 0")),
+        # Received changes still logged (what compaction looks at).
+        Index("ix_change_log_remote", "seq", sqlite_where=text("origin = 'remote'")),
     )
 
     seq: int | None = Field(default=None, primary_key=True)
@@ -233,17 +235,29 @@ class PendingField(SQLModel, table=True):
 
 class RowClock(SQLModel, table=True):
     """The field clocks of a row whose changes are not in ``change_log``: a row loaded from
-    a server snapshot (issue 17). A field's clock is the higher of this and the newest
-    logged change naming it. ``clocks`` is compact (``store/row_clock.py``): groups of
-    fields (an interned :class:`ClockFieldSet`) with their HLC, the group whose HLC is
-    ``top`` written without it — a row made by one change is a number."""
+    a server snapshot, or whose received changes were compacted (issue 17). A field's clock
+    is the higher of this and the newest logged change naming it. ``clocks`` is compact
+    (``store/row_clock.py``): groups of fields (an interned :class:`ClockFieldSet`) with
+    their HLC, the group whose HLC is ``top`` written without it — a row made by one change
+    is a number."""
 
     __tablename__ = "row_clock"
     __table_args__ = {"sqlite_with_rowid": False}
 
     row_id: str = Field(primary_key=True, max_length=36)
-    top: str  # the newest clock of the row: its updated_hlc when it was loaded
+    top: str  # the newest clock kept for the row: its updated_hlc when it was loaded
     clocks: str
+
+
+class CompactedChange(SQLModel, table=True):
+    """The id of a received change folded into ``row_clock`` and deleted from the log
+    (``store/compact.py``): the same change delivered again is skipped. A UUID id is kept
+    as its 16 bytes (a BLOB in this text column), any other id as its text."""
+
+    __tablename__ = "compacted_change"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: str = Field(primary_key=True, max_length=36)
 
 
 class ClockFieldSet(SQLModel, table=True):

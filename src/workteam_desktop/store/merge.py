@@ -56,7 +56,7 @@ from typing import Any
 
 from ..domain.changes import Change, dumps
 from ..domain.hlc import Timestamp, device_of
-from . import row_clock, sqlite
+from . import compact, row_clock, sqlite
 from .writer import TableInfo, Writer
 
 _CHANGE_SQL = (
@@ -282,9 +282,7 @@ class _Merge:
                 rows[row_id] = [entity, kind, logged if logged is not None else {}]
 
     def _logged_ids(self, chunk: list[Change]) -> set[str]:
-        return {r[0] for r in self.cur.execute(
-            "SELECT id FROM change_log WHERE id IN (SELECT value FROM json_each(?))",
-            (sqlite.json_list(ch.id for ch in chunk),))}
+        return compact.known_ids(self.cur, (ch.id for ch in chunk))
 
     # -- one chunk -------------------------------------------------------------------
 
@@ -600,10 +598,11 @@ class _Merge:
     def _row_log(self, row_id: str, entity: str) -> list[tuple[str, dict[str, Any], str, str]]:
         """(HLC, fields, device, user) of every logged change of a row, oldest first.
 
-        A row loaded from a snapshot adds one entry per clock kept in ``row_clock``, naming
-        the fields of that clock with the values the row holds: what the change that set
-        them would say, unless a later logged change set the field again (then the loaded
-        value is older than any value a waiting change compares with)."""
+        A row loaded from a snapshot or compacted adds one entry per clock kept in
+        ``row_clock``, naming the fields of that clock with the values the row holds: what
+        the change that set them would say, unless a later logged change set the field
+        again (then the kept value is older than any value a waiting change compares with:
+        the newest entry holding the row's value starts the comparison)."""
         log = [(h, json.loads(f), d, u) for h, f, d, u in self.cur.execute(
             "SELECT hlc, fields, device, user FROM change_log WHERE row_id = ? ORDER BY hlc",
             (row_id,))]

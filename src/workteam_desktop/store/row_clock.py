@@ -1,10 +1,12 @@
-"""Field clocks of rows whose changes are not logged: rows loaded from a server snapshot.
+"""Field clocks of rows whose changes are not logged: rows loaded from a server snapshot,
+and rows whose received changes were compacted (``store/compact.py``).
 
 A field's clock (the HLC of its current value, what the merge compares a change with and
 what a local edit names as its ``base``) is the higher of the row's ``row_clock`` entry
 and the newest logged change naming it. A row loaded from a snapshot has no logged change,
-so its clocks are kept here, compactly: a county's million rows were each made by one
-change, so nearly every entry is one number.
+and a compacted row only its own laptop's changes and what still waits, so their clocks are
+kept here, compactly: a county's million rows were each made by one change, so nearly every
+entry is one number.
 
 ``clocks`` holds groups ``<set>`` or ``<set>@<HLC>`` joined by ``;``: ``<set>`` is the id of
 an interned sorted list of field names (``clock_field_set``); a group without an HLC has
@@ -92,7 +94,8 @@ class FieldSets:
 
 
 def any_loaded(cur: sqlite.Cursor) -> bool:
-    """True when some row's clocks are kept here (a store loaded from a snapshot)."""
+    """True when some row's clocks are kept here (a store loaded from a snapshot or
+    compacted)."""
     return cur.execute("SELECT 1 FROM row_clock LIMIT 1").fetchone() is not None
 
 

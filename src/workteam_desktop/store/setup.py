@@ -23,7 +23,7 @@ from ..domain import divisions as dv
 from ..domain.areas import AreaRecord, area_id, area_records, reference_change
 from ..domain.problems import DomainError, Problem
 from ..domain.team_setup import CadrePlan, SetupPlan
-from . import home_key, sqlite, sync_state
+from . import compact, home_key, sqlite, sync_state
 from .home import store_path
 from .merge import apply_changes
 from .outbox import WITHHELD
@@ -71,8 +71,7 @@ def write_reference_areas(writer: Writer, records: Iterable[AreaRecord], edition
         return 0
     cur = writer.cursor
     ids = [c.id for c in changes]
-    known = {r[0] for r in cur.execute(
-        "SELECT id FROM change_log WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+    known = compact.known_ids(cur, ids)
     apply_changes(writer, changes, fast=False)
     new = [i for i in ids if i not in known]
     cur.executemany("UPDATE change_log SET origin = 'local', pushed = 0 WHERE id = ?",

@@ -27,6 +27,9 @@ LAST_ERROR = "last_error"
 # ones pushed after the backup are no longer here.
 PULL_OWN = "pull_own_changes"
 CLOCK_OFFSET = "clock_offset_ms"  # the server's clock minus this laptop's (store.Store reads it)
+# Received attachment changes up to this log seq have had their photo fetched (the sync's
+# download); compaction keeps the later ones logged, where the download looks for them.
+ATTACHMENTS_DOWN_SEQ = "attachments_down_seq"
 
 _UPSERT = ("INSERT INTO sync_state (key, value) VALUES (?, ?) "
            "ON CONFLICT(key) DO UPDATE SET value = excluded.value")

@@ -38,6 +38,7 @@ from ..store import bulk_load, snapshot_load, sync_state
 from ..store.attachments import content_path, read_content, write_content
 from ..store.changes import apply, apply_page
 from ..store.clock_skew import learn_offset, restamp_ahead
+from ..store.compact import after_merge
 from ..store.held import held, merge_screened, retry_held
 from ..store.merge import collector_off
 from ..store.outbox import Outgoing, Rejection, next_batch, pending_count, record_push
@@ -62,7 +63,7 @@ FORMS_DIR = "forms"  # <home>/forms/<form id>/v<n>.json: versions received from 
 
 # sync_state keys private to this module: how far attachment content has been handled.
 _UP_SEQ = "attachments_up_seq"  # local attachment changes up to here: content uploaded
-_DOWN_SEQ = "attachments_down_seq"  # received attachment changes up to here: content fetched
+_DOWN_SEQ = sync_state.ATTACHMENTS_DOWN_SEQ  # received attachment changes up to here: content fetched
 _DOWN_LATER = "attachments_not_on_server"  # JSON list: named, but not uploaded yet by their owner
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _FORM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -87,6 +88,7 @@ class SyncReport:
     restamped: int = 0  # own changes given a new clock (this laptop's ran ahead)
     held: int = 0  # received changes kept aside (this program cannot apply them)
     snapshot_rows: int = 0  # rows loaded from the server's snapshot (a first sync)
+    compacted: int = 0  # received changes folded into row clocks after the sync (a county's)
     # The changes refused in this sync: change_id, entity, row_id, code, reason.
     rejections: list[dict[str, str]] = field(default_factory=list)
     # Every change kept aside, this sync's and earlier ones: change_id, entity, row_id,
@@ -140,6 +142,8 @@ def sync_once(store: Store, account: Account, *, progress: Progress | None = Non
                                   sync_state.LAST_SYNC_AT: sync_state.now_iso(),
                                   sync_state.LAST_ERROR: None})
     report.held_changes = [h.as_dict() for h in held(store)]
+    # After the bookkeeping: what the sync did stays done if this is cut short.
+    report.compacted = after_merge(store, lambda d, t: step.progress(d, t, "compact"))
     return report
 
 

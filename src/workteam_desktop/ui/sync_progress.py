@@ -18,6 +18,7 @@ def phase_words() -> dict[str, str]:
             "attachments_down": QCoreApplication.translate("SyncProgress", "正在下载照片"),
             "forms": QCoreApplication.translate("SyncProgress", "正在更新表单"),
             "index": QCoreApplication.translate("SyncProgress", "正在整理数据（建立索引、计算户情）"),
+            "compact": QCoreApplication.translate("SyncProgress", "正在整理数据（压缩已收到的变更）"),
             "snapshot": QCoreApplication.translate("SyncProgress", "正在下载数据快照（MB）"),
             "snapshot_load": QCoreApplication.translate("SyncProgress", "正在载入数据快照（行）")}
 
