@@ -4823,6 +4823,10 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Organising the data (building indexes, household facts)</translation>
     </message>
     <message>
+        <source>正在整理数据（压缩已收到的变更）</source>
+        <translation>Organising the data (compacting the received changes)</translation>
+    </message>
+    <message>
         <source>正在下载数据快照（MB）</source>
         <translation>Downloading the data snapshot (MB)</translation>
     </message>
@@ -5244,6 +5248,27 @@ The members, income, visits, rights, assistance and other records of {merged} mo
             <numerusform>Try again in %n second</numerusform>
             <numerusform>Try again in %n seconds</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>UpgradeDialog</name>
+    <message>
+        <source>升级本机数据</source>
+        <translation>Upgrade the data on this computer</translation>
+    </message>
+    <message>
+        <source>新版本需要升级本机数据的保存格式，升级前已自动备份。
+数据较多时（全县的数据）需要一两分钟，请不要关机。中途断电或关闭也不会丢失数据，下次启动会重新升级。</source>
+        <translation>This version stores the data on this computer in a new format; a backup was made before the upgrade.
+With much data (a whole county) it takes a minute or two; do not switch the computer off. A power cut or closing the program loses nothing: the next start upgrades again.</translation>
+    </message>
+    <message>
+        <source>升级失败</source>
+        <translation>Upgrade failed</translation>
+    </message>
+    <message>
+        <source>本机数据升级失败，数据未改动：{reason}</source>
+        <translation>The upgrade of the data on this computer failed; nothing was changed: {reason}</translation>
     </message>
 </context>
 <context>

@@ -263,3 +263,24 @@ def test_the_settings_page_sets_it_with_the_same_dialog(qtbot, ctx, monkeypatch)
     assert check_lock_password(ctx.store, "dongguan-2026")
     assert page.lock_button.text() == "修改锁屏密码…"
     assert "已设置锁屏密码" in page.lock_note.text()
+
+
+def test_a_home_from_an_older_version_is_upgraded_before_the_questions(
+        qapp: QApplication, real_home: Path, asked: list[str]) -> None:
+    """A county set up with ``workteam setup`` by the version before (schema 0009): the
+    start upgrades it (the busy dialog closes itself), then asks what it asks."""
+    import dbfile
+    from workteam_desktop.store import migrate
+    from workteam_desktop.store.home import store_path
+
+    db = dbfile.connect(store_path(real_home))
+    db.execute("DROP INDEX ix_change_log_remote")
+    db.execute("DROP TABLE compacted_change")
+    db.execute("UPDATE alembic_version SET version_num = '0009'")
+    db.commit()
+    db.close()
+    assert recovery.prepare_home(real_home)
+    assert asked == ["lock"]
+    with Store.open(real_home) as store:
+        assert migrate.current_revision(store.engine) == migrate.HEAD_REVISION
+        assert store.last_backup is None  # upgraded by prepare_home, not now

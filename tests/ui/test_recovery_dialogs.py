@@ -72,3 +72,58 @@ def test_a_home_without_its_key_opens_with_the_code_and_not_with_a_wrong_one(
     qtbot.keyClick(dialog.code_edit, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     Store.open(home).close()  # the key is back in the keyring
+
+
+def _at_0009(home: Path) -> None:
+    """Put a home's store back to the schema 0009 left (before compaction, issue 17)."""
+    import dbfile
+
+    db = dbfile.connect(store_path(home))
+    db.execute("DROP INDEX ix_change_log_remote")
+    db.execute("DROP TABLE compacted_change")
+    db.execute("UPDATE alembic_version SET version_num = '0009'")
+    db.commit()
+    db.close()
+
+
+def test_a_store_from_an_older_version_is_upgraded_behind_a_busy_bar(
+        qtbot, tmp_path: Path) -> None:
+    from workteam_desktop.store import migrate
+    from workteam_desktop.ui.recovery import UpgradeDialog
+
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        key = store.key
+    _at_0009(home)
+    assert migrate.upgrade_pending(store_path(home), key)
+    dialog = UpgradeDialog(home)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.accepted, timeout=60000):
+        dialog.start()
+    assert dialog.thread.error is None
+    assert not migrate.upgrade_pending(store_path(home), key)
+    assert any(p.name.startswith("before-upgrade-0009-") for p in (home / "backups").iterdir())
+
+
+def test_an_upgrade_that_fails_says_so_in_one_line_and_changes_nothing(
+        qtbot, tmp_path: Path) -> None:
+    import dbfile
+    from workteam_desktop.ui.recovery import UpgradeDialog
+
+    home = tmp_path / "home"
+    Store.open(home).close()
+    _at_0009(home)
+    db = dbfile.connect(store_path(home))
+    db.execute("CREATE TABLE compacted_change (id TEXT)")  # in the way of the migration
+    db.commit()
+    db.close()
+    dialog = UpgradeDialog(home)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.rejected, timeout=60000):
+        dialog.start()
+    text = dialog.failed_text(dialog.thread.error)
+    assert "升级失败，数据未改动" in text and "\n" not in text
+    db = dbfile.connect(store_path(home))
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0009"
+    db.close()

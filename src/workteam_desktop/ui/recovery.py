@@ -1,5 +1,6 @@
 """Before the main window: encrypt a plain home (with progress), open a home whose key the
-keyring lost (the recovery code), show a new recovery code once, to be printed, and ask
+keyring lost (the recovery code), upgrade a store from an older version (with a busy
+bar: a county's takes a minute or two), show a new recovery code once, to be printed, and ask
 for the lock password a real home has not set yet.
 
 :func:`prepare_home` runs these in order and says whether the home can be opened now.
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..store import encrypt, home_key, sqlite
+from ..store import Store, encrypt, home_key, migrate, sqlite
 from ..store.home import store_path
 from .widgets import accent_button, field_error
 
@@ -95,6 +96,69 @@ class EncryptDialog(QDialog):
     def failed_text(self, error: BaseException | None) -> str:
         """One line: nothing was lost, and why it failed."""
         return self.tr("数据未加密，原数据完好：{reason}").format(reason=error)
+
+    def reject(self) -> None:  # Esc does not stop it half-way: it finishes or fails
+        if self.thread.isRunning():
+            return
+        super().reject()
+
+
+class _UpgradeThread(QThread):
+    """Opens the store once off the GUI thread: the upgrade runs inside ``Store.open``."""
+
+    def __init__(self, home: Path) -> None:
+        super().__init__()
+        self.home = home
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            Store.open(self.home, create=False).close()
+        except BaseException as exc:  # shown to the person by the dialog
+            self.error = exc
+
+
+class UpgradeDialog(QDialog):
+    """正在升级本机数据: a store from an older version brought to this one's format (after
+    a backup; a county's store is compacted, which takes a minute or two)."""
+
+    def __init__(self, home: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("升级本机数据"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        text = QLabel(self.tr(
+            "新版本需要升级本机数据的保存格式，升级前已自动备份。\n"
+            "数据较多时（全县的数据）需要一两分钟，请不要关机。中途断电或关闭也不会丢失数据，"
+            "下次启动会重新升级。"))
+        text.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy: the upgrade does not say how far it is
+        layout.addWidget(text)
+        layout.addWidget(self.bar)
+        self.thread = _UpgradeThread(home)
+        self.thread.finished.connect(self._finished)
+        self.setMinimumWidth(520)
+
+    def start(self) -> None:
+        """Begin; the dialog closes itself when done (``accept``) or failed (``reject``)."""
+        self.thread.start()
+
+    def _finished(self) -> None:
+        if self.thread.error is None:
+            self.accept()
+        else:
+            self.reject()
+
+    def failed_title(self) -> str:
+        """The title of the message when the upgrade failed."""
+        return self.tr("升级失败")
+
+    def failed_text(self, error: BaseException | None) -> str:
+        """One line: what failed (the upgrade's own message says nothing was changed and
+        where the backup is)."""
+        return str(error) if isinstance(error, migrate.UpgradeError) else self.tr(
+            "本机数据升级失败，数据未改动：{reason}").format(reason=error)
 
     def reject(self) -> None:  # Esc does not stop it half-way: it finishes or fails
         if self.thread.isRunning():
@@ -240,7 +304,8 @@ class RecoveryCodeDialog(QDialog):
 
 def prepare_home(home: Path, parent: QWidget | None = None) -> bool:
     """Make ``home`` ready to open: encrypt it if it is plain (a keyring is there), ask for
-    the recovery code if the keyring lost its key, show a new code once, then ask for the
+    the recovery code if the keyring lost its key, upgrade its store if it is older than
+    this program, show a new code once, then ask for the
     lock password if none is set (:func:`ask_lock_password`). False: the person gave up
     (the program ends; nothing was changed)."""
     file = store_path(home)
@@ -257,6 +322,14 @@ def prepare_home(home: Path, parent: QWidget | None = None) -> bool:
         except home_key.StoreLocked as locked:
             if UnlockDialog(home, locked.reason, parent).exec() != QDialog.DialogCode.Accepted:
                 return False
+    if file.exists() and migrate.upgrade_pending(
+            file, None if sqlite.is_plain(file) else home_key.load(home)):
+        upgrading = UpgradeDialog(home, parent)
+        upgrading.start()
+        if upgrading.exec() != QDialog.DialogCode.Accepted:
+            QMessageBox.critical(parent, upgrading.failed_title(),
+                                 upgrading.failed_text(upgrading.thread.error))
+            return False
     code = home_key.pending_recovery_code(home)
     if code:
         RecoveryCodeDialog(home, code, parent=parent).exec()
