@@ -5257,9 +5257,9 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Upgrade the data on this computer</translation>
     </message>
     <message>
-        <source>新版本需要升级本机数据的保存格式，升级前已自动备份。
+        <source>新版本需要升级本机数据的保存格式，升级前会先自动备份。
 数据较多时（全县的数据）需要一两分钟，请不要关机。中途断电或关闭也不会丢失数据，下次启动会重新升级。</source>
-        <translation>This version stores the data on this computer in a new format; a backup was made before the upgrade.
+        <translation>This version stores the data on this computer in a new format; a backup is made first.
 With much data (a whole county) it takes a minute or two; do not switch the computer off. A power cut or closing the program loses nothing: the next start upgrades again.</translation>
     </message>
     <message>

@@ -7,6 +7,10 @@ Timed, per run: A edits n households (untimed), then ``sync_once(A)`` — log in
 refresh token, push the n changes, pull (its own n come back and are skipped by id), the
 attachment and form checks — and then ``sync_once(B)``, which pulls and applies the n changes.
 Over loopback HTTP to ``workteam-server`` (SQLite), in this process.
+
+``compacting``: the laptops compact received changes on every merge (``store/compact.py``;
+a county's store does once it logs 20,000 of them): laptop B's pull then also folds the n
+changes it applied into their row clocks.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from workteam_desktop.sync.session import sync_once
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 from serverlib import start_server  # noqa: E402
-from workteam_desktop.store import sync_state  # noqa: E402
+from workteam_desktop.store import compact, sync_state  # noqa: E402
 from workteam_desktop.store.setup import DEMO  # noqa: E402
 
 RUNS = 60
@@ -40,8 +44,12 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+@pytest.mark.parametrize("compacting", [False, True], ids=["", "compacting"])
 @pytest.mark.parametrize("n", [10, 100])
-def test_incremental_sync(tmp_path: Path, demo_copy, n: int) -> None:
+def test_incremental_sync(tmp_path: Path, demo_copy, n: int, compacting: bool,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if compacting:
+        monkeypatch.setattr(compact, "COMPACT_AT", 0)
     rng = random.Random(n)
     with start_server(tmp_path / "server") as server:
         server.add_user(USER, "admin", "", PASSWORD)
@@ -72,7 +80,8 @@ def test_incremental_sync(tmp_path: Path, demo_copy, n: int) -> None:
             both.append((t2 - t0) * 1000)
         a.close()
         b.close()
-    record(f"incremental_sync_{n}", changes=n, runs=RUNS, server_holds=first.pushed,
+    record(f"incremental_sync_{n}" + ("_compacting" if compacting else ""), changes=n,
+           runs=RUNS, server_holds=first.pushed,
            push_and_pull_p50_ms=round(statistics.median(push_pull), 1),
            push_and_pull_p95_ms=round(_pct(push_pull, 0.95), 1),
            other_laptop_pull_p50_ms=round(statistics.median(pull_only), 1),

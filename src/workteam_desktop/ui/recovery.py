@@ -128,7 +128,7 @@ class UpgradeDialog(QDialog):
         self.setModal(True)
         layout = QVBoxLayout(self)
         text = QLabel(self.tr(
-            "新版本需要升级本机数据的保存格式，升级前已自动备份。\n"
+            "新版本需要升级本机数据的保存格式，升级前会先自动备份。\n"
             "数据较多时（全县的数据）需要一两分钟，请不要关机。中途断电或关闭也不会丢失数据，"
             "下次启动会重新升级。"))
         text.setWordWrap(True)
