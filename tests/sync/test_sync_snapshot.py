@@ -18,7 +18,7 @@ from workteam_desktop.store import Store, sync_state
 from workteam_desktop.store.attachments import add_attachment, read_content
 from workteam_desktop.store.models import Household
 from workteam_desktop.sync import session
-from workteam_desktop.sync.account import login
+from workteam_desktop.sync.account import Account, login
 from workteam_desktop.sync.bundle import export_bundle
 from workteam_desktop.sync.bundle_import import import_bundle
 from workteam_desktop.sync.errors import ServerError
@@ -85,22 +85,32 @@ def test_a_first_sync_loads_the_snapshot_and_goes_on_by_changes(tmp_path, server
 
     # Later edits go both ways by changes; an edit of a loaded row names its loaded clock
     # as its base, so the other laptop takes it without a conflict.
+    _edits_both_ways(server, user, a, b, acc_b, ids)
+    a.close()
+    b.close()
+
+
+def _edits_both_ways(server: RunningServer, user: str, a: Store, b: Store, acc_b: Account,
+                     ids: list[str]) -> session.SyncReport:
+    """``a`` edits one household and ``b`` another, naming as its base the clock it holds
+    (loaded or compacted); after syncing, each took the other's edit without a conflict
+    and both hold the same rows and clocks. ``b``'s report of its sync."""
     with a.write() as w:
         w.update(Household, ids[1], {"head_name": "甲改"})
     sync_once(a, login(a, server.url, user, PASSWORD).account)
-    loaded = _clocks(b, [ids[2]])[ids[2]]["head_name"]
+    held = _clocks(b, [ids[2]])[ids[2]]["head_name"]
     with b.write() as w:
         w.update(Household, ids[2], {"head_name": "乙改"})
     with b.read() as cur:
         [base] = cur.execute("SELECT base FROM change_log WHERE row_id = ?", (ids[2],)).fetchone()
-    assert json.loads(base) == {"head_name": loaded}
-    assert sync_once(b, acc_b).applied == 1
+    assert json.loads(base) == {"head_name": held}
+    later = sync_once(b, acc_b)
+    assert (later.applied, later.conflicts) == (1, 0)
     again = sync_once(a, login(a, server.url, user, PASSWORD).account)
     assert (again.applied, again.conflicts) == (1, 0)
     assert synced_tables(b) == synced_tables(a)
     assert _clocks(b, ids) == _clocks(a, ids)
-    a.close()
-    b.close()
+    return later
 
 
 def _snapshot_bytes(server: RunningServer, user: str) -> tuple[str, bytes]:
@@ -193,16 +203,7 @@ def test_a_county_laptop_pulling_change_by_change_compacts_what_it_received(
     assert synced_tables(b) == synced_tables(a)
     assert _clocks(b, ids) == _clocks(a, ids)
 
-    with a.write() as w:
-        w.update(Household, ids[1], {"head_name": "甲改"})
-    sync_once(a, login(a, server.url, user, PASSWORD).account)
-    with b.write() as w:
-        w.update(Household, ids[2], {"head_name": "乙改"})
-    later = sync_once(b, acc_b)
-    assert (later.applied, later.conflicts, later.compacted) == (1, 0, 0)  # 2 logged: not due
-    again = sync_once(a, login(a, server.url, user, PASSWORD).account)
-    assert (again.applied, again.conflicts) == (1, 0)
-    assert synced_tables(b) == synced_tables(a)
-    assert _clocks(b, ids) == _clocks(a, ids)
+    later = _edits_both_ways(server, user, a, b, acc_b, ids)
+    assert later.compacted == 0  # 2 received changes logged: not due
     a.close()
     b.close()

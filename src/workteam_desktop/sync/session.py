@@ -61,7 +61,8 @@ SNAPSHOT_PART = 8 * 1024 * 1024  # bytes of a snapshot asked for per request
 SNAPSHOT_DIR = "snapshot"  # <home>/snapshot/<sha256>.part: a snapshot being downloaded
 FORMS_DIR = "forms"  # <home>/forms/<form id>/v<n>.json: versions received from the server
 
-# sync_state keys private to this module: how far attachment content has been handled.
+# sync_state keys of how far attachment content has been handled (the download's is also
+# read by store/compact.py, which keeps the changes past it logged).
 _UP_SEQ = "attachments_up_seq"  # local attachment changes up to here: content uploaded
 _DOWN_SEQ = sync_state.ATTACHMENTS_DOWN_SEQ  # received attachment changes up to here: content fetched
 _DOWN_LATER = "attachments_not_on_server"  # JSON list: named, but not uploaded yet by their owner

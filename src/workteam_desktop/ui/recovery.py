@@ -54,25 +54,21 @@ class _EncryptThread(QThread):
             self.error = exc
 
 
-class EncryptDialog(QDialog):
-    """正在加密本机数据: the one-time encryption of a home from an older version."""
+class _JobDialog(QDialog):
+    """A modal dialog over one long job before the main window: a line of text, a bar and
+    the job's thread. It closes itself when the job is done (``accept``) or failed
+    (``reject``); Esc does not stop the job half-way: it finishes or fails."""
 
-    def __init__(self, home: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, thread: QThread, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("加密本机数据"))
         self.setModal(True)
         layout = QVBoxLayout(self)
-        text = QLabel(self.tr(
-            "新版本把本机的农户信息加密保存（丢失或被盗的电脑上，别人读不出身份证号等信息）。\n"
-            "正在加密，数据较多时需要几分钟，请不要关机。中途断电或关闭也不会丢失数据，"
-            "下次启动会重新开始。"))
-        text.setWordWrap(True)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
         self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
-        layout.addWidget(text)
+        layout.addWidget(self.text)
         layout.addWidget(self.bar)
-        self.thread = _EncryptThread(home)
-        self.thread.progressed.connect(self._progressed)
+        self.thread = thread
         self.thread.finished.connect(self._finished)
         self.setMinimumWidth(520)
 
@@ -80,14 +76,33 @@ class EncryptDialog(QDialog):
         """Begin; the dialog closes itself when done (``accept``) or failed (``reject``)."""
         self.thread.start()
 
-    def _progressed(self, done: int, total: int) -> None:
-        self.bar.setValue(int(1000 * done / max(total, 1)))
-
     def _finished(self) -> None:
         if self.thread.error is None:
             self.accept()
         else:
             self.reject()
+
+    def reject(self) -> None:  # see the class docstring
+        if self.thread.isRunning():
+            return
+        super().reject()
+
+
+class EncryptDialog(_JobDialog):
+    """正在加密本机数据: the one-time encryption of a home from an older version."""
+
+    def __init__(self, home: Path, parent: QWidget | None = None) -> None:
+        super().__init__(_EncryptThread(home), parent)
+        self.setWindowTitle(self.tr("加密本机数据"))
+        self.text.setText(self.tr(
+            "新版本把本机的农户信息加密保存（丢失或被盗的电脑上，别人读不出身份证号等信息）。\n"
+            "正在加密，数据较多时需要几分钟，请不要关机。中途断电或关闭也不会丢失数据，"
+            "下次启动会重新开始。"))
+        self.bar.setRange(0, 1000)
+        self.thread.progressed.connect(self._progressed)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.bar.setValue(int(1000 * done / max(total, 1)))
 
     def failed_title(self) -> str:
         """The title of the message when the encryption failed."""
@@ -96,11 +111,6 @@ class EncryptDialog(QDialog):
     def failed_text(self, error: BaseException | None) -> str:
         """One line: nothing was lost, and why it failed."""
         return self.tr("数据未加密，原数据完好：{reason}").format(reason=error)
-
-    def reject(self) -> None:  # Esc does not stop it half-way: it finishes or fails
-        if self.thread.isRunning():
-            return
-        super().reject()
 
 
 class _UpgradeThread(QThread):
@@ -118,37 +128,18 @@ class _UpgradeThread(QThread):
             self.error = exc
 
 
-class UpgradeDialog(QDialog):
+class UpgradeDialog(_JobDialog):
     """正在升级本机数据: a store from an older version brought to this one's format (after
     a backup; a county's store is compacted, which takes a minute or two)."""
 
     def __init__(self, home: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(_UpgradeThread(home), parent)
         self.setWindowTitle(self.tr("升级本机数据"))
-        self.setModal(True)
-        layout = QVBoxLayout(self)
-        text = QLabel(self.tr(
+        self.text.setText(self.tr(
             "新版本需要升级本机数据的保存格式，升级前会先自动备份。\n"
             "数据较多时（全县的数据）需要一两分钟，请不要关机。中途断电或关闭也不会丢失数据，"
             "下次启动会重新升级。"))
-        text.setWordWrap(True)
-        self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy: the upgrade does not say how far it is
-        layout.addWidget(text)
-        layout.addWidget(self.bar)
-        self.thread = _UpgradeThread(home)
-        self.thread.finished.connect(self._finished)
-        self.setMinimumWidth(520)
-
-    def start(self) -> None:
-        """Begin; the dialog closes itself when done (``accept``) or failed (``reject``)."""
-        self.thread.start()
-
-    def _finished(self) -> None:
-        if self.thread.error is None:
-            self.accept()
-        else:
-            self.reject()
 
     def failed_title(self) -> str:
         """The title of the message when the upgrade failed."""
@@ -159,11 +150,6 @@ class UpgradeDialog(QDialog):
         where the backup is)."""
         return str(error) if isinstance(error, migrate.UpgradeError) else self.tr(
             "本机数据升级失败，数据未改动：{reason}").format(reason=error)
-
-    def reject(self) -> None:  # Esc does not stop it half-way: it finishes or fails
-        if self.thread.isRunning():
-            return
-        super().reject()
 
 
 class UnlockDialog(QDialog):
