@@ -76,11 +76,15 @@ class CompactResult:
     more: bool = False  # stopped at its limit: received changes after ``after`` not looked at
 
 
-def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None) -> CompactResult:
+def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None,
+            wholesale: bool = False) -> CompactResult:
     """Fold the received changes after log seq ``after`` that are no longer needed with their
     values into ``row_clock`` (the higher clock of each field wins), keep their ids in
     ``compacted_change`` and delete them from ``change_log``, in the caller's transaction;
-    at most about ``limit`` changes looked at (None: all)."""
+    at most about ``limit`` changes looked at (None: all). ``wholesale`` (every change,
+    no limit): the log is emptied at once and what stays put back, instead of deleting row
+    by row through its indexes (:func:`_wholesale` says when that pays)."""
+    assert not (wholesale and (limit is not None or after)), "wholesale is for the whole log"
     result = CompactResult(after=after)
     [(last_seq,)] = cur.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchall()
     found = cur.execute("SELECT value FROM sync_state WHERE key = ?",
@@ -89,9 +93,6 @@ def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None) -> 
     needed = {r[0] for r in cur.execute(_NEEDED_ROWS).fetchall()}
     reviewed = {(r[0], r[1]) for r in cur.execute(_NEEDED_CLOCKS).fetchall()}
     sets = row_clock.FieldSets(cur)
-    # Nearly the whole log goes (a county's first import, the upgrade): the log is emptied
-    # at once and what stays put back, instead of deleting row by row through its indexes.
-    wholesale = limit is None and after == 0 and _mostly_received(cur)
     kept: list[int] = []
     seen = 0
     while limit is None or seen < limit:
@@ -135,14 +136,19 @@ def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None) -> 
     return result
 
 
-def _mostly_received(cur: sqlite.Cursor) -> bool:
-    """True when the log is mostly received changes, and what would stay is small enough
-    to hold aside in a temporary table (in memory: the store's ``temp_store``)."""
-    [(remote,)] = cur.execute(
-        "SELECT count(*) FROM change_log WHERE origin = 'remote'").fetchall()
-    [(everything,)] = cur.execute("SELECT count(*) FROM change_log").fetchall()
-    return remote >= _WHOLESALE_FROM and everything - remote <= _WHOLESALE_KEEPS_AT_MOST \
-        and remote * 2 >= everything
+def _counts(cur: sqlite.Cursor) -> tuple[int, int]:
+    """(received changes logged, changes logged)."""
+    [(remote, everything)] = cur.execute(
+        "SELECT count(*) FILTER (WHERE origin = 'remote'), count(*) FROM change_log").fetchall()
+    return remote, everything
+
+
+def _wholesale(remote: int, everything: int) -> bool:
+    """True when the log is mostly received changes (a county's first import, the upgrade),
+    and what would stay is small enough to hold aside in a temporary table (in memory: the
+    store's ``temp_store``)."""
+    return (remote >= _WHOLESALE_FROM and everything - remote <= _WHOLESALE_KEEPS_AT_MOST
+            and remote * 2 >= everything)
 
 
 def _keep_only(cur: sqlite.Cursor, last_seq: int, kept: list[int]) -> None:
@@ -169,7 +175,7 @@ def is_due(cur: sqlite.Cursor) -> bool:
 def compact_if_due(cur: sqlite.Cursor) -> CompactResult | None:
     """``compact`` every received change when the store is due (:func:`is_due`), in the
     caller's transaction (the upgrade's); None when not."""
-    return compact(cur) if is_due(cur) else None
+    return compact(cur, wholesale=_wholesale(*_counts(cur))) if is_due(cur) else None
 
 
 def compact_store(store: Store, *, progress: Callable[[int, int], None] | None = None
@@ -181,13 +187,10 @@ def compact_store(store: Store, *, progress: Callable[[int, int], None] | None =
     with store.read() as cur:
         if not is_due(cur):
             return None
-        [(total,)] = cur.execute(
-            "SELECT count(*) FROM change_log WHERE origin = 'remote'").fetchall()
-    with store.read() as cur:
-        wholesale = _mostly_received(cur)
-    if wholesale:  # one transaction: emptying the log at once is the fast way
+        total, everything = _counts(cur)
+    if _wholesale(total, everything):  # one transaction: emptying the log is the fast way
         with store.write() as w:
-            done = compact(w.cursor)
+            done = compact(w.cursor, wholesale=True)
         if progress is not None:
             progress(total, total)
         return done
@@ -253,8 +256,13 @@ def known_ids(cur: sqlite.Cursor, ids: Iterable[str]) -> set[str]:
     found = {r[0] for r in cur.execute(
         "SELECT id FROM change_log WHERE id IN (SELECT value FROM json_each(?))",
         (sqlite.json_list(listed),))}
-    by_hex = {i.replace("-", ""): i for i in listed if _UUID.fullmatch(i)}
-    others = [i for i in listed if not _UUID.fullmatch(i)]
+    by_hex: dict[str, str] = {}
+    others: list[str] = []
+    for i in listed:
+        if _UUID.fullmatch(i):
+            by_hex[i.replace("-", "")] = i
+        else:
+            others.append(i)
     if by_hex:
         found.update(by_hex[r[0].lower()] for r in cur.execute(
             "SELECT hex(id) FROM compacted_change WHERE id IN "

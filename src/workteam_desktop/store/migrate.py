@@ -78,15 +78,14 @@ def upgrade_pending(store_file: Path, key: bytes | None) -> bool:
     it will upgrade it (which may take a while: the GUI shows it)."""
     if not store_file.exists():
         return False
-    db = sqlite.connect(store_file, key, readonly=True)
+    from .engine import make_engine
+
+    engine = make_engine(store_file, key)
     try:
-        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                      "AND name = 'alembic_version'").fetchone() is None:
-            return False
-        row = db.execute("SELECT version_num FROM alembic_version").fetchone()
-        return row is not None and row[0] != HEAD_REVISION
+        current = current_revision(engine)
     finally:
-        db.close()
+        engine.dispose()
+    return current is not None and current != HEAD_REVISION
 
 
 def backup_file(source: Path, target: Path, key: bytes | None = None) -> Path:

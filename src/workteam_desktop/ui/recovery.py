@@ -76,6 +76,23 @@ class _JobDialog(QDialog):
         """Begin; the dialog closes itself when done (``accept``) or failed (``reject``)."""
         self.thread.start()
 
+    def run(self, parent: QWidget | None) -> bool:
+        """Start, wait (modal) and, when the job failed, say why in one message; True when
+        it was done."""
+        self.start()
+        if self.exec() == QDialog.DialogCode.Accepted:
+            return True
+        QMessageBox.critical(parent, self.failed_title(), self.failed_text(self.thread.error))
+        return False
+
+    def failed_title(self) -> str:
+        """The title of the message when the job failed."""
+        raise NotImplementedError
+
+    def failed_text(self, error: BaseException | None) -> str:
+        """One line: what failed, and that nothing was lost."""
+        raise NotImplementedError
+
     def _finished(self) -> None:
         if self.thread.error is None:
             self.accept()
@@ -295,27 +312,19 @@ def prepare_home(home: Path, parent: QWidget | None = None) -> bool:
     lock password if none is set (:func:`ask_lock_password`). False: the person gave up
     (the program ends; nothing was changed)."""
     file = store_path(home)
-    if file.exists() and encrypt.needs_encryption(home):
-        dialog = EncryptDialog(home, parent)
-        dialog.start()
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            QMessageBox.critical(parent, dialog.failed_title(),
-                                 dialog.failed_text(dialog.thread.error))
-            return False
+    encrypting = file.exists() and encrypt.needs_encryption(home)
+    if encrypting and not EncryptDialog(home, parent).run(parent):
+        return False
+    key = None
     if file.exists() and not sqlite.is_plain(file):
         try:
-            home_key.load(home)
+            key = home_key.load(home)
         except home_key.StoreLocked as locked:
             if UnlockDialog(home, locked.reason, parent).exec() != QDialog.DialogCode.Accepted:
                 return False
-    if file.exists() and migrate.upgrade_pending(
-            file, None if sqlite.is_plain(file) else home_key.load(home)):
-        upgrading = UpgradeDialog(home, parent)
-        upgrading.start()
-        if upgrading.exec() != QDialog.DialogCode.Accepted:
-            QMessageBox.critical(parent, upgrading.failed_title(),
-                                 upgrading.failed_text(upgrading.thread.error))
-            return False
+            key = home_key.load(home)  # the code put it back in the keyring
+    if migrate.upgrade_pending(file, key) and not UpgradeDialog(home, parent).run(parent):
+        return False
     code = home_key.pending_recovery_code(home)
     if code:
         RecoveryCodeDialog(home, code, parent=parent).exec()
