@@ -4835,6 +4835,10 @@ The members, income, visits, rights, assistance and other records of {merged} mo
         <translation>Loading the data snapshot (rows)</translation>
     </message>
     <message>
+        <source>正在载入数据快照（步骤）</source>
+        <translation>Loading the data snapshot (steps)</translation>
+    </message>
+    <message>
         <source>{what}：{done} / {total}</source>
         <translation>{what}: {done} / {total}</translation>
     </message>

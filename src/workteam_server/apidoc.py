@@ -152,12 +152,20 @@ class PullAnswer(Open):
     now: int | None = Field(None, description="服务器时钟（Unix 毫秒）")
 
 
+class SnapshotStoreFile(Open):
+    revision: str = Field(description="数据文件的格式版本（桌面程序的数据库迁移版本）")
+    sha256: str = Field(description="数据文件（gzip 压缩的 SQLite 文件）的 SHA-256：下载地址中的名称")
+    bytes: int = Field(description="数据文件的字节数（压缩后）")
+
+
 class SnapshotAnswer(Open):
     position: int = Field(description="快照包含到此序号为止的变更；之后从这里拉取（after=position）")
     sha256: str = Field(description="快照文件的 SHA-256（下载地址中的名称，下载后据此校验）")
     bytes: int = Field(description="快照文件的字节数（gzip 压缩的 NDJSON）")
     rows: int = Field(description="文件中的记录行数")
     changes: int = Field(description="记录行之后的原始变更数（尚不能成行的记录）")
+    store: SnapshotStoreFile | None = Field(
+        None, description="同一快照的数据文件（请求的 store 与其格式版本相同时才给出）：本机复制其中的表")
 
 
 # The snapshot download: the file's bytes, whole (200) or from a byte on (206).

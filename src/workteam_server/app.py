@@ -516,13 +516,17 @@ def create_app(home: Path, db_url: str | None = None,
 
     @app.get("/api/v1/snapshot", response_model=None, responses=ok(
             SnapshotAnswer, "本账号管辖范围的快照（已有的仍够新就直接给出，否则现在生成，可能需要一些时间）"))
-    def snapshot_info(user: Account) -> dict:
+    def snapshot_info(user: Account, store_revision: Annotated[str | None, Query(
+            alias="store", max_length=32,
+            description="本机数据文件的格式版本：有同一版本的快照数据文件时一并给出")] = None) -> dict:
         """The snapshot a new laptop of the caller's scope loads instead of pulling the
         log from the start: reused while fewer than ``snapshot_stale_changes`` of the
         scope's changes came after it, else built now (minutes for a county: the request
-        waits, in the thread pool)."""
-        made = snapshot.current(store, user.scope, snapshots, settings.snapshot_stale_changes)
-        return made.as_json()
+        waits, in the thread pool). With ``store=<revision>``, also its store file when
+        one of that schema revision was made."""
+        made = snapshot.current(store, user.scope, snapshots, settings.snapshot_stale_changes,
+                                settings.snapshot_store_rows)
+        return made.as_json(store_revision)
 
     @app.get("/api/v1/snapshot/{sha256}", response_model=None, responses={
         200: {"description": "快照文件（gzip 压缩的 NDJSON，见 docs/sync-protocol.md）",
@@ -540,7 +544,7 @@ def create_app(home: Path, db_url: str | None = None,
         resumes. The hash names the content, so no If-Range is needed."""
         found = snapshot.find(snapshots, user.scope, sha256) if is_sha256(sha256) else None
         try:
-            f = found.path.open("rb") if found is not None else None
+            f = found.open("rb") if found is not None else None
         except FileNotFoundError:  # replaced by a newer snapshot just now
             f = None
         if f is None:

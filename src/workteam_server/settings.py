@@ -15,6 +15,7 @@
 
     [sync]
     snapshot_stale_changes = 50000  # a scope's snapshot is made again after this many changes
+    snapshot_store_rows = 20000     # a snapshot this large also gets a store file to copy
 
 Read once when the application starts (and by the CLI); a wrong value is one Chinese line.
 """
@@ -48,6 +49,9 @@ class ServerSettings:
     lockout_minutes: float = 15
     refresh_grace_seconds: float = 60
     snapshot_stale_changes: int = 50_000
+    # A laptop loads a snapshot from this size on (sync/session.SNAPSHOT_MIN_ROWS): smaller
+    # ones need no store file (a test holds the two equal).
+    snapshot_store_rows: int = 20_000
 
     @property
     def max_skew_ms(self) -> int:
@@ -74,7 +78,7 @@ class ServerSettings:
 _SECTIONS = {"limits": ("max_clock_skew_minutes", "max_body_mb", "pull_page_mb",
                         "attachment_max_mb", "attachment_quota_mb", "unreferenced_upload_hours"),
              "logins": ("max_failures", "lockout_minutes", "refresh_grace_seconds"),
-             "sync": ("snapshot_stale_changes",)}
+             "sync": ("snapshot_stale_changes", "snapshot_store_rows")}
 
 
 def load_settings(home: Path) -> ServerSettings:

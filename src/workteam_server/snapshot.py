@@ -24,17 +24,29 @@ than ``snapshot_stale_changes`` past it. A file lock per scope keeps the server'
 from building the same snapshot twice; the older snapshots of a scope are removed once a
 newer one is complete.
 
+A snapshot of at least ``snapshot_store_rows`` rows (``server.toml``) also gets a store
+file: the desktop program's own loader run on the snapshot in a child process
+(``python -m workteam_desktop.store.snapshot_store``) into a plain store of that program's
+schema, gzip-compressed. A laptop of the same schema revision copies its tables instead of
+loading the lines (seconds instead of most of a minute for a county); any other laptop
+loads the lines. A build that fails leaves the snapshot without a store file (logged).
+
 No echo does not apply: a new laptop has pushed nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import gzip
 import hashlib
 import io
+import json
+import logging
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -74,6 +86,23 @@ _ALLOWED = {e.name: frozenset(e.by_name) for e in DECLARATIONS}
 _OWN = {e.name: next((i for i, (_, table) in enumerate(_REFS[e.name]) if table == e.name), None)
         for e in DECLARATIONS}
 _INF = 1 << 30
+STORE_BUILDER = "workteam_desktop.store.snapshot_store"  # run as python -m: its own process
+_STORE_TIMEOUT = 3600.0  # seconds a store file may take (a county: about 1.5 minutes)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreFile:
+    """A snapshot's rows as a store file of the desktop program (gzip-compressed)."""
+
+    revision: str  # the desktop's schema revision: only laptops at it copy the file
+    sha256: str
+    bytes: int
+    path: Path
+
+    def as_json(self) -> dict[str, Any]:
+        return {"revision": self.revision, "sha256": self.sha256, "bytes": self.bytes}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +116,25 @@ class SnapshotFile:
     rows: int  # row lines
     changes: int  # raw changes after them
     path: Path
+    store: StoreFile | None = None
+    # False for a snapshot described before store files existed (an upgraded server): made
+    # again when it is large enough to have one.
+    store_tried: bool = True
 
-    def as_json(self) -> dict[str, Any]:
-        """The answer of ``GET /api/v1/snapshot``."""
-        return {"position": self.position, "sha256": self.sha256, "bytes": self.bytes,
-                "rows": self.rows, "changes": self.changes}
+    def as_json(self, revision: str | None = None) -> dict[str, Any]:
+        """The answer of ``GET /api/v1/snapshot``; with the store file when the caller's
+        schema ``revision`` is the file's."""
+        answer = {"position": self.position, "sha256": self.sha256, "bytes": self.bytes,
+                  "rows": self.rows, "changes": self.changes}
+        if self.store is not None and revision is not None and self.store.revision == revision:
+            answer["store"] = self.store.as_json()
+        return answer
+
+    def file(self, sha256: str) -> Path | None:
+        """The path of this snapshot's file with the hash ``sha256`` (lines or store)."""
+        if sha256 == self.sha256:
+            return self.path
+        return self.store.path if self.store is not None and self.store.sha256 == sha256 else None
 
 
 def scope_key(scope: Scope) -> str:
@@ -330,10 +373,12 @@ class _Hashing(io.RawIOBase):
         return view.nbytes
 
 
-def build(store: ServerStore, scope: Scope, position: int, folder: Path) -> SnapshotFile:
+def build(store: ServerStore, scope: Scope, position: int, folder: Path,
+          store_rows: int | None = None) -> SnapshotFile:
     """Fold every change of ``scope`` with seq ≤ ``position`` and write the snapshot into
-    ``folder`` (a temp file renamed into place, then its description). Every seq up to
-    ``position`` must be committed: read the end of the log first (:func:`current`)."""
+    ``folder`` (a temp file renamed into place, then its description), with its store
+    file when it has ``store_rows`` rows or more. Every seq up to ``position`` must be
+    committed: read the end of the log first (:func:`current`)."""
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
     key = scope_key(scope)
@@ -351,8 +396,35 @@ def build(store: ServerStore, scope: Scope, position: int, folder: Path) -> Snap
             changes = _raw_changes(conn, scope, position, trailing, spool) if trailing else 0
         rows = sum(len(ids) for ids in lines.values())
         made = _write(folder, key, position, fold, lines, spool, rows, changes)
-    _describe(folder, made, seconds=time.perf_counter() - started, folded=fold.folded)
+    seconds = time.perf_counter() - started
+    if store_rows is not None and rows >= store_rows:
+        made = dataclasses.replace(made, store=_store_file(folder, made))
+    _describe(folder, made, seconds=seconds, folded=fold.folded,
+              store_seconds=time.perf_counter() - started - seconds)
     return made
+
+
+def _store_file(folder: Path, made: SnapshotFile) -> StoreFile | None:
+    """The snapshot's store file, built by the desktop program's loader in a child process
+    (its memory, a few hundred MB for a county, goes with it); None when that fails
+    (logged: laptops then load the lines)."""
+    tmp = folder / f"{_tag(made.scope)}.tmp-{uuid.uuid4().hex}"
+    try:
+        done = subprocess.run([sys.executable, "-m", STORE_BUILDER, str(made.path), str(tmp)],
+                              capture_output=True, text=True, timeout=_STORE_TIMEOUT, check=False)
+        if done.returncode != 0:
+            log.warning("snapshot store file not built (exit %s): %s", done.returncode,
+                        done.stderr.strip()[-500:])
+            return None
+        info = json.loads(done.stdout.strip().splitlines()[-1])
+        path = folder / f"{info['sha256']}.store.gz"
+        os.replace(tmp, path)
+        return StoreFile(str(info["revision"]), str(info["sha256"]), int(info["bytes"]), path)
+    except (OSError, ValueError, KeyError, IndexError, subprocess.TimeoutExpired):
+        log.warning("snapshot store file not built", exc_info=True)
+        return None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _raw_changes(conn: Connection, scope: Scope, position: int,
@@ -419,6 +491,7 @@ def _write(folder: Path, key: str, position: int, fold: _Fold, lines: dict[str, 
 def _describe(folder: Path, made: SnapshotFile, **extra: Any) -> None:
     """Write the snapshot's description (its presence means the snapshot is complete)."""
     info = {"snapshot": FORMAT, "scope": made.scope, **made.as_json(),
+            "store": made.store.as_json() if made.store is not None else None,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **extra}
     target = folder / f"{_tag(made.scope)}-{made.position:016d}.json"
     tmp = target.with_name(target.name + ".tmp")
@@ -449,8 +522,11 @@ def _described(folder: Path, key: str) -> list[SnapshotFile]:
         if info.get("scope") != key:
             continue
         path = folder / f"{info['sha256']}.ndjson.gz"
+        kept = info.get("store")
+        store = StoreFile(kept["revision"], kept["sha256"], kept["bytes"],
+                          folder / f"{kept['sha256']}.store.gz") if kept else None
         found.append(SnapshotFile(key, info["position"], info["sha256"], info["bytes"],
-                                  info["rows"], info["changes"], path))
+                                  info["rows"], info["changes"], path, store, "store" in info))
     return sorted(found, key=lambda s: s.position)
 
 
@@ -460,12 +536,14 @@ def newest(folder: Path, scope: Scope) -> SnapshotFile | None:
     return found[-1] if found else None
 
 
-def find(folder: Path, scope: Scope, sha256: str) -> SnapshotFile | None:
-    """The snapshot with this hash if it is one of ``scope``'s (a snapshot is given only to
-    the accounts of the scope it was made for: never another county's)."""
+def find(folder: Path, scope: Scope, sha256: str) -> Path | None:
+    """The file (lines or store) with this hash if it is one of ``scope``'s snapshots' (a
+    snapshot is given only to the accounts of the scope it was made for: never another
+    county's)."""
     if not folder.is_dir():
         return None
-    return next((s for s in _described(folder, scope_key(scope)) if s.sha256 == sha256), None)
+    return next((p for s in _described(folder, scope_key(scope))
+                 if (p := s.file(sha256)) is not None), None)
 
 
 def _growth(store: ServerStore, scope: Scope, position: int, end: int, limit: int) -> int:
@@ -487,11 +565,14 @@ def _log_end(store: ServerStore) -> int:
 
 
 def _usable(store: ServerStore, scope: Scope, found: SnapshotFile | None, end: int,
-            stale_changes: int) -> bool:
+            stale_changes: int, store_rows: int | None) -> bool:
     # A snapshot past the end of the log (the database restored from an older backup)
     # holds changes the server no longer has: never given out.
-    return found is not None and found.position <= end and _growth(
-        store, scope, found.position, end, stale_changes) < stale_changes
+    if found is None or found.position > end:
+        return False
+    if store_rows is not None and found.rows >= store_rows and not found.store_tried:
+        return False  # made before store files: made again with one
+    return _growth(store, scope, found.position, end, stale_changes) < stale_changes
 
 
 @contextlib.contextmanager
@@ -506,7 +587,8 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
-def current(store: ServerStore, scope: Scope, folder: Path, stale_changes: int) -> SnapshotFile:
+def current(store: ServerStore, scope: Scope, folder: Path, stale_changes: int,
+            store_rows: int | None = None) -> SnapshotFile:
     """The snapshot a new laptop of ``scope`` should load: the newest one while the scope's
     changes since it number fewer than ``stale_changes``, else a new one built at the end of
     the log (read first: pushes commit in seq order, so nothing commits below it later).
@@ -516,19 +598,22 @@ def current(store: ServerStore, scope: Scope, folder: Path, stale_changes: int) 
     folder.mkdir(parents=True, exist_ok=True)
     key = scope_key(scope)
     found = newest(folder, scope)
-    if _usable(store, scope, found, _log_end(store), stale_changes):
+    if _usable(store, scope, found, _log_end(store), stale_changes, store_rows):
         assert found is not None
         return found
     tag = _tag(key)
     with _locked(folder / f"{tag}.lock"):
         end = _log_end(store)
         found = newest(folder, scope)
-        if _usable(store, scope, found, end, stale_changes):
+        if _usable(store, scope, found, end, stale_changes, store_rows):
             assert found is not None
             return found
         for left in folder.glob(f"{tag}.tmp-*"):  # a build killed half-way (we hold the lock)
-            left.unlink(missing_ok=True)
-        made = build(store, scope, end, folder)
+            if left.is_dir():
+                shutil.rmtree(left, ignore_errors=True)  # a store file's load
+            else:
+                left.unlink(missing_ok=True)
+        made = build(store, scope, end, folder, store_rows)
         _remove_older(folder, made)
         return made
 
@@ -542,6 +627,8 @@ def _remove_older(folder: Path, made: SnapshotFile) -> None:
             continue
         (folder / f"{_tag(made.scope)}-{old.position:016d}.json").unlink(missing_ok=True)
         old.path.unlink(missing_ok=True)
+        if old.store is not None:
+            old.store.path.unlink(missing_ok=True)
 
 
 def discard(folder: Path) -> int:
@@ -553,6 +640,6 @@ def discard(folder: Path) -> int:
     for meta in folder.glob("*.json"):
         meta.unlink(missing_ok=True)
         removed += 1
-    for data in folder.glob("*.ndjson.gz"):
+    for data in [*folder.glob("*.ndjson.gz"), *folder.glob("*.store.gz")]:
         data.unlink(missing_ok=True)
     return removed

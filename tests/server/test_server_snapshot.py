@@ -279,6 +279,85 @@ def test_a_snapshot_is_reused_until_the_log_has_grown_past_the_threshold(
         assert len(files) == 2 and f"{second['sha256']}.ndjson.gz" in files  # file, description
 
 
+def test_a_store_file_goes_to_laptops_of_its_schema_with_its_snapshot(
+        tmp_path: Path, server_db: str | None) -> None:
+    """A snapshot from ``snapshot_store_rows`` rows on has a store file: offered only to a
+    laptop naming the same schema revision, served by its hash to the scope's accounts
+    only, holding the snapshot's rows, and removed with its snapshot."""
+    from workteam_desktop.store import migrate, snapshot_store
+    from workteam_server import snapshot
+
+    home = tmp_path / "server"
+    home.mkdir()
+    (home / "server.toml").write_text(
+        "[sync]\nsnapshot_stale_changes = 5\nsnapshot_store_rows = 3\n", encoding="utf-8")
+    with start_server(home, server_db) as server:
+        _county(server)
+        with server.client("a", PASSWORD, device="laptop-a") as a:
+            lines = a.get("/api/v1/snapshot").json()
+            assert "store" not in lines  # a laptop that does not name its schema
+            assert "store" not in a.get("/api/v1/snapshot", params={"store": "0001"}).json()
+            info = a.get("/api/v1/snapshot", params={"store": migrate.HEAD_REVISION}).json()
+            kept = info.pop("store")
+            assert info == lines and kept["revision"] == migrate.HEAD_REVISION
+            packed = a.get(f"/api/v1/snapshot/{kept['sha256']}")
+            assert packed.status_code == 200 and len(packed.content) == kept["bytes"]
+            assert hashlib.sha256(packed.content).hexdigest() == kept["sha256"]
+            rows = {x["id"] for x in parse(a.get(f"/api/v1/snapshot/{lines['sha256']}").content)[1]}
+            (tmp_path / "s.store.gz").write_bytes(packed.content)
+            file = snapshot_store.unpack(tmp_path / "s.store.gz")
+            with Store.open(tmp_path / "laptop") as laptop:
+                result = snapshot_store.copy(laptop, file)
+                assert result.position == lines["position"] and result.rows == lines["rows"]
+                with laptop.read() as cur:
+                    copied = {r[0] for t in NAMES
+                              for r in cur.execute(f'SELECT id FROM "{t}"')}
+                assert copied == rows
+        with server.client("other", PASSWORD, device="laptop-other") as c:
+            assert c.get(f"/api/v1/snapshot/{kept['sha256']}").status_code == 404
+        with server.client("a", PASSWORD, device="laptop-a") as a:
+            push(a, [household(f"n{i}", "village1") for i in range(5)])
+            newer = a.get("/api/v1/snapshot", params={"store": migrate.HEAD_REVISION}).json()
+            assert newer["store"]["sha256"] != kept["sha256"]
+            assert a.get(f"/api/v1/snapshot/{kept['sha256']}").status_code == 404
+        folder = home / snapshot.FOLDER
+        files = sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
+        assert len(files) == 3 and f"{newer['store']['sha256']}.store.gz" in files
+        # A snapshot described by a server from before store files (no "store" in its
+        # description) is made again, with its store file, at the next request.
+        [described] = folder.glob("*.json")
+        old = json.loads(described.read_text())
+        del old["store"]
+        described.write_text(json.dumps(old))
+        (folder / f"{newer['store']['sha256']}.store.gz").unlink()
+        with server.client("a", PASSWORD, device="laptop-a") as a:
+            again = a.get("/api/v1/snapshot", params={"store": migrate.HEAD_REVISION}).json()
+            made = again.pop("store")
+            assert again == {k: v for k, v in newer.items() if k != "store"}  # same lines
+            assert a.get(f"/api/v1/snapshot/{made['sha256']}").status_code == 200
+        assert snapshot.discard(folder) == 1
+        assert [p for p in folder.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def test_a_store_file_that_cannot_be_built_leaves_the_snapshot_without_one(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from workteam_server import snapshot
+
+    junk = tmp_path / "junk.ndjson.gz"
+    junk.write_bytes(gzip.compress(b'{"not": "a snapshot"}\n'))
+    made = snapshot.SnapshotFile("*", 1, "0" * 64, junk.stat().st_size, 1, 0, junk)
+    assert snapshot._store_file(tmp_path, made) is None
+    assert "不是本程序能读的快照文件" in caplog.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["junk.ndjson.gz"]  # nothing left
+
+
+def test_a_store_file_is_made_from_the_size_a_laptop_loads_a_snapshot() -> None:
+    from workteam_desktop.sync import session
+    from workteam_server.settings import ServerSettings
+
+    assert ServerSettings().snapshot_store_rows == session.SNAPSHOT_MIN_ROWS
+
+
 def test_a_cut_download_resumes_by_range(server: RunningServer) -> None:
     _county(server)
     with server.client("a", PASSWORD, device="laptop-a") as a:

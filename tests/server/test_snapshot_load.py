@@ -1,7 +1,8 @@
 """A laptop loaded from the server's snapshot (issue 17, step 4) is the laptop that pulled
 the same changes: the same rows, the same field clocks, and the same rows and conflict
 queue after any later changes. Against the real server (SQLite), with the snapshot as it
-sends it."""
+sends it; and a laptop that copies the snapshot's store file is the laptop that loaded it,
+table by table."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_server_snapshot import DEVICES, PASSWORD, edits, fetch, hlc, plan_changes, property_server
 
+import store_content
 from serverlib import RunningServer, pull_all, push
 from workteam_desktop.domain.changes import Change
 from workteam_desktop.domain.entities import NAMES
 from workteam_desktop.domain.ids import new_id
-from workteam_desktop.store import Store, snapshot_load
+from workteam_desktop.store import Store, snapshot_load, snapshot_store
 from workteam_desktop.store.changes import apply_page
 
 ROWS = ("h0", "h1", "h2", "m0", "m1")
@@ -61,6 +63,11 @@ def state(store: Store, ours: set[str]) -> dict[str, Any]:
                 "FROM conflict") if r[1] in ours), key=repr)
     return {"rows": rows, "clocks": clocks, "waiting": waiting, "fields": fields,
             "conflicts": conflicts}
+
+
+def _tables(store: Store) -> dict[str, list[tuple]]:
+    return {t: rows for t, rows in store_content.dump(store.home).items()
+            if t not in snapshot_store.HOME_TABLES}
 
 
 @st.composite
@@ -146,19 +153,26 @@ def test_a_laptop_loaded_from_a_snapshot_is_the_laptop_that_pulled(
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "snapshot.gz"
             path.write_bytes(raw)
-            with Store.open(Path(tmp) / "pulled") as a, Store.open(Path(tmp) / "loaded") as b:
+            # The same snapshot as the server's store file, copied (a third laptop).
+            snapshot_store.build(path, Path(tmp) / "store.gz")
+            file = snapshot_store.unpack(Path(tmp) / "store.gz")
+            with Store.open(Path(tmp) / "pulled") as a, Store.open(Path(tmp) / "loaded") as b, \
+                    Store.open(Path(tmp) / "copied") as c:
                 apply_page(a, changes_of(pulled), cursor)
                 loaded = snapshot_load.load(b, path)
+                assert snapshot_store.copy(c, file) == loaded
+                assert _tables(c) == _tables(b)  # every table, as the lines made it
                 before = state(a, ours)
                 assert state(b, ours) == before
                 event(f"{name}: {'rows loaded' if loaded.rows else 'no row loaded'}")
                 event(f"{name}: {'changes after rows' if loaded.changes else 'no raw change'}")
                 after = _later_changes(tag, later, before["clocks"], first)
-                for store in (a, b):
+                for store in (a, b, c):
                     apply_page(store, after, cursor)
                 expected = state(a, ours)
                 got = state(b, ours)
                 assert got == expected
+                assert state(c, ours) == expected
                 event(f"{name}: conflicts {bool(expected['conflicts'])}")
                 event(f"{name}: fields waiting {bool(expected['fields'])}")
                 event(f"{name}: a member loaded as a row "

@@ -18,8 +18,9 @@ VILLAGE = "00000000-0000-7000-8000-0000000a0001"
 ROWS = 30000  # six progress reports: the kill comes after the first, long before the end
 
 
-def _snapshot(path: Path, households: int, *, extra: dict | None = None) -> None:
-    stamp = Timestamp(1_700_000_000_000, 0, "dev-a").encode()
+def _snapshot(path: Path, households: int, *, extra: dict | None = None,
+              ms: int = 1_700_000_000_000) -> None:
+    stamp = Timestamp(ms, 0, "dev-a").encode()
     lines = [{"snapshot": 1, "position": 77, "scope": "*", "rows": households + 1, "changes": 0},
              {"e": "area", "id": VILLAGE, "v": {"code": "140215100201", "name": "东村",
                                                  "level": "village"},

@@ -90,6 +90,49 @@ def test_a_first_sync_loads_the_snapshot_and_goes_on_by_changes(tmp_path, server
     b.close()
 
 
+@pytest.fixture
+def store_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server that makes store files of the test's small snapshots (a county's: from
+    20,000 rows)."""
+    home = tmp_path_factory.mktemp("server")
+    (home / "server.toml").write_text("[sync]\nsnapshot_store_rows = 10\n", encoding="utf-8")
+    with start_server(home) as s:
+        yield s
+
+
+def test_a_first_sync_copies_the_snapshots_store_file(tmp_path, store_server) -> None:
+    user = f"wang{next(_users)}"
+    store_server.add_user(user, "supervisor", ["140215"], PASSWORD)
+    a, ids = _first_laptop(tmp_path, store_server, user)
+    b = Store.open(tmp_path / "b")
+    acc_b = login(b, store_server.url, user, PASSWORD).account
+    phases: list[str] = []
+    report = sync_once(b, acc_b, progress=lambda _d, _t, phase: phases.append(phase))
+    assert report.snapshot_copied and report.snapshot_rows == 42
+    assert report.attachments_down == 1  # the photo a copied row names arrives too
+    # The download, then the copy (its indexes and facts came with it: no index step).
+    assert list(dict.fromkeys(p for p in phases if p.startswith(("snapshot", "index")))) == [
+        "snapshot", "snapshot_copy"]
+    assert synced_tables(b) == synced_tables(a)
+    assert _clocks(b, ids) == _clocks(a, ids)
+    with b.read() as cur:
+        assert cur.execute("SELECT count(*) FROM change_log").fetchone()[0] == 0
+    assert sync_state.cursor(b) > 0 and list((b.home / session.SNAPSHOT_DIR).glob("*")) == []
+    _edits_both_ways(store_server, user, a, b, acc_b, ids)
+
+    # A laptop whose store is not of the file's schema (an index of its own here) loads
+    # the snapshot's lines instead, and ends with the same rows.
+    c = Store.open(tmp_path / "c")
+    with c.read() as cur:
+        cur.execute("CREATE INDEX ix_own ON household (phone)")
+    report = sync_once(c, login(c, store_server.url, user, PASSWORD).account)
+    assert not report.snapshot_copied and report.snapshot_rows == 42
+    assert report.applied == 2  # the two edits after the snapshot, pulled
+    assert synced_tables(c) == synced_tables(a)
+    for store in (a, b, c):
+        store.close()
+
+
 def _edits_both_ways(server: RunningServer, user: str, a: Store, b: Store, acc_b: Account,
                      ids: list[str]) -> session.SyncReport:
     """``a`` edits one household and ``b`` another, naming as its base the clock it holds

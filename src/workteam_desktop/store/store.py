@@ -103,7 +103,8 @@ class Store:
         self.facts_deferred = False
 
     @classmethod
-    def open(cls, home: str | Path | None = None, *, create: bool = True) -> Store:
+    def open(cls, home: str | Path | None = None, *, create: bool = True,
+             plain: bool = False) -> Store:
         """Open (and upgrade) the store of a data home; create it when ``create``.
 
         The store is encrypted with the home's key from the keyring (a new home gets a
@@ -112,9 +113,21 @@ class Store:
         keyring: then only the recovery code opens it. On a machine without any keyring
         the store stays a plain file (the caller says so) rather than ask for the code
         at every start.
+
+        ``plain`` makes (or opens) a plain file without asking the keyring: only for a file
+        that is not a laptop's home (the server's store file of a snapshot, which laptops
+        copy into their own encrypted stores: ``store/snapshot_store.py``).
         """
         path = resolve_home(home)
         file = store_path(path)
+        if plain:
+            if not file.exists():
+                if not create:
+                    raise FileNotFoundError(file)
+                path.mkdir(parents=True, exist_ok=True)
+            elif not sqlite.is_plain(file):
+                raise ValueError(f"{file} 是加密的数据文件")
+            return cls._ready(cls(path, None))
         encrypt.discard_leftovers(path)
         made: home_key.NewKey | None = None
         if not file.exists():
@@ -133,8 +146,13 @@ class Store:
             encrypt.finish_files(path, key)
         store = cls(path, key)
         store.recovery_code = made.recovery_code if made is not None else None
-        store.last_backup = migrate.upgrade(store.engine, store.path, backups_dir(path),
-                                             key)
+        return cls._ready(store)
+
+    @staticmethod
+    def _ready(store: Store) -> Store:
+        """Upgrade an opened store, know its device, finish a load a dead process began."""
+        store.last_backup = migrate.upgrade(store.engine, store.path, backups_dir(store.home),
+                                             store.key)
         store._load_device()
         if bulk_load.pending(store):
             # A first sync died during its load: rebuild what it went without, before

@@ -122,6 +122,14 @@ class PullPage:
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotStore:
+    """The snapshot as a store file of this program's schema, to copy (when offered)."""
+
+    sha256: str
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class SnapshotInfo:
     """The server's snapshot of this account's scope (docs/sync-protocol.md, Snapshot)."""
 
@@ -130,6 +138,7 @@ class SnapshotInfo:
     bytes: int
     rows: int
     changes: int
+    store: SnapshotStore | None = None
 
 
 # Why and what to do, in one line (the CLI and the GUI show it as it is).
@@ -450,21 +459,27 @@ class SyncClient:
         response = self._send("GET", f"{API}/attachments/{sha256}", allow=(404,))
         return None if response.status_code == 404 else response.content
 
-    def snapshot(self) -> SnapshotInfo | None:
+    def snapshot(self, store_revision: str | None = None) -> SnapshotInfo | None:
         """``GET /api/v1/snapshot``: the snapshot of this account's scope (the server may
-        build it first: a county takes about a minute), or None from a server without
-        snapshots (404)."""
+        build it first: a county takes about a minute), with its store file when the server
+        has one of schema ``store_revision``; None from a server without snapshots (404)."""
         response = self._send("GET", f"{API}/snapshot", allow=(404,),
+                              params={"store": store_revision} if store_revision else None,
                               timeout=httpx.Timeout(SNAPSHOT_WAIT, connect=TIMEOUT.connect))
         if response.status_code == 404:
             return None
         data = self._json(response)
         try:
+            kept = data.get("store")
+            store = SnapshotStore(str(kept["sha256"]), int(kept["bytes"])) \
+                if isinstance(kept, dict) and store_revision \
+                and kept.get("revision") == store_revision else None
             info = SnapshotInfo(int(data["position"]), str(data["sha256"]), int(data["bytes"]),
-                                int(data.get("rows") or 0), int(data.get("changes") or 0))
-        except (KeyError, TypeError, ValueError):
+                                int(data.get("rows") or 0), int(data.get("changes") or 0), store)
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise ServerError("同步服务器的快照说明无法识别") from None
-        if not _SHA256.match(info.sha256) or info.bytes < 0 or info.position < 0:
+        if not _SHA256.match(info.sha256) or info.bytes < 0 or info.position < 0 or (
+                store is not None and (not _SHA256.match(store.sha256) or store.bytes < 0)):
             raise ServerError("同步服务器的快照说明无法识别")
         return info
 

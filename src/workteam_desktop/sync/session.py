@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -34,7 +35,7 @@ import orjson
 
 from ..domain.forms import FormDefinitionError, parse_form
 from ..paths import forms_dir
-from ..store import bulk_load, snapshot_load, sync_state
+from ..store import bulk_load, migrate, snapshot_load, snapshot_store, sync_state
 from ..store.attachments import content_path, read_content, write_content
 from ..store.changes import apply, apply_page
 from ..store.clock_skew import learn_offset, restamp_ahead
@@ -49,6 +50,8 @@ from .account import Account
 from .client import PullPage, PushResult, SnapshotInfo, SyncClient
 from .errors import DemoHome, PushTooLarge, ServerError, SyncCancelled, SyncError
 
+log = logging.getLogger(__name__)
+
 PUSH_BATCH = 2000  # changes in a sync's first push request
 PUSH_BATCH_MAX = 20000  # a bulk push grows to this (the server takes up to 20,000)
 PUSH_BYTES = 16 * 1024 * 1024  # JSON per push request at most (half the server's default limit, 32 MB)
@@ -58,7 +61,7 @@ _FAST_FETCH, _SLOW_FETCH = 2.0, 10.0  # seconds per page under which it grows, o
 _CHECK_BATCH = 500  # attachment hashes per "missing?" question
 SNAPSHOT_MIN_ROWS = 20000  # an empty store of a scope with fewer rows pulls change by change
 SNAPSHOT_PART = 8 * 1024 * 1024  # bytes of a snapshot asked for per request
-SNAPSHOT_DIR = "snapshot"  # <home>/snapshot/<sha256>.part: a snapshot being downloaded
+SNAPSHOT_DIR = "snapshot"  # <home>/snapshot/<sha256>.part: a snapshot file being downloaded
 FORMS_DIR = "forms"  # <home>/forms/<form id>/v<n>.json: versions received from the server
 
 # sync_state keys of how far attachment content has been handled (the download's is also
@@ -89,6 +92,7 @@ class SyncReport:
     restamped: int = 0  # own changes given a new clock (this laptop's ran ahead)
     held: int = 0  # received changes kept aside (this program cannot apply them)
     snapshot_rows: int = 0  # rows loaded from the server's snapshot (a first sync)
+    snapshot_copied: bool = False  # ... by copying its store file (not line by line)
     compacted: int = 0  # received changes folded into row clocks after the sync (a county's)
     # The changes refused in this sync: change_id, entity, row_id, code, reason.
     rejections: list[dict[str, str]] = field(default_factory=list)
@@ -99,6 +103,14 @@ class SyncReport:
     def as_dict(self) -> dict[str, Any]:
         """The counts (and this sync's rejections) as plain data (for ``--json``)."""
         return asdict(self)
+
+
+def _lines_file(info: SnapshotInfo) -> tuple[str, int]:
+    return info.sha256, info.bytes
+
+
+def _store_file(info: SnapshotInfo) -> tuple[str, int] | None:
+    return (info.store.sha256, info.store.bytes) if info.store is not None else None
 
 
 def form_folder(home: Path) -> Path:
@@ -291,16 +303,17 @@ class _Steps:
     def _from_snapshot(self, client: SyncClient) -> int:
         """Load the server's snapshot into an empty store; the position it reached, or 0
         when the pull must start from the beginning (not empty, a small scope, a server
-        without snapshots, a snapshot this program cannot load)."""
+        without snapshots, a snapshot this program cannot load).
+
+        The snapshot's store file (same schema: its tables are copied) is taken when the
+        server offers one; failing that, or when it cannot be copied, the snapshot's lines
+        are loaded."""
         store = self.store
         with store.read() as cur:
             if not bulk_load.is_empty(cur) or bulk_load.pending(store):
                 return 0
-        info = client.snapshot()
+        info = client.snapshot(migrate.HEAD_REVISION)
         if info is None or info.rows < SNAPSHOT_MIN_ROWS:
-            return 0
-        path = self._download_snapshot(client, info)
-        if path is None:
             return 0
         down_later = self.stored.get(_DOWN_LATER)
 
@@ -310,17 +323,22 @@ class _Steps:
             wanted = dict.fromkeys([*json.loads(down_later or "[]"), *result.attachments])
             return {_DOWN_LATER: json.dumps(list(wanted)) if wanted else None}
 
-        try:
-            result = snapshot_load.load(
-                store, path, then=keep_photos,
-                progress=lambda done, total: self.progress(done, total, "snapshot_load"),
-                finishing=lambda done, total: self.progress(done, total, "index"))
-        except snapshot_load.SnapshotError:
-            # Refused as a whole (nothing written): the changes themselves are pulled, and
-            # the page screening keeps aside what this program cannot apply.
-            path.unlink(missing_ok=True)
-            return 0
-        path.unlink(missing_ok=True)
+        result = self._copy_snapshot_store(client, info, keep_photos)
+        if result is None:
+            path = self._download_snapshot(client, info, _lines_file)
+            if path is None:
+                return 0
+            try:
+                result = snapshot_load.load(
+                    store, path, then=keep_photos,
+                    progress=lambda done, total: self.progress(done, total, "snapshot_load"),
+                    finishing=lambda done, total: self.progress(done, total, "index"))
+            except snapshot_load.SnapshotError:
+                # Refused as a whole (nothing written): the changes themselves are pulled,
+                # and the page screening keeps aside what this program cannot apply.
+                return 0
+            finally:
+                path.unlink(missing_ok=True)
         self.stored[_DOWN_LATER] = keep_photos(result)[_DOWN_LATER] or "[]"
         self.report.snapshot_rows += result.rows
         self.report.pulled += result.changes + result.held
@@ -329,44 +347,78 @@ class _Steps:
         self.report.conflicts += result.conflicts
         return result.position
 
-    def _download_snapshot(self, client: SyncClient, info: SnapshotInfo) -> Path | None:
-        """The snapshot file, downloaded into the home by ranges (resumed after a cut) and
-        checked against its hash; None when the server replaced it meanwhile twice."""
+    def _copy_snapshot_store(self, client: SyncClient, info: SnapshotInfo,
+                             then: Callable[[snapshot_load.LoadResult], dict[str, str | None]]
+                             ) -> snapshot_load.LoadResult | None:
+        """Copy the snapshot's store file into the empty store; None when the server has
+        none for this program's schema or it cannot be copied (nothing written then)."""
+        if info.store is None:
+            return None
+        path = self._download_snapshot(client, info, _store_file)
+        if path is None:
+            return None
+        unpacked: Path | None = None
+        try:
+            self.progress(0, None, "snapshot_copy")  # unpacking: a few seconds
+            unpacked = snapshot_store.unpack(path)
+            result = snapshot_store.copy(
+                self.store, unpacked, then=then,
+                progress=lambda done, total: self.progress(done, total, "snapshot_copy"))
+        except snapshot_load.SnapshotError as exc:
+            log.warning("snapshot store file not copied, loading the lines: %s", exc)
+            return None
+        finally:
+            path.unlink(missing_ok=True)
+            if unpacked is not None:
+                unpacked.unlink(missing_ok=True)
+        self.report.snapshot_copied = True
+        return result
+
+    def _download_snapshot(self, client: SyncClient, info: SnapshotInfo,
+                           which: Callable[[SnapshotInfo], tuple[str, int] | None]
+                           ) -> Path | None:
+        """A file of the snapshot (``which(info)``: its hash and size), downloaded into the
+        home by ranges (resumed after a cut) and checked against its hash; None when the
+        server replaced it meanwhile twice (or no longer offers such a file)."""
         folder = self.store.home / SNAPSHOT_DIR
         folder.mkdir(parents=True, exist_ok=True)
         for attempt in (0, 1):
-            path = folder / f"{info.sha256}.part"
-            for old in folder.glob("*.part"):
+            wanted = which(info)
+            if wanted is None:
+                return None
+            sha256, size = wanted
+            path = folder / f"{sha256}.part"
+            for old in folder.glob("*"):
                 if old != path:
-                    old.unlink(missing_ok=True)  # an older snapshot's download: not needed
+                    old.unlink(missing_ok=True)  # another snapshot's download: not needed
             done = path.stat().st_size if path.exists() else 0
-            if done > info.bytes:
+            if done > size:
                 path.unlink()
                 done = 0
             with path.open("ab") as f:
-                while done < info.bytes:
+                while done < size:
                     self._check_cancel()
-                    chunk = client.snapshot_part(info.sha256, done, SNAPSHOT_PART)
+                    chunk = client.snapshot_part(sha256, done, SNAPSHOT_PART)
                     if chunk is None:
                         break  # replaced by a newer one
                     if not chunk:
                         raise ServerError("同步服务器发来的快照比它所说的短，请稍后重试")
                     f.write(chunk)
                     done += len(chunk)
-                    self.progress(done >> 20, max(1, info.bytes >> 20), "snapshot")
+                    self.progress(done >> 20, max(1, size >> 20), "snapshot")
                 f.flush()
-            if done >= info.bytes:
+            if done >= size:
                 digest = hashlib.sha256()
                 with path.open("rb") as f:
                     while block := f.read(1 << 20):
                         digest.update(block)
-                if digest.hexdigest() != info.sha256:
+                if digest.hexdigest() != sha256:
                     path.unlink(missing_ok=True)
                     raise ServerError("从服务器下载的数据快照已损坏（校验不符），请重新同步")
                 return path
             path.unlink(missing_ok=True)
             if attempt == 0:
-                fresh = client.snapshot()
+                fresh = client.snapshot(migrate.HEAD_REVISION)
                 if fresh is None or fresh.rows < SNAPSHOT_MIN_ROWS:
                     return None
                 info = fresh

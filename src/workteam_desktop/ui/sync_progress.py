@@ -20,7 +20,8 @@ def phase_words() -> dict[str, str]:
             "index": QCoreApplication.translate("SyncProgress", "正在整理数据（建立索引、计算户情）"),
             "compact": QCoreApplication.translate("SyncProgress", "正在整理数据（压缩已收到的变更）"),
             "snapshot": QCoreApplication.translate("SyncProgress", "正在下载数据快照（MB）"),
-            "snapshot_load": QCoreApplication.translate("SyncProgress", "正在载入数据快照（行）")}
+            "snapshot_load": QCoreApplication.translate("SyncProgress", "正在载入数据快照（行）"),
+            "snapshot_copy": QCoreApplication.translate("SyncProgress", "正在载入数据快照（步骤）")}
 
 
 def show_progress(bar: QProgressBar, label: QLabel, done: int, total: int | None, what: str
