@@ -116,7 +116,8 @@ def test_a_value_the_checks_accept_is_one_the_laptop_can_store(entity: str, data
 
 
 _EDGE_VALUES = [E.MAX_INT, -E.MAX_INT, E.MAX_INT + 1, -E.MAX_INT - 1, True, False, 0.5,
-                float("inf"), float("nan"), "", "a" * 64, "a" * 65, "x\x07", "2025-06-15",
+                float(E.MAX_INT), -float(E.MAX_INT), 2.0 * E.MAX_INT, -2.0 * E.MAX_INT,
+                float("inf"), float("-inf"), float("nan"), "", "a" * 64, "a" * 65, "x\x07", "2025-06-15",
                 "019a-b:c_d.e"]
 _EDGE = st.sampled_from(_EDGE_VALUES)
 

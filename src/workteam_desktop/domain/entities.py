@@ -486,6 +486,9 @@ def check_fields(entity: str, fields: object) -> Problem | None:
         elif of is int:
             if kind in (INT, FLOAT) and -MAX_INT <= value <= MAX_INT:
                 continue
+        elif of is float:
+            if kind == FLOAT and -MAX_INT <= value <= MAX_INT:  # NaN fails both: checked below
+                continue
         elif of is bool and kind == BOOL:
             continue
         if _value_problem(f, value) is not None:
