@@ -27,7 +27,6 @@ caller then loads the snapshot itself.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import sys
@@ -36,7 +35,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from isal import igzip
 
@@ -56,25 +55,6 @@ _BLOCK = 8 << 20
 Progress = Callable[[int, int], None]  # tables copied, tables to copy
 
 
-class _Hashing(io.RawIOBase):
-    """A file that hashes and counts what is written to it (under gzip)."""
-
-    def __init__(self, target: BinaryIO) -> None:
-        self.target = target
-        self.hash = hashlib.sha256()
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        view = memoryview(data)
-        self.hash.update(view)
-        self.size += view.nbytes
-        self.target.write(view)
-        return view.nbytes
-
-
 def build(snapshot: Path, target: Path) -> dict[str, Any]:
     """Load the snapshot file ``snapshot`` (gzip NDJSON) into a new plain store and write
     that store gzip-compressed to ``target``; ``{"revision", "sha256", "bytes", "rows"}``
@@ -92,20 +72,23 @@ def build(snapshot: Path, target: Path) -> dict[str, Any]:
         file = store_path(home)
         conn = sqlite.connect(file, None)
         try:
-            # One file, no -wal beside it, whoever opens it; no free pages sent.
+            # One file, with no -wal beside it, whoever opens it.
             conn.execute("PRAGMA journal_mode = DELETE")
         finally:
             conn.close()
         with target.open("wb") as raw:
-            hashing = _Hashing(raw)
-            with igzip.GzipFile(fileobj=hashing, mode="wb",  # type: ignore[arg-type]
-                                compresslevel=GZIP_LEVEL, mtime=0) as out, file.open("rb") as f:
+            with igzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL,
+                                mtime=0) as out, file.open("rb") as f:
                 while block := f.read(_BLOCK):
                     out.write(block)
             raw.flush()
             os.fsync(raw.fileno())
-    return {"revision": migrate.HEAD_REVISION, "sha256": hashing.hash.hexdigest(),
-            "bytes": hashing.size, "rows": result.rows}
+    digest = hashlib.sha256()
+    with target.open("rb") as f:
+        while block := f.read(_BLOCK):
+            digest.update(block)
+    return {"revision": migrate.HEAD_REVISION, "sha256": digest.hexdigest(),
+            "bytes": target.stat().st_size, "rows": result.rows}
 
 
 def unpack(compressed: Path) -> Path:
