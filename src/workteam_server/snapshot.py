@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import functools
 import gzip
 import hashlib
 import io
@@ -404,6 +405,19 @@ def build(store: ServerStore, scope: Scope, position: int, folder: Path,
     return made
 
 
+@functools.cache
+def builder_revision() -> str | None:
+    """The schema revision of the store files this server's program builds (asked of the
+    builder once per process); None when it cannot say (then no store file is made old)."""
+    try:
+        done = subprocess.run([sys.executable, "-m", STORE_BUILDER, "--revision"],
+                              capture_output=True, text=True, timeout=120, check=False)
+        return str(json.loads(done.stdout.strip().splitlines()[-1])["revision"])
+    except (OSError, ValueError, KeyError, IndexError, subprocess.TimeoutExpired):
+        log.warning("the snapshot store builder did not tell its revision", exc_info=True)
+        return None
+
+
 def _store_file(folder: Path, made: SnapshotFile) -> StoreFile | None:
     """The snapshot's store file, built by the desktop program's loader in a child process
     (its memory, a few hundred MB for a county, goes with it); None when that fails
@@ -570,8 +584,12 @@ def _usable(store: ServerStore, scope: Scope, found: SnapshotFile | None, end: i
     # holds changes the server no longer has: never given out.
     if found is None or found.position > end:
         return False
-    if store_rows is not None and found.rows >= store_rows and not found.store_tried:
-        return False  # made before store files: made again with one
+    if store_rows is not None and found.rows >= store_rows:
+        if not found.store_tried:
+            return False  # made before store files: made again with one
+        if found.store is not None and found.store.revision != (
+                builder_revision() or found.store.revision):
+            return False  # of the schema before an upgrade: new laptops could not copy it
     return _growth(store, scope, found.position, end, stale_changes) < stale_changes
 
 

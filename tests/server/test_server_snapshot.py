@@ -335,6 +335,15 @@ def test_a_store_file_goes_to_laptops_of_its_schema_with_its_snapshot(
             made = again.pop("store")
             assert again == {k: v for k, v in newer.items() if k != "store"}  # same lines
             assert a.get(f"/api/v1/snapshot/{made['sha256']}").status_code == 200
+        # A store file of the schema before an upgrade of the program: made again too.
+        [described] = folder.glob("*.json")
+        old = json.loads(described.read_text())
+        old["store"]["revision"] = "0001"
+        described.write_text(json.dumps(old))
+        with server.client("a", PASSWORD, device="laptop-a") as a:
+            assert "store" not in a.get("/api/v1/snapshot", params={"store": "0001"}).json()
+            fresh = a.get("/api/v1/snapshot", params={"store": migrate.HEAD_REVISION}).json()
+            assert fresh["store"]["revision"] == migrate.HEAD_REVISION
         assert snapshot.discard(folder) == 1
         assert [p for p in folder.iterdir() if not p.name.endswith(".lock")] == []
 

@@ -218,8 +218,13 @@ def _copy(store: Store, db: Any,
 def main(argv: list[str] | None = None) -> int:
     """``python -m workteam_desktop.store.snapshot_store SNAPSHOT TARGET``: the server's
     build of a snapshot's store file (a child process: the load's memory goes with it).
-    Prints what :func:`build` returns as one JSON line."""
+    Prints what :func:`build` returns as one JSON line. With ``--revision`` alone: the
+    schema revision the files it builds have (the server asks once, to know which of its
+    store files an upgrade of the program made old)."""
     args = sys.argv[1:] if argv is None else argv
+    if args == ["--revision"]:
+        print(json.dumps({"revision": migrate.HEAD_REVISION}))
+        return 0
     if len(args) != 2:
         print("用法：python -m workteam_desktop.store.snapshot_store 快照文件 目标文件",
               file=sys.stderr)
