@@ -2414,6 +2414,14 @@ Import the team&apos;s data bundle on the &quot;Sync&quot; page.</translation>
         <translation>Processing change {done} of {total}…</translation>
     </message>
     <message>
+        <source>已导入，正在整理数据（压缩已收到的变更）：{done} / {total}</source>
+        <translation>Imported; tidying the data (compacting received changes): {done} / {total}</translation>
+    </message>
+    <message>
+        <source>已导入，正在整理数据（压缩已收到的 {total} 条变更）…</source>
+        <translation>Imported; tidying the data (compacting {total} received changes)…</translation>
+    </message>
+    <message>
         <source>选择数据包</source>
         <translation>Choose bundles</translation>
     </message>

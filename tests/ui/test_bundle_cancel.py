@@ -192,3 +192,43 @@ def test_import_job_cancelled_during_verification(ctx: AppContext, ctx_b: AppCon
         bundle_import.import_bundle(ctx_b.store, county_bundle, trust=True,
                                     cancelled=cancelled)
     assert dump(ctx_b.store.home) == before
+
+
+def test_the_compaction_after_an_import_is_named_and_not_cancellable(
+        qtbot, ctx_b: AppContext, county_bundle: Path, monkeypatch) -> None:
+    """A county's import ends by compacting what it received (store/compact.py): the
+    dialog says so, shows the bar busy until the step reports, and offers no cancel (the
+    import is committed). Held at the compaction's first report."""
+    from workteam_desktop.store import compact
+
+    monkeypatch.setattr(compact, "COMPACT_AT", 10)
+    gate, reached = threading.Event(), threading.Event()
+
+    def holding(*args: object, compacting: Callable[[int, int], None] | None = None,
+                **kwargs: object) -> object:
+        def held(done: int, total: int) -> None:
+            assert compacting is not None
+            compacting(done, total)
+            if not reached.is_set():
+                reached.set()
+                assert gate.wait(20), "the test never released the job"
+        return bundle_import.import_bundle(*args, compacting=held, **kwargs)
+
+    dialog = _import_dialog(qtbot, ctx_b, county_bundle)
+    dialog.check_files([str(county_bundle)])
+    wait_for_tasks(qtbot, ctx_b)
+    dialog.trust_box.setChecked(True)
+    monkeypatch.setattr(bundle_dialogs, "import_bundle", holding)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert reached.wait(60)
+    qtbot.waitUntil(lambda: "正在整理数据" in dialog.status.text())
+    assert dialog.status.text().startswith("已导入，正在整理数据（压缩已收到的")
+    assert dialog.progress.maximum() == 0  # busy: the first report is the step's start
+    assert not dialog.cancel_button.isEnabled()
+    dialog.grab().save(str(Path(county_bundle).with_name("compacting.png")))
+    gate.set()
+    wait_for_tasks(qtbot, ctx_b, timeout=60000)
+    assert dialog.imported is not None and not dialog.imported.error
+    result = dialog.imported.results[0]
+    assert result.compacted > 0 and result.applied == result.changes
+    assert dialog.status.text().startswith("已导入 ")

@@ -188,6 +188,8 @@ def compact_store(store: Store, *, progress: Callable[[int, int], None] | None =
         if not is_due(cur):
             return None
         total, everything = _counts(cur)
+    if progress is not None:
+        progress(0, total)  # begun (a wholesale run reports only again at its end)
     if _wholesale(total, everything):  # one transaction: emptying the log is the fast way
         with store.write() as w:
             done = compact(w.cursor, wholesale=True)

@@ -275,13 +275,16 @@ def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
 
 def import_bundle(store: Store, path: Path, *, trust: bool = False,
                   dry_run: bool = False, progress: Progress | None = None,
-                  cancelled: Cancelled | None = None) -> ImportResult:
+                  cancelled: Cancelled | None = None,
+                  compacting: Progress | None = None) -> ImportResult:
     """Verify and import one bundle file. Raises :class:`BundleError` (nothing written).
 
     ``progress(done, total)`` is called as changes are merged; once ``cancelled()`` is
     true the import stops with :class:`BundleCancelled`: the transaction is rolled back,
     nothing is recorded, no signer trusted (attachment content already copied stays: it
-    is named by its hash and used by no row).
+    is named by its hash and used by no row). ``compacting(done, total)`` follows the
+    compaction after a committed import (``progress`` when not given); it cannot be
+    cancelled: what it folds is imported already.
     """
     own = load_or_create(store.device_id, store.user)  # refuse early without a keyring
     tables = table_infos(store.engine.dialect)
@@ -327,6 +330,6 @@ def import_bundle(store: Store, path: Path, *, trust: bool = False,
         # After the import is committed and recorded: a county's received changes are
         # kept as field clocks (store/compact.py), timed apart from the merge.
         started = time.perf_counter()
-        result.compacted = after_merge(store, progress)
+        result.compacted = after_merge(store, compacting or progress)
         result.compact_seconds = round(time.perf_counter() - started, 3)
     return result

@@ -89,15 +89,19 @@ def usb_folders() -> list[str]:
     return found
 
 
-def _reporter(state: JobState | None) -> Callable[[int, int], None] | None:
-    """Progress for the dialog; a cancel is noticed by the job itself (``is_cancelled``),
-    so reporting never raises in the middle of writing."""
+COMPACTING = "compact"  # the progress text of the compaction after an import
+
+
+def _reporter(state: JobState | None, text: str = "") -> Callable[[int, int], None] | None:
+    """Progress for the dialog (``text`` names a step other than the merge); a cancel is
+    noticed by the job itself (``is_cancelled``), so reporting never raises in the middle
+    of writing."""
     if state is None:
         return None
 
     def report(done: int, total: int) -> None:
         with contextlib.suppress(Cancelled):
-            state.set_progress(done, total)
+            state.set_progress(done, total, text)
     return report
 
 
@@ -163,7 +167,8 @@ def run_import(state: JobState | None, store: Store, files: list[str], trust: bo
         try:
             done.results.append(import_bundle(
                 store, Path(name), trust=trust, progress=_reporter(state),
-                cancelled=state.is_cancelled if state is not None else None))
+                cancelled=state.is_cancelled if state is not None else None,
+                compacting=_reporter(state, COMPACTING)))
         except BundleCancelled as exc:
             done.error, done.cancelled = f"{Path(name).name}：{exc.message}", True
             break
@@ -558,6 +563,19 @@ class ImportDialog(_CancellableWork, QDialog):
 
     def _progress_text(self, done: str, total: str) -> str:
         return self.tr("正在处理第 {done} / {total} 条更改…").format(done=done, total=total)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        if text != COMPACTING or self.task is None:
+            super()._progress(done, total, text)
+            return
+        # The import is committed: what follows is housekeeping, and a cancel would undo
+        # nothing. A county's million changes take about half a minute, reported at the end.
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 0 if done == 0 else max(total, 1))
+        self.progress.setValue(done)
+        self._say(self.tr("已导入，正在整理数据（压缩已收到的变更）：{done} / {total}").format(
+            done=f"{done:,}", total=f"{total:,}") if done else
+            self.tr("已导入，正在整理数据（压缩已收到的 {total} 条变更）…").format(total=f"{total:,}"))
 
     # -- choose and check
 
