@@ -93,9 +93,10 @@ def test_a_first_sync_loads_the_snapshot_and_goes_on_by_changes(tmp_path, server
 @pytest.fixture
 def store_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A server that makes store files of the test's small snapshots (a county's: from
-    20,000 rows)."""
+    20,000 rows) and makes a snapshot again after 5 changes (50,000)."""
     home = tmp_path_factory.mktemp("server")
-    (home / "server.toml").write_text("[sync]\nsnapshot_store_rows = 10\n", encoding="utf-8")
+    (home / "server.toml").write_text(
+        "[sync]\nsnapshot_store_rows = 10\nsnapshot_stale_changes = 5\n", encoding="utf-8")
     with start_server(home) as s:
         yield s
 
@@ -131,6 +132,49 @@ def test_a_first_sync_copies_the_snapshots_store_file(tmp_path, store_server) ->
     assert synced_tables(c) == synced_tables(a)
     for store in (a, b, c):
         store.close()
+
+
+def test_a_team_members_new_laptop_in_a_real_county_copies_its_teams_rows(
+        tmp_path, store_server) -> None:
+    """A server set up as a county starts (左云县 140226 from the shipped divisions, a team
+    on two villages, a member): the member's second laptop copies the store file of its
+    team's scope (the county and township above, its two villages, its team, the
+    households), and edits go both ways after it."""
+    server = store_server
+
+    def cli(*args: str, stdin: str | None = None) -> None:
+        done = server.cli(*args, stdin=stdin)
+        assert done.returncode == 0, done.stderr
+
+    cli("init", "--county", "140226")
+    cli("teams", "add", "店湾工作队", "--villages", "140226102208,140226102209")
+    cli("users", "add", "wang", "--role", "member", "--team", "店湾工作队",
+        "--password-stdin", stdin=PASSWORD + "\n")
+    a = Store.open(tmp_path / "a")
+    acc_a = login(a, server.url, "wang", PASSWORD).account
+    sync_once(a, acc_a)
+    with a.read() as cur:
+        [village] = cur.execute("SELECT id FROM area WHERE code = '140226102208'").fetchone()
+    ids = add_households(a, 30, village=village)
+    sync_once(a, acc_a)
+
+    # A's first sync made the scope's snapshot (7 rows then); 30 households later it is
+    # stale (server.toml here: after 5 changes) and made again for B.
+    b = Store.open(tmp_path / "b")
+    report = sync_once(b, login(b, server.url, "wang", PASSWORD).account)
+    assert report.snapshot_copied and report.snapshot_rows >= 30 + 4 + 1  # + areas, team
+    assert synced_tables(b) == synced_tables(a)
+    with b.read() as cur:
+        codes = {r[0] for r in cur.execute("SELECT code FROM area")}
+    assert {"140226000000", "140226102000", "140226102208", "140226102209"} <= codes
+    assert _clocks(b, ids) == _clocks(a, ids)
+    with b.write() as w:
+        w.update(Household, ids[0], {"head_name": "新户主"})
+    sync_once(b, login(b, server.url, "wang", PASSWORD).account)
+    assert sync_once(a, acc_a).applied == 1
+    assert synced_tables(b) == synced_tables(a)
+    a.close()
+    b.close()
 
 
 def _edits_both_ways(server: RunningServer, user: str, a: Store, b: Store, acc_b: Account,
