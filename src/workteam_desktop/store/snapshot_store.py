@@ -204,8 +204,11 @@ def _copy(store: Store, db: Any,
     cur = db.cursor()
     [logged] = cur.execute("SELECT max(hlc) FROM change_log").fetchone()
     latest = row_clock.newest(cur, logged)
-    if latest:  # every later local stamp is later than every loaded clock
-        seen = Timestamp.decode(latest)
+    try:
+        seen = Timestamp.decode(latest) if latest else None
+    except ValueError:
+        seen = None  # not a stamp this program makes: the device clock alone counts
+    if seen is not None:  # every later local stamp is later than every loaded clock
         cur.execute("UPDATE clock_state SET wall_ms = ?, counter = ? WHERE device = ? AND "
                     "(wall_ms, counter) < (?, ?)", (seen.wall_ms, seen.counter, store.device_id,
                                                     seen.wall_ms, seen.counter))
