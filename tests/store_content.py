@@ -20,6 +20,14 @@ def dump(home: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
+def snapshot_content(home: Path) -> dict[str, list[tuple]]:
+    """Every row of every table a snapshot fills: all but the home's own (its device,
+    clock, sync state and schema version: ``snapshot_store.HOME_TABLES``)."""
+    from workteam_desktop.store.snapshot_store import HOME_TABLES
+
+    return {t: rows for t, rows in dump(home).items() if t not in HOME_TABLES}
+
+
 def table_names(db_file: Path) -> list[str]:
     """The tables of an SQLite file (a store or a backup), by name."""
     con = dbfile.connect(db_file)

@@ -24,9 +24,7 @@ HOUSEHOLDS = 300
 
 
 def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table a snapshot fills (all but a home's own)."""
-    return {t: rows for t, rows in store_content.dump(store.home).items()
-            if t not in snapshot_store.HOME_TABLES}
+    return store_content.snapshot_content(store.home)
 
 
 def schema(store: Store) -> set[tuple[str, str, str]]:
