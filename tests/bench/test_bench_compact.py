@@ -50,8 +50,8 @@ def _sample(store: Store, ids: list[str]) -> dict[str, object]:
             row = cur.execute("SELECT * FROM household WHERE id = ?", (row_id,)).fetchone()
             members = cur.execute("SELECT id FROM member WHERE household_id = ?",
                                   (row_id,)).fetchall()
-            out[row_id] = (tuple(row), w.field_clocks(row_id),
-                           [w.field_clocks(m[0]) for m in members])
+            out[row_id] = (tuple(row), w.field_clocks("household", row_id),
+                           [w.field_clocks("member", m[0]) for m in members])
     return out
 
 

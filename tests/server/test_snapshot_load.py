@@ -47,7 +47,7 @@ def state(store: Store, ours: set[str]) -> dict[str, Any]:
                 values = dict(zip(info.columns, row, strict=True))
                 if values["id"] in ours:
                     rows[(entity, values["id"])] = values
-                    clocks[values["id"]] = w.field_clocks(values["id"])
+                    clocks[values["id"]] = w.field_clocks(entity, values["id"])
         waiting = sorted(r[0] for r in cur.execute("SELECT row_id FROM pending_row")
                          if r[0] in ours)
         fields = sorted((r[0], r[1], r[2]) for r in cur.execute(

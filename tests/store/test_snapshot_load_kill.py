@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from workteam_desktop.domain.hlc import Timestamp
-from workteam_desktop.store import Store, bulk_load, snapshot_load, sync_state
+from workteam_desktop.store import Store, bulk_load, row_clock, snapshot_load, sync_state
 
 VILLAGE = "00000000-0000-7000-8000-0000000a0001"
 ROWS = 30000  # six progress reports: the kill comes after the first, long before the end
@@ -49,7 +49,7 @@ print("done", flush=True)
 def _counts(home: Path) -> tuple[int, int, int]:
     with Store.open(home) as store, store.read() as cur:
         return (cur.execute("SELECT count(*) FROM household").fetchone()[0],
-                cur.execute("SELECT count(*) FROM row_clock").fetchone()[0],
+                row_clock.loaded_count(cur),
                 sync_state.cursor(store))
 
 

@@ -48,8 +48,9 @@ def small_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _clocks(store: Store, row_ids: list[str]) -> dict[str, dict[str, str]]:
+    """The field clocks of households ``row_ids``."""
     with store.write() as w:  # the clocks a local edit names as its base (nothing written)
-        return {r: w.field_clocks(r) for r in row_ids}
+        return {r: w.field_clocks("household", r) for r in row_ids}
 
 
 def _first_laptop(tmp_path: Path, server: RunningServer, user: str) -> tuple[Store, list[str]]:

@@ -108,6 +108,7 @@ def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None,
         result.after = step[-1][0]
         seen += len(step)
         clocks: dict[str, dict[str, str]] = {}
+        by_entity: dict[str, list[str]] = {}
         seqs: list[int] = []
         ids: list[tuple[bytes | str]] = []
         for seq, change_id, entity, row_id, fields, hlc in step:
@@ -118,6 +119,7 @@ def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None,
             found_clocks = clocks.get(row_id)
             if found_clocks is None:  # the usual row: one change in the step
                 clocks[row_id] = dict.fromkeys(orjson.loads(fields), hlc)
+                by_entity.setdefault(entity, []).append(row_id)
             else:
                 for name in orjson.loads(fields):
                     if hlc > found_clocks.get(name, ""):
@@ -125,7 +127,7 @@ def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None,
             seqs.append(seq)
             ids.append((_stored(change_id),))
         if seqs:
-            _fold(cur, sets, clocks)
+            _fold(cur, sets, clocks, by_entity)
             cur.executemany("INSERT OR IGNORE INTO compacted_change (id) VALUES (?)", ids)
             if not wholesale:
                 cur.execute("DELETE FROM change_log WHERE seq IN "
@@ -222,10 +224,11 @@ def after_merge(store: Store, progress: Callable[[int, int], None] | None = None
     return done.changes if done is not None else 0
 
 
-def _fold(cur: sqlite.Cursor, sets: row_clock.FieldSets,
-          clocks: dict[str, dict[str, str]]) -> None:
-    """Raise the rows' kept clocks to ``clocks`` (row id → {field: HLC})."""
-    kept = row_clock.read(cur, clocks, sets)
+def _fold(cur: sqlite.Cursor, sets: row_clock.FieldSets, clocks: dict[str, dict[str, str]],
+          by_entity: dict[str, list[str]]) -> None:
+    """Raise the rows' kept clocks to ``clocks`` (row id → {field: HLC}; ``by_entity``:
+    record type → those row ids)."""
+    kept = row_clock.read(cur, by_entity, sets)
     rows = []
     for row_id, new in clocks.items():
         if not new:  # changes that named no field (none are made): nothing to keep

@@ -245,7 +245,9 @@ class RowClock(SQLModel, table=True):
     __table_args__ = {"sqlite_with_rowid": False}
 
     row_id: str = Field(primary_key=True, max_length=36)
-    top: str  # the newest clock kept for the row: its updated_hlc when it was loaded
+    # The newest clock kept for the row; empty while that is the row's own updated_hlc (a
+    # row loaded from a snapshot, until its clock moves: migration 0011).
+    top: str
     clocks: str
 
 

@@ -267,7 +267,7 @@ class _Merge:
             for name in json.loads(fields_text):
                 found[name] = hlc
         if self.loaded:
-            for row_id, (_top, kept) in row_clock.read(cur, everything, self.sets).items():
+            for row_id, (_top, kept) in row_clock.read(cur, by_entity, self.sets).items():
                 row_clock.overlay(clocks.setdefault(row_id, {}), kept)
         rows, made = self.rows, self.made
         for entity, ids in by_entity.items():
@@ -608,7 +608,7 @@ class _Merge:
             (row_id,))]
         if not self.loaded:
             return log
-        kept = row_clock.read(self.cur, [row_id], self.sets).get(row_id)
+        kept = row_clock.read(self.cur, {entity: [row_id]}, self.sets).get(row_id)
         if kept is None:
             return log
         groups: dict[str, list[str]] = {}
@@ -725,7 +725,7 @@ class _Merge:
             found_other = cur.execute(
                 "SELECT hlc FROM change_log WHERE row_id = ? AND hlc != ? LIMIT 1",
                 (row_id, hlc)).fetchone() or cur.execute(
-                "SELECT top FROM row_clock WHERE row_id = ? AND top != ?",
+                "SELECT top FROM row_clock WHERE row_id = ? AND top NOT IN (?, '')",
                 (row_id, hlc)).fetchone()
             other = found_other[0]
             cur.execute(f'UPDATE "{entity}" SET {sets}, updated_hlc = ? WHERE id = ?',

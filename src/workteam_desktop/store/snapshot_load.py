@@ -148,7 +148,9 @@ def _load(store: Store, lines: Iterator[Any],
                 raise SnapshotError("快照中有一行没有时钟")
             record, _full = row_record(info, layouts[e], row_id, values, top)
             rows.append(record)
-            clocks.append((row_id, top, sets.encode(clock, top)))
+            # The row's top is its updated_hlc: kept empty (row_clock.py), the newest of them
+            # in the NEWEST entry below.
+            clocks.append((row_id, row_clock.SAME, sets.encode(clock, top)))
             if top > top_seen:
                 top_seen = top
             if e == "attachment" and isinstance(values.get("sha256"), str):
@@ -160,6 +162,7 @@ def _load(store: Store, lines: Iterator[Any],
                     progress(result.rows, total)
         flush()
         if top_seen:  # every later local stamp is later than every loaded clock
+            row_clock.keep_newest(cur, top_seen)
             w.clock.receive(Timestamp.decode(top_seen))
         if trailing:
             good, bad = screen(trailing)

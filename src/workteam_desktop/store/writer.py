@@ -195,7 +195,7 @@ class Writer:
         }
         if not changed:
             return False
-        clocks = self.field_clocks(row_id)
+        clocks = self.field_clocks(info.entity, row_id)
         base = {n: clocks[n] for n in changed if n in clocks}
         hlc = self._clock.now().encode()
         self._cursor.execute(_CHANGE_SQL, (new_id(), info.entity, row_id, dumps(changed),
@@ -213,7 +213,7 @@ class Writer:
         """Delete a row by tombstone (it stays, marked deleted, so the deletion syncs)."""
         return self.update(model, row_id, {"deleted": True})
 
-    def field_clocks(self, row_id: str) -> dict[str, str]:
+    def field_clocks(self, entity: str, row_id: str) -> dict[str, str]:
         """The HLC of each field's current value: the newest logged change naming it, or
         the clock kept for a row loaded from a snapshot (``row_clock``) if that is newer."""
         clocks: dict[str, str] = {}
@@ -221,7 +221,7 @@ class Writer:
                 "SELECT fields, hlc FROM change_log WHERE row_id = ? ORDER BY hlc", (row_id,)):
             for name in json.loads(fields):
                 clocks[name] = hlc
-        return row_clock.overlay(clocks, row_clock.of_row(self._cursor, row_id))
+        return row_clock.overlay(clocks, row_clock.of_row(self._cursor, entity, row_id))
 
     def note(self, entity: str, row_id: str, fields: Mapping[str, Any],
              before: Mapping[str, Any] | None = None) -> None:
