@@ -58,14 +58,12 @@ from .attachments import (
 )
 from .forms import available_forms
 from .limits import (
-    MAX_DEPTH,
     BodyLimit,
     LiteralPaths,
     body_too_large_detail,
     method_not_allowed_detail,
-    too_deep,
 )
-from .push import MAX_BATCH, now_ms, push
+from .push import MAX_BATCH, TooDeep, now_ms, push
 from .settings import ServerSettings, load_settings
 from .store import AccountInfo, ServerStore, sqlite_url
 
@@ -252,10 +250,7 @@ def _push_changes(raw: bytes) -> list[Any]:
         raise fail(422, "bad_request", "请求格式不正确（应为 {\"changes\": [...]}）") from None
     if len(changes) > MAX_BATCH:
         raise fail(413, "batch_too_large", f"一批最多 {MAX_BATCH} 条变更")
-    if too_deep(changes, MAX_DEPTH - 1):  # the body object is the first level
-        # orjson reads 1,024 levels but writes fewer: refuse before anything stores it.
-        raise fail(422, "bad_request", f"请求格式不正确（JSON 嵌套超过 {MAX_DEPTH} 层）")
-    return changes
+    return changes  # its nesting is bounded by the push (push.TooDeep), with its checks
 
 
 SPAN_CHUNK = 256 * 1024
@@ -484,6 +479,8 @@ def create_app(home: Path, db_url: str | None = None,
             results, end = await run_in_threadpool(read_and_push)
         except auth.AuthError as e:
             raise auth_failed(e) from None
+        except TooDeep as e:
+            raise fail(422, "bad_request", str(e)) from None
         # The server's clock at every sync: a laptop keeps its own clock within the bound.
         return OrjsonResponse({"results": results, "cursor": end, "now": now_ms()})
 

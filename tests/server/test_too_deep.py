@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workteam_server.limits import too_deep
+from workteam_server import push
+from workteam_server.limits import MAX_DEPTH, too_deep
 
 
 def depth(value: Any) -> int:
@@ -53,3 +54,35 @@ def test_every_place_of_a_push_is_bounded_exactly() -> None:
             assert depth(body) == max(expected, 1)
             for limit in range(1, 12):
                 assert too_deep(body, limit) == (depth(body) > limit), (d, expected, limit)
+
+
+# A push's changes with a value nested around the bound (MAX_DEPTH) in every place a change
+# can hold one: the batch check, which walks only what the per-change check did not find
+# flat, must say what the whole walk says.
+_HLC = "0000018f2a3b4c5d0000laptop-1"
+_DEEP = st.integers(min_value=MAX_DEPTH - 6, max_value=MAX_DEPTH + 2).map(nested)
+_PLACE = st.sampled_from(["device", "user", "x", "fields", "field", "base", "id", "record"])
+
+
+@st.composite
+def _change(draw: st.DrawFn) -> Any:
+    change: dict[str, Any] = {"id": "c-1", "entity": "household", "row_id": "h-1",
+                              "fields": {"number": "0001", "head_name": "王哲"},
+                              "base": {"number": _HLC}, "hlc": _HLC,
+                              "device": "laptop-1", "user": "zhang"}
+    if draw(st.booleans()):
+        return change  # flat, passes the check
+    value, place = draw(_DEEP | _JSON), draw(_PLACE)
+    if place == "record":
+        return value
+    if place == "field":
+        change["fields"]["note"] = value
+    else:
+        change[place] = value
+    return change
+
+
+@given(st.lists(_change(), max_size=4))
+def test_a_pushed_batch_is_bounded_as_the_whole_walk_bounds_it(changes: list[Any]) -> None:
+    problems = [push._shape(c) for c in changes]
+    assert push.too_deep_batch(changes, problems) == too_deep(changes, MAX_DEPTH - 1)

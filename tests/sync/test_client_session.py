@@ -129,6 +129,10 @@ def test_pull_pages_and_push_batches_grow_on_a_fast_link_and_shrink_on_a_slow_on
     assert session._next_limit(16000, 16000, 0.4, *push) == session.PUSH_BATCH_MAX == 20000
     assert session._next_limit(8000, 8000, 30.0, *push) == 4000
     assert session._next_limit(2000, 2000, 30.0, *push) == session.PUSH_BATCH  # its floor
+    # A batch read ahead before the size grew: full at the size it was read with, so the
+    # size grows again (2,000, 2,000, 4,000, 8,000 … instead of doubling every other batch).
+    assert session._next_limit(4000, 2000, 0.4, *push, asked=2000) == 8000
+    assert session._next_limit(4000, 1500, 0.4, *push, asked=2000) == 4000  # the last, short
 
 
 def test_a_pull_of_many_pages_fetched_ahead_brings_every_change_once(

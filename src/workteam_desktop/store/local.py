@@ -24,6 +24,8 @@ class ChangeLog(SQLModel, table=True):
         Index("ix_change_log_outbox", "seq", sqlite_where=text("origin = 'local' AND pushed = 0")),
         # Received changes still logged (what compaction looks at).
         Index("ix_change_log_remote", "seq", sqlite_where=text("origin = 'remote'")),
+        # Photo records (the photos a sync sends and fetches), without a scan of the log.
+        Index("ix_change_log_attachment", "seq", sqlite_where=text("entity = 'attachment'")),
     )
 
     seq: int | None = Field(default=None, primary_key=True)

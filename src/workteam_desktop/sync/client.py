@@ -388,13 +388,21 @@ class SyncClient:
 
     def push(self, device: str, changes: Sequence[Outgoing]) -> tuple[list[PushResult], int]:
         """Send one batch; the server's answer for each change, in order, and its cursor."""
-        # The change lines are already JSON: join them instead of re-encoding.
-        body = (b'{"device":' + orjson.dumps(device) + b',"changes":['
-                + ",".join(c.line for c in changes).encode() + b"]}")
+        return self.push_answer(self.push_request(push_body(device, changes)), changes)
+
+    def push_request(self, body: bytes) -> httpx.Response:
+        """Send one batch's body (:func:`push_body`); the server's answer, not yet read
+        (:meth:`push_answer`). :class:`PushTooLarge` when the server refuses its size."""
         response = self._send("POST", f"{API}/changes/push", content=body,
                               headers={"Content-Type": "application/json"}, allow=(413,))
         if response.status_code == 413:
             raise PushTooLarge(_http_error(response).message)
+        return response
+
+    def push_answer(self, response: httpx.Response, changes: Sequence[Outgoing]
+                    ) -> tuple[list[PushResult], int]:
+        """The server's answer to the batch ``changes``: a result for each, in order, and
+        its cursor."""
         data = self._json(response)
         try:
             results = [PushResult(str(r["id"]), str(r["status"]), str(r.get("code") or ""),
@@ -506,6 +514,13 @@ class SyncClient:
     def form(self, form_id: str, version: int) -> bytes:
         """One form definition, as the bytes the server sent (checked by the caller)."""
         return self._send("GET", f"{API}/forms/{form_id}/{version}").content
+
+
+def push_body(device: str, changes: Sequence[Outgoing]) -> bytes:
+    """The body of a push request: the change lines are already JSON, joined instead of
+    re-encoded."""
+    return (b'{"device":' + orjson.dumps(device) + b',"changes":['
+            + ",".join(c.line for c in changes).encode() + b"]}")
 
 
 @functools.cache

@@ -47,7 +47,7 @@ from ..store.sealed import write_file
 from ..store.setup import PROVISIONAL_TEAM, adopt_server_team, is_demo, joined_values
 from ..store.store import Store
 from .account import Account
-from .client import PullPage, PushResult, SnapshotInfo, SyncClient
+from .client import PullPage, PushResult, SnapshotInfo, SyncClient, push_body
 from .errors import DemoHome, PushTooLarge, ServerError, SyncCancelled, SyncError
 
 log = logging.getLogger(__name__)
@@ -200,28 +200,34 @@ class _Steps:
         A bulk push (a county's roster, a supervisor's merged bundles): batches grow from
         :data:`PUSH_BATCH` while answers come fast, up to :data:`PUSH_BATCH_MAX` changes and
         :data:`PUSH_BYTES`, and shrink on a slow link. The server is kept busy: the next
-        batch is read from the store while it checks and writes the one in flight, and sent
-        as soon as that one is answered, before the answer is marked. Each answered batch is
-        marked in one transaction, in order, so a cut link or a killed process loses at most
-        the answers of two batches (sent again: ``duplicate``)."""
+        batch is read from the store and its body made while it checks and writes the one in
+        flight, and sent as soon as that one is answered, before the answer is read and
+        marked. Each answered batch is marked in one transaction, in order, so a cut link or
+        a killed process loses at most the answers of two batches (sent again:
+        ``duplicate``)."""
         store = self.store
         skewed, limit, most_bytes = 0, PUSH_BATCH, PUSH_BYTES
         self.sent = 0
         sender = ThreadPoolExecutor(1, thread_name_prefix="workteam-push")
 
-        def send(batch: list[Outgoing]) -> Future[tuple[tuple[list[PushResult], int], float]]:
-            return sender.submit(_send_batch, client, store.device_id, batch)
+        def send(batch: list[Outgoing], body: bytes | None = None
+                 ) -> Future[tuple[httpx.Response, float]]:
+            body = push_body(store.device_id, batch) if body is None else body
+            return sender.submit(_send_batch, client, body)
 
         try:
             self._check_cancel()
             batch = next_batch(store, limit, 0, most_bytes)
+            asked = limit  # the size the batch in flight was read with
             in_flight = send(batch) if batch else None
             while in_flight is not None:
                 # Read ahead while the server works (the outbox after this batch does not
                 # depend on its answer: answered changes are only marked).
                 upcoming = next_batch(store, limit, batch[-1].seq, most_bytes)
+                upcoming_asked = limit
+                body = push_body(store.device_id, upcoming) if upcoming else None
                 try:
-                    (results, _cursor), seconds = in_flight.result()
+                    response, seconds = in_flight.result()
                 except PushTooLarge:
                     # A server set up with a smaller limit than this laptop's batches: the
                     # same changes again in halves (nothing of a refused request is stored).
@@ -230,20 +236,27 @@ class _Steps:
                     limit = max(1, len(batch) // 2)
                     most_bytes = max(1, sum(c.size for c in batch) // 2)
                     batch = next_batch(store, limit, batch[0].seq - 1, most_bytes)
+                    asked = limit
                     in_flight = send(batch)
                     continue
                 answered, batch = batch, upcoming
+                answered_asked, asked = asked, upcoming_asked
                 # Cancelled: nothing more is sent, and the answer in hand is still marked.
                 cancelled = self.cancel()
-                in_flight = send(batch) if batch and not cancelled else None
+                in_flight = send(batch, body) if batch and not cancelled else None
+                # Read while the server works on the next batch; an answer that does not
+                # fit the batch marks nothing (the batch in flight is awaited, not marked).
+                results, _cursor = client.push_answer(response, answered)
                 skewed += self._record_answer(answered, results, retry=retry)
                 done += len(answered)
                 self.sent += len(answered)
                 self.progress(done, max(total, done), "push")
                 if cancelled:
                     raise SyncCancelled()
-                # The batch after the one read ahead takes the new size.
-                limit = _next_limit(limit, len(answered), seconds, PUSH_BATCH, PUSH_BATCH_MAX)
+                # The batch after the one read ahead takes the new size: a batch as large as
+                # it was asked to be, answered fast, doubles it.
+                limit = _next_limit(limit, len(answered), seconds, PUSH_BATCH, PUSH_BATCH_MAX,
+                                    asked=answered_asked)
         finally:
             sender.shutdown(wait=True)  # an answer in flight is awaited, never half-read
         return skewed
@@ -561,18 +574,19 @@ def _fetch(client: SyncClient, after: int, limit: int, waiting: int | None = Non
     return page, time.perf_counter() - started
 
 
-def _send_batch(client: SyncClient, device: str,
-                batch: list[Outgoing]) -> tuple[tuple[list[PushResult], int], float]:
-    """One push request and how long it took."""
+def _send_batch(client: SyncClient, body: bytes) -> tuple[httpx.Response, float]:
+    """One push request (its answer not yet read) and how long it took."""
     started = time.perf_counter()
-    answer = client.push(device, batch)
-    return answer, time.perf_counter() - started
+    response = client.push_request(body)
+    return response, time.perf_counter() - started
 
 
-def _next_limit(limit: int, received: int, seconds: float, low: int, high: int) -> int:
+def _next_limit(limit: int, received: int, seconds: float, low: int, high: int, *,
+                asked: int | None = None) -> int:
     """The next page (or push batch) size: double after a full one that went fast, halve
-    after a slow one, between ``low`` and ``high``."""
-    if received >= limit and seconds < _FAST_FETCH:
+    after a slow one, between ``low`` and ``high``. ``asked``: the size the answered one
+    was asked with, when smaller than ``limit`` (read ahead before the last change)."""
+    if received >= (limit if asked is None else asked) and seconds < _FAST_FETCH:
         return max(limit, min(limit * 2, high))
     if seconds > _SLOW_FETCH:
         return min(limit, max(limit // 2, low))
