@@ -128,10 +128,14 @@ class PushResult(Open):
     status: Literal["accepted", "duplicate", "rejected"]
     code: str | None = Field(None, description="拒绝代码（仅 rejected）")
     reason: str | None = Field(None, description="拒绝原因，一行中文（仅 rejected）")
+    i: int | None = Field(None, description="在本批中的位置，从 0 起（仅简短回答）")
 
 
 class PushAnswer(Open):
-    results: list[PushResult] = Field(description="每条变更一个结果，顺序与发送的相同")
+    results: list[PushResult] = Field(
+        description="每条变更一个结果，顺序与发送的相同；简短回答（请求中 answer 为 short）"
+                    "只列出未被接收（accepted）的变更，各带位置 i")
+    accepted: int | None = Field(None, description="被接收的变更数（仅简短回答）")
     cursor: int = Field(description="推送后服务器日志的末尾（仅供参考，不是拉取游标）")
     now: int | None = Field(None, description="服务器时钟（Unix 毫秒）")
 
@@ -188,6 +192,8 @@ def push_body(max_batch: int) -> dict[str, Any]:
         "type": "object", "required": ["changes"],
         "properties": {
             "device": {"type": "string", "description": "笔记本的设备号（可省略）"},
+            "answer": {"type": "string", "enum": ["short"],
+                       "description": "short：回答只列出未被接收的变更（可省略：逐条回答）"},
             "changes": {
                 "type": "array", "maxItems": max_batch,
                 "description": f"变更（最多 {max_batch} 条，超过答 413 batch_too_large）："

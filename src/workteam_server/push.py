@@ -96,14 +96,14 @@ def _span(ms: int) -> str:
     return f"{round(minutes / (24 * 60))} 天"
 
 
-def _shape(change: Any) -> E.Problem | None:
-    """What is malformed in a change's frame (not its fields), or None."""
+def _shape(change: Any, plain: bool = False) -> E.Problem | None:
+    """What is malformed in a change, or None (``plain``: see ``E.check_fields``)."""
     if not isinstance(change, dict):
         return E.Problem("bad_change", "变更格式不正确：不是 JSON 对象")
     for key in ("id", "entity", "row_id", "hlc"):
         if not isinstance(change.get(key), str) or not change[key]:
             return E.Problem("bad_change", f"变更格式不正确：缺少 {key}")
-    return E.check_change(change)
+    return E.check_change(change, plain)
 
 
 class _Batch:
@@ -154,16 +154,18 @@ def _references(entity: str, fields: dict) -> list[tuple[str, str, str]]:
 
 
 def push(store: ServerStore, account: AccountInfo, changes: list[Any], *,
-         max_skew_ms: int = DEFAULT_SKEW_MS) -> tuple[list[dict[str, str]], int]:
+         max_skew_ms: int = DEFAULT_SKEW_MS, plain: bool = False
+         ) -> tuple[list[dict[str, str]], int]:
     """Check and store a batch (one transaction); the per-change results and the end of the
     server's log after the batch. A token whose device id another account's laptop holds
     (auth.device_refusal) stores nothing: :class:`~workteam_server.auth.AuthError` (409
     ``device_taken``). Changes stamped by any device id are taken (a laptop restored from a
     backup sends the changes its earlier device id made, as they were made). A body nesting
-    too deep stores nothing: :class:`TooDeep`."""
+    too deep stores nothing: :class:`TooDeep`. ``plain``: the body holds no control
+    character (``E.json_has_control``), so text values are not searched for one."""
     # Checked before anything reaches the database: an id with a NUL byte or 10,000
     # characters must never be a query parameter (PostgreSQL refuses NUL in text).
-    problems = [_shape(c) for c in changes]
+    problems = [_shape(c, plain) for c in changes]
     if too_deep_batch(changes, problems):
         # orjson reads 1,024 levels but writes fewer: refused before anything stores it.
         raise TooDeep(f"请求格式不正确（JSON 嵌套超过 {MAX_DEPTH} 层）")

@@ -198,3 +198,29 @@ def test_an_account_without_any_scope_pulls_nothing(server: RunningServer) -> No
     with server.client("nobody", PASSWORD, device="laptop-nobody") as c:
         changes, _ = pull_all(c)
     assert changes == []
+
+
+def test_the_short_answer_lists_what_was_not_accepted_by_its_place(server: RunningServer) -> None:
+    """A laptop that asks for the short answer (``"answer": "short"``) gets only the
+    changes not accepted, each with its place in the batch, and the count accepted: the
+    same judgements as the full answer gives the same batch."""
+    with admin(server) as c:
+        push(c, area_changes())
+        a, b, d = household_changes("h1", "village1", members=2)
+        push(c, [a])
+        bad = wire_change("household", "h2", {"number": 7, "village_id": "village1"})
+        orphan = wire_change("member", "m1", {"household_id": "no-such-household", "name": "孤"})
+        batch = [a, b, bad, d, orphan, b]
+        r = c.post("/api/v1/changes/push",
+                   json={"device": "dev-test", "answer": "short", "changes": batch})
+        r.raise_for_status()
+        body = r.json()
+        assert body["accepted"] == 2
+        assert [(x["i"], x["id"], x["status"]) for x in body["results"]] == [
+            (0, a["id"], "duplicate"), (2, bad["id"], "rejected"), (4, orphan["id"], "rejected"),
+            (5, b["id"], "duplicate")]
+        assert body["results"][1]["code"] == "bad_value" and body["results"][1]["reason"]
+        assert isinstance(body["cursor"], int) and isinstance(body["now"], int)
+        # Asked again in full: the same judgements, one result per change.
+        assert statuses(push(c, batch)) == ["duplicate", "duplicate", "rejected", "duplicate",
+                                            "rejected", "duplicate"]

@@ -9,8 +9,9 @@ import json
 import typing
 from pathlib import Path
 
+import orjson
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import dbfile
@@ -139,6 +140,41 @@ def test_the_fast_field_check_judges_as_the_value_check(entity: str, data) -> No
     expected = next((p for name, value in fields.items()
                      if (p := E.check_value(declared, declared.by_name[name], value))), None)
     assert E.check_fields(entity, fields) == expected
+    try:
+        raw = orjson.dumps(fields)
+    except orjson.JSONEncodeError:  # an integer past 64 bits: no body holds it
+        return
+    # Told by the server that the body holds no control character: the same judgement.
+    assert E.check_fields(entity, fields, not E.json_has_control(raw)) == expected
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (k, *_texts(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+# Every control character, DEL, and what their escapes are made of.
+_NEAR_CONTROL = st.text(alphabet=[chr(c) for c in range(0x21)] + ["\x7f", "\\", "u", "0", "1",
+                                                                  "f", "b", "村"], max_size=8)
+
+
+@given(_JSON | st.lists(_NEAR_CONTROL, max_size=4) | st.dictionaries(_NEAR_CONTROL, _NEAR_CONTROL))
+@example(["删除\x7f"])  # written raw by JSON
+@example(["\x00", "\x08"])
+@example({"a": "\x0c"})
+@example(["x\x1f"])
+def test_a_body_said_to_hold_no_control_character_holds_none(value: object) -> None:
+    try:
+        raw = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return
+    if not E.json_has_control(raw):
+        assert not any(E._CONTROL.search(t) for t in _texts(orjson.loads(raw)))
 
 
 @pytest.mark.parametrize("entity", E.NAMES)

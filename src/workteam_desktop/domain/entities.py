@@ -456,9 +456,25 @@ def _value_problem(f: FieldSpec, value: Any) -> tuple[str, str] | None:
     return None
 
 
-def check_fields(entity: str, fields: object) -> Problem | None:
+# A control character in a JSON text value is written as an escape (raw bytes below 0x20
+# are not JSON) or as a raw DEL: a body without these holds none in any value. Conservative:
+# an escaped backslash before "u0001" or "b" matches too, and then every value is searched.
+# (The pattern starts with its one literal, so the search skips to each backslash: 3 ms for
+# an 11 MB push, where an alternation of the escapes and DEL took 50 ms.)
+_CONTROL_ESCAPE = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|u007[fF]|[bf])")
+
+
+def json_has_control(raw: bytes) -> bool:
+    """False when no text value of the JSON document ``raw`` can hold a control character
+    (then :func:`check_fields` may be told ``plain``)."""
+    return b"\x7f" in raw or _CONTROL_ESCAPE.search(raw) is not None
+
+
+def check_fields(entity: str, fields: object, plain: bool = False) -> Problem | None:
     """None when ``fields`` (a change's field values) fit the declaration of ``entity``:
-    a known record type, known fields, values of the declared kind and size."""
+    a known record type, known fields, values of the declared kind and size. ``plain``:
+    the caller found no control character in the document the values were read from
+    (:func:`json_has_control`), so text is not searched for one again."""
     declared = BY_NAME.get(entity) if isinstance(entity, str) else None
     if declared is None:
         return Problem("unknown_entity", f"不认识此类记录（{str(entity)[:40]}），可能来自更新版本的程序")
@@ -479,7 +495,7 @@ def check_fields(entity: str, fields: object) -> Problem | None:
                 continue
         elif of is str:
             if kind == TEXT:
-                if len(value) <= f.size and not _CONTROL_SEARCH(value):
+                if len(value) <= f.size and (plain or not _CONTROL_SEARCH(value)):
                     continue
             elif kind == REF and _REF_MATCH(value):
                 continue
@@ -511,15 +527,16 @@ def check_base(entity: str, base: object) -> Problem | None:
     return None
 
 
-def check_change(change: Mapping[str, Any]) -> Problem | None:
+def check_change(change: Mapping[str, Any], plain: bool = False) -> Problem | None:
     """None when a whole change (wire form: id, entity, row_id, fields, base, hlc, device,
     user) may be stored and applied; else the first problem. The server runs this on every
-    pushed change; a laptop on every change it receives."""
+    pushed change; a laptop on every change it receives. ``plain``: as for
+    :func:`check_fields`."""
     for key in ("id", "row_id"):
         problem = check_id(change.get(key), key)
         if problem is not None:
             return problem
-    problem = check_fields(change.get("entity"), change.get("fields"))  # type: ignore[arg-type]
+    problem = check_fields(change.get("entity"), change.get("fields"), plain)  # type: ignore[arg-type]
     if problem is not None:
         return problem
     problem = check_hlc(change.get("hlc"))

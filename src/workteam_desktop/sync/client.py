@@ -405,9 +405,14 @@ class SyncClient:
         its cursor."""
         data = self._json(response)
         try:
-            results = [PushResult(str(r["id"]), str(r["status"]), str(r.get("code") or ""),
-                                  str(r.get("reason") or "")) for r in data["results"]]
+            listed = [PushResult(str(r["id"]), str(r["status"]), str(r.get("code") or ""),
+                                 str(r.get("reason") or "")) for r in data["results"]]
             cursor = int(data.get("cursor") or 0)
+            if "accepted" in data:  # the short answer: the changes not accepted, by place
+                results = _whole_answer(listed, [r["i"] for r in data["results"]],
+                                        data["accepted"], changes)
+            else:
+                results = listed
         except (KeyError, TypeError, ValueError):
             raise ServerError("同步服务器对上传的回答无法识别") from None
         self._saw_clock(data)
@@ -517,10 +522,30 @@ class SyncClient:
 
 
 def push_body(device: str, changes: Sequence[Outgoing]) -> bytes:
-    """The body of a push request: the change lines are already JSON, joined instead of
-    re-encoded."""
-    return (b'{"device":' + orjson.dumps(device) + b',"changes":['
+    """The body of a push request, asking for the short answer (only the changes not
+    accepted are listed): the change lines are already JSON, joined instead of re-encoded."""
+    return (b'{"device":' + orjson.dumps(device) + b',"answer":"short","changes":['
             + ",".join(c.line for c in changes).encode() + b"]}")
+
+
+_ACCEPTED = "accepted"
+
+
+def _whole_answer(listed: list[PushResult], places: list[Any], accepted: Any,
+                  changes: Sequence[Outgoing]) -> list[PushResult]:
+    """A result for each of ``changes`` from a short answer: ``listed`` at ``places``
+    (strictly rising places in the batch), every other one accepted; ValueError when the
+    answer does not account for the batch exactly (nothing is then marked)."""
+    if (type(accepted) is not int or any(type(i) is not int for i in places)
+            or accepted + len(listed) != len(changes)
+            or any(a >= b for a, b in zip([-1, *places], [*places, len(changes)], strict=True))):
+        raise ValueError("short answer does not fit the batch")
+    results = [PushResult(c.id, _ACCEPTED, "", "") for c in changes]
+    for place, result in zip(places, listed, strict=True):
+        if result.status == _ACCEPTED:
+            raise ValueError("a short answer lists only what was not accepted")
+        results[place] = result
+    return results
 
 
 @functools.cache
