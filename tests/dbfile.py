@@ -27,3 +27,22 @@ def connect(path: str | Path, isolation_level: str | None = "", **kwargs: Any) -
     if isolation_level != "":
         conn.isolation_level = isolation_level
     return conn
+
+
+def downgrade(path: str | Path, revision: str) -> None:
+    """Take the store file ``path`` back to schema ``revision`` by the migrations' own
+    downgrade steps: a home as an older version of the program left it."""
+    from alembic import command
+
+    from workteam_desktop.store import migrate
+    from workteam_desktop.store.engine import make_engine
+
+    path = Path(path)
+    engine = make_engine(path, home_key.key_for_file(_home_of(path), path))
+    config = migrate.alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, revision)
+    finally:
+        engine.dispose()

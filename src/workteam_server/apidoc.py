@@ -192,8 +192,8 @@ def push_body(max_batch: int) -> dict[str, Any]:
         "type": "object", "required": ["changes"],
         "properties": {
             "device": {"type": "string", "description": "笔记本的设备号（可省略）"},
-            "answer": {"type": "string", "enum": ["short"],
-                       "description": "short：回答只列出未被接收的变更（可省略：逐条回答）"},
+            "answer": {"type": "string", "enum": ["short", "full"],
+                       "description": "short：回答只列出未被接收的变更；full 或省略：逐条回答"},
             "changes": {
                 "type": "array", "maxItems": max_batch,
                 "description": f"变更（最多 {max_batch} 条，超过答 413 batch_too_large）："

@@ -89,11 +89,9 @@ sys.path.insert(0, "tests")
 import dbfile
 db = dbfile.connect(sys.argv[1])
 db.execute("UPDATE change_log SET origin = 'remote', pushed = 1")
-db.execute("DROP INDEX ix_change_log_remote")
-db.execute("DROP TABLE compacted_change")
-db.execute("UPDATE alembic_version SET version_num = '0009'")
 db.commit()
 db.close()
+dbfile.downgrade(sys.argv[1], "0009")
 """
 
 

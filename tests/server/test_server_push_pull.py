@@ -224,3 +224,14 @@ def test_the_short_answer_lists_what_was_not_accepted_by_its_place(server: Runni
         # Asked again in full: the same judgements, one result per change.
         assert statuses(push(c, batch)) == ["duplicate", "duplicate", "rejected", "duplicate",
                                             "rejected", "duplicate"]
+
+
+def test_an_answer_form_the_server_does_not_know_stores_nothing(server: RunningServer) -> None:
+    with admin(server) as c:
+        r = c.post("/api/v1/changes/push",
+                   json={"device": "dev-test", "answer": "long", "changes": area_changes()})
+        assert r.status_code == 422 and r.json()["detail"]["code"] == "bad_request"
+        assert pull_all(c)[0] == []
+        full = c.post("/api/v1/changes/push",
+                      json={"device": "dev-test", "answer": "full", "changes": area_changes()})
+        assert statuses(full.json()["results"]) == ["accepted"] * len(area_changes())

@@ -273,12 +273,7 @@ def test_a_home_from_an_older_version_is_upgraded_before_the_questions(
     from workteam_desktop.store import migrate
     from workteam_desktop.store.home import store_path
 
-    db = dbfile.connect(store_path(real_home))
-    db.execute("DROP INDEX ix_change_log_remote")
-    db.execute("DROP TABLE compacted_change")
-    db.execute("UPDATE alembic_version SET version_num = '0009'")
-    db.commit()
-    db.close()
+    dbfile.downgrade(store_path(real_home), "0009")
     assert recovery.prepare_home(real_home)
     assert asked == ["lock"]
     with Store.open(real_home) as store:

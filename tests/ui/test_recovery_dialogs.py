@@ -78,12 +78,7 @@ def _at_0009(home: Path) -> None:
     """Put a home's store back to the schema 0009 left (before compaction, issue 17)."""
     import dbfile
 
-    db = dbfile.connect(store_path(home))
-    db.execute("DROP INDEX ix_change_log_remote")
-    db.execute("DROP TABLE compacted_change")
-    db.execute("UPDATE alembic_version SET version_num = '0009'")
-    db.commit()
-    db.close()
+    dbfile.downgrade(store_path(home), "0009")
 
 
 def test_a_store_from_an_older_version_is_upgraded_behind_a_busy_bar(
