@@ -493,7 +493,7 @@ def create_app(home: Path, db_url: str | None = None,
         # The server's clock at every sync: a laptop keeps its own clock within the bound.
         if short:
             # Only what was not accepted, with its place in the batch: a bulk push's answer
-            # of 20,000 results is a few bytes instead of 100 KB over a village's link.
+            # of 20,000 results is a few bytes instead of 460 KB (gzipped) over a village's link.
             listed = [dict(r, i=i) for i, r in enumerate(results) if r["status"] != "accepted"]
             return OrjsonResponse({"results": listed, "accepted": len(results) - len(listed),
                                    "cursor": end, "now": now_ms()})
