@@ -150,9 +150,8 @@ class LiteralPaths:
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether ``value`` (parsed JSON) nests objects and arrays more than ``limit`` levels
-    deep (the value itself is level 1). Walks iteratively: no recursion limit to hit."""
-    if type(value) is list and limit >= 4:
-        return _too_deep_records(value, limit)
+    deep (the value itself is level 1). Walks iteratively: no recursion limit to hit. (A
+    push walks only what its per-change check left unjudged: ``push.too_deep_batch``.)"""
     stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
     while stack:
         node, depth = stack.pop()
@@ -161,28 +160,4 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
         for child in node.values() if isinstance(node, dict) else node:
             if isinstance(child, dict | list):
                 stack.append((child, depth + 1))
-    return False
-
-
-_CONTAINERS = (dict, list)
-
-
-def _too_deep_records(records: list[Any], limit: int) -> bool:
-    """:func:`too_deep` for a list of flat records (a push: a change's values are text,
-    numbers or one flat object): the three levels every record has are looked at in one
-    tight loop, the general walk runs only below them. A bulk push of 20,000 changes is
-    checked in a quarter of the general walk's time."""
-    for record in records:  # level 2
-        kind = type(record)
-        if kind is dict:
-            for value in record.values():  # level 3
-                inner = type(value)
-                if inner is dict:
-                    for leaf in value.values():  # level 4
-                        if type(leaf) in _CONTAINERS and too_deep(leaf, limit - 3):
-                            return True
-                elif inner in _CONTAINERS and too_deep(value, limit - 2):
-                    return True
-        elif kind in _CONTAINERS and too_deep(record, limit - 1):
-            return True
     return False

@@ -1,5 +1,6 @@
-"""The nesting bound of a push body (limits.too_deep) against a plain recursive count: its
-fast path for lists of flat records must judge every value as the general walk does."""
+"""The nesting bound of a push body (limits.too_deep) against a plain recursive count, and
+the push's walk of only what its per-change check left unjudged (push.too_deep_batch)
+against the whole walk."""
 
 from __future__ import annotations
 
