@@ -252,7 +252,7 @@ def _push_changes(raw: bytes) -> tuple[list[Any], bool]:
         raise fail(422, "bad_request", "请求格式不正确（应为 {\"changes\": [...]}）") from None
     answer = body.get("answer", "full")
     if answer not in ("full", "short"):
-        raise fail(422, "bad_request", "请求格式不正确（answer 只能是 \"short\" 或省略）")
+        raise fail(422, "bad_request", "请求格式不正确（answer 只能是 \"short\" 或 \"full\"，或省略）")
     if len(changes) > MAX_BATCH:
         raise fail(413, "batch_too_large", f"一批最多 {MAX_BATCH} 条变更")
     # Its nesting is bounded by the push (push.TooDeep), with its checks.
