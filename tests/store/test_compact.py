@@ -32,9 +32,12 @@ def always_due(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compact, "COMPACT_AT", 0)
 
 
-def compacting(store: Store, changes: list[Change], cursor: int | None = None) -> ApplyResult:
-    """A merge, then the compaction a sync or an import ends with."""
-    result = apply(store, changes) if cursor is None else apply_page(store, changes, cursor)
+def compacting(store: Store, changes: list[Change], cursor: int | None = None, *,
+               at_once: bool = False) -> ApplyResult:
+    """A merge, then the compaction a sync or an import ends with. ``at_once``: the merge
+    keeps the changes that make new rows compacted itself (a county's bundle)."""
+    result = (apply(store, changes, compact_new=at_once) if cursor is None
+              else apply_page(store, changes, cursor))
     compact.compact_store(store)
     return result
 
@@ -93,17 +96,18 @@ def compacted(store: Store) -> int:
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=deliveries(), chunk=st.sampled_from([1, 3, 5000]), again=st.booleans(),
-       wholesale=st.booleans())
+       wholesale=st.booleans(), at_once=st.booleans())
 def test_a_compacting_laptop_is_the_laptop_that_keeps_every_change(
         tmp_path_factory: pytest.TempPathFactory, case, chunk: int, again: bool,
-        wholesale: bool) -> None:
+        wholesale: bool, at_once: bool) -> None:
     """Batches of random changes (rows made, edited, moved to rows that come late; bases
     current or stale; some twice), then every row's making changes, then (sometimes) every
     batch again: the compacting laptop skips what it saw as the other does, and holds the
     same rows, waiting rows and fields, field clocks and conflict queue — except conflicts
     whose lost value the kept value's change knowingly overwrote (a compacted clock has no
     base to show it), and only those. It keeps logged only what something still needs.
-    Either way of deleting: row by row, or the log emptied and what stays put back."""
+    Either way of deleting: row by row, or the log emptied and what stays put back; or
+    the changes that make rows never logged, kept compacted by the merge itself."""
     batches, everything = case
     base = tmp_path_factory.mktemp("compact")
     deliveries_in_order = [*batches, everything, *(batches if again else [])]
@@ -112,7 +116,7 @@ def test_a_compacting_laptop_is_the_laptop_that_keeps_every_change(
         # The log emptied at once and what stays put back, or deleted change by change.
         mp.setattr(compact, "_WHOLESALE_FROM", 0 if wholesale else 10**9)
         folded = fresh_replica(base / "compacting")
-        got = [(r.applied, r.duplicate) for r in (compacting(folded, b)
+        got = [(r.applied, r.duplicate) for r in (compacting(folded, b, at_once=at_once)
                                                    for b in deliveries_in_order)]
         keeping = fresh_replica(base / "keeping")
         expected = [(r.applied, r.duplicate) for r in (apply(keeping, b)
@@ -274,7 +278,11 @@ def test_an_all_bundle_of_a_compacted_store_carries_its_rows_and_clocks(tmp_path
     assert out is not None
     other = Store.open(tmp_path / "other")
     result = import_bundle(other, out.path, trust=True)
-    assert result.conflicts == 0 and result.compacted == result.applied - 1
+    # Every change made a row the merge kept compacted at once: none was logged.
+    assert result.conflicts == 0 and result.compacted == result.applied
+    with other.read() as cur:
+        assert cur.execute("SELECT count(*) FROM change_log WHERE origin = 'remote'"
+                           ).fetchone()[0] == 0
     assert rows_of(other) == rows_of(store)
     assert clocks_of(other) == clocks_of(store)
     again = import_bundle(other, out.path, trust=True)

@@ -24,9 +24,11 @@ def all_changes(store: Store, *, after_seq: int = 0) -> Iterator[tuple[int, Chan
 
 
 def merge(store: Store, changes: Iterable[Change], user: str | None = None, *,
-          then: Callable[[Writer, ApplyResult], None] | None = None) -> ApplyResult:
+          then: Callable[[Writer, ApplyResult], None] | None = None,
+          compact_new: bool = False) -> ApplyResult:
     """Merge changes from elsewhere in ONE transaction, then ``then(writer, result)`` in
-    the same transaction (it may raise to roll everything back).
+    the same transaction (it may raise to roll everything back). ``compact_new``: the
+    changes that make new rows are kept compacted, not logged (``merge.apply_changes``).
 
     The fast path runs first; in the rare batch it cannot merge as if every new row had
     waited to the end, its transaction is rolled back and the batch merged again by the
@@ -35,7 +37,7 @@ def merge(store: Store, changes: Iterable[Change], user: str | None = None, *,
     for fast in (True, False):
         try:
             with store.write(user) as w:
-                result = apply_changes(w, changes, fast=fast)
+                result = apply_changes(w, changes, fast=fast, compact_new=compact_new)
                 if result.conflicts or "conflict_settlement" in result.touched:
                     # A settlement made elsewhere settles the same conflict here, whichever
                     # of the two arrived first.
@@ -48,10 +50,12 @@ def merge(store: Store, changes: Iterable[Change], user: str | None = None, *,
     raise AssertionError("the reference path never asks for itself")
 
 
-def apply(store: Store, changes: Iterable[Change], user: str | None = None) -> ApplyResult:
+def apply(store: Store, changes: Iterable[Change], user: str | None = None, *,
+          compact_new: bool = False) -> ApplyResult:
     """Merge changes from elsewhere in one transaction (all or nothing); household facts
-    are refreshed for what the merge wrote, as for local writes."""
-    return merge(store, changes, user)
+    are refreshed for what the merge wrote, as for local writes. ``compact_new``: see
+    :func:`merge`."""
+    return merge(store, changes, user, compact_new=compact_new)
 
 
 def apply_page(store: Store, changes: Iterable[Change], cursor: int,

@@ -11,6 +11,10 @@ delivered again (the same USB bundle imported twice) is still skipped. ``compact
 clocks there, keeps the ids in ``compacted_change`` and deletes the changes from
 ``change_log``: a county's 3.2 million received changes stop costing a gigabyte.
 
+A county's bundle (``COMPACT_AT`` changes or more) does not wait for this: its merge keeps
+the changes that make new rows compacted as it goes (``merge.apply_changes(compact_new=)``),
+as this module would keep them, without logging them first.
+
 What stays logged: this laptop's own changes (outbox, ``--since-last`` bundles, rejections),
 and every received change something still needs with its values — changes of a row that
 waits (``pending_row``) or has waiting fields (``pending_field``), the change that set the
@@ -57,6 +61,10 @@ _WHOLESALE_KEEPS_AT_MOST = 200_000
 # and what it knew, for conflict review and for ``--all`` bundles; a county's 3.2 million
 # are a gigabyte and twice the time of every backup.
 COMPACT_AT = 20_000
+
+# The record type whose received changes stay logged until the photo they name is fetched
+# (the download looks for them in the log).
+PHOTOS = "attachment"
 
 # Rows whose received changes are still needed with their values: rows that wait or
 # have waiting fields (the merge compares a waiting value with the row's logged changes).
@@ -113,7 +121,7 @@ def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None,
         ids: list[tuple[bytes | str]] = []
         for seq, change_id, entity, row_id, fields, hlc in step:
             if (row_id in needed or (reviewed and (row_id, hlc) in reviewed)
-                    or (entity == "attachment" and seq > photos_done)):
+                    or (entity == PHOTOS and seq > photos_done)):
                 kept.append(seq)
                 continue
             found_clocks = clocks.get(row_id)
@@ -125,7 +133,7 @@ def compact(cur: sqlite.Cursor, *, after: int = 0, limit: int | None = None,
                     if hlc > found_clocks.get(name, ""):
                         found_clocks[name] = hlc
             seqs.append(seq)
-            ids.append((_stored(change_id),))
+            ids.append((stored_id(change_id),))
         if seqs:
             _fold(cur, sets, clocks, by_entity)
             cur.executemany("INSERT OR IGNORE INTO compacted_change (id) VALUES (?)", ids)
@@ -249,7 +257,7 @@ def _fold(cur: sqlite.Cursor, sets: row_clock.FieldSets, clocks: dict[str, dict[
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _stored(change_id: str) -> bytes | str:
+def stored_id(change_id: str) -> bytes | str:
     """How ``compacted_change`` keeps an id."""
     return bytes.fromhex(change_id.replace("-", "")) if _UUID.fullmatch(change_id) else change_id
 

@@ -99,6 +99,7 @@ class ApplyResult:
     applied: int = 0  # new changes logged (whether or not they won any field)
     duplicate: int = 0  # already in the log: skipped
     conflicts: int = 0  # losing values queued for review
+    compacted: int = 0  # new changes kept compacted, not logged (``compact_new``)
     touched: dict[str, set[str]] = field(default_factory=dict)  # entity → row ids changed
     # entity → {"new", "updated", "unchanged", "conflict"}: per change, whether its row was
     # not here yet, was here, the change was already logged; and conflicts queued.
@@ -151,8 +152,15 @@ class NeedsReferencePath(Exception):
     transaction must be rolled back and the batch merged with ``fast=False``."""
 
 
-def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = True) -> ApplyResult:
+def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = True,
+                  compact_new: bool = False) -> ApplyResult:
     """Merge ``changes`` into the store inside the writer's transaction.
+
+    ``compact_new``: the changes that make a row the fast path makes are kept as the
+    compaction keeps them (the row's field clocks in ``row_clock``, their ids in
+    ``compacted_change``), not logged. For a batch the compaction would fold right after
+    (a county's bundle): the same store, without writing a million log lines only to read
+    them back and delete them. Rows that wait stay logged, as the compaction leaves them.
 
     ``fast=False`` makes every new row wait in ``pending_row`` and builds it from the log
     at the end (the reference the fast path is tested against; the stores are equal).
@@ -171,7 +179,7 @@ def apply_changes(writer: Writer, changes: Iterable[Change], *, fast: bool = Tru
     with collector_off():
         if not fast or iter(changes) is changes:
             return _merge(writer, changes, fast=False)
-        return _merge(writer, changes, fast=True)
+        return _merge(writer, changes, fast=True, compact_new=compact_new)
 
 
 @contextmanager
@@ -190,8 +198,9 @@ def collector_off() -> Iterator[None]:
             gc.enable()
 
 
-def _merge(writer: Writer, changes: Iterable[Change], *, fast: bool) -> ApplyResult:
-    merge = _Merge(writer, fast)
+def _merge(writer: Writer, changes: Iterable[Change], *, fast: bool,
+           compact_new: bool = False) -> ApplyResult:
+    merge = _Merge(writer, fast, compact_new)
     for chunk in _chunks(changes, _CHUNK):
         merge.apply_chunk(chunk)
     merge.finish()
@@ -201,7 +210,7 @@ def _merge(writer: Writer, changes: Iterable[Change], *, fast: bool) -> ApplyRes
 class _Merge:
     """One merge: the caches and buffers that live while a batch is applied."""
 
-    def __init__(self, writer: Writer, fast: bool) -> None:
+    def __init__(self, writer: Writer, fast: bool, compact_new: bool = False) -> None:
         self.writer = writer
         self.cur = writer.cursor
         # Within the batch, a child may come before its parent: check references at commit.
@@ -216,6 +225,11 @@ class _Merge:
         self.made: set[str] = set()  # rows made by this merge
         self.waiting: dict[str, str] = {}  # row id → entity, not yet in pending_row
         self.log: list[tuple[Any, ...]] = []  # change_log lines not yet written
+        self.compact_new = compact_new
+        # compact_new: row id → the changes of a new row of this chunk, not logged: kept as
+        # clocks and ids if the row is made, logged if it waits (_make_new_rows).
+        self.unlogged: dict[str, list[Change]] = {}
+        self.newest_kept = ""  # the newest clock kept as a made row's SAME top
         # row id → [entity, values, HLC of the last change]: new rows of this chunk
         self.new_rows: dict[str, list[Any]] = {}
         self.parents: dict[str, set[str]] = {}  # parent table → ids known to exist
@@ -304,6 +318,7 @@ class _Merge:
         self.unasked = (chunk, logged)  # parents asked for on the first need (_exists)
         seen: set[str] = set()
         log, new_rows, allowed = self.log, self.new_rows, self.allowed
+        compact_new, unlogged = self.compact_new, self.unlogged
         new_count: dict[str, int] = {}
         top = ""
         for ch in chunk:
@@ -329,9 +344,12 @@ class _Merge:
             kind, clocks = row[1], row[2]
             result.applied += 1
             if kind == _NEW:
-                base = ch.base
-                log.append((ch.id, entity, row_id, dumps(fields), dumps(base) if base else "{}",
-                            hlc, ch.device, ch.user))
+                if compact_new and entity != compact.PHOTOS:
+                    unlogged.setdefault(row_id, []).append(ch)
+                else:
+                    base = ch.base
+                    log.append((ch.id, entity, row_id, dumps(fields),
+                                dumps(base) if base else "{}", hlc, ch.device, ch.user))
                 new_count[entity] = new_count.get(entity, 0) + 1
                 new = new_rows.get(row_id)
                 if new is None:  # the usual case: the change that creates the row
@@ -772,6 +790,10 @@ class _Merge:
             for row_id in ids:
                 rows[row_id][1] = _WAITING
                 self.waiting[row_id] = rows[row_id][0]
+                # A waiting row is made from its logged changes (as the compaction keeps them)
+                self.log.extend(_log_line(ch) for ch in self.unlogged.get(row_id, ()))
+        self._flush_log()
+        self.unlogged.clear()
         if len(self.waiting) >= _PENDING_BATCH:
             self._queue_pending()
         new_rows.clear()
@@ -796,6 +818,8 @@ class _Merge:
                 ready = keep
         if not ready:
             return left
+        if self.unlogged:
+            self._keep_clocks(ready)
         entity = info.entity
         layout = row_layout(info)
         note, touched = self.writer.note, self.result.touched.setdefault(entity, set())
@@ -820,11 +844,44 @@ class _Merge:
             seen.update(ready)
         return left
 
+    def _keep_clocks(self, ready: list[str]) -> None:
+        """``compact_new``: the field clocks and change ids of rows about to be made, kept
+        as the compaction keeps them (before the rows: the insert guard looks for them)."""
+        unlogged, rows, sets = self.unlogged, self.rows, self.sets
+        entries: list[tuple[str, str, str]] = []
+        ids: list[tuple[bytes | str]] = []
+        for row_id in ready:
+            changes = unlogged.pop(row_id, None)
+            if not changes:
+                continue
+            clocks = rows[row_id][2]
+            last_hlc = self.new_rows[row_id][2]
+            if not clocks:  # changes that named no field: nothing to keep, so logged
+                self.log.extend(_log_line(ch) for ch in changes)
+                continue
+            top = max(clocks.values())
+            if top == last_hlc:  # always, but for changes that named no field
+                if top > self.newest_kept:
+                    self.newest_kept = top
+                top_kept = row_clock.SAME
+            else:
+                top_kept = top
+            entries.append((row_id, top_kept, sets.encode(clocks, top)))
+            ids.extend((compact.stored_id(ch.id),) for ch in changes)
+        self.result.compacted += len(ids)
+        self._flush_log()
+        self.cur.executemany("INSERT INTO row_clock (row_id, top, clocks) VALUES (?, ?, ?)",
+                             entries)
+        self.cur.executemany("INSERT OR IGNORE INTO compacted_change (id) VALUES (?)", ids)
+        self.loaded = self.loaded or bool(entries)  # later probes read row_clock too
+
     # -- end of the batch ------------------------------------------------------------
 
     def finish(self) -> None:
         """Queue the rows still waiting and make every waiting row that now can be; then
         write the waiting reference fields whose rows are all there now."""
+        if self.newest_kept:
+            row_clock.keep_newest(self.cur, self.newest_kept)
         self._queue_pending()
         _materialize_pending(self.writer, self.result)
         for parent, ref in self.moved:
@@ -833,6 +890,12 @@ class _Merge:
         # After the rows: a parent made at the end of the batch lets its fields go now.
         if self.fields_wait:
             self._settle_waiting_fields()
+
+
+def _log_line(ch: Change) -> tuple[Any, ...]:
+    """A received change as a ``change_log`` line (``_CHANGE_SQL``)."""
+    return (ch.id, ch.entity, ch.row_id, dumps(ch.fields), dumps(ch.base) if ch.base else "{}",
+            ch.hlc, ch.device, ch.user)
 
 
 def row_layout(info: TableInfo) -> tuple[Any, list[tuple[int, Any, Any]]]:

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from ..domain.changes import Change
 from ..domain.entities import Problem
-from ..store import bulk_load
+from ..store import bulk_load, compact
 from ..store.attachments import content_path, write_content
 from ..store.changes import apply, merge
 from ..store.compact import after_merge
@@ -67,7 +67,7 @@ class ImportResult:
     replay: bool = False  # every change was already here
     held: int = 0  # changes this program cannot apply, kept aside (store.held)
     per_entity: dict[str, dict[str, int]] = field(default_factory=dict)  # dry run only
-    compacted: int = 0  # received changes folded into row clocks after the import
+    compacted: int = 0  # received changes kept as row clocks (as merged, or after)
     compact_seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -162,18 +162,26 @@ def _apply_screened(store: Store, zf: zipfile.ZipFile, verified: Verified, watch
     """Merge the bundle; if a change in it cannot be applied (a newer program's record
     type, a malformed value), merge it again without the changes the declarations refuse
     and keep those aside, so one bad change does not refuse a whole bundle."""
+    at_once = _compacts_at_once(verified)
     try:
-        return apply(store, _Changes(zf, verified, watch))
+        return apply(store, _Changes(zf, verified, watch), compact_new=at_once)
     except APPLY_ERRORS as failure:
         if isinstance(failure, BundleError):
             raise
         screened = _Screened(_Changes(zf, verified, watch))
-        merged = apply(store, screened)
+        merged = apply(store, screened, compact_new=at_once)
         if not screened.bad:
             raise failure from None
         hold(store, screened.bad, "bundle")
         result.held = len(screened.bad)
         return merged
+
+
+def _compacts_at_once(verified: Verified) -> bool:
+    """True for a bundle big enough that the compaction after it would fold what it makes
+    (a county's): the changes that make new rows are kept compacted as they are merged,
+    not logged first (``merge.apply_changes``)."""
+    return int(verified.manifest["changes"]) >= compact.COMPACT_AT
 
 
 class _Watch:
@@ -263,7 +271,8 @@ def _dry_run(store: Store, zf: zipfile.ZipFile, verified: Verified,
         raise _Rollback(merged)
 
     try:
-        merge(store, _Changes(zf, verified, watch), then=roll_back)
+        merge(store, _Changes(zf, verified, watch), then=roll_back,
+              compact_new=_compacts_at_once(verified))
     except _Rollback as done:
         merged = done.args[0]
     result.applied, result.duplicate, result.conflicts = (
@@ -315,6 +324,7 @@ def import_bundle(store: Store, path: Path, *, trust: bool = False,
                     merged = _apply_screened(store, zf, verified, watch, result)
                 result.applied, result.duplicate, result.conflicts = (
                     merged.applied, merged.duplicate, merged.conflicts)
+                result.compacted = merged.compacted
         except BundleError:
             raise
         except _READ_ERRORS:
@@ -330,6 +340,6 @@ def import_bundle(store: Store, path: Path, *, trust: bool = False,
         # After the import is committed and recorded: a county's received changes are
         # kept as field clocks (store/compact.py), timed apart from the merge.
         started = time.perf_counter()
-        result.compacted = after_merge(store, compacting or progress)
+        result.compacted += after_merge(store, compacting or progress)
         result.compact_seconds = round(time.perf_counter() - started, 3)
     return result
