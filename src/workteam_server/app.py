@@ -57,6 +57,7 @@ from .attachments import (
     clean_periodically,
     is_sha256,
 )
+from .collector import PUSHING
 from .forms import available_forms
 from .limits import (
     BodyLimit,
@@ -479,10 +480,11 @@ def create_app(home: Path, db_url: str | None = None,
         def read_and_push() -> tuple[list[dict[str, str]], int, bool]:
             # Off the event loop: parsing and checking 8 MB of changes takes a while, and
             # other laptops' requests go on meanwhile.
-            changes, short = _push_changes(raw)
-            results, end = push(store, user, changes, max_skew_ms=settings.max_skew_ms,
-                                plain=not entities.json_has_control(raw))
-            return results, end, short
+            with PUSHING.held():
+                changes, short = _push_changes(raw)
+                results, end = push(store, user, changes, max_skew_ms=settings.max_skew_ms,
+                                    plain=not entities.json_has_control(raw))
+                return results, end, short
 
         try:
             results, end, short = await run_in_threadpool(read_and_push)
