@@ -270,9 +270,13 @@ def test_bundle_imports_and_opens_or_leaves_nothing(
     tasks = window._bundle[1].tasks
     qtbot.mouseClick(dialog.choose, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tasks.active_count == 0, timeout=60000)
+    assert dialog.untrusted_badge.isVisible()
     dialog.trust_box.setChecked(True)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tasks.active_count == 0, timeout=60000)
+    # Trusted by the import: no "not trusted" warning left on the dialog.
+    assert not dialog.untrusted_badge.isVisible() and not dialog.trust_box.isVisible()
+    assert dialog.status.text().startswith("已导入 ")
     with qtbot.waitSignal(window.sig_done, timeout=30000) as done:
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     assert done.args == [window.home]

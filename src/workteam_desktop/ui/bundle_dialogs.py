@@ -708,6 +708,11 @@ class ImportDialog(_CancellableWork, QDialog):
         else:
             self._set_status(text)
             self.conflict_badge.setVisible(any(r.conflicts for r in done.results))
+        if any(r.newly_trusted for r in done.results):
+            # Trusted by this import: the warning that it is not would mislead.
+            for widget in (self.untrusted_badge, self.untrusted_label, self.fingerprint_label,
+                           self.trust_box):
+                widget.hide()
         self.summary_title.setText(self.tr("导入前的试运行结果："))
         self.close_button.setFocus()
 
