@@ -2992,9 +2992,9 @@ It only unlocks this window; it is not the recovery code.</translation>
     </message>
     <message>
         <source>本机数据已加密保存。请打印或抄写下面的恢复码，由第一书记和乡镇各保管一份：
-重装系统、换电脑或密钥环丢失时，只有它能打开这些数据。此码只显示这一次。</source>
+重装系统、换电脑或密钥环丢失时，只有它能打开这些数据。点“完成”后此码不再显示。</source>
         <translation>This laptop&apos;s data is kept encrypted. Print or write down the recovery code below; the first secretary and the township each keep a copy:
-after a reinstalled system, on another laptop or when the keyring is lost, only this code opens the data. It is shown this once.</translation>
+after a reinstalled system, on another laptop or when the keyring is lost, only this code opens the data. Once you click Done, it is not shown again.</translation>
     </message>
     <message>
         <source>保存为PDF以便打印…</source>

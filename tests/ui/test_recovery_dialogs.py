@@ -56,6 +56,25 @@ def test_the_code_dialog_needs_a_yes_and_then_forgets_the_code(qtbot, tmp_path: 
     assert home_key.pending_recovery_code(home) is None
 
 
+def test_later_keeps_the_code_for_the_next_start_as_the_dialog_says(
+        qtbot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        code = store.recovery_code
+    dialog = RecoveryCodeDialog(home, code)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    # It is shown again until 完成: the dialog must not say it is shown only this once.
+    assert "点“完成”后此码不再显示" in text and "只显示这一次" not in text
+    [later] = [b for b in dialog.findChildren(QPushButton) if b.text() == "稍后再说"]
+    qtbot.mouseClick(later, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert home_key.pending_recovery_code(home) == code
+
+
 def test_a_home_without_its_key_opens_with_the_code_and_not_with_a_wrong_one(
         qtbot, tmp_path: Path) -> None:
     home = tmp_path / "home"

@@ -248,7 +248,7 @@ class RecoveryCodeDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr(
             "本机数据已加密保存。请打印或抄写下面的恢复码，由第一书记和乡镇各保管一份：\n"
-            "重装系统、换电脑或密钥环丢失时，只有它能打开这些数据。此码只显示这一次。"))
+            "重装系统、换电脑或密钥环丢失时，只有它能打开这些数据。点“完成”后此码不再显示。"))
         intro.setWordWrap(True)
         intro.setMinimumWidth(560)
         self.code_label = QLabel(code)
