@@ -218,6 +218,34 @@ def test_a_photo_not_fetched_yet_and_a_waiting_row_stay_logged(tmp_path: Path) -
     store.close()
 
 
+def test_a_county_bundle_merged_compacted_logs_only_photos_and_waiting_rows(
+        tmp_path: Path) -> None:
+    """Merged with ``compact_new`` (a county's bundle), the changes that make rows are never
+    logged: their ids are known (the same changes again are skipped) and their clocks kept;
+    a photo record and a row waiting for its parent are logged, as the compaction keeps
+    them."""
+    store = fresh_replica(tmp_path / "home")
+    made = _village_and_household()
+    photo = _change(4, "attachment", "00000000-0000-7000-8000-0000000000d1",
+                    {"sha256": "ab" * 32, "owner_entity": "household", "owner_id": HOUSEHOLD,
+                     "mime": "image/jpeg", "size": 10}, 4)
+    orphan = _change(5, "member", "00000000-0000-7000-8000-0000000000c1",
+                     {"household_id": "00000000-0000-7000-8000-0000000000b9", "name": "王小"}, 5)
+    result = apply(store, [*made, photo, orphan], compact_new=True)
+    assert (result.applied, result.compacted) == (len(made) + 2, len(made))
+    with store.read() as cur:
+        logged = {r[0] for r in cur.execute("SELECT id FROM change_log")}
+        assert compact.known_ids(cur, [c.id for c in made]) == {c.id for c in made}
+    assert logged == {photo.id, orphan.id}
+    with store.write() as w:
+        # Each field's clock is the change that set it last (two changes made the row).
+        assert w.field_clocks("household", HOUSEHOLD) == {
+            **dict.fromkeys(made[1].fields, made[1].hlc), "phone": made[2].hlc}
+    again = apply(store, [*made, photo, orphan], compact_new=True)
+    assert (again.applied, again.duplicate) == (0, len(made) + 2)
+    store.close()
+
+
 @pytest.mark.parametrize("wholesale", [False, True], ids=["row-by-row", "wholesale"])
 def test_migration_0010_compacts_an_existing_store_and_gives_the_space_back(
         tmp_path: Path, wholesale: bool, monkeypatch: pytest.MonkeyPatch) -> None:
