@@ -96,7 +96,7 @@ class UnknownEntity(ValueError):
 class ApplyResult:
     """What applying a batch of changes did."""
 
-    applied: int = 0  # new changes logged (whether or not they won any field)
+    applied: int = 0  # new changes taken, logged or kept compacted (won a field or not)
     duplicate: int = 0  # already in the log: skipped
     conflicts: int = 0  # losing values queued for review
     compacted: int = 0  # new changes kept compacted, not logged (``compact_new``)
