@@ -347,9 +347,7 @@ class _Merge:
                 if compact_new and entity != compact.PHOTOS:
                     unlogged.setdefault(row_id, []).append(ch)
                 else:
-                    base = ch.base
-                    log.append((ch.id, entity, row_id, dumps(fields),
-                                dumps(base) if base else "{}", hlc, ch.device, ch.user))
+                    log.append(_log_line(ch))
                 new_count[entity] = new_count.get(entity, 0) + 1
                 new = new_rows.get(row_id)
                 if new is None:  # the usual case: the change that creates the row
@@ -367,8 +365,7 @@ class _Merge:
                 continue
             info = tables[entity]
             if kind == _WAITING:
-                log.append((ch.id, entity, row_id, dumps(fields), dumps(ch.base), hlc,
-                            ch.device, ch.user))
+                log.append(_log_line(ch))
                 new_count[entity] = new_count.get(entity, 0) + 1
                 if row_id not in self.waiting:
                     self.waiting[row_id] = entity
@@ -411,8 +408,7 @@ class _Merge:
         names a row that never came waits whole in ``pending_row``, as any new row does.
         A field waiting here would leave the row made, unlike the reference; so a parent
         still missing at the end sends the batch to the reference path (``moved``)."""
-        self.log.append((ch.id, ch.entity, ch.row_id, dumps(ch.fields), dumps(ch.base), ch.hlc,
-                         ch.device, ch.user))
+        self.log.append(_log_line(ch))
         self._flush_log()
         hlc = ch.hlc
         winners = {n: v for n, v in ch.fields.items() if hlc >= clocks.get(n, "")}
@@ -520,8 +516,7 @@ class _Merge:
                     result.count(info.entity, "conflict")
         # Logged even when every field it wins waits: never applied twice, and its HLC is
         # the clock of those fields (a later change must beat it, as on every replica).
-        cur.execute(_CHANGE_SQL, (ch.id, ch.entity, row_id, dumps(ch.fields),
-                                  dumps(ch.base), hlc, ch.device, ch.user))
+        cur.execute(_CHANGE_SQL, _log_line(ch))
         written = {n: v for n, v in winners.items() if n not in held} if held else winners
         if written:
             sets = ", ".join(f'"{n}" = ?' for n in written)
