@@ -68,6 +68,7 @@ def test_the_bundle_holds_fonts_translations_forms_icons_and_every_migration() -
     files = bundled()
     assert files["resources/fonts/wqy-microhei-gbk.ttf"] == "workteam_desktop/resources/fonts"
     assert files["resources/i18n/workteam_en.qm"] == "workteam_desktop/resources/i18n"
+    assert files["resources/i18n/qt_gaps_zh_CN.qm"] == "workteam_desktop/resources/i18n"
     assert files["resources/style.qss"] == "workteam_desktop/resources"
     for size in SIZES:
         assert files[f"resources/icons/workteam-{size}.png"] == "workteam_desktop/resources/icons"
@@ -113,6 +114,7 @@ def test_only_plugins_the_program_never_loads_are_dropped(dest: str, unused: boo
     ("PySide6/translations/qtbase_zh_CN.qm", True),
     ("PySide6/Qt/translations/qtbase_de.qm", False),
     ("workteam_desktop/resources/i18n/workteam_en.qm", True),
+    ("workteam_desktop/resources/i18n/qt_gaps_zh_CN.qm", True),
 ])
 def test_only_chinese_qt_catalogues_are_kept(dest: str, kept: bool) -> None:
     assert layout.keep_translation(dest) is kept

@@ -92,12 +92,33 @@ def test_placeholders_are_kept() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_compiled_qm_is_up_to_date(tmp_path: Path) -> None:
-    out = tmp_path / "workteam_en.qm"
-    subprocess.run([tool("pyside6-lrelease"), str(TS), "-qm", str(out)],
+@pytest.mark.parametrize("name", ["workteam_en", "qt_gaps_zh_CN"])
+def test_every_compiled_qm_is_up_to_date(tmp_path: Path, name: str) -> None:
+    ts, qm = TS.with_name(f"{name}.ts"), QM.with_name(f"{name}.qm")
+    out = tmp_path / qm.name
+    subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(out)],
                    check=True, capture_output=True)
-    current = QM.exists() and QM.read_bytes() == out.read_bytes()
-    assert current, f"{QM.name} does not match {TS.name}: {FIX}"
+    current = qm.exists() and qm.read_bytes() == out.read_bytes()
+    assert current, f"{qm.name} does not match {ts.name}: {FIX}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_only_compiled_catalogues_translate(qapp: QApplication, lang: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qt asks the translators from any thread, also while holding its own locks (an image
+    plugin's error text on a thumbnail thread): a translator written in Python needs the
+    GIL there and deadlocked a GUI test. Every installed translator is a compiled .qm."""
+    from PySide6.QtCore import QTranslator
+
+    from workteam_desktop.ui.app import install_translators
+
+    installed: list[QTranslator] = []
+    monkeypatch.setattr(qapp, "installTranslator", installed.append)
+    install_translators(qapp, lang)
+    assert installed and all(type(t) is QTranslator for t in installed)
+    assert all(t.filePath().endswith(".qm") for t in installed)
+    if lang == "zh":
+        assert [t.translate("QFileDialog", "&Look in:") for t in installed][-1] == "查找范围(&L)："
 
 
 def test_translation_covers_every_tr_string(tmp_path: Path) -> None:

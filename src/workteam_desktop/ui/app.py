@@ -7,7 +7,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import ClassVar
 
 from PySide6.QtCore import QDir, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -78,28 +77,14 @@ def register_font() -> str | None:
     return families[0] if families else None
 
 
-class QtGapsTranslator(QTranslator):
-    """Chinese for the few of Qt's own strings qtbase_zh_CN lacks: the file dialog's
-    "&Look in:" and "Files of &type:" (its catalogue has them without the shortcut
-    letter), which left English words in a Chinese dialog."""
-
-    STRINGS: ClassVar[dict[tuple[str, str], str]] = {
-        ("QFileDialog", "&Look in:"): "查找范围(&L)：",
-        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
-    }
-
-    def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str | None:
-        # None (a null string) lets Qt ask the next translator; "" would be an answer.
-        return self.STRINGS.get((context, source))
-
-    def isEmpty(self) -> bool:
-        return False
-
-
 def install_translators(app: QApplication, lang: str) -> None:
     """English: our .qm; Chinese: Qt's own zh_CN strings for standard buttons and dialogs,
-    and the ones it lacks (QtGapsTranslator)."""
+    and the ones it lacks (resources/i18n/qt_gaps_zh_CN.ts).
+
+    Only compiled catalogues, no translator written in Python: Qt asks every translator
+    from any thread, also while it holds its own locks (an image plugin's error text, read
+    on a thumbnail thread). A Python one needs the GIL there, and a Python thread that
+    holds the GIL and waits for that lock deadlocks the program (seen in a GUI test)."""
     translators: list[QTranslator] = []
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if lang == "en":
@@ -112,7 +97,9 @@ def install_translators(app: QApplication, lang: str) -> None:
         qt = QTranslator(app)
         if qt.load("qtbase_zh_CN", qt_dir):
             translators.append(qt)
-        translators.append(QtGapsTranslator(app))  # installed last: asked first
+        gaps = QTranslator(app)
+        if gaps.load(str(resources_dir() / "i18n" / "qt_gaps_zh_CN.qm")):
+            translators.append(gaps)  # installed last: asked first
     for translator in translators:
         app.installTranslator(translator)
 
